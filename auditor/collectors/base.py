@@ -1,0 +1,46 @@
+"""The contract of a collector: observe, never judge, never write files.
+
+A collector is a function ``(options, sink, progress) -> Scope`` registered in
+:data:`auditor.collectors.COLLECTORS`. It puts every resource it observes into ``sink``, records a
+:class:`~auditor.model.base.Coverage` for each listing that succeeded and a
+:class:`~auditor.model.base.ListingGap` for each that failed, and returns the scope it covered.
+Cloud clients are created from ``options`` inside the call (or passed in by tests through
+``options.client_factory``), never at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.inventory import InventorySink
+from auditor.params import Parameters
+from auditor.progress import Progress
+from auditor.scope import Scope
+
+
+@dataclass
+class CollectOptions:
+    """Everything the CLI hands to collectors. Provider-specific fields are ignored by others."""
+
+    # AWS
+    regions: list[str] | None = None
+    aws_profile: str | None = None
+    # GCP
+    gcp_scope: str | None = None  # organizations/ID | folders/ID | projects/ID
+    gcp_endpoint: str | None = None  # emulator base URL (http://127.0.0.1:PORT)
+    gcp_export_file: Path | None = None
+    # shared
+    params: Parameters = field(default_factory=Parameters)  # the profile's parameters
+    workers: int = 8
+    shard: tuple[int, int] | None = None  # (K, N), 1-based K
+    sample_logs: bool = False  # opt-in PHI sampling of log contents
+    sampling: dict[str, Any] = field(default_factory=dict)  # bounds for PHI sampling
+    client_factory: Any = None  # tests may inject a factory of cloud clients
+
+
+CollectorFn = Callable[[CollectOptions, InventorySink, Progress], Scope]
+
+__all__ = ["CollectOptions", "CollectorFn"]

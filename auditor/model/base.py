@@ -1,0 +1,160 @@
+"""The vocabulary every collector, policy and renderer shares.
+
+A resource model is a pydantic class per resource type, named after the provider's own nouns
+(``aws.elbv2.listener``, ``gcp.sql.instance``). Three states of a field are kept apart:
+
+* a value that was observed (``"TLSv1.3"``, ``False``, ``[]``);
+* a value that was observed to be absent (``None``);
+* a value that could not be read: a :class:`Gap` on the resource naming the field.
+
+A whole listing that failed is a :class:`ListingGap` on the inventory, and every listing that
+succeeded leaves a :class:`Coverage` record, so "nothing there" is itself evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Provider = Literal["aws", "gcp"]
+
+WHOLE_RESOURCE = "*"
+
+
+class Gap(BaseModel):
+    """A value that could not be read, and why.
+
+    ``fields`` names the resource fields the failure affects (dotted paths, as policies name
+    them); ``"*"`` means every field of the resource.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    operation: str = Field(description="API operation that failed, e.g. 'elbv2:DescribeSSLPolicies'")
+    error_code: str = Field(description="Provider error code, HTTP status or 'Timeout'")
+    message: str = ""
+    fields: tuple[str, ...] = (WHOLE_RESOURCE,)
+
+    def covers(self, path: str) -> bool:
+        """True when reading ``path`` would touch a value this gap left unread."""
+        for field in self.fields:
+            if field == WHOLE_RESOURCE or path == field:
+                return True
+            if path.startswith(field + ".") or field.startswith(path + "."):
+                return True
+        return False
+
+
+class SourceLocation(BaseModel):
+    """Where a resource was declared, for resources read from infrastructure code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    line_start: int | None = None
+    line_end: int | None = None
+
+
+class Resource(BaseModel):
+    """Base of every resource model.
+
+    Subclasses set ``resource_type`` and ``provider`` and add typed fields. ``account`` holds the
+    AWS account id or the GCP project id; ``region`` is ``None`` for global resources.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    resource_type: ClassVar[str]
+    provider: ClassVar[Provider]
+
+    id: str = Field(description="Provider's identifier: ARN, self link or full resource name")
+    name: str | None = None
+    account: str
+    region: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    gaps: list[Gap] = Field(default_factory=list)
+    location: SourceLocation | None = None
+
+    def gap_for(self, path: str) -> Gap | None:
+        """The gap that left ``path`` unread, if any."""
+        for gap in self.gaps:
+            if gap.covers(path):
+                return gap
+        return None
+
+
+class ResourceRef(BaseModel):
+    """How a finding names the resource it judged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: str
+    account: str
+    region: str | None = None
+    type: str
+    id: str
+    name: str | None = None
+    location: SourceLocation | None = None
+
+    @classmethod
+    def of(cls, resource: Resource) -> ResourceRef:
+        return cls(
+            provider=resource.provider,
+            account=resource.account,
+            region=resource.region,
+            type=resource.resource_type,
+            id=resource.id,
+            name=resource.name,
+            location=resource.location,
+        )
+
+
+class ListingGap(BaseModel):
+    """A listing that failed: every resource of ``resource_type`` in this place is unknown."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: str
+    account: str
+    region: str | None = None
+    resource_type: str
+    operation: str
+    error_code: str
+    message: str = ""
+
+    def where(self) -> str:
+        return f"{self.account}/{self.region}" if self.region else self.account
+
+
+class Coverage(BaseModel):
+    """A listing that succeeded: ``count`` resources of ``resource_type`` were seen here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: str
+    account: str
+    region: str | None = None
+    resource_type: str
+    count: int = 0
+
+    def where(self) -> str:
+        return f"{self.account}/{self.region}" if self.region else self.account
+
+
+def dump_resource(resource: Resource) -> dict[str, Any]:
+    """Serialize a resource exactly (defaults included) for the snapshot file."""
+    return resource.model_dump(mode="json")
+
+
+__all__ = [
+    "WHOLE_RESOURCE",
+    "Coverage",
+    "Gap",
+    "ListingGap",
+    "Provider",
+    "Resource",
+    "ResourceRef",
+    "SourceLocation",
+    "dump_resource",
+]

@@ -1,0 +1,9 @@
+"""GCP predicates, one module per service; each module exports a dict merged here."""
+
+from __future__ import annotations
+
+from auditor.predicates.base import Predicate
+
+GCP_PREDICATES: dict[str, Predicate] = {}
+
+__all__ = ["GCP_PREDICATES"]
