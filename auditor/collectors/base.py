@@ -28,6 +28,13 @@ class CollectOptions:
     # AWS
     regions: list[str] | None = None
     aws_profile: str | None = None
+    # AWS Organizations fan-out (auditor/collectors/aws/organization.py); org_role_name set = on
+    org_role_name: str | None = None  # role assumed in every member account
+    external_id: str | None = None  # sts:ExternalId for that role, when its trust policy wants one
+    accounts_include: list[str] = field(default_factory=list)  # only these account ids
+    accounts_exclude: list[str] = field(default_factory=list)  # never these account ids
+    ous: list[str] = field(default_factory=list)  # only accounts under these OUs (or root r-...)
+    rate_limits: dict[str, float] = field(default_factory=dict)  # service -> requests/s per account
     # GCP
     gcp_scope: str | None = None  # organizations/ID | folders/ID | projects/ID
     gcp_endpoint: str | None = None  # emulator base URL (http://127.0.0.1:PORT)
