@@ -139,4 +139,44 @@ def validate_profile(file: Path) -> None:
             )
 
 
+@policies.command("test")
+@click.argument("policy_ids", nargs=-1, metavar="[ID]...")
+@click.option(
+    "--policies",
+    "policy_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Extra policy directory (your own policies).",
+)
+@handle_errors
+def test_policies(policy_ids: tuple[str, ...], policy_dirs: tuple[Path, ...]) -> None:
+    """Run each policy's cases (<ID>.cases.yaml beside it) through the engine.
+
+    Every policy needs PASS, FAIL, ERROR and NOT_APPLICABLE cases. Exit 1 when any case fails.
+    """
+    from auditor.model.registry import resource_types
+    from auditor.policy.cases import run_policy_cases
+
+    policy_set = load_default_policies(policy_dirs)
+    chosen = [p for p in policy_set.policies if not policy_ids or p.id in policy_ids]
+    unknown = set(policy_ids) - {p.id for p in chosen}
+    if unknown:
+        raise InputError(f"unknown policy {sorted(unknown)[0]!r}")
+    types = resource_types()
+    failed = 0
+    total = 0
+    for policy in chosen:
+        for outcome in run_policy_cases(
+            policy, policy_set.files[policy.id], policy_set, types, policy_set.catalog
+        ):
+            total += 1
+            if not outcome.ok:
+                failed += 1
+                click.echo(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
+    click.echo(f"{total - failed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(1)
+
+
 __all__ = ["policies", "profile"]

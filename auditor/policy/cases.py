@@ -74,7 +74,9 @@ def run_case(
     except (ValidationError, KeyError) as exc:
         return CaseOutcome(policy.id, name, expected, {}, False, f"invalid case data: {exc}")
     inventory = Inventory(
-        header=SnapshotHeader(collected_at=CASE_NOW, scope=Scope(providers=[provider])),  # type: ignore[list-item]
+        header=SnapshotHeader(
+            collected_at=CASE_NOW, scope=Scope.model_validate({"providers": [provider]})
+        ),
         resources=resources,
         listing_gaps=gaps,
         coverage=coverage,
@@ -97,7 +99,7 @@ def run_case(
         policies=(policy,), catalog=policies.catalog, sha256=policies.sha256, files=policies.files
     )
     result = evaluate(inventory, only, profile, now=CASE_NOW, params_override=overrides or None)
-    actual = {f.resource.id: f.status for f in result.findings}
+    actual: dict[str, str] = {f.resource.id: f.status for f in result.findings}
     if isinstance(expected, str):
         ok = bool(actual) and all(status == expected for status in actual.values())
     elif isinstance(expected, Mapping):
