@@ -35,7 +35,9 @@ def templates() -> list[tuple[type[ResourceModel], dict[str, object]]]:
     for policy in policies.policies:
         node = plain(read_yaml(cases_file(policies.files[policy.id])))
         for case in node.get("cases", []):
-            items = ([case["resource"]] if "resource" in case else []) + list(case.get("inventory", []))
+            items = ([case["resource"]] if "resource" in case else []) + list(
+                case.get("inventory", [])
+            )
             for item in items:
                 rtype = item.get("type", policy.resource_type)
                 data = {k: v for k, v in item.items() if k != "type"}
@@ -50,10 +52,14 @@ def main() -> None:
         provider = cls.provider
         values = dict(data)
         values["id"] = f"{values.get('id', 'res')}-{index}"
-        values["account"] = f"{100000000000 + index % 20}" if provider == "aws" else f"project-{index % 20}"
+        values["account"] = (
+            f"{100000000000 + index % 20}" if provider == "aws" else f"project-{index % 20}"
+        )
         values["region"] = REGIONS[index % len(REGIONS)]
         resources.append(cls.model_validate(values))
-    inventory = Inventory(header=SnapshotHeader(scope=Scope(providers=["aws", "gcp"])), resources=resources)
+    inventory = Inventory(
+        header=SnapshotHeader(scope=Scope(providers=["aws", "gcp"])), resources=resources
+    )
     policies = load_default_policies()
     profile = load_profile("strict", load_catalog())
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -61,8 +67,12 @@ def main() -> None:
     result = evaluate(inventory, policies, profile, now=datetime.now(UTC))
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"engine: {len(resources)} resources x {len(result.policies)} policies -> {len(result.findings)} findings")
-    print(f"engine: {elapsed:.2f} s, {len(resources) / elapsed:,.0f} resources/s, peak RSS {peak / 1024:.0f} MiB (inventory built: {rss_before / 1024:.0f} MiB)")
+    print(
+        f"engine: {len(resources)} resources x {len(result.policies)} policies -> {len(result.findings)} findings"
+    )
+    print(
+        f"engine: {elapsed:.2f} s, {len(resources) / elapsed:,.0f} resources/s, peak RSS {peak / 1024:.0f} MiB (inventory built: {rss_before / 1024:.0f} MiB)"
+    )
 
 
 if __name__ == "__main__":
