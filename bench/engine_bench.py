@@ -8,8 +8,8 @@ copied with fresh ids across accounts and regions until the inventory holds BAA_
 from __future__ import annotations
 
 import os
-import time
 import resource
+import time
 from datetime import UTC, datetime
 from itertools import cycle
 
