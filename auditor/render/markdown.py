@@ -42,6 +42,8 @@ def render(result: RunResult) -> bytes:
     collected = result.collected_at.isoformat() if result.collected_at else "unknown"
     lines.append(f"- Collected: {collected}; evaluated: {result.finished_at.isoformat()}")
     lines.append(f"- baa-audit {result.tool_version}, result schema {result.schema_version}")
+    digests = ", ".join(f"{name} sha256:{value}" for name, value in result.inputs.items())
+    lines.append(f"- Inputs: {digests}")
     counts = ", ".join(f"{s}: {result.summary.get(s, 0)}" for s in STATUSES)
     lines.append(f"- Findings: {counts}")
     lines.append("")
