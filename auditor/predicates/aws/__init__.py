@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from auditor.predicates.aws.account import ACCOUNT_PREDICATES
+from auditor.predicates.aws.bedrock import BEDROCK_PREDICATES
+from auditor.predicates.aws.cloudtrail import CLOUDTRAIL_PREDICATES
+from auditor.predicates.aws.cognito import COGNITO_PREDICATES
+from auditor.predicates.aws.iam import IAM_PREDICATES
+from auditor.predicates.aws.logs import LOGS_PREDICATES
+from auditor.predicates.aws.services import SERVICES_PREDICATES
 from auditor.predicates.base import Predicate
 
-AWS_PREDICATES: dict[str, Predicate] = {}
+AWS_PREDICATES: dict[str, Predicate] = {
+    # identity, sessions, logging, AI, covered services (AWS-2)
+    **ACCOUNT_PREDICATES,
+    **IAM_PREDICATES,
+    **COGNITO_PREDICATES,
+    **CLOUDTRAIL_PREDICATES,
+    **LOGS_PREDICATES,
+    **BEDROCK_PREDICATES,
+    **SERVICES_PREDICATES,
+}
 
 __all__ = ["AWS_PREDICATES"]
