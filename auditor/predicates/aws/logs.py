@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from auditor.model.aws.logs import LogsAccountPolicy, LogsLogGroup
 from auditor.model.base import Resource
-from auditor.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.predicates.base import GapError, Predicate, PredicateContext, Verdict
 
 _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.DOTALL)
 
@@ -34,6 +34,10 @@ def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
         return Verdict.not_applicable(
             f"Log group {resource.name} is not an application log group in scope"
         )
+    # read here, not declared: a log group out of scope is not judged, so its unread policy is no error
+    gap = resource.gap_for("data_protection_policy")
+    if gap is not None:
+        raise GapError(gap, "the log group's data protection policy")
     masked: dict[str, list[str]] = {}
     if resource.data_protection_policy is not None:
         masked["log group policy"] = resource.data_protection_policy.masked_identifiers
@@ -72,7 +76,7 @@ LOGS_PREDICATES: dict[str, Predicate] = {
     "logs_data_protection_identifiers": Predicate(
         name="logs_data_protection_identifiers",
         resource_type="aws.logs.log_group",
-        reads=("name", "data_protection_policy"),
+        reads=("name",),  # and data_protection_policy, checked for gaps once the group is in scope
         params=("log_groups_in_scope", "log_data_identifiers"),
         related=("aws.logs.account_policy",),
         fn=_data_protection,
