@@ -22,6 +22,8 @@ EXPECTED: tuple[tuple[str, str, str], ...] = (
     # moto keeps no BlockedEncryptionTypes, so no bucket can show SSE-C blocked here; the PASS is
     # proven against a recorded answer in tests/aws/test_storage_e2e.py
     ("AWS-S3-002", "phi-claims", "FAIL"),
+    ("AWS-S3-002", "tls12-reports", "FAIL"),
+    ("AWS-S3-002", "legacy-exports", "FAIL"),
     ("AWS-S3-004", "phi-claims", "PASS"),
     ("AWS-S3-004", "legacy-exports", "FAIL"),
     ("AWS-S3-004", "tls12-reports", "PASS"),
@@ -32,6 +34,7 @@ EXPECTED: tuple[tuple[str, str, str], ...] = (
     ("AWS-EBS-001", f"EBS encryption default ({WEST})", "FAIL"),
     ("AWS-EBS-002", "phi-data", "PASS"),
     ("AWS-EBS-002", "scratch", "FAIL"),
+    ("AWS-EBS-002", "phi-archive", "PASS"),
     ("AWS-EBS-003", "phi-data-backup", "PASS"),
     ("AWS-EBS-003", "scratch-backup", "FAIL"),
     ("AWS-RDS-001", "patients-pg", "PASS"),
@@ -46,7 +49,12 @@ EXPECTED: tuple[tuple[str, str, str], ...] = (
     ("AWS-DDB-001", "audit-events", "PASS"),
     ("AWS-EFS-001", "phi-shared", "PASS"),
     ("AWS-EFS-001", "tmp-shared", "FAIL"),
+    ("AWS-EFS-001", "old-scans", "PASS"),
+    ("AWS-KMS-001", "alias/retired", "FAIL"),
+    ("AWS-KMS-002", "alias/retired", "FAIL"),
     ("AWS-KMS-001", "alias/phi-data", "PASS"),
+    ("AWS-KMS-001", "alias/unused", "NOT_APPLICABLE"),
+    ("AWS-KMS-002", "alias/unused", "NOT_APPLICABLE"),
     ("AWS-KMS-001", "alias/phi-tables", "PASS"),
     ("AWS-KMS-002", "alias/phi-data", "PASS"),
     ("AWS-KMS-002", "alias/phi-tables", "FAIL"),
@@ -73,6 +81,26 @@ EXPECTED: tuple[tuple[str, str, str], ...] = (
     ("AWS-APIGW-004", "events-http", "FAIL"),
     ("AWS-APIGW-005", "phi-api", "MANUAL"),
     ("AWS-APIGW-005", "legacy-api", "MANUAL"),
+)
+
+
+#: with a profile that promises customer-managed keys (customer_managed_keys: true), in addition
+EXPECTED_CMK: tuple[tuple[str, str, str], ...] = (
+    ("AWS-S3-003", "phi-claims", "PASS"),
+    ("AWS-S3-003", "tls12-reports", "FAIL"),
+    ("AWS-S3-003", "legacy-exports", "FAIL"),
+    ("AWS-EBS-004", "phi-archive", "PASS"),
+    ("AWS-EBS-004", "phi-data", "FAIL"),
+    ("AWS-EBS-004", "scratch", "FAIL"),
+    ("AWS-RDS-003", "patients-pg", "PASS"),
+    ("AWS-RDS-003", "billing-mysql", "FAIL"),
+    ("AWS-RDS-004", "records-aurora", "PASS"),
+    ("AWS-RDS-004", "analytics-aurora", "FAIL"),
+    ("AWS-DDB-002", "phi-sessions", "PASS"),
+    ("AWS-DDB-002", "audit-events", "FAIL"),
+    ("AWS-EFS-002", "phi-shared", "PASS"),
+    ("AWS-EFS-002", "tmp-shared", "FAIL"),
+    ("AWS-EFS-002", "old-scans", "PASS"),
 )
 
 
@@ -148,7 +176,7 @@ def _s3(s3: Any) -> None:
     s3.put_bucket_policy(Bucket="tls12-reports", Policy=_deny_policy("tls12-reports", "1.2"))
 
 
-def _ebs(east: Any, west: Any) -> None:
+def _ebs(east: Any, west: Any, keys: dict[str, str]) -> None:
     east.enable_ebs_encryption_by_default()
     data = east.create_volume(
         AvailabilityZone=f"{REGION}a",
@@ -166,6 +194,15 @@ def _ebs(east: Any, west: Any) -> None:
             {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "scratch"}]}
         ],
     )
+    east.create_volume(
+        AvailabilityZone=f"{REGION}b",
+        Size=10,
+        Encrypted=True,
+        KmsKeyId=keys["alias/phi-data"],
+        TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "phi-archive"}]}
+        ],
+    )
     for volume, name in ((data, "phi-data-backup"), (scratch, "scratch-backup")):
         east.create_snapshot(
             VolumeId=volume["VolumeId"],
@@ -175,7 +212,7 @@ def _ebs(east: Any, west: Any) -> None:
         )
 
 
-def _rds(rds: Any) -> None:
+def _rds(rds: Any, keys: dict[str, str]) -> None:
     def group(name: str, family: str, params: dict[str, str], cluster: bool = False) -> None:
         values = [
             {"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"}
@@ -221,6 +258,7 @@ def _rds(rds: Any) -> None:
         DBInstanceIdentifier="patients-pg",
         Engine="postgres",
         StorageEncrypted=True,
+        KmsKeyId=keys["alias/phi-data"],
         DBParameterGroupName="pg16-tls13",
         MasterUserPassword="demo-password-1",
         **common,
@@ -237,7 +275,9 @@ def _rds(rds: Any) -> None:
         ("records-aurora", True, "aurora-pg-tls13"),
         ("analytics-aurora", False, "aurora-pg-open"),
     ):
+        key = {"KmsKeyId": keys["alias/phi-data"]} if encrypted else {}
         rds.create_db_cluster(
+            **key,
             DBClusterIdentifier=name,
             Engine="aurora-postgresql",
             MasterUsername="admin_user",
@@ -265,7 +305,16 @@ def _dynamodb(ddb: Any, keys: dict[str, str]) -> None:
     ddb.create_table(TableName="audit-events", **schema)
 
 
-def _efs(efs: Any, keys: dict[str, str]) -> None:
+def _efs(efs: Any, keys: dict[str, str], kms: Any) -> None:
+    retired = kms.create_key(Description="retired", KeySpec="SYMMETRIC_DEFAULT")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/retired", TargetKeyId=retired["KeyId"])
+    efs.create_file_system(
+        CreationToken="old-scans",
+        Encrypted=True,
+        KmsKeyId=retired["Arn"],
+        Tags=[{"Key": "Name", "Value": "old-scans"}],
+    )
+    kms.disable_key(KeyId=retired["KeyId"])
     efs.create_file_system(
         CreationToken="phi-shared",
         Encrypted=True,
@@ -457,13 +506,13 @@ def seed_encryption(endpoint_url: str) -> None:
 
     keys = _kms(client("kms"))
     _s3(client("s3"))
-    _ebs(client("ec2"), client("ec2", WEST))
-    _rds(client("rds"))
+    _ebs(client("ec2"), client("ec2", WEST), keys)
+    _rds(client("rds"), keys)
     _dynamodb(client("dynamodb"), keys)
-    _efs(client("efs"), keys)
+    _efs(client("efs"), keys, client("kms"))
     _load_balancers(client("ec2"), client("elbv2"), client("elb"), client("acm"))
     _cloudfront(client("cloudfront"), client("acm"))
     _apigateway(client("apigateway"), client("apigatewayv2"))
 
 
-__all__ = ["EXPECTED", "seed_encryption"]
+__all__ = ["EXPECTED", "EXPECTED_CMK", "seed_encryption"]

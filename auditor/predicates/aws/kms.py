@@ -209,6 +209,10 @@ def _store_cmk(store: Store) -> Callable[[Resource, PredicateContext], Verdict]:
         gap = key.gap_for("key_manager")
         if gap is not None:
             raise GapError(gap, f"KMS key {key.name}")
+        # AWS reserves the alias/aws/ prefix for its managed keys, whatever a service reports
+        reserved = [a for a in key.aliases if a.startswith("alias/aws/")]
+        if reserved:
+            return Verdict.fail(f"{label} uses {reserved[0]}, an AWS managed key.", {"key": key.id})
         if key.key_manager != "CUSTOMER":
             return Verdict.fail(
                 f"{label} uses {key.name}, a key managed by {key.key_manager or 'unknown'}.",
