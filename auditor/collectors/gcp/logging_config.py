@@ -68,6 +68,7 @@ class ParentResult:
     account: str
     resources: list[Resource] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    located_counts: list[tuple[str | None, int]] = field(default_factory=list)  # buckets
     failures: list[tuple[tuple[str, ...], SourceError]] = field(default_factory=list)
 
 
@@ -184,7 +185,14 @@ def _read_parent(client: RestClient, parent: str, account: str) -> ParentResult:
         for page in client.pages(f"v2/{parent}/locations/-/buckets", BUCKETS_OP, "buckets"):
             buckets.extend(bucket_from_api(raw, parent, account) for raw in page)
         result.resources.extend(buckets)
-        result.counts[LogBucket.resource_type] = len(buckets)
+        # buckets carry their location as region: coverage is per location, so that "0 here"
+        # is said only where nothing was seen
+        for location in sorted({b.region or "" for b in buckets}):
+            result.located_counts.append(
+                (location or None, sum(1 for b in buckets if (b.region or "") == location))
+            )
+        if not buckets:
+            result.counts[LogBucket.resource_type] = 0
     except SourceError as error:
         result.failures.append(((LogBucket.resource_type,), error))
     try:
@@ -230,6 +238,8 @@ def collect_logging_config(
             sink.add_resource(resource)
         for resource_type, count in result.counts.items():
             record_coverage(sink, resource_type, result.account, count)
+        for region, count in result.located_counts:
+            record_coverage(sink, LogBucket.resource_type, result.account, count, region)
         for types, failure in result.failures:
             record_failure(sink, types, result.account, failure)
     progress.done(task)

@@ -320,6 +320,10 @@ class _Routes:
 
     def iap(self, request: EmulatorRequest) -> EmulatorResponse:
         name = request.match.group("name")
+        kind, _, rest = name.partition("/")
+        ref, _, tail = rest.partition("/")
+        if kind == "projects" and ref in PROJECTS:  # a project id where the API wants the number
+            name = f"projects/{PROJECTS[ref][0]}/{tail}"
         settings = self.data.iap_settings.get(name)
         if settings is None:
             return google_error(404, f"IAP settings {name} not found")
