@@ -41,6 +41,7 @@ SOURCE_NAME = "logging"
 SINKS_OP = "logging.sinks.list"
 BUCKETS_OP = "logging.buckets.list"
 EXCLUSIONS_OP = "logging.exclusions.list"
+DEFAULT_SINK = "_Default"
 TYPES = (
     LogSink.resource_type,
     LogBucket.resource_type,
@@ -121,6 +122,8 @@ def bucket_from_api(raw: dict[str, Any], parent: str, account: str) -> LogBucket
 def exclusion_from_api(
     raw: dict[str, Any], parent: str, account: str, sink: LogSink | None = None
 ) -> LogExclusion:
+    """One exclusion. Parent-level exclusions (``exclusions.list``) are, per the API, "the
+    exclusions on the _Default sink", so they carry ``sink="_Default"``."""
     short = str(raw.get("name") or "unknown")
     base = sink.id if sink is not None else parent
     return LogExclusion(
@@ -130,8 +133,8 @@ def exclusion_from_api(
         parent=parent,
         filter=raw.get("filter") or "",
         disabled=_bool(raw, "disabled"),
-        sink=sink.name if sink is not None else None,
-        sink_include_children=sink.include_children if sink is not None else None,
+        sink=sink.name if sink is not None else DEFAULT_SINK,
+        sink_include_children=sink.include_children if sink is not None else False,
     )
 
 
@@ -199,9 +202,12 @@ def _read_parent(client: RestClient, parent: str, account: str) -> ParentResult:
         exclusions: list[LogExclusion] = []
         for page in client.pages(f"v2/{parent}/exclusions", EXCLUSIONS_OP, "exclusions"):
             exclusions.extend(exclusion_from_api(raw, parent, account) for raw in page)
+        # the _Default sink's own exclusions are the parent-level ones: count them once
+        listed = {e.name for e in exclusions}
+        embedded = [e for e in sink_exclusions if not (e.sink == DEFAULT_SINK and e.name in listed)]
         if not any(LogExclusion.resource_type in types for types, _ in result.failures):
-            result.resources.extend(exclusions + sink_exclusions)
-            result.counts[LogExclusion.resource_type] = len(exclusions) + len(sink_exclusions)
+            result.resources.extend(exclusions + embedded)
+            result.counts[LogExclusion.resource_type] = len(exclusions) + len(embedded)
     except SourceError as error:
         result.failures.append(((LogExclusion.resource_type,), error))
     return result
