@@ -786,6 +786,34 @@ def sample_assets() -> list[dict[str, Any]]:
     ]
 
 
+def _snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+def export_lines(assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The assets as ``gcloud asset export`` writes them: one record per content type, with
+    protobuf (snake_case) field names outside ``resource.data``; concatenated RESOURCE, then
+    IAM_POLICY, then ORG_POLICY, as ``cat resource.json iam.json org.json`` gives."""
+    lines: list[dict[str, Any]] = []
+    for content in ("resource", "iamPolicy", "orgPolicy"):
+        for record in assets:
+            if not record.get(content):
+                continue
+            line = {_snake(k): record[k] for k in ("name", "assetType", "ancestors", "updateTime")}
+            if content == "resource":
+                res = record["resource"]
+                line["resource"] = {_snake(k): v for k, v in res.items() if k != "data"}
+                line["resource"]["data"] = res["data"]
+            elif content == "iamPolicy":
+                line["iam_policy"] = record["iamPolicy"]
+            else:
+                line["org_policy"] = [
+                    {_snake(k): v for k, v in policy.items()} for policy in record["orgPolicy"]
+                ]
+            lines.append(line)
+    return lines
+
+
 __all__ = [
     "CLINICAL",
     "CUSTOMER_ID",
