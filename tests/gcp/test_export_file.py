@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'")
+pytest.importorskip(
+    "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
+)
 
 from auditor.collectors.base import CollectOptions
 from auditor.collectors.gcp.export_file import collect_export, iter_export
@@ -47,11 +49,15 @@ def from_export(path: Path, scope: str | None = None) -> Inventory:
     return inventory
 
 
+def _j(item: object) -> str:
+    return json.dumps(item.model_dump(mode="json"), sort_keys=True)  # type: ignore[attr-defined]
+
+
 def dumped(inventory: Inventory) -> tuple[list, list, list]:
     return (
         [r.model_dump(mode="json") for r in inventory.resources],
-        sorted(json.dumps(g.model_dump(mode="json"), sort_keys=True) for g in inventory.listing_gaps),
-        sorted(json.dumps(c.model_dump(mode="json"), sort_keys=True) for c in inventory.coverage),
+        sorted(_j(g) for g in inventory.listing_gaps),
+        sorted(_j(c) for c in inventory.coverage),
     )
 
 
@@ -76,7 +82,8 @@ def test_export_lines_use_protobuf_field_names(tmp_path: Path) -> None:
 def test_project_scope_from_an_organization_export(tmp_path: Path) -> None:
     export = write_export(tmp_path / "assets.json", export_lines(sample_assets()))
     offline = from_export(export, scope="projects/phi-prod")
-    assert {r.account for r in offline.resources if r.resource_type == "gcp.storage.bucket"} == {"phi-prod"}
+    buckets = [r for r in offline.resources if r.resource_type == "gcp.storage.bucket"]
+    assert {r.account for r in buckets} == {"phi-prod"}
     assert all(r.account != "phi-analytics" for r in offline.resources)
 
 
