@@ -119,3 +119,31 @@ def test_collect_gcp_uses_the_export_file_when_given(tmp_path: Path) -> None:
     scope = collect_gcp(CollectOptions(gcp_export_file=export), inventory, NullProgress())
     assert scope.gcp_parent == ORG
     assert scope.gcp_projects == ["phi-analytics", "phi-prod", "sandbox-dev"]
+
+
+def test_export_file_and_api_give_identical_findings(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from auditor.engine import evaluate
+    from auditor.inventory import SnapshotHeader
+    from auditor.policy.loader import load_default_policies
+    from auditor.profile import load_profile
+    from auditor.scope import Scope
+
+    export = write_export(tmp_path / "assets.json", export_lines(sample_assets()))
+    policies = load_default_policies()
+    profile = load_profile("strict", policies.catalog)
+    scope = Scope(
+        providers=["gcp"], gcp_parent=ORG, gcp_projects=["phi-analytics", "phi-prod", "sandbox-dev"]
+    )
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+
+    def findings(inventory: Inventory) -> list[dict]:
+        inventory.header = SnapshotHeader(scope=scope)
+        result = evaluate(inventory, policies, profile, now=now)
+        return [f.model_dump(mode="json") for f in result.findings]
+
+    api, offline = findings(from_api()), findings(from_export(export))
+    assert len(api) > 100
+    assert {f["status"] for f in api} >= {"PASS", "FAIL", "MANUAL", "NOT_APPLICABLE"}
+    assert offline == api

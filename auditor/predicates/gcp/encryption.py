@@ -1,5 +1,7 @@
 """Encryption at rest of the PHI stores: customer-managed keys, or Google's default encryption.
 
+When the profile promises customer-managed keys, a store on Google-managed keys FAILs.
+
 Google encrypts all customer content at rest with AES-256 by default; that is Google's
 documented statement, not something a control plane shows. So a store with a customer-managed
 (or customer-supplied) key passes (the key's algorithm and rotation are judged on the key
@@ -38,6 +40,11 @@ def _store_encryption(key_field: str) -> PredicateFn:
                 "Encrypted at rest with a customer-supplied AES-256 key (CSEK).",
                 {"customer_supplied_key": True},
             )
+        if ctx.params.get("customer_managed_keys"):
+            return Verdict.fail(
+                "Encrypted at rest by Google-managed keys; the BAA promises customer-managed keys.",
+                {key_field: None, "customer_managed_keys_promised": True},
+            )
         return Verdict.manual(
             "Encrypted at rest by Google-managed keys (Google's default, documented as AES-256); "
             "the algorithm is not observable from the control plane.",
@@ -56,6 +63,7 @@ ENCRYPTION_PREDICATES: dict[str, Predicate] = {
         name=_name(rtype),
         resource_type=rtype,
         reads=(key_field, "customer_supplied_key") if rtype == "gcp.compute.disk" else (key_field,),
+        params=("customer_managed_keys",),
         fn=_store_encryption(key_field),
         description="Customer-managed key, or Google default encryption (MANUAL)",
     )

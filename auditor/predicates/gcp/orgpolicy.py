@@ -101,8 +101,9 @@ def _model_allow_list(resource: Resource, ctx: PredicateContext) -> Verdict:
     account = getattr(resource, "project_id", resource.account)
     services = [
         s
-        for s in ctx.related("gcp.serviceusage.service", account=account)
-        if getattr(s, "service", None) == "aiplatform.googleapis.com"
+        for s in ctx.related("gcp.serviceusage.service")
+        if s.account == account
+        and getattr(s, "service", None) == "aiplatform.googleapis.com"
         and getattr(s, "state", None) == "ENABLED"
     ]
     if not services:
