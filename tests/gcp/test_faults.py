@@ -182,3 +182,103 @@ def test_project_scope_that_disappears_mid_scan() -> None:
     assert "403 PERMISSION_DENIED" in {g.error_code for g in inventory.listing_gaps}
     for resource in inventory.resources:
         assert resource.gaps, f"{resource.id} kept without a gap although its project vanished"
+
+
+# -- through the engine: nothing a fault touched may PASS, and the rest is unchanged --------
+
+IAM_POLICIES = {
+    "GCP-IAM-001",
+    "GCP-IAM-002",
+    "GCP-IAM-003",
+    "GCP-IAM-005",
+    "GCP-IAM-006",
+    "GCP-GCS-010",
+    "GCP-AUDIT-001",
+}
+COMPUTE_POLICIES = {f"GCP-GCE-0{n}" for n in ("01", "10", "11", "12", "13", "14")}
+
+
+def findings(inventory: Inventory) -> dict[tuple[str, str, str], str]:
+    from datetime import UTC, datetime
+
+    from auditor.engine import evaluate
+    from auditor.inventory import SnapshotHeader
+    from auditor.model.gcp import GCP_CAI_TYPES
+    from auditor.policy.loader import PolicySet, load_default_policies
+    from auditor.profile import load_profile
+    from auditor.scope import Scope
+
+    cai = {cls.resource_type for cls in GCP_CAI_TYPES}
+    loaded = load_default_policies()
+    policies = PolicySet(
+        policies=tuple(p for p in loaded.policies if p.resource_type in cai),
+        catalog=loaded.catalog,
+        sha256=loaded.sha256,
+        files=loaded.files,
+    )
+    projects = sorted(
+        {r.account for r in inventory.resources if r.resource_type.endswith(".project")}
+    )
+    inventory.header = SnapshotHeader(
+        scope=Scope(providers=["gcp"], gcp_parent=ORG, gcp_projects=projects)
+    )
+    result = evaluate(
+        inventory,
+        policies,
+        load_profile("strict", policies.catalog),
+        now=datetime(2026, 11, 23, tzinfo=UTC),
+        params_override={"customer_managed_keys": True},
+    )
+    return {(f.policy_id, f.resource.account, f.resource.id): f.status for f in result.findings}
+
+
+@pytest.fixture(scope="module")
+def clean_findings(clean: Inventory) -> dict[tuple[str, str, str], str]:
+    return findings(clean)
+
+
+def unchanged_outside(
+    got: dict[tuple[str, str, str], str],
+    clean: dict[tuple[str, str, str], str],
+    touched: set[str],
+) -> None:
+    assert {k: v for k, v in got.items() if k[0] not in touched} == {
+        k: v for k, v in clean.items() if k[0] not in touched
+    }
+
+
+def test_engine_403_on_iam_policy(clean_findings: dict[tuple[str, str, str], str]) -> None:
+    got = findings(collect(Faults(deny_content_types={"IAM_POLICY"})))
+    touched = {k: v for k, v in got.items() if k[0] in IAM_POLICIES}
+    assert touched
+    assert set(touched.values()) <= {"ERROR", "NOT_APPLICABLE"}
+    assert "ERROR" in set(touched.values())
+    unchanged_outside(got, clean_findings, IAM_POLICIES)
+
+
+def test_engine_malformed_page(clean_findings: dict[tuple[str, str, str], str]) -> None:
+    faults = Faults(
+        malformed_page=("RESOURCE", 1), malformed_asset_type="compute.googleapis.com/Disk"
+    )
+    got = findings(collect(faults, page_size=2))
+    touched = {k: v for k, v in got.items() if k[0] in COMPUTE_POLICIES}
+    assert set(touched.values()) == {"ERROR"}
+    unchanged_outside(got, clean_findings, COMPUTE_POLICIES)
+
+
+def test_engine_project_disappearing(clean_findings: dict[tuple[str, str, str], str]) -> None:
+    got = findings(collect(Faults(vanish_project="phi-analytics", vanish_after=1)))
+    gone = {k: v for k, v in got.items() if k[1] == "phi-analytics"}
+    assert gone
+    assert "PASS" not in gone.values()
+    assert "ERROR" in gone.values()
+    # the other projects are judged exactly as in a clean scan
+    others = {"phi-prod", "sandbox-dev"}
+    assert {k: v for k, v in got.items() if k[1] in others} == {
+        k: v for k, v in clean_findings.items() if k[1] in others
+    }
+
+
+def test_engine_429_then_success(clean_findings: dict[tuple[str, str, str], str]) -> None:
+    got = findings(collect(Faults(throttle={"RESOURCE": 1, "ORG_POLICY": 1})))
+    assert got == clean_findings

@@ -71,7 +71,8 @@ class Assembler:
     """Collects asset records, then emits models, coverage and gaps in a stable order."""
 
     def __init__(self, scope: str) -> None:
-        self.scope = scope
+        #: where scope-wide gaps and coverage are recorded: the project id for a project scan
+        self.scope = scope.split("/", 1)[1] if scope.startswith("projects/") else scope
         self.resources: dict[str, dict[str, Any]] = {}
         self.iam: dict[str, dict[str, Any]] = {}
         self.org_policies: dict[str, dict[str, Any]] = {}

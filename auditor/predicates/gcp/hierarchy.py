@@ -49,6 +49,21 @@ def lineage(resource: Resource, ctx: PredicateContext) -> list[Resource]:
     return chain
 
 
+def related_near(
+    ctx: PredicateContext, rtype: str, resource: Resource, account: str | None = None
+) -> list[Resource]:
+    """Resources of ``rtype`` in ``account`` (default: the resource's own project).
+
+    Raises :class:`GapError` when that listing failed in that project or at any folder or
+    organization above the resource (where a scan's scope-wide listing gaps are recorded);
+    a failure in some other project does not stop the join.
+    """
+    for ancestor in getattr(resource, "ancestors", []):
+        if not ancestor.startswith("projects/"):
+            ctx.related(rtype, account=ancestor)
+    return ctx.related(rtype, account=account or resource.account)
+
+
 def require_read(node: Resource, path: str) -> None:
     """Raise :class:`GapError` when ``path`` on ``node`` was not read."""
     gap = node.gap_for(path)
@@ -56,4 +71,4 @@ def require_read(node: Resource, path: str) -> None:
         raise GapError(gap, f"{path} of {node_path(node) or node.id}")
 
 
-__all__ = ["HIERARCHY_TYPES", "lineage", "node_path", "require_read"]
+__all__ = ["HIERARCHY_TYPES", "lineage", "node_path", "related_near", "require_read"]

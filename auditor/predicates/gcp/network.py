@@ -10,6 +10,7 @@ from __future__ import annotations
 from auditor.model.base import Gap, Resource
 from auditor.params import TLS_VERSIONS
 from auditor.predicates.base import GapError, Predicate, PredicateContext, PredicateFn, Verdict
+from auditor.predicates.gcp.hierarchy import related_near
 
 COMPUTE_PREFIX = "https://www.googleapis.com/compute/v1/"
 GOOGLE_DEFAULT_MIN_TLS = "1.0"
@@ -23,9 +24,11 @@ def _norm(link: str) -> str:
     return link.removeprefix("//compute.googleapis.com/")
 
 
-def _find(ctx: PredicateContext, rtype: str, link: str, what: str) -> Resource:
+def _find(ctx: PredicateContext, rtype: str, link: str, what: str, owner: Resource) -> Resource:
     wanted = _norm(link)
-    for candidate in ctx.related(rtype):
+    parts = wanted.split("/")
+    project = parts[1] if len(parts) > 1 and parts[0] == "projects" else owner.account
+    for candidate in related_near(ctx, rtype, owner, project):
         self_link = getattr(candidate, "self_link", None)
         if (self_link and _norm(self_link) == wanted) or _norm(candidate.id) == wanted:
             return candidate
@@ -53,7 +56,7 @@ def _proxy_tls() -> PredicateFn:
                 f"TLS {GOOGLE_DEFAULT_MIN_TLS}); the BAA promises TLS {floor} or newer.",
                 {"ssl_policy": None, "effective_min_tls_version": GOOGLE_DEFAULT_MIN_TLS},
             )
-        policy = _find(ctx, "gcp.compute.ssl_policy", link, "SSL policy")
+        policy = _find(ctx, "gcp.compute.ssl_policy", link, "SSL policy", resource)
         gap = policy.gap_for("min_tls_version")
         if gap is not None:
             raise GapError(gap, "SSL policy minimum TLS version")
@@ -78,7 +81,7 @@ def _http_redirects(resource: Resource, ctx: PredicateContext) -> Verdict:
     link = getattr(resource, "url_map", None)
     if not link:
         return Verdict.fail("HTTP proxy has no URL map recorded.", {"url_map": None})
-    url_map = _find(ctx, "gcp.compute.url_map", link, "URL map")
+    url_map = _find(ctx, "gcp.compute.url_map", link, "URL map", resource)
     redirect = getattr(url_map, "https_redirect", None)
     evidence = {"url_map": url_map.name, "https_redirect": redirect}
     if redirect is True:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from auditor.model.base import Resource
 from auditor.model.gcp.orgpolicy import OrgPolicy
 from auditor.predicates.base import Predicate, PredicateContext, Verdict
-from auditor.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path
+from auditor.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path, related_near
 
 POLICY_TYPE = "gcp.orgpolicy.policy"
 CMEK_CONSTRAINT = "constraints/gcp.restrictNonCmekServices"
@@ -101,9 +101,8 @@ def _model_allow_list(resource: Resource, ctx: PredicateContext) -> Verdict:
     account = getattr(resource, "project_id", resource.account)
     services = [
         s
-        for s in ctx.related("gcp.serviceusage.service")
-        if s.account == account
-        and getattr(s, "service", None) == "aiplatform.googleapis.com"
+        for s in related_near(ctx, "gcp.serviceusage.service", resource, account)
+        if getattr(s, "service", None) == "aiplatform.googleapis.com"
         and getattr(s, "state", None) == "ENABLED"
     ]
     if not services:
