@@ -16,6 +16,7 @@ GET calls. The request paths used here are checked against the discovery documen
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -105,14 +106,15 @@ class Targets:
         return "unknown-scope"
 
 
-def parse_duration(value: Any) -> float | None:
-    """A protobuf JSON Duration (``"28800s"``, ``"1.5s"``) in seconds; None when absent."""
+def parse_duration(value: Any) -> int | None:
+    """A protobuf JSON Duration (``"28800s"``, ``"1.5s"``) in whole seconds, rounded up so that
+    a limit is never read as shorter than it is; None when absent."""
     if value is None:
         return None
     match = _DURATION.match(str(value).strip())
     if match is None:
         raise ValueError(f"not a duration: {value!r}")
-    return float(match.group("seconds"))
+    return math.ceil(float(match.group("seconds")))
 
 
 class RestClient:
