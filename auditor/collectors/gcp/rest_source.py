@@ -216,7 +216,7 @@ def _google_error(response: Any) -> tuple[str, str, str]:
     return code, message, reason
 
 
-def _retrying(session: Any) -> Any:
+def _retrying(session: Any, pool_size: int = 10) -> Any:
     """Retry 429 and 5xx on GET with a short backoff, then hand back the last answer."""
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
@@ -229,7 +229,8 @@ def _retrying(session: Any) -> Any:
         raise_on_status=False,
         respect_retry_after_header=True,
     )
-    adapter = HTTPAdapter(max_retries=retry)
+    # one pooled connection per worker thread, so parallel reads reuse their connections
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(10, pool_size))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -257,7 +258,7 @@ def make_client(
         anonymous: Any = google_credentials.AnonymousCredentials
 
         session = session_class(anonymous())
-        return RestClient(_retrying(session), options.gcp_endpoint, api)
+        return RestClient(_retrying(session, options.workers), options.gcp_endpoint, api)
     import google.auth
     from google.auth.exceptions import DefaultCredentialsError
 
@@ -275,7 +276,7 @@ def make_client(
                 "Default Credentials found cannot impersonate a user",
             )
         credentials = with_subject(subject)
-    return RestClient(_retrying(session_class(credentials)), API_ROOTS[api], api)
+    return RestClient(_retrying(session_class(credentials), options.workers), API_ROOTS[api], api)
 
 
 def record_not_configured(
