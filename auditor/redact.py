@@ -64,8 +64,9 @@ _NORMALIZE = re.compile(r"[\s_.\-]+")
 _NAME_KEYS = ("name", "Name", "key", "Key", "ParameterKey", "OptionName")
 _VALUE_KEYS = ("value", "Value", "ParameterValue")
 
-_SECRET_WORD = (  # noqa: S105 - a pattern of secrets' names, not a secret
-    r"password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"
+# A pattern of secrets' names, not a secret.
+_SECRET_WORD = (
+    r"password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"  # noqa: S105
 )
 
 # One alternation, one pass per string. Each named group is a kind of secret; ``keep`` groups are
