@@ -18,12 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from auditor.resources import reports_dir
 from auditor.result import STATUSES, Finding, RunResult, Status
 
 MEDIA_TYPE = "text/html"
@@ -82,17 +81,6 @@ class _Chart:
     bar_width: int
     row_height: int
     bars: list[_Bar]
-
-
-def reports_dir() -> Path:
-    """The directory of report templates: inside the wheel, else the source tree's ``reports/``."""
-    try:
-        packaged = resources.files("auditor") / "_data" / "reports"
-        if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - defensive
-        pass
-    return Path(__file__).resolve().parents[2] / "reports"
 
 
 def _evidence_value(value: Any) -> str:
@@ -231,4 +219,4 @@ def render(result: RunResult) -> bytes:
     return render_html(result).encode("utf-8")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html", "reports_dir"]
+__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html"]

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from report_sample import build_result
 
 from auditor.result import RunResult
+from tests.render.report_sample import build_result
 
 GOLDEN = Path(__file__).parent / "golden"
 

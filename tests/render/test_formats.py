@@ -11,12 +11,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from report_sample import CSV_FORMULA, XSS_IMG, XSS_SCRIPT
 
 from auditor.model.base import ResourceRef
 from auditor.render import csv as csv_render
 from auditor.render import html, junit, ocsf, sarif
 from auditor.result import Finding, RunResult
+from tests.render.report_sample import CSV_FORMULA, XSS_IMG, XSS_SCRIPT
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
