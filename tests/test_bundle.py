@@ -202,3 +202,70 @@ def test_a_flipped_byte_in_the_raw_zip_data_is_named(tmp_path, keys, member):
     data[start + info.compress_size // 2] ^= 0x20
     report = verify_bundle(_write(tmp_path, bytes(data)), public_key_pem=keys[1])
     assert member in {p.file for p in report.problems}, report.problems
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    from auditor.render import RENDERERS
+    from tests.render.report_sample import build_result
+
+    result = build_result()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "result.json").write_bytes(RENDERERS["json"].render(result))
+    (out / "snapshot.jsonl").write_bytes(FILES["snapshot.jsonl"])
+    for name in ("html", "sarif", "csv"):
+        (out / RENDERERS[name].filename("report")).write_bytes(RENDERERS[name].render(result))
+    return out
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_bundle_then_verify_signed(run_dir, tmp_path, keys):
+    (tmp_path / "k.pem").write_bytes(keys[0])
+    (tmp_path / "k.pub").write_bytes(keys[1])
+    bundle = tmp_path / "evidence.zip"
+    made = _cli("bundle", str(run_dir), "--out", str(bundle), "--sign-key", str(tmp_path / "k.pem"))
+    assert made.exit_code == 0, made.output
+    names = set(zipfile.ZipFile(bundle).namelist())
+    assert {"result.json", "snapshot.jsonl", "report.html", MANIFEST, SIGNATURE} <= names
+    checked = _cli("verify", str(bundle), "--key", str(tmp_path / "k.pub"))
+    assert checked.exit_code == 0, checked.output
+    assert "verified" in checked.output and "signature valid" in checked.output
+
+
+def test_cli_verify_fails_naming_the_file(run_dir, tmp_path):
+    made = _cli("bundle", str(run_dir))
+    assert made.exit_code == 0, made.output
+    bundle = run_dir / "evidence-bundle.zip"
+    assert "evidence-bundle.zip" not in zipfile.ZipFile(bundle).namelist()
+    bundle.write_bytes(_rewrite(bundle.read_bytes(), change="report.sarif"))
+    checked = _cli("verify", str(bundle))
+    assert checked.exit_code == 1
+    assert "changed: report.sarif" in checked.output
+
+
+def test_cli_verify_with_a_key_fails_on_an_unsigned_bundle(run_dir, tmp_path, keys):
+    (tmp_path / "k.pub").write_bytes(keys[1])
+    assert _cli("bundle", str(run_dir)).exit_code == 0
+    checked = _cli("verify", str(run_dir / "evidence-bundle.zip"), "--key", str(tmp_path / "k.pub"))
+    assert checked.exit_code == 1
+    assert "missing-signature: manifest.sig" in checked.output
+
+
+def test_cli_input_errors_exit_2(run_dir, tmp_path):
+    assert _cli("verify", str(tmp_path / "nope.zip")).exit_code == 2
+    assert _cli("bundle", str(tmp_path / "missing-dir")).exit_code == 2
+    (tmp_path / "bad.pem").write_text("not a key")
+    bad = _cli("bundle", str(run_dir), "--sign-key", str(tmp_path / "bad.pem"))
+    assert bad.exit_code == 2
+    assert "bad.pem" in bad.output
