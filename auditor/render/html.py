@@ -155,7 +155,9 @@ def _where(finding: Finding) -> str:
     return f"{finding.resource.provider} {noun} {finding.resource.account}"
 
 
-def _view(result: RunResult, trend: Sequence[TrendPoint] | None) -> dict[str, Any]:
+def _view(
+    result: RunResult, trend: Sequence[TrendPoint] | None, pass_detail: bool
+) -> dict[str, Any]:
     findings = sorted(result.findings, key=Finding.sort_key)
     by_promise: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -193,6 +195,7 @@ def _view(result: RunResult, trend: Sequence[TrendPoint] | None) -> dict[str, An
 
     return {
         "r": result,
+        "pass_detail": pass_detail,
         "statuses": STATUSES,
         "findings": findings,
         "by_promise": by_promise,
@@ -209,10 +212,20 @@ def _view(result: RunResult, trend: Sequence[TrendPoint] | None) -> dict[str, An
     }
 
 
-def render_html(result: RunResult, *, trend: Sequence[TrendPoint] | None = None) -> str:
-    """The report as one HTML document; ``trend`` adds a chart of past runs' counts."""
+def render_html(
+    result: RunResult,
+    *,
+    trend: Sequence[TrendPoint] | None = None,
+    pass_detail: bool = True,
+) -> str:
+    """The report as one HTML document.
+
+    ``trend`` adds a chart of past runs' counts. ``pass_detail=False`` leaves PASS and
+    NOT_APPLICABLE findings out of the per-promise tables (their counts stay, with a note saying
+    where they are itemized); the PDF uses it for very large results.
+    """
     env = _environment(str(reports_dir()))
-    return env.get_template(_TEMPLATE).render(**_view(result, trend))
+    return env.get_template(_TEMPLATE).render(**_view(result, trend, pass_detail))
 
 
 def render(result: RunResult) -> bytes:

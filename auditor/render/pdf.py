@@ -18,6 +18,12 @@ from auditor.result import RunResult
 MEDIA_TYPE = "application/pdf"
 EXTENSION = "pdf"
 
+#: Above this many findings the PDF itemizes only what needs attention (FAIL, ERROR, MANUAL,
+#: WAIVED); PASS and NOT_APPLICABLE stay counted, itemized in the HTML report and result.json.
+#: WeasyPrint lays out tens of findings a second (bench/render_bench.py), so a full itemization
+#: of a large estate would take many minutes.
+PASS_DETAIL_LIMIT = 1000
+
 
 class PdfUnavailable(BaaAuditError):
     """WeasyPrint (extra ``reports``) or the system libraries it needs are missing."""
@@ -44,7 +50,9 @@ def _weasyprint() -> Any:
 
 def render(result: RunResult) -> bytes:
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=render_html(result), url_fetcher=_no_fetch)
+    pass_detail = len(result.findings) <= PASS_DETAIL_LIMIT
+    html = render_html(result, pass_detail=pass_detail)
+    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch)
     # Fixed metadata keeps the PDF a pure function of the result.
     pdf: bytes = document.write_pdf(
         pdf_identifier=b"baa-audit-report",
@@ -53,4 +61,4 @@ def render(result: RunResult) -> bytes:
     return pdf
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "PdfUnavailable", "render"]
+__all__ = ["EXTENSION", "MEDIA_TYPE", "PASS_DETAIL_LIMIT", "PdfUnavailable", "render"]
