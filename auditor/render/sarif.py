@@ -5,7 +5,10 @@ severity), one result per finding. Statuses map onto SARIF's ``kind``: FAIL is `
 severity), PASS ``pass``, ERROR ``open`` (the tool could not decide), MANUAL ``review``,
 NOT_APPLICABLE ``notApplicable``; a WAIVED finding is a ``fail`` carrying an accepted external
 suppression with the waiver's reason. A finding on infrastructure code points at its file and
-lines (``physicalLocation``); a live resource is named by a ``logicalLocation``.
+lines (``physicalLocation``); a live resource is named by a ``logicalLocation`` (its ARN or full
+resource name). GitHub code scanning rejects a whole file when any location lacks a physical
+artifact, so a live finding's location also points at the evidence it was judged on: the
+snapshot file, relative to the run's output directory (``uriBaseId`` ``BAA_AUDIT_OUT``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ EXTENSION = "sarif"
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/baa-audit/baa-audit"
+#: Where a live finding's evidence is: the snapshot in the run's output directory.
+OUT_BASE_ID = "BAA_AUDIT_OUT"
+SNAPSHOT_URI = "snapshot.jsonl"
 
 #: GitHub reads ``security-severity`` as a CVSS-like score in a string.
 SECURITY_SEVERITY: dict[Severity, str] = {
@@ -112,7 +118,8 @@ def _location(finding: Finding) -> dict[str, Any]:
         if region:
             physical["region"] = region
         return {"physicalLocation": physical, "logicalLocations": [logical]}
-    return {"logicalLocations": [logical]}
+    evidence = {"artifactLocation": {"uri": SNAPSHOT_URI, "uriBaseId": OUT_BASE_ID}}
+    return {"physicalLocation": evidence, "logicalLocations": [logical]}
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -187,6 +194,11 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
                 "toolExecutionNotifications": notifications,
             }
         ],
+        "originalUriBaseIds": {
+            OUT_BASE_ID: {
+                "description": {"text": "The output directory of the baa-audit run (--out)."}
+            }
+        },
         "results": [_result(f, rule_index) for f in findings],
         "properties": {
             "profile": result.profile.id,

@@ -134,13 +134,28 @@ def test_sarif_rules_results_and_locations(result):
     assert by_status["MANUAL"]["kind"] == "review"
     assert by_status["NOT_APPLICABLE"]["kind"] == "notApplicable"
     assert by_status["WAIVED"]["suppressions"][0]["status"] == "accepted"
-    iac = [r for r in run["results"] if "physicalLocation" in r["locations"][0]]
+
+    def uri(r):
+        return r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+    iac = [r for r in run["results"] if uri(r) != "snapshot.jsonl"]
     assert len(iac) == 1
     physical = iac[0]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "infra/sql.tf"
     assert physical["region"] == {"startLine": 12, "endLine": 30}
-    live = [r for r in run["results"] if "physicalLocation" not in r["locations"][0]]
-    assert all(r["locations"][0]["logicalLocations"][0]["kind"] == "resource" for r in live)
+    live = [r for r in run["results"] if uri(r) == "snapshot.jsonl"]
+    assert len(live) == len(result.findings) - 1
+    for r in live:
+        location = r["locations"][0]
+        assert location["physicalLocation"]["artifactLocation"]["uriBaseId"] == "BAA_AUDIT_OUT"
+        assert location["logicalLocations"][0]["kind"] == "resource"
+        assert (
+            location["logicalLocations"][0]["fullyQualifiedName"]
+            == r["properties"]["resource"]["id"]
+        )
+    # GitHub code scanning rejects a file whose results lack a physical artifact (GH1001)
+    assert all(len(r["locations"]) >= 1 and uri(r) for r in run["results"])
+    assert "BAA_AUDIT_OUT" in run["originalUriBaseIds"]
     for r in run["results"]:
         assert run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
     notes = run["invocations"][0]["toolExecutionNotifications"]
