@@ -246,6 +246,8 @@ def test_cli_bundle_then_verify_signed(run_dir, tmp_path, keys):
 def test_cli_verify_fails_naming_the_file(run_dir, tmp_path):
     made = _cli("bundle", str(run_dir))
     assert made.exit_code == 0, made.output
+    again = _cli("bundle", str(run_dir))  # an earlier bundle is not bundled into the next
+    assert again.exit_code == 0, again.output
     bundle = run_dir / "evidence-bundle.zip"
     assert "evidence-bundle.zip" not in zipfile.ZipFile(bundle).namelist()
     bundle.write_bytes(_rewrite(bundle.read_bytes(), change="report.sarif"))

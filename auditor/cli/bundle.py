@@ -108,6 +108,7 @@ def bundle(directory: Path, out: Path | None, sign_key: Path | None) -> None:
         name: data
         for name, data in files_from_directory(directory).items()
         if not name.rsplit("/", 1)[-1].startswith(".")
+        and name.rsplit("/", 1)[-1] != BUNDLE_FILE  # an earlier bundle of this directory
         and (directory / name).resolve() != target.resolve()
     }
     path = bundle_files(result, files, target, sign_key)
