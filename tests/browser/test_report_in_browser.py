@@ -34,6 +34,7 @@ LAUNCH_ARGS = [
 SENTINEL_NAME = '<img src=x onerror="window.__baa_pwned=1">'
 SENTINEL_TAG = "<script>window.__baa_pwned=2</script>"
 SENTINEL_SVG = '<svg onload="window.__baa_pwned=3"></svg>'
+SENTINEL_ATTR = '" onmouseover="window.__baa_pwned=4" x="'
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -64,7 +65,9 @@ pytestmark = [
 def report_file(tmp_path_factory) -> Path:
     result = build_result()
     first = result.findings[0]
-    hostile = first.resource.model_copy(update={"name": SENTINEL_NAME})
+    hostile = first.resource.model_copy(
+        update={"name": SENTINEL_NAME, "account": SENTINEL_ATTR, "region": SENTINEL_SVG}
+    )
     extra = [
         first.model_copy(
             update={
@@ -127,9 +130,12 @@ def test_hostile_strings_are_text_and_nothing_runs_or_fetches(browser, report_fi
         assert page.evaluate("typeof window.__baa_pwned") == "undefined"
         assert page.evaluate("document.scripts.length") == 0
         assert page.locator("img").count() == 0
-        assert page.locator("[onerror], [onload]").count() == 0
+        assert page.locator("[onerror], [onload], [onmouseover]").count() == 0
+        page.mouse.move(400, 400)
+        page.mouse.wheel(0, 3000)
+        assert page.evaluate("typeof window.__baa_pwned") == "undefined"
         text = page.inner_text("body")
-        for shown in (XSS_IMG, XSS_SCRIPT, SENTINEL_NAME, SENTINEL_TAG):
+        for shown in (XSS_IMG, XSS_SCRIPT, SENTINEL_NAME, SENTINEL_TAG, SENTINEL_ATTR.strip()):
             assert shown in text, shown
         assert seen["requests"] == [], seen["requests"]
         ARTIFACTS.mkdir(exist_ok=True)
