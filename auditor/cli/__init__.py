@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from auditor import __version__
+from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
 from auditor.cli.run import collect, evaluate, report, scan
@@ -28,7 +29,7 @@ def cli() -> None:
     """
 
 
-for command in (scan, collect, evaluate, report, demo, policies, profile):
+for command in (scan, collect, evaluate, report, demo, policies, profile, bundle, verify):
     cli.add_command(command)
 
 
