@@ -89,7 +89,8 @@ def gen_ssn(rng: random.Random) -> str:
         area = rng.randint(1, 899)
         if area != 666:
             break
-    return f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+    sep = "-" if rng.random() < 0.85 else " "
+    return f"{area:03d}{sep}{rng.randint(1, 99):02d}{sep}{rng.randint(1, 9999):04d}"
 
 
 def gen_mbi(rng: random.Random) -> str:
@@ -175,6 +176,7 @@ def gen_phone(rng: random.Random) -> str:
             f"({npa}) {nxx}-{line}",
             f"{npa}-{nxx}-{line}",
             f"{npa}.{nxx}.{line}",
+            f"{npa} {nxx} {line}",
             f"+1 {npa} {nxx} {line}",
             f"+1{npa}{nxx}{line}",
             f"1-{npa}-{nxx}-{line}",
@@ -187,7 +189,8 @@ def gen_email(rng: random.Random) -> str:
     local = rng.choice(
         [f"{first}.{last}", f"{first[0]}{last}", f"{first}{rng.randint(1, 99)}", f"{last}.{first}"]
     )
-    return f"{local}@{rng.choice(DOMAINS)}"
+    email = f"{local}@{rng.choice(DOMAINS)}"
+    return email if rng.random() < 0.9 else email.capitalize()
 
 
 def gen_dob(rng: random.Random) -> str:
@@ -196,6 +199,7 @@ def gen_dob(rng: random.Random) -> str:
     return rng.choice(
         [
             born.isoformat(),
+            born.strftime("%Y/%m/%d"),
             f"{born.month:02d}/{born.day:02d}/{born.year}",
             f"{born.month}/{born.day}/{born.year}",
             f"{months[born.month - 1]} {born.day}, {born.year}",

@@ -241,7 +241,7 @@ class Scanner:
 
     def scan_structured(self, value: Any) -> list[Detection]:
         """Scan an already parsed JSON value, with key paths as context."""
-        return self.scan_segments([list(_walk(value, ""))])[0]
+        return self.scan_segments([list(walk(value, ""))])[0]
 
     def scan_batch(self, messages: Sequence[str]) -> list[list[Detection]]:
         """Scan many events at once (much faster than one by one); one result list per event."""
@@ -508,7 +508,7 @@ def segments(message: str) -> list[tuple[str, str]]:
         except ValueError:
             pass
         else:
-            return list(_walk(value, ""))
+            return list(walk(value, ""))
     return [("", message)]
 
 
@@ -518,7 +518,7 @@ def _custom_fields(item: Any) -> tuple[str, str, float]:
     return str(item.name), str(item.regex), float(item.confidence)
 
 
-def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, bool) or value is None:
@@ -527,10 +527,10 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, str(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _walk(v, f"{path}.{k}" if path else str(k))
+            yield from walk(v, f"{path}.{k}" if path else str(k))
     elif isinstance(value, list | tuple):
         for v in value:
-            yield from _walk(v, path)
+            yield from walk(v, path)
 
 
 def normalize(detector: str, raw: str) -> str:
@@ -566,4 +566,6 @@ __all__ = [
     "Scanner",
     "UnknownDetector",
     "normalize",
+    "segments",
+    "walk",
 ]

@@ -1,0 +1,157 @@
+"""The PHI detectors on single lines: what they find, what they leave alone, what they keep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from auditor.phi.detectors import DETECTORS, Detection, Scanner, UnknownDetector, normalize
+from auditor.phi.masking import Hasher, mask_keep_last
+
+SALT = "test-salt"
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(hasher=Hasher(SALT))
+
+
+def found(scanner: Scanner, text: str) -> dict[str, Detection]:
+    return {d.detector: d for d in scanner.scan(text) if d.confidence >= scanner.threshold}
+
+
+# (detector, plain-text line, the planted value)
+PLAIN = [
+    ("ssn", "identity check failed for 123-45-6789 today", "123-45-6789"),
+    ("ssn", "member ssn: 123456789", "123456789"),
+    ("mbi", "eligibility lookup 1EG4-TE5-MK73 ok", "1EG4-TE5-MK73"),
+    ("npi", "rendering provider npi=1234567893", "1234567893"),
+    ("dea", "prescriber DEA AB1234563 validated", "AB1234563"),
+    ("payment_card", "charge declined 4111 1111 1111 1111", "4111 1111 1111 1111"),
+    ("payment_card", "token 378282246310005 stored", "378282246310005"),
+    ("dob", "patient DOB: 03/14/1962 mismatch", "03/14/1962"),
+    ("dob", "date of birth March 14, 1962 rejected", "March 14, 1962"),
+    ("phone", "sms sent to (212) 555-1234", "(212) 555-1234"),
+    ("phone", "callback 1-212-555-1234", "1-212-555-1234"),
+    ("phone", "call +12125551234 now", "+12125551234"),
+    ("email", "password reset sent to jane.doe@example.com", "jane.doe@example.com"),
+    ("icd10", "claim dx E11.9 denied", "E11.9"),
+    ("mrn", "loaded chart MRN: 00482913", "00482913"),
+    ("patient_name", "patient Mary O'Brien checked in", "Mary O'Brien"),
+    ("patient_name", "Patient: Smith, John discharged", "Smith, John"),
+    ("street_address", "ship to 1600 Pennsylvania Avenue today", "1600 Pennsylvania Avenue"),
+]
+
+
+@pytest.mark.parametrize(
+    ("detector", "line", "value"), PLAIN, ids=[f"{p[0]}-{i}" for i, p in enumerate(PLAIN)]
+)
+def test_plain_text(scanner: Scanner, detector: str, line: str, value: str) -> None:
+    hits = found(scanner, line)
+    assert detector in hits, hits
+    det = hits[detector]
+    assert det.digest == scanner.hasher.digest(normalize(detector, value))
+    assert value not in det.masked
+    assert det.field is None
+
+
+def test_structured_lines_use_keys_as_context(scanner: Scanner) -> None:
+    line = json.dumps(
+        {
+            "level": "INFO",
+            "patient": {
+                "name": "Nguyen, Linda",
+                "birth_date": "1971-07-04",
+                "ssn": "219099999",
+                "mrn": "E123456789",
+            },
+            "provider": {"npi": 1234567893},
+            "diagnosis_code": "F32.9",
+            "contact": {"phone": "2125551234"},
+        }
+    )
+    hits = found(scanner, line)
+    assert set(hits) >= {"patient_name", "dob", "ssn", "mrn", "npi", "icd10", "phone"}
+    assert hits["ssn"].field == "patient.ssn"
+    assert hits["npi"].field == "provider.npi"
+    assert hits["patient_name"].masked == "N*****, L****"
+
+
+def test_ssn_mask_keeps_last_four(scanner: Scanner) -> None:
+    assert found(scanner, "ssn 123-45-6789")["ssn"].masked == "***-**-6789"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "request 123e4567-e89b-12d3-a456-426614174000 completed in 120ms",
+        "2026-11-23T10:00:00.123Z INFO worker started version 10.4.1234",
+        "order ORD-2024-000123 shipped on 1962-03-14",  # an ISO date without context is no DOB
+        "report period 2026-01-01 to 2026-01-31 generated",
+        "validation rejected id 000-12-3456 format",
+        "validation rejected id 666-12-3456 format",
+        "validation rejected id 912-12-3456 format",
+        "validation rejected id 123-00-4567 format",
+        "validation rejected id 123-45-0000 format",
+        "token 4111111111111112 not recognised",
+        "epoch=1763900000 epoch_ms=1763900000123",
+        "GET /v1/claims from 10.12.200.4 took 0.120s",
+        "Patient Portal Login succeeded",
+        "patient record updated id=42",
+        "npi 1234567890 rejected",  # Luhn-invalid NPI
+        "trace_id=1-5f84c7a1-8c0d6f1e2b3a4c5d6e7f8a9b span ok",
+        "sha256=4a1f0c9e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f",
+        "build 1.24.3-build.12345 commit a1b2c3d4e5f6",
+        "price 129.99 USD qty 2 sku 123456",
+        "idx E11 of batch",  # no diagnosis context
+    ],
+)
+def test_look_alikes_are_not_phi(scanner: Scanner, line: str) -> None:
+    assert found(scanner, line) == {}
+
+
+def test_detection_holds_no_value(scanner: Scanner) -> None:
+    det = found(scanner, "ssn 123-45-6789")["ssn"]
+    assert "123-45-6789" not in repr(det)
+    assert "123456789" not in repr(det)
+    assert set(Detection.__slots__) == {"detector", "confidence", "masked", "digest", "field"}
+
+
+def test_profile_chooses_detectors_and_adds_patterns() -> None:
+    only_email = Scanner(
+        detectors=["email"],
+        custom=[{"name": "member_id", "regex": r"\bMEM-\d{6}\b", "confidence": 0.9}],
+    )
+    hits = {d.detector for d in only_email.scan("ssn 123-45-6789 mail a@b.example MEM-123456")}
+    assert hits == {"email", "member_id"}
+    assert only_email.names == ("email", "member_id")
+
+
+def test_unknown_detector_or_bad_regex_is_refused() -> None:
+    with pytest.raises(UnknownDetector, match="nope"):
+        Scanner(detectors=["ssn", "nope"])
+    with pytest.raises(UnknownDetector, match="invalid regex"):
+        Scanner(custom=[{"name": "x", "regex": "(", "confidence": 0.5}])
+    with pytest.raises(UnknownDetector, match="built-in"):
+        Scanner(custom=[{"name": "ssn", "regex": "x", "confidence": 0.5}])
+
+
+def test_salt_is_random_per_run_unless_configured() -> None:
+    assert Hasher().digest("x") != Hasher().digest("x")
+    assert Hasher("s").digest("x") == Hasher("s").digest("x")
+    assert "secret-salt" not in repr(Hasher("secret-salt"))
+
+
+def test_batch_keeps_events_apart(scanner: Scanner) -> None:
+    # A context word at the end of one event must not lend context to the next one.
+    results = scanner.scan_batch(["patient dob", "1962-03-14 is a date", "ssn 123-45-6789"])
+    assert [[d.detector for d in r if d.confidence >= 0.7] for r in results] == [[], [], ["ssn"]]
+
+
+def test_every_detector_is_exercised() -> None:
+    assert {p[0] for p in PLAIN} == set(DETECTORS)
+
+
+def test_mask_never_reveals_more_than_half() -> None:
+    assert mask_keep_last("1234", 4) == "**34"
