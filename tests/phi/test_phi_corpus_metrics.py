@@ -77,11 +77,12 @@ def test_recall_and_false_positives() -> None:
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "phi_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    print("\nPHI detector metrics (seed %d, threshold %.2f)" % (SEED, threshold))
+    print(f"\nPHI detector metrics (seed {SEED}, threshold {threshold:.2f})")
     for d in DETECTORS:
         print(f"  recall {d:15s} {recall[d]:.4f}  ({recalled[d]}/{planted[d]})")
     print(
-        f"  false positives: {metrics['false_positives_structured']} in {len(clean)} clean structured lines "
+        f"  false positives: {metrics['false_positives_structured']} in {len(clean)} "
+        "clean structured lines "
         f"({metrics['false_positives_per_10k_structured']} per 10,000); "
         f"{metrics['false_positives_text']} in {len(clean_text)} clean text lines"
     )
