@@ -94,7 +94,9 @@ class PhiLogSample(Resource):
         description="detections under the threshold, per detector (not judged)",
     )
     unread: list[PhiUnread] = Field(default_factory=list)
-    unread_text: str | None = None
+    unread_text: str = Field(
+        default="nothing, the whole window was read", description="for messages"
+    )
     complete: bool = Field(description="True when the whole time window of this log was read")
 
 

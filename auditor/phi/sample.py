@@ -198,7 +198,7 @@ class LogAccumulator:
             streams=list(self.streams),
             stream_count=self._stream_count,
         )
-        unread_text = "; ".join(f"{u.bound} ({u.limit}): {u.not_read}" for u in self.unread) or None
+        unread_text = "; ".join(f"{u.bound} ({u.limit}): {u.not_read}" for u in self.unread)
         return {
             "detectors": list(self.scanner.names),
             "confidence_threshold": self.scanner.threshold,
@@ -207,12 +207,12 @@ class LogAccumulator:
             "detections_text": _summary_text(summaries),
             "below_threshold": dict(sorted(self._below.items())),
             "unread": list(self.unread),
-            "unread_text": unread_text,
+            "unread_text": unread_text or "nothing, the whole window was read",
             "complete": self.complete and not self.unread,
             "gaps": self._gaps(unread_text),
         }
 
-    def _gaps(self, unread_text: str | None) -> list[Gap]:
+    def _gaps(self, unread_text: str) -> list[Gap]:
         if not self.unread:
             return []
         if self.error is not None:

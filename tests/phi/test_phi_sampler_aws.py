@@ -63,6 +63,7 @@ def test_phi_found_and_never_copied(
     planted_values: list,
     no_leak: Any,
     all_files: Any,
+    evaluate: Any,
     tmp_path: Any,
     capfd: Any,
     caplog: Any,
@@ -82,6 +83,7 @@ def test_phi_found_and_never_copied(
             boto3.Session(region_name=REGION), _options(page_size=25), inv, LineProgress()
         )
         dump_snapshot(inv, snapshot)
+        result = evaluate(inv, snapshot.parent)
 
     samples = _samples(inv)
     assert set(samples) == {"/app/api", "/app/clean"}
@@ -106,6 +108,13 @@ def test_phi_found_and_never_copied(
     )
     assert inv.coverage[0].count == 2 and inv.listing_gaps == []
     assert load_snapshot(snapshot).resources == inv.resources
+
+    mine = [f for f in result.findings if f.policy_id == "AWS-PHI-001"]
+    by_status = {f.resource.name: f.status for f in mine}
+    assert sorted(by_status.values()) == ["FAIL", "PASS"], by_status
+    fail = next(f for f in mine if f.status == "FAIL")
+    assert "ssn: 2 match(es)" in fail.message and "***-**-" in fail.message
+    assert any(p.name.startswith("report") for p in snapshot.parent.iterdir())
 
     out, err = capfd.readouterr()
     blobs = all_files(tmp_path)

@@ -69,6 +69,7 @@ def test_phi_found_and_never_copied(
     planted_values: list,
     no_leak: Any,
     all_files: Any,
+    evaluate: Any,
     tmp_path: Any,
     capfd: Any,
     caplog: Any,
@@ -90,6 +91,7 @@ def test_phi_found_and_never_copied(
     with caplog.at_level(logging.DEBUG):
         sample_cloud_logging(_options(url, page_size=10), inv, LineProgress())
         dump_snapshot(inv, snapshot)
+        result = evaluate(inv, snapshot.parent)
 
     samples = _samples(inv)
     assert set(samples) == {"app-api", "/svc/worker"}
@@ -116,6 +118,13 @@ def test_phi_found_and_never_copied(
     assert 'logName=~"^projects/demo-proj/logs/app-"' in fake.requests[0]["filter"]
     assert len(fake.requests) == 10  # 94 entries in scope and window, in pages of 10
 
+    mine = [f for f in result.findings if f.policy_id == "GCP-PHI-001"]
+    by_status = {f.resource.name: f.status for f in mine}
+    assert sorted(by_status.values()) == ["FAIL", "PASS"], by_status
+    fail = next(f for f in mine if f.status == "FAIL")
+    assert "ssn: 2 match(es)" in fail.message and "***-**-" in fail.message
+    assert any(p.name.startswith("report") for p in snapshot.parent.iterdir())
+
     out, err = capfd.readouterr()
     blobs = all_files(tmp_path)
     blobs.update(stdout=out.encode(), stderr=err.encode(), logs=caplog.text.encode())
@@ -124,7 +133,7 @@ def test_phi_found_and_never_copied(
     no_leak(planted_values, blobs)
 
 
-def test_events_per_log_bound(fake_logging: Any) -> None:
+def test_events_per_log_bound(fake_logging: Any, evaluate: Any, tmp_path: Any) -> None:
     fake, url = fake_logging
     fake.entries += _clean("app-a", 30) + _clean("app-b", 5)
     inv = Inventory()
@@ -138,6 +147,11 @@ def test_events_per_log_bound(fake_logging: Any) -> None:
     assert a.gaps[0].fields == ("detections",) and a.gaps[0].error_code == "SamplingBound"
     assert samples["app-b"].complete and samples["app-b"].gaps == []
     assert inv.listing_gaps == []
+    # The engine turns the gap into ERROR, and the finding carries what was not read.
+    result = evaluate(inv, tmp_path)
+    (error,) = [f for f in result.findings if f.policy_id == "GCP-PHI-001" and f.status == "ERROR"]
+    assert error.resource.name == "app-a" and error.gap is not None
+    assert "not read: max_events_per_log (12): 18 further entries of app-a" in error.gap.message
 
 
 def test_bytes_bound_makes_unreached_logs_a_listing_gap(fake_logging: Any) -> None:
