@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import resource
@@ -101,7 +102,10 @@ def run(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--gib", type=float, default=1.0, help="GiB of log text to scan (mixed run)"
+        "--gib",
+        type=float,
+        default=float(os.environ.get("BAA_AUDIT_BENCH_PHI_GIB", "1.0")),
+        help="GiB of log text to scan in the mixed run (env BAA_AUDIT_BENCH_PHI_GIB)",
     )
     parser.add_argument("--chunk-mib", type=float, default=8.0)
     parser.add_argument("--batch", type=int, default=1000, help="events per scan_batch call")

@@ -5,6 +5,7 @@ silencing of client libraries that would log response bodies (log contents) at D
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,21 +37,35 @@ PAYLOAD_LOGGERS: tuple[str, ...] = (
 )
 
 
+class _Quiet:
+    """Reference-counted, so samplers running in parallel threads never unmute one another."""
+
+    lock = threading.Lock()
+    depth = 0
+    saved: list[tuple[logging.Logger, int]] = []
+
+
 @contextmanager
 def quiet_payload_loggers() -> Iterator[None]:
     """While sampling, client libraries log nothing below WARNING: their DEBUG records carry
     response bodies, which here are log contents that may hold PHI."""
-    saved: list[tuple[logging.Logger, int]] = []
-    for name in PAYLOAD_LOGGERS:
-        logger = logging.getLogger(name)
-        saved.append((logger, logger.level))
-        if logger.getEffectiveLevel() < logging.WARNING or logger.level < logging.WARNING:
-            logger.setLevel(logging.WARNING)
+    with _Quiet.lock:
+        if _Quiet.depth == 0:
+            _Quiet.saved = []
+            for name in PAYLOAD_LOGGERS:
+                logger = logging.getLogger(name)
+                _Quiet.saved.append((logger, logger.level))
+                if logger.level < logging.WARNING:
+                    logger.setLevel(logging.WARNING)
+        _Quiet.depth += 1
     try:
         yield
     finally:
-        for logger, level in saved:
-            logger.setLevel(level)
+        with _Quiet.lock:
+            _Quiet.depth -= 1
+            if _Quiet.depth == 0:
+                for logger, level in _Quiet.saved:
+                    logger.setLevel(level)
 
 
 def make_scanner(params: Parameters, bounds: SamplingBounds) -> Scanner:

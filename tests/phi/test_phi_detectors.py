@@ -155,3 +155,20 @@ def test_every_detector_is_exercised() -> None:
 
 def test_mask_never_reveals_more_than_half() -> None:
     assert mask_keep_last("1234", 4) == "**34"
+
+
+def test_payload_loggers_are_quiet_while_sampling_and_restored_after() -> None:
+    import logging
+
+    from auditor.phi.sample import quiet_payload_loggers
+
+    parsers = logging.getLogger("botocore.parsers")
+    logging.getLogger("botocore").setLevel(logging.DEBUG)
+    try:
+        with quiet_payload_loggers():
+            with quiet_payload_loggers():  # nested (parallel samplers) stays quiet
+                assert not parsers.isEnabledFor(logging.DEBUG)
+            assert not parsers.isEnabledFor(logging.DEBUG)
+        assert parsers.isEnabledFor(logging.DEBUG)
+    finally:
+        logging.getLogger("botocore").setLevel(logging.NOTSET)
