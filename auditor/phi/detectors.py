@@ -175,6 +175,7 @@ class _Keywords:
             yield s, e, self._owners[word]
 
 
+_NO_DETECTORS: frozenset[str] = frozenset()
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 Candidate = tuple[
@@ -241,7 +242,7 @@ class Scanner:
 
     def scan_structured(self, value: Any) -> list[Detection]:
         """Scan an already parsed JSON value, with key paths as context."""
-        return self.scan_segments([list(walk(value, ""))])[0]
+        return self.scan_segments([walk(value, "")])[0]
 
     def scan_batch(self, messages: Sequence[str]) -> list[list[Detection]]:
         """Scan many events at once (much faster than one by one); one result list per event."""
@@ -278,7 +279,21 @@ class Scanner:
         for _s, e, dets in self._keywords.hits(big.lower()):
             for det in dets:
                 kw_ends.setdefault(det, []).append(e)
-        key_dets = [self._key_detectors(k) for k in keys]
+        key_dets: list[frozenset[str]] = []
+        key_segs: dict[str, list[int]] = {}  # detector -> segments under a key giving it context
+        name_segs: list[int] = []
+        cache = self._key_cache
+        for seg, key in enumerate(keys):
+            if not key:
+                key_dets.append(_NO_DETECTORS)
+                continue
+            cached = cache.get(key)
+            dets = cached if cached is not None else self._key_detectors(key)
+            key_dets.append(dets)
+            for det in dets:
+                key_segs.setdefault(det, []).append(seg)
+            if self._names and self._is_name_key(key):
+                name_segs.append(seg)
         found: dict[int, list[Candidate]] = {}
 
         if self._digit_led:
@@ -314,14 +329,13 @@ class Scanner:
                     at = big.find("@", at + 1)
         for spec in self._ctx_only:
             seen_starts: set[int] = set()
-            for seg, dets in enumerate(key_dets):
-                if spec.detector in dets:
-                    for m in spec.pattern.finditer(big, starts[seg], ends[seg]):
-                        if m.start() not in seen_starts:
-                            seen_starts.add(m.start())
-                            self._consider(
-                                spec, m=m, batch=batch, kw_ends=[], key_dets=key_dets, found=found
-                            )
+            for seg in key_segs.get(spec.detector, ()):
+                for m in spec.pattern.finditer(big, starts[seg], ends[seg]):
+                    if m.start() not in seen_starts:
+                        seen_starts.add(m.start())
+                        self._consider(
+                            spec, m=m, batch=batch, kw_ends=[], key_dets=key_dets, found=found
+                        )
             for e in kw_ends.get(spec.detector, ()):
                 seg = bisect_right(starts, e) - 1
                 if seg < 0 or e > ends[seg]:
@@ -338,7 +352,7 @@ class Scanner:
                             spec, m=m, batch=batch, kw_ends=[e], key_dets=key_dets, found=found
                         )
         if self._names:
-            self._find_names(batch, texts, kw_ends.get("patient_name", []), found)
+            self._find_names(batch, texts, name_segs, kw_ends.get("patient_name", []), found)
         for name, pattern, confidence in self._custom:
             for m in pattern.finditer(big):
                 value = m.group(0)
@@ -397,28 +411,32 @@ class Scanner:
             )
 
     def _find_names(
-        self, batch: _Batch, texts: list[str], kw_ends: list[int], found: dict[int, list[Candidate]]
+        self,
+        batch: _Batch,
+        texts: list[str],
+        name_segs: list[int],
+        kw_ends: list[int],
+        found: dict[int, list[Candidate]],
     ) -> None:
         named: set[int] = set()
-        for seg, key in enumerate(batch.keys):
-            if key and self._is_name_key(key):
-                text = texts[seg]
-                m = _NAME_VALUE.match(text)
-                if not m:
-                    continue
-                words = [m["first"], m["last"]] if m["last"] else [w for w in (m["f"], m["l"]) if w]
-                if _name_ok(*words):
-                    named.add(seg)
-                    found.setdefault(seg, []).append(
-                        (
-                            0,
-                            len(text),
-                            0.9,
-                            "patient_name",
-                            " ".join(words).lower(),
-                            mask_initials(text.strip()),
-                        )
+        for seg in name_segs:
+            text = texts[seg]
+            m = _NAME_VALUE.match(text)
+            if not m:
+                continue
+            words = [m["first"], m["last"]] if m["last"] else [w for w in (m["f"], m["l"]) if w]
+            if _name_ok(*words):
+                named.add(seg)
+                found.setdefault(seg, []).append(
+                    (
+                        0,
+                        len(text),
+                        0.9,
+                        "patient_name",
+                        " ".join(words).lower(),
+                        mask_initials(text.strip()),
                     )
+                )
         big = batch.big
         for e in kw_ends:
             seg = bisect_right(batch.starts, e) - 1
@@ -508,7 +526,7 @@ def segments(message: str) -> list[tuple[str, str]]:
         except ValueError:
             pass
         else:
-            return list(walk(value, ""))
+            return walk(value, "")
     return [("", message)]
 
 
@@ -518,19 +536,32 @@ def _custom_fields(item: Any) -> tuple[str, str, float]:
     return str(item.name), str(item.regex), float(item.confidence)
 
 
-def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int | float):
-        yield path, str(value)
-    elif isinstance(value, dict):
+def walk(value: Any, path: str) -> list[tuple[str, str]]:
+    """Every string and number in a parsed JSON value, with its dotted key path."""
+    out: list[tuple[str, str]] = []
+    _walk_into(value, path, out)
+    return out
+
+
+def _walk_into(value: Any, path: str, out: list[tuple[str, str]]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append((path, value))
+    elif kind is dict:
+        prefix = path + "." if path else ""
         for k, v in value.items():
-            yield from walk(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, list | tuple):
+            _walk_into(v, prefix + k if type(k) is str else prefix + str(k), out)
+    elif kind is list or kind is tuple:
         for v in value:
-            yield from walk(v, path)
+            _walk_into(v, path, out)
+    elif kind is int or kind is float or isinstance(value, str):
+        out.append((path, str(value)))
+    elif isinstance(value, dict):
+        _walk_into(dict(value), path, out)
+    elif isinstance(value, list | tuple):
+        _walk_into(list(value), path, out)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out.append((path, str(value)))
 
 
 def normalize(detector: str, raw: str) -> str:
