@@ -443,6 +443,15 @@ CLEAN_TEXT: tuple[Callable[[random.Random], str], ...] = (
     lambda r: (
         f"build {_version(r)} commit {''.join(r.choice('0123456789abcdef') for _ in range(12))}"
     ),
+    # context words without an identifier after them
+    lambda r: f"auth provider google callback at {r.randint(1_700_000_000, 1_799_999_999)}",
+    lambda r: f"registration {_order(r)} confirmed for tenant {r.randint(1, 999)}",
+    lambda r: f"dob field missing in request {_uuid(r)}",
+    lambda r: f"chart render took {r.randint(1, 5000)}ms for {r.randint(1, 40)} series",
+    lambda r: f"patient count {r.randint(0, 500)} for clinic {r.randint(1, 99)} on {_iso_date(r)}",
+    lambda r: f"card reader {_uuid(r)[:8]} offline since {_ts(r)}",
+    lambda r: f"condition check passed in {r.randint(1, 999)}ms after {r.randint(1, 9)} retries",
+    lambda r: f"rendering page {r.randint(1, 99)} took {r.randint(1_000_000_000, 2_999_999_999)} ns",
 )
 
 

@@ -29,6 +29,7 @@ from auditor.phi.patterns import (
     DIGIT_LED_KINDS,
     EMAIL,
     EMAIL_SPEC,
+    KEY_ONLY_WORDS,
     Spec,
     alnum_upper,
     builtin_specs,
@@ -146,11 +147,12 @@ class UnknownDetector(ValueError):
 class _Keywords:
     """Finds the context words of the chosen detectors in lowercased text, in one pass."""
 
-    def __init__(self, detectors: Iterable[str]) -> None:
+    def __init__(self, detectors: Iterable[str], keys: bool = False) -> None:
         owners: dict[str, set[str]] = {}
         self._right_bound: set[str] = set()
         for det in detectors:
-            for word in CONTEXT_WORDS.get(det, ()):
+            words = CONTEXT_WORDS.get(det, ()) + (KEY_ONLY_WORDS.get(det, ()) if keys else ())
+            for word in words:
                 clean = word.rstrip("$")
                 owners.setdefault(clean, set()).add(det)
                 if word.endswith("$") or len(clean) <= 3:
@@ -226,6 +228,7 @@ class Scanner:
         self.hasher = hasher or Hasher()
         self.threshold = threshold
         self._keywords = _Keywords(self.detectors)
+        self._key_words = _Keywords(self.detectors, keys=True)
         self._key_cache: dict[str, frozenset[str]] = {}
         self._name_key_cache: dict[str, bool] = {}
 
@@ -496,7 +499,7 @@ class Scanner:
         hit = self._key_cache.get(key)
         if hit is None:
             lowered = _CAMEL.sub("_", key).lower()
-            hit = frozenset().union(*(dets for _s, _e, dets in self._keywords.hits(lowered)))
+            hit = frozenset().union(*(dets for _s, _e, dets in self._key_words.hits(lowered)))
             if len(self._key_cache) < 100_000:
                 self._key_cache[key] = hit
         return hit

@@ -59,14 +59,14 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
     "npi": (
         "npi",
         "national provider",
-        "provider",
+        "rendering provider",
+        "referring provider",
+        "billing provider",
         "prescriber",
         "physician",
         "practitioner",
-        "rendering",
-        "referring",
     ),
-    "dea": ("dea", "prescriber", "registration", "controlled substance", "controlled_substance"),
+    "dea": ("dea", "prescriber", "controlled substance", "controlled_substance"),
     "payment_card": (
         "card",
         "cc",
@@ -93,7 +93,7 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "dial",
     ),
     "email": (),
-    "icd10": ("icd", "diagnos", "dx", "condition", "problem list", "problem_list", "assessment"),
+    "icd10": ("icd", "diagnos", "dx", "problem list", "problem_list", "assessment"),
     "mrn": (
         "mrn",
         "medical record",
@@ -125,6 +125,15 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "mailing",
         "ship to",
     ),
+}
+
+
+#: Words too common in plain log text to lend context there, but telling as a JSON key
+#: (``provider.id``, ``registration``, ``condition``).
+KEY_ONLY_WORDS: dict[str, tuple[str, ...]] = {
+    "npi": ("provider", "rendering", "referring"),
+    "dea": ("registration",),
+    "icd10": ("condition",),
 }
 
 
