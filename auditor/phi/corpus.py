@@ -451,7 +451,9 @@ CLEAN_TEXT: tuple[Callable[[random.Random], str], ...] = (
     lambda r: f"patient count {r.randint(0, 500)} for clinic {r.randint(1, 99)} on {_iso_date(r)}",
     lambda r: f"card reader {_uuid(r)[:8]} offline since {_ts(r)}",
     lambda r: f"condition check passed in {r.randint(1, 999)}ms after {r.randint(1, 9)} retries",
-    lambda r: f"rendering page {r.randint(1, 99)} took {r.randint(1_000_000_000, 2_999_999_999)} ns",
+    lambda r: (
+        f"rendering page {r.randint(1, 99)} took {r.randint(1_000_000_000, 2_999_999_999)} ns"
+    ),
 )
 
 

@@ -121,6 +121,7 @@ class LogAccumulator:
         self.first: datetime | None = None
         self.last: datetime | None = None
         self.streams: dict[str, None] = {}
+        self._stream_names: dict[str, str] = {}
         self._stream_count = 0
         self._tally: dict[str, _DetectorTally] = {}
         self._below: Counter[str] = Counter()
@@ -134,6 +135,8 @@ class LogAccumulator:
         results = self.scanner.scan_segments([e.segments for e in events])
         threshold = self.scanner.threshold
         for event, found in zip(events, results, strict=True):
+            if event.stream is not None:
+                event.stream = self._safe_stream(event.stream)
             self.events += 1
             self.bytes += event.size
             if event.timestamp is not None:
@@ -172,6 +175,16 @@ class LogAccumulator:
                             confidence=det.confidence,
                         )
                     )
+
+    def _safe_stream(self, name: str) -> str:
+        """A stream name as it may be written: withheld when it looks like PHI itself."""
+        safe = self._stream_names.get(name)
+        if safe is None:
+            hits = [d for d in self.scanner.scan(name) if d.confidence >= self.scanner.threshold]
+            safe = f"<stream name withheld: holds {hits[0].detector}>" if hits else name
+            if len(self._stream_names) < 10_000:
+                self._stream_names[name] = safe
+        return safe
 
     def stop(
         self, bound: str, limit: str, not_read: str, resume_after: datetime | None = None

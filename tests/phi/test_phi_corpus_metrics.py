@@ -11,6 +11,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from auditor.phi.corpus import clean_line, generate
 from auditor.phi.detectors import DETECTORS, Scanner, normalize
 from auditor.phi.masking import Hasher
@@ -27,7 +29,7 @@ def _batches(items: list, size: int):  # type: ignore[no-untyped-def]
         yield items[i : i + size]
 
 
-def test_recall_and_false_positives() -> None:
+def test_recall_and_false_positives(capsys: pytest.CaptureFixture[str]) -> None:
     scanner = Scanner(hasher=Hasher("metrics"))
     threshold = scanner.threshold
 
@@ -77,15 +79,16 @@ def test_recall_and_false_positives() -> None:
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "phi_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    print(f"\nPHI detector metrics (seed {SEED}, threshold {threshold:.2f})")
-    for d in DETECTORS:
-        print(f"  recall {d:15s} {recall[d]:.4f}  ({recalled[d]}/{planted[d]})")
-    print(
-        f"  false positives: {metrics['false_positives_structured']} in {len(clean)} "
-        "clean structured lines "
-        f"({metrics['false_positives_per_10k_structured']} per 10,000); "
-        f"{metrics['false_positives_text']} in {len(clean_text)} clean text lines"
-    )
+    with capsys.disabled():  # shown with or without -s
+        print(f"\nPHI detector metrics (seed {SEED}, threshold {threshold:.2f})")
+        for d in DETECTORS:
+            print(f"  recall {d:15s} {recall[d]:.4f}  ({recalled[d]}/{planted[d]})")
+        print(
+            f"  false positives: {metrics['false_positives_structured']} in {len(clean)} "
+            "clean structured lines "
+            f"({metrics['false_positives_per_10k_structured']} per 10,000); "
+            f"{metrics['false_positives_text']} in {len(clean_text)} clean text lines"
+        )
 
     assert all(planted[d] >= 300 for d in DETECTORS), planted
     assert all(r >= 0.95 for r in recall.values()), recall

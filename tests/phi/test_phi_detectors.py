@@ -172,3 +172,22 @@ def test_payload_loggers_are_quiet_while_sampling_and_restored_after() -> None:
         assert parsers.isEnabledFor(logging.DEBUG)
     finally:
         logging.getLogger("botocore").setLevel(logging.NOTSET)
+
+
+def test_a_stream_name_that_looks_like_phi_is_withheld() -> None:
+    from datetime import UTC, datetime
+
+    from auditor.phi.bounds import SamplingBounds
+    from auditor.phi.sample import Event, LogAccumulator
+
+    now = datetime.now(UTC)
+    acc = LogAccumulator(Scanner(), SamplingBounds(), (now, now), "logs:FilterLogEvents")
+    acc.add(
+        [
+            Event("jane.roe@example.com", "1", now, [("", "ssn 219-09-9999")], 15),
+            Event("web-1", "2", now, [("", "ok")], 2),
+        ]
+    )
+    fields = acc.fields()
+    assert fields["read"].streams == ["<stream name withheld: holds email>", "web-1"]
+    assert fields["detections"][0].examples[0].stream == "<stream name withheld: holds email>"
