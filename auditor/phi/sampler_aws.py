@@ -50,6 +50,8 @@ def sample_cloudwatch(
     region_name=...)``) or a callable ``(service, region) -> client``. ``account`` and ``regions``
     default to the caller identity and ``options.regions`` (else the session's region).
     """
+    if not options.sample_logs:
+        return  # opt-in: reading log contents needs its own permission
     bounds = SamplingBounds.from_options(options.sampling)
     scanner = make_scanner(options.params, bounds)
     factory = _factory(session_or_client_factory)

@@ -50,6 +50,8 @@ def sample_cloud_logging(
     and organization scopes the caller passes the projects it enumerated. ``client_factory``
     (project -> ``google.cloud.logging.Client``) is for callers that build their own clients.
     """
+    if not options.sample_logs:
+        return  # opt-in: reading log contents needs its own permission
     bounds = SamplingBounds.from_options(options.sampling)
     scanner = make_scanner(options.params, bounds)
     budget = Budget(bounds, clock)

@@ -22,10 +22,13 @@ pytestmark = pytest.mark.e2e
 REGION = "us-east-1"
 
 
-def _put(logs: Any, group: str, messages: list[str], stream: str = "web-1") -> None:
-    logs.create_log_group(logGroupName=group)
-    logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    now = int(time.time() * 1000) - 3_600_000
+def _put(
+    logs: Any, group: str, messages: list[str], stream: str = "web-1", hours_ago: float = 1.0
+) -> None:
+    if not logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]:
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    now = int(time.time() * 1000) - int(hours_ago * 3_600_000)
     events = [{"timestamp": now + i, "message": m} for i, m in enumerate(messages)]
     for i in range(0, len(events), 1000):
         logs.put_log_events(
@@ -70,6 +73,7 @@ def test_phi_found_and_never_copied(
 ) -> None:
     logs = boto3.client("logs", region_name=REGION)
     messages = [line for _, text, js in planted for line in (text, js)]
+    _put(logs, "/app/api", messages, hours_ago=10)  # before the window: never read
     _put(logs, "/app/api", _clean(40) + messages + _clean(40))
     _put(logs, "/app/clean", _clean(120))
     _put(logs, "/other/ignored", messages)  # out of scope: never read
@@ -222,6 +226,14 @@ class _ListsAMissingGroup:
                     }
 
         return Pages()
+
+
+def test_sampling_is_opt_in(moto_env: str) -> None:
+    inv = Inventory()
+    options = _options()
+    options.sample_logs = False
+    sample_cloudwatch(boto3.Session(), options, inv, NullProgress())
+    assert inv.resources == [] and inv.coverage == [] and inv.listing_gaps == []
 
 
 def test_api_error_is_a_gap_with_its_code(moto_env: str) -> None:
