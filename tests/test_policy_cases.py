@@ -23,7 +23,8 @@ def test_policy_cases(policy) -> None:
     outcomes = run_policy_cases(policy, POLICIES.files[policy.id], POLICIES, TYPES, CATALOG)
     failures = [f"{o.name}: {o.problem}" for o in outcomes if not o.ok]
     assert not failures, "\n".join(failures)
-    assert len(outcomes) >= 4
+    # the cases file must show every status the policy can yield (cases.required_statuses)
+    assert len(outcomes) >= 3
 
 
 def test_there_are_policies_for_both_clouds() -> None:
