@@ -525,11 +525,9 @@ def segments(message: str) -> list[tuple[str, str]]:
     """A log event as ``(key path, text)`` pieces: JSON is walked, other text is one piece."""
     if message[:1] in ("{", "[") or message.lstrip()[:1] in ("{", "["):
         try:
-            value = json.loads(message)
-        except ValueError:
-            pass
-        else:
-            return walk(value, "")
+            return walk(json.loads(message), "")
+        except (ValueError, RecursionError):
+            pass  # not JSON (or nested too deep to walk): scanned as text
     return [("", message)]
 
 

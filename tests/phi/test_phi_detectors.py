@@ -191,3 +191,26 @@ def test_a_stream_name_that_looks_like_phi_is_withheld() -> None:
     fields = acc.fields()
     assert fields["read"].streams == ["<stream name withheld: holds email>", "web-1"]
     assert fields["detections"][0].examples[0].stream == "<stream name withheld: holds email>"
+
+
+def test_odd_input_never_breaks_the_scanner(scanner: Scanner) -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = '0123456789-./()+@ :,"{}[]\n\tabcXYZ\u00e9\u4e2d\U0001f600'
+    odd = [
+        "",
+        " ",
+        "{",
+        "[]",
+        "{}",
+        "null",
+        '{"a": null, "b": [1, {"c": true}]}',
+        "[" * 5000 + "]" * 5000,
+    ]
+    odd += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(500)]
+    results = scanner.scan_batch(odd)
+    assert len(results) == len(odd)
+    # and a deeply nested JSON value is scanned as text instead of failing
+    deep = '{"a": ' * 5000 + '"ssn 123-45-6789"' + "}" * 5000
+    assert [d.detector for d in scanner.scan(deep)] == ["ssn"]
