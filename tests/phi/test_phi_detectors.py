@@ -214,3 +214,31 @@ def test_odd_input_never_breaks_the_scanner(scanner: Scanner) -> None:
     # and a deeply nested JSON value is scanned as text instead of failing
     deep = '{"a": ' * 5000 + '"ssn 123-45-6789"' + "}" * 5000
     assert [d.detector for d in scanner.scan(deep)] == ["ssn"]
+
+
+def test_scanner_from_the_profile_and_bounds_from_the_options() -> None:
+    from auditor.errors import CollectionError
+    from auditor.params import CustomPattern, Parameters
+    from auditor.phi.bounds import SamplingBounds
+    from auditor.phi.sample import make_scanner
+
+    bounds = SamplingBounds.from_options({"min_confidence": 0.5, "hash_salt": "s3cret"})
+    params = Parameters(
+        phi_detectors=["email"],
+        phi_custom_patterns=[
+            CustomPattern(name="member_id", regex=r"\bMEM-\d{6}\b", confidence=0.6)
+        ],
+    )
+    scanner = make_scanner(params, bounds)
+    assert scanner.names == ("email", "member_id") and scanner.threshold == 0.5
+    assert scanner.hasher.digest("x") == Hasher("s3cret").digest("x")
+    with pytest.raises(CollectionError, match="nope"):
+        make_scanner(Parameters(phi_detectors=["nope"]), bounds)
+    with pytest.raises(CollectionError, match="max_events_per_log") as err:
+        SamplingBounds.from_options({"max_events_per_log": 0})
+    assert "0" not in str(err.value).replace("max_events_per_log", "")
+    with pytest.raises(CollectionError, match="unknown_key"):
+        SamplingBounds.from_options({"unknown_key": 1})
+    with pytest.raises(CollectionError) as salt_err:
+        SamplingBounds.from_options({"hash_salt": ["not", "a", "string-s3cret"]})
+    assert "s3cret" not in str(salt_err.value)

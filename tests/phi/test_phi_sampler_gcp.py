@@ -223,3 +223,28 @@ def test_folder_scope_without_projects_is_a_listing_gap() -> None:
         CollectOptions(gcp_scope="folders/123", sample_logs=True), inv, NullProgress()
     )
     assert inv.listing_gaps[0].error_code == "ProjectsNotEnumerated"
+
+
+def test_proto_payload_http_request_and_labels_are_scanned(fake_logging: Any) -> None:
+    fake, url = fake_logging
+    audit = _entry("app-audit", 1, "x")
+    del audit["textPayload"]
+    audit["protoPayload"] = {
+        "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+        "methodName": "patients.update",
+        "request": {"patient": {"ssn": "078-05-1120"}},
+    }
+    web = _entry("app-web", 2, "GET ok")
+    web["httpRequest"] = {
+        "requestMethod": "GET",
+        "requestUrl": "/lookup?email=jane.roe@example.com",
+    }
+    web["labels"] = {"caller_phone": "415-555-0188"}
+    fake.entries += [audit, web]
+    inv = Inventory()
+    sample_cloud_logging(_options(url), inv, NullProgress())
+    samples = _samples(inv)
+    assert [d.detector for d in samples["app-audit"].detections] == ["ssn"]
+    assert samples["app-audit"].detections[0].examples[0].field == "request.patient.ssn"
+    web_found = {d.detector: d.examples[0].field for d in samples["app-web"].detections}
+    assert web_found == {"email": "httpRequest.requestUrl", "phone": "labels.caller_phone"}
