@@ -137,7 +137,7 @@ def test_throttle_answers_429_then_serves() -> None:
 
 
 def test_malformed_page_breaks_the_client() -> None:
-    emulator = build_emulator(faults=Faults(malformed_page=("RESOURCE", 1)))
+    emulator = build_emulator(faults=Faults(malformed_page=("RESOURCE", 1), malformed_times=1))
     with emulator.serve() as endpoint:
         pager = client(endpoint).list_assets(
             request={"parent": ORG, "content_type": asset_v1.ContentType.RESOURCE, "page_size": 10}

@@ -111,7 +111,8 @@ class Faults:
 
     * ``deny_content_types``: content-type names answered with 403 PERMISSION_DENIED.
     * ``throttle``: content-type name -> number of 429 answers before the calls succeed.
-    * ``malformed_page``: (content-type name, page index) whose body is not valid JSON.
+    * ``malformed_page``: (content-type name, page index) whose body is not valid JSON, for
+      the first ``malformed_times`` requests of that page (default: every time).
     * ``vanish_project``: a project id or number that disappears after ``vanish_after``
       ListAssets requests: its assets stop appearing and calls scoped to it answer 403, as
       Google answers for a deleted project.
@@ -121,6 +122,7 @@ class Faults:
     deny_content_types: set[str] = field(default_factory=set)
     throttle: dict[str, int] = field(default_factory=dict)
     malformed_page: tuple[str, int] | None = None
+    malformed_times: int = 1_000_000
     vanish_project: str | None = None
     vanish_after: int = 1
     deny_paths: list[str] = field(default_factory=list)
@@ -317,11 +319,12 @@ class GcpEmulator:
             offset = decoded[0]
         selected = self._select(parent_ref, content, asset_types, vanished)
         page = selected[offset : offset + page_size]
-        with self._lock:
-            page_index = self._pages_served.get(content, 0)
-            self._pages_served[content] = page_index + 1
-        if self.faults.malformed_page == (content, page_index):
-            return EmulatorResponse(status=200, body=b'{"assets": [{"name": "//truncated')
+        if self.faults.malformed_page == (content, offset // page_size):
+            with self._lock:
+                served = self._pages_served.get(content, 0)
+                self._pages_served[content] = served + 1
+            if served < self.faults.malformed_times:
+                return EmulatorResponse(status=200, body=b'{"assets": [{"name": "//truncated')
         payload: dict[str, Any] = {"assets": page, "readTime": "2026-11-23T12:00:00Z"}
         if offset + page_size < len(selected):
             payload["nextPageToken"] = _encode_token(offset + page_size, key)
