@@ -14,6 +14,7 @@ from auditor.collectors.base import CollectOptions
 from auditor.collectors.gcp.rest_source import (
     SourceError,
     Targets,
+    as_extra_source,
     enabled,
     make_client,
     parse_duration,
@@ -32,7 +33,7 @@ from auditor.model.gcp.accesscontext import (
 )
 from auditor.progress import Progress
 
-SOURCE = "access-bindings"
+SOURCE_NAME = "access-bindings"
 OPERATION = "accesscontextmanager.organizations.gcpUserAccessBindings.list"
 TYPES = (GcpUserAccessBinding.resource_type, OrganizationBindings.resource_type)
 HOW_TO_ENABLE = (
@@ -128,7 +129,7 @@ def collect_access_bindings(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     organization = _organization(options, targets)
-    if not enabled(options, SOURCE) or organization is None:
+    if not enabled(options, SOURCE_NAME) or organization is None:
         record_not_configured(
             sink, TYPES, organization or targets.scope_label(), OPERATION, HOW_TO_ENABLE
         )
@@ -171,7 +172,19 @@ def collect_access_bindings(
     progress.done(task)
 
 
+EXTRA_SOURCE = as_extra_source(
+    SOURCE_NAME,
+    collect_access_bindings,
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="Access Context Manager GCP user access bindings: session length and idle limits",
+    permissions=("accesscontextmanager.gcpUserAccessBindings.list",),
+)
+
+
 __all__ = [
+    "EXTRA_SOURCE",
     "HOW_TO_ENABLE",
     "binding_from_api",
     "collect_access_bindings",

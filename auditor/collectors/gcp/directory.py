@@ -15,6 +15,7 @@ from auditor.collectors.gcp.rest_source import (
     DIRECTORY_USER_SCOPE,
     SourceError,
     Targets,
+    as_extra_source,
     enabled,
     make_client,
     record_coverage,
@@ -26,7 +27,7 @@ from auditor.model.base import Gap
 from auditor.model.gcp.directory import DirectoryUser
 from auditor.progress import Progress
 
-SOURCE = "directory"
+SOURCE_NAME = "directory"
 OPERATION = "admin.directory.users.list"
 TYPES = (DirectoryUser.resource_type,)
 DEFAULT_CUSTOMER = "my_customer"
@@ -81,8 +82,8 @@ def user_from_api(item: dict[str, Any], customer: str) -> DirectoryUser:
 def collect_directory(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
-    customer = options.gcp_directory_customer or DEFAULT_CUSTOMER
-    if not enabled(options, SOURCE):
+    customer = options.gcp_directory_customer or targets.directory_customer or DEFAULT_CUSTOMER
+    if not enabled(options, SOURCE_NAME):
         record_not_configured(sink, TYPES, customer, OPERATION, HOW_TO_ENABLE)
         return
     task = progress.task("gcp directory users")
@@ -110,4 +111,17 @@ def collect_directory(
     progress.done(task)
 
 
-__all__ = ["HOW_TO_ENABLE", "collect_directory", "user_from_api"]
+EXTRA_SOURCE = as_extra_source(
+    SOURCE_NAME,
+    collect_directory,
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="Admin SDK Directory users: 2-Step Verification enrolment and enforcement",
+    permissions=(
+        "admin.directory.user.readonly (OAuth scope, domain-wide delegation or an admin)",
+    ),
+)
+
+
+__all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "collect_directory", "user_from_api"]

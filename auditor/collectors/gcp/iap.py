@@ -14,6 +14,7 @@ from auditor.collectors.base import CollectOptions
 from auditor.collectors.gcp.rest_source import (
     SourceError,
     Targets,
+    as_extra_source,
     enabled,
     fan_out,
     make_client,
@@ -27,7 +28,7 @@ from auditor.model.base import Gap
 from auditor.model.gcp.iap import IapSettings
 from auditor.progress import Progress
 
-SOURCE = "iap"
+SOURCE_NAME = "iap"
 OPERATION = "iap.getIapSettings"
 TYPES = (IapSettings.resource_type,)
 HOW_TO_ENABLE = (
@@ -80,7 +81,7 @@ def collect_iap(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     names = _names(options, targets)
-    if not enabled(options, SOURCE) or not names:
+    if not enabled(options, SOURCE_NAME) or not names:
         record_not_configured(sink, TYPES, targets.scope_label(), OPERATION, HOW_TO_ENABLE)
         return
     task = progress.task("gcp iap settings", total=len(names))
@@ -112,4 +113,15 @@ def collect_iap(
     progress.done(task)
 
 
-__all__ = ["HOW_TO_ENABLE", "collect_iap", "settings_from_api"]
+EXTRA_SOURCE = as_extra_source(
+    SOURCE_NAME,
+    collect_iap,
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="IAP settings: reauthentication age",
+    permissions=("iap.web.getSettings",),
+)
+
+
+__all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "collect_iap", "settings_from_api"]

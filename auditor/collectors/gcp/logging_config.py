@@ -17,6 +17,7 @@ from auditor.collectors.gcp.rest_source import (
     RestClient,
     SourceError,
     Targets,
+    as_extra_source,
     enabled,
     fan_out,
     make_client,
@@ -36,7 +37,7 @@ from auditor.model.gcp.logging import (
 )
 from auditor.progress import Progress
 
-SOURCE = "logging"
+SOURCE_NAME = "logging"
 SINKS_OP = "logging.sinks.list"
 BUCKETS_OP = "logging.buckets.list"
 EXCLUSIONS_OP = "logging.exclusions.list"
@@ -212,7 +213,7 @@ def collect_logging_config(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     parents = _parents(targets)
-    if not enabled(options, SOURCE) or not parents:
+    if not enabled(options, SOURCE_NAME) or not parents:
         record_not_configured(sink, TYPES, targets.scope_label(), SINKS_OP, HOW_TO_ENABLE)
         return
     task = progress.task("gcp logging config", total=len(parents))
@@ -234,7 +235,19 @@ def collect_logging_config(
     progress.done(task)
 
 
+EXTRA_SOURCE = as_extra_source(
+    SOURCE_NAME,
+    collect_logging_config,
+    types=TYPES,
+    operation=SINKS_OP,
+    how_to_enable=HOW_TO_ENABLE,
+    description="Cloud Logging sinks, log buckets and exclusions",
+    permissions=("logging.sinks.list", "logging.buckets.list", "logging.exclusions.list"),
+)
+
+
 __all__ = [
+    "EXTRA_SOURCE",
     "HOW_TO_ENABLE",
     "bucket_from_api",
     "collect_logging_config",

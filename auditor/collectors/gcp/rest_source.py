@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from auditor.collectors.base import CollectOptions
+from auditor.collectors.gcp.sources import ExtraSource, SourceContext
 from auditor.inventory import InventorySink
 from auditor.model.base import Coverage, ListingGap
+from auditor.progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,6 +67,7 @@ class Targets:
     organization: str | None = None  # "organizations/ID"
     folders: list[str] = field(default_factory=list)  # "folders/ID"
     projects: list[tuple[str, str | None]] = field(default_factory=list)  # (project id, number)
+    directory_customer: str | None = None  # Workspace customer id of the organization
 
     @classmethod
     def from_scope(cls, scope: str | None) -> Targets:
@@ -78,6 +81,19 @@ class Targets:
         if scope.startswith("projects/"):
             return cls(projects=[(scope.split("/", 1)[1], None)])
         return cls()
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> Targets:
+        """Targets from what the Cloud Asset pass saw (project ids; numbers are not known)."""
+        base = cls.from_scope(ctx.scope)
+        known: list[tuple[str, str | None]] = [(pid, None) for pid in ctx.projects]
+        projects = known or base.projects
+        return cls(
+            organization=base.organization,
+            folders=[],
+            projects=projects,
+            directory_customer=ctx.directory_customer_id,
+        )
 
     def scope_label(self) -> str:
         if self.organization:
@@ -308,6 +324,44 @@ def fan_out(items: Sequence[T], fn: Callable[[T], R], workers: int) -> list[R]:
         return list(pool.map(fn, items))
 
 
+OFFLINE_NOTE = (
+    "This run read a Cloud Asset Inventory export file, which does not hold this source; "
+    "run a live collection to read it. "
+)
+
+SourceFn = Callable[[CollectOptions, InventorySink, Progress, Targets], None]
+
+
+def as_extra_source(
+    name: str,
+    collect: SourceFn,
+    *,
+    types: Sequence[str],
+    operation: str,
+    how_to_enable: str,
+    description: str,
+    permissions: Sequence[str],
+) -> ExtraSource:
+    """Wrap a source function for the GCP collector's registry of extra sources.
+
+    Offline (export-file) runs make no API call: every type of the source is a NotConfigured
+    gap whose message says why and how to enable it.
+    """
+
+    def run(ctx: SourceContext) -> None:
+        targets = Targets.from_context(ctx)
+        if ctx.offline:
+            record_not_configured(
+                ctx.sink, types, targets.scope_label(), operation, OFFLINE_NOTE + how_to_enable
+            )
+            return
+        collect(ctx.options, ctx.sink, ctx.progress, targets)
+
+    return ExtraSource(
+        name=name, collect=run, description=description, permissions=tuple(permissions)
+    )
+
+
 def enabled(options: CollectOptions, source: str) -> bool:
     """True when the optional source ``source`` was switched on (``--gcp-source``)."""
     chosen = options.gcp_sources or ()
@@ -321,6 +375,7 @@ __all__ = [
     "RestClient",
     "SourceError",
     "Targets",
+    "as_extra_source",
     "enabled",
     "fan_out",
     "make_client",

@@ -48,7 +48,11 @@ class ExtraSource:
 
 def extra_sources() -> dict[str, ExtraSource]:
     """The registered extra sources, by name, built by explicit imports."""
-    sources: list[ExtraSource] = []
+    from auditor.collectors.gcp import accesscontext, directory, iap, logging_config, vertex
+
+    sources: list[ExtraSource] = [
+        m.EXTRA_SOURCE for m in (directory, accesscontext, iap, vertex, logging_config)
+    ]
     registry: dict[str, ExtraSource] = {}
     for source in sources:
         if source.name in registry:

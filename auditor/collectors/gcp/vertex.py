@@ -12,6 +12,7 @@ from auditor.collectors.base import CollectOptions
 from auditor.collectors.gcp.rest_source import (
     SourceError,
     Targets,
+    as_extra_source,
     enabled,
     fan_out,
     make_client,
@@ -23,7 +24,7 @@ from auditor.inventory import InventorySink
 from auditor.model.gcp.vertex import CacheConfig
 from auditor.progress import Progress
 
-SOURCE = "vertex"
+SOURCE_NAME = "vertex"
 OPERATION = "aiplatform.projects.getCacheConfig"
 TYPES = (CacheConfig.resource_type,)
 HOW_TO_ENABLE = (
@@ -50,7 +51,7 @@ def collect_vertex(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     projects = [pid for pid, _number in targets.projects]
-    if not enabled(options, SOURCE) or not projects:
+    if not enabled(options, SOURCE_NAME) or not projects:
         record_not_configured(sink, TYPES, targets.scope_label(), OPERATION, HOW_TO_ENABLE)
         return
     task = progress.task("gcp vertex cache config", total=len(projects))
@@ -83,4 +84,15 @@ def collect_vertex(
     progress.done(task)
 
 
-__all__ = ["HOW_TO_ENABLE", "cache_config_from_api", "collect_vertex"]
+EXTRA_SOURCE = as_extra_source(
+    SOURCE_NAME,
+    collect_vertex,
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="Vertex AI GenAI cache configuration",
+    permissions=("aiplatform.cacheConfigs.get",),
+)
+
+
+__all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "cache_config_from_api", "collect_vertex"]

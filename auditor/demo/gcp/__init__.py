@@ -25,7 +25,9 @@ def route_installers() -> list[RouteInstaller]:
 
     An explicit list: each source module that needs emulated routes adds its installer here.
     """
-    installers: list[RouteInstaller] = []
+    from auditor.demo.gcp.routes_extra import install_sample_routes
+
+    installers: list[RouteInstaller] = [install_sample_routes]
     return installers
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.demo.gcp.emulator import EmulatorRequest, EmulatorResponse, GcpEmulator, google_error
-from auditor.demo.gcp.sample_org import CUSTOMER_ID, ORG, PROJECTS
+from auditor.demo.gcp.sample_org import CUSTOMER_ID, ORG, ORG_ID, PROJECTS
 
 JsonObject = dict[str, Any]
 
@@ -101,6 +101,9 @@ def _built_in_sinks(project: str) -> list[JsonObject]:
             "updateTime": "2024-01-10T09:00:00Z",
         },
     ]
+
+
+_LOGGING_SA_DOMAIN = "gcp-sa-logging.iam.gserviceaccount.com"
 
 
 def _bucket(project: str, bucket_id: str, days: int, *, locked: bool = False) -> JsonObject:
@@ -191,7 +194,7 @@ def sample_extra_data() -> ExtraData:
                 "destination": archive,
                 "filter": 'logName:"cloudaudit.googleapis.com"',
                 "includeChildren": True,
-                "writerIdentity": "serviceAccount:o123456789012-1@gcp-sa-logging.iam.gserviceaccount.com",
+                "writerIdentity": f"serviceAccount:o{ORG_ID}-1@{_LOGGING_SA_DOMAIN}",
                 "createTime": "2024-02-01T09:00:00Z",
                 "updateTime": "2024-02-01T09:00:00Z",
             }
@@ -330,7 +333,10 @@ class _Routes:
                 {
                     "error": {
                         "code": 403,
-                        "message": f"Vertex AI API has not been used in project {project} before or it is disabled.",
+                        "message": (
+                            f"Vertex AI API has not been used in project {project} "
+                            "before or it is disabled."
+                        ),
                         "status": "PERMISSION_DENIED",
                         "details": [
                             {
@@ -391,4 +397,9 @@ def install_extra_routes(emulator: GcpEmulator, data: ExtraData | None = None) -
     return served
 
 
-__all__ = ["ExtraData", "install_extra_routes", "sample_extra_data"]
+def install_sample_routes(emulator: GcpEmulator) -> None:
+    """The installer the sample organization uses (see ``route_installers``)."""
+    install_extra_routes(emulator)
+
+
+__all__ = ["ExtraData", "install_extra_routes", "install_sample_routes", "sample_extra_data"]
