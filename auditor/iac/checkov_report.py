@@ -79,13 +79,20 @@ def _record(raw: dict[str, Any], check_type: str) -> CheckovRecord:
 
 def parse_checkov_json(text: str) -> CheckovReport:
     """Parse checkov's ``-o json`` stdout."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"checkov printed no JSON report: {exc.msg} (first bytes: {text[:120]!r})"
-        ) from None
-    reports = data if isinstance(data, list) else [data]
+    reports: list[Any] = []
+    decoder = json.JSONDecoder()
+    text = text.strip()
+    position = 0
+    while position < len(text):  # several directories: one JSON document each, back to back
+        try:
+            data, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            near = text[position : position + 120]
+            raise InputError(f"checkov printed no JSON report: {exc.msg} (near {near!r})") from None
+        reports.extend(data if isinstance(data, list) else [data])
+        position = end
+        while position < len(text) and text[position].isspace():
+            position += 1
     out = CheckovReport()
     for rep in reports:
         if not isinstance(rep, dict):

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,33 @@ def run_checkov(
     *,
     timeout: float | None = 1800,
 ) -> CheckovReport:
-    """Run checkov once with our checks registered from ``context``; parse its JSON report."""
+    """Run checkov with our checks registered from ``context``; parse its JSON report.
+
+    Checkov 3.3 given several ``-d`` reports the first directory once per ``-d`` (checked with
+    3.3.30), so each directory gets its own checkov process, run side by side.
+    """
+    if len(target.directories) <= 1:
+        return _run_one(command, target, context, check_ids, timeout)
+    parts = [CheckovTarget(directories=(d,)) for d in target.directories]
+    workers = max(1, min(len(parts), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        reports = list(pool.map(lambda t: _run_one(command, t, context, check_ids, timeout), parts))
+    merged = CheckovReport()
+    for report in reports:
+        merged.records.extend(report.records)
+        merged.parsing_errors.extend(report.parsing_errors)
+        merged.resource_count += report.resource_count
+        merged.checkov_version = merged.checkov_version or report.checkov_version
+    return merged
+
+
+def _run_one(
+    command: CheckovCommand,
+    target: CheckovTarget,
+    context: dict[str, Any],
+    check_ids: Sequence[str] | None,
+    timeout: float | None,
+) -> CheckovReport:
     with tempfile.TemporaryDirectory(prefix="baa-audit-iac-") as tmp:
         work = Path(tmp)
         context_file = work / "context.json"

@@ -100,8 +100,12 @@ class Judge:
     def findings(self, model: Resource) -> dict[str, Finding]:
         key = f"{model.resource_type}|{model.location.file if model.location else ''}|{model.id}"
         if key not in self._verdicts:
-            policies = tuple(p for p in self.policies.policies if p.resource_type == model.resource_type)
-            subset = PolicySet(policies, self.policies.catalog, self.policies.sha256, self.policies.files)
+            policies = tuple(
+                p for p in self.policies.policies if p.resource_type == model.resource_type
+            )
+            subset = PolicySet(
+                policies, self.policies.catalog, self.policies.sha256, self.policies.files
+            )
             result = evaluate(one_resource_inventory(model), subset, self.profile, now=_EPOCH)
             self._verdicts[key] = {f.policy_id: f for f in result.findings if f.resource.id != "*"}
         return self._verdicts[key]
@@ -112,7 +116,10 @@ class Judge:
             return {"status": "NOT_APPLICABLE", "message": f"{res.type} is not mapped"}
         finding = self.findings(model).get(policy_id)
         if finding is None:
-            return {"status": "NOT_APPLICABLE", "message": "the policy does not apply to this resource"}
+            return {
+                "status": "NOT_APPLICABLE",
+                "message": "the policy does not apply to this resource",
+            }
         return {
             "status": finding.status,
             "message": finding.message,

@@ -101,7 +101,9 @@ def terraform_digest(target: CheckovTarget) -> str:
             if p.is_file() and p.name.endswith(_TF_SUFFIXES) and ".terraform" not in p.parts
         )
         for file in files:
-            digest.update(f"{file.relative_to(directory).as_posix()}\0{sha256_file(file)}\n".encode())
+            digest.update(
+                f"{file.relative_to(directory).as_posix()}\0{sha256_file(file)}\n".encode()
+            )
     return digest.hexdigest()
 
 
@@ -166,7 +168,9 @@ def models_from_report(
             continue
         verdict = record.verdict()
         if verdict is None:
-            warnings.append(f"{record.check_id} on {record.resource}: checkov record without a baa-audit verdict")
+            warnings.append(
+                f"{record.check_id} on {record.resource}: checkov record without a baa-audit verdict"
+            )
             continue
         verdicts.append((record, verdict))
         payload = verdict.get("resource")
@@ -233,7 +237,12 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
     for model in models:
         counts[model.resource_type] = counts.get(model.resource_type, 0) + 1
     coverage = [
-        Coverage(provider=t.split(".", 1)[0], account=IAC_ACCOUNT, resource_type=t, count=counts.get(t, 0))
+        Coverage(
+            provider=t.split(".", 1)[0],
+            account=IAC_ACCOUNT,
+            resource_type=t,
+            count=counts.get(t, 0),
+        )
         for t in sorted(set(mapped_types))
         if t.split(".", 1)[0] in providers
     ]
@@ -269,7 +278,9 @@ def run_iac(
     base = (request.relative_to or Path.cwd()).resolve()
     models, warnings, verdicts = models_from_report(report, our_ids, base)
 
-    subset = PolicySet(tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files)
+    subset = PolicySet(
+        tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
+    )
     inventory = build_inventory(models, [p.resource_type for p in chosen])
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
     if inputs.waivers_sha256:
@@ -290,10 +301,16 @@ def run_iac(
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
     policies_info = dict(result.policies)
     if request.with_builtins:
-        builtin = [r for r in report.records if r.check_id not in our_ids and r.result in ("PASSED", "FAILED")]
+        builtin = [
+            r
+            for r in report.records
+            if r.check_id not in our_ids and r.result in ("PASSED", "FAILED")
+        ]
         for record in builtin:
             location = SourceLocation(
-                file=_display_path(record, base), line_start=record.line_start, line_end=record.line_end
+                file=_display_path(record, base),
+                line_start=record.line_start,
+                line_end=record.line_end,
             )
             finding = _builtin_finding(record, location)
             findings.append(finding)
@@ -315,7 +332,9 @@ def run_iac(
     return IacRun(result=result, report=report, command=command, policy_ids=sorted(our_ids))
 
 
-def _compare(verdicts: Sequence[tuple[CheckovRecord, dict[str, Any]]], findings: Sequence[Finding]) -> list[str]:
+def _compare(
+    verdicts: Sequence[tuple[CheckovRecord, dict[str, Any]]], findings: Sequence[Finding]
+) -> list[str]:
     """Warn where the host's verdict differs from the one given inside checkov (cross-resource joins)."""
     index = {(f.policy_id, f.resource.id): f.status for f in findings}
     out: list[str] = []

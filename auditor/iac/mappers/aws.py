@@ -39,7 +39,9 @@ def _types() -> dict[str, type[Resource]]:
     return resource_types()
 
 
-def build(resource_type: str, res: TfResource, gaps: list[Gap] | None = None, **fields: Any) -> Resource:
+def build(
+    resource_type: str, res: TfResource, gaps: list[Gap] | None = None, **fields: Any
+) -> Resource:
     """The model of ``resource_type`` for ``res``, with the fields every AWS model shares."""
     name = as_str(res.get("name"))
     data = {
@@ -111,11 +113,19 @@ def _iam_role(res: TfResource, index: TfIndex) -> Resource:
 
 def _user_pool(res: TfResource, index: TfIndex) -> Resource:
     mfa = as_str(res.get("mfa_configuration")) or "OFF"
-    gaps = [unknown_gap(["mfa_configuration"], f"mfa_configuration of {res.address}")] if is_unresolved(mfa) else []
+    gaps = (
+        [unknown_gap(["mfa_configuration"], f"mfa_configuration of {res.address}")]
+        if is_unresolved(mfa)
+        else []
+    )
     return build("aws.cognito.user_pool", res, gaps, mfa_configuration=None if gaps else mfa)
 
 
-_TOKENS = (("AccessToken", "access_token"), ("IdToken", "id_token"), ("RefreshToken", "refresh_token"))
+_TOKENS = (
+    ("AccessToken", "access_token"),
+    ("IdToken", "id_token"),
+    ("RefreshToken", "refresh_token"),
+)
 
 
 def _user_pool_client(res: TfResource, index: TfIndex) -> Resource:
@@ -129,7 +139,9 @@ def _user_pool_client(res: TfResource, index: TfIndex) -> Resource:
         if value is not None:
             number = as_int(value)
             if number is None:
-                gaps.append(unknown_gap([f"{tf}_validity_seconds"], f"{tf}_validity of {res.address}"))
+                gaps.append(
+                    unknown_gap([f"{tf}_validity_seconds"], f"{tf}_validity of {res.address}")
+                )
             else:
                 detail[f"{api}Validity"] = number
         unit = as_str(first(units_block, tf))
@@ -171,12 +183,15 @@ def _trail(res: TfResource, index: TfIndex) -> Resource:
         "EventSelectors": [
             {
                 "ReadWriteType": as_str(first(s, "read_write_type")) or "All",
-                "IncludeManagementEvents": as_bool(first(s, "include_management_events")) is not False,
+                "IncludeManagementEvents": as_bool(first(s, "include_management_events"))
+                is not False,
                 "DataResources": [
                     {"Type": as_str(first(d, "type")), "Values": list(first(d, "values") or [])}
                     for d in blocks(s, "data_resource")
                 ],
-                "ExcludeManagementEventSources": list(first(s, "exclude_management_event_sources") or []),
+                "ExcludeManagementEventSources": list(
+                    first(s, "exclude_management_event_sources") or []
+                ),
             }
             for s in blocks(res.conf, "event_selector")
         ],
@@ -229,7 +244,9 @@ def _trail(res: TfResource, index: TfIndex) -> Resource:
 
 def _protection_for(index: TfIndex, log_group: TfResource) -> list[TfResource]:
     name = as_str(log_group.get("name"))
-    return index.referencing("aws_cloudwatch_log_data_protection_policy", "log_group_name", log_group, literal=name)
+    return index.referencing(
+        "aws_cloudwatch_log_data_protection_policy", "log_group_name", log_group, literal=name
+    )
 
 
 def _log_group_model(
@@ -244,7 +261,9 @@ def _log_group_model(
         if resolved:
             protection = parse_data_protection(document)
         else:
-            gaps.append(unknown_gap(["data_protection_policy"], f"policy_document of {policy.address}"))
+            gaps.append(
+                unknown_gap(["data_protection_policy"], f"policy_document of {policy.address}")
+            )
     retention: int | None = None
     kms: str | None = None
     if group is not None:
@@ -298,7 +317,15 @@ def _org_policy(res: TfResource, index: TfIndex) -> Resource | None:
     attachments = index.referencing("aws_organizations_policy_attachment", "policy_id", res)
     targets = [as_str(a.get("target_id")) or a.address for a in attachments]
     settings = opt_out_settings(content) if content is not None else {}
-    gaps = [] if resolved else [unknown_gap(["content", "opt_out_settings", "opted_in_services"], f"content of {res.address}")]
+    gaps = (
+        []
+        if resolved
+        else [
+            unknown_gap(
+                ["content", "opt_out_settings", "opted_in_services"], f"content of {res.address}"
+            )
+        ]
+    )
     return build(
         "aws.organizations.effective_policy",
         res,

@@ -39,7 +39,9 @@ def _name(res: TfResource) -> str:
     return name if name and not is_unresolved(name) else res.name
 
 
-def _build(asset_type: str, data: dict[str, Any], base: dict[str, Any], gaps: list[Gap]) -> Resource:
+def _build(
+    asset_type: str, data: dict[str, Any], base: dict[str, Any], gaps: list[Gap]
+) -> Resource:
     from auditor.collectors.gcp.mapping import ASSET_KINDS
 
     model = ASSET_KINDS[asset_type].build(data, base)
@@ -80,7 +82,12 @@ def _ssl_policy(res: TfResource, index: TfIndex) -> Resource:
         for field, arg in (("profile", "profile"), ("min_tls_version", "min_tls_version"))
         if is_unresolved(res.get(arg))
     ]
-    return _build("compute.googleapis.com/SslPolicy", data, _base(res, link.replace(COMPUTE, "//compute.googleapis.com/")), gaps)
+    return _build(
+        "compute.googleapis.com/SslPolicy",
+        data,
+        _base(res, link.replace(COMPUTE, "//compute.googleapis.com/")),
+        gaps,
+    )
 
 
 def _ssl_policy_ref(value: Any, index: TfIndex) -> tuple[str | None, bool]:
@@ -99,10 +106,18 @@ def _ssl_policy_ref(value: Any, index: TfIndex) -> tuple[str | None, bool]:
 def _https_proxy(res: TfResource, index: TfIndex) -> Resource:
     link = f"{COMPUTE}projects/{_project(res)}/global/targetHttpsProxies/{_name(res)}"
     ssl_policy, resolved = _ssl_policy_ref(res.get("ssl_policy"), index)
-    data = {"name": _name(res), "selfLink": link, "sslPolicy": ssl_policy, "urlMap": as_str(res.get("url_map"))}
+    data = {
+        "name": _name(res),
+        "selfLink": link,
+        "sslPolicy": ssl_policy,
+        "urlMap": as_str(res.get("url_map")),
+    }
     gaps = [] if resolved else [unknown_gap(["ssl_policy"], f"ssl_policy of {res.address}")]
     return _build(
-        "compute.googleapis.com/TargetHttpsProxy", data, _base(res, link.replace(COMPUTE, "//compute.googleapis.com/")), gaps
+        "compute.googleapis.com/TargetHttpsProxy",
+        data,
+        _base(res, link.replace(COMPUTE, "//compute.googleapis.com/")),
+        gaps,
     )
 
 
@@ -135,7 +150,11 @@ def _crypto_key(res: TfResource, index: TfIndex) -> Resource:
         "primary": {"state": "ENABLED"},  # a new key's first version is enabled
         "rotationPeriod": rotation,
     }
-    gaps = [unknown_gap(["rotation_period_days"], f"rotation_period of {res.address}")] if is_unresolved(rotation) else []
+    gaps = (
+        [unknown_gap(["rotation_period_days"], f"rotation_period of {res.address}")]
+        if is_unresolved(rotation)
+        else []
+    )
     base = _base(res, f"//cloudkms.googleapis.com/{key_id}")
     if base["account"] == IAC_ACCOUNT and key_id.startswith("projects/"):
         base["account"] = key_id.split("/")[1]
@@ -164,9 +183,13 @@ def _sql(res: TfResource, index: TfIndex) -> Resource:
         data["diskEncryptionConfiguration"] = {"kmsKeyName": _kms_key_ref(key, index)}
     gaps: list[Gap] = []
     if is_unresolved(ssl_mode):
-        gaps.append(unknown_gap(["ssl_mode"], f"settings.ip_configuration.ssl_mode of {res.address}"))
+        gaps.append(
+            unknown_gap(["ssl_mode"], f"settings.ip_configuration.ssl_mode of {res.address}")
+        )
     region = as_str(res.get("region"))
-    base = _base(res, f"//cloudsql.googleapis.com/projects/{_project(res)}/instances/{_name(res)}", region)
+    base = _base(
+        res, f"//cloudsql.googleapis.com/projects/{_project(res)}/instances/{_name(res)}", region
+    )
     return _build("sqladmin.googleapis.com/Instance", data, base, gaps)
 
 
@@ -183,7 +206,11 @@ def _bucket(res: TfResource, index: TfIndex) -> Resource:
     }
     if key is not None:
         data["encryption"] = {"defaultKmsKeyName": _kms_key_ref(key, index)}
-    base = _base(res, f"//storage.googleapis.com/{_name(res)}", (as_str(res.get("location")) or "").lower() or None)
+    base = _base(
+        res,
+        f"//storage.googleapis.com/{_name(res)}",
+        (as_str(res.get("location")) or "").lower() or None,
+    )
     gaps = [
         Gap(
             operation="terraform:configuration",
@@ -205,7 +232,9 @@ def _audit_configs(resources: list[TfResource]) -> list[dict[str, Any]]:
             }
             for b in blocks(res.conf, "audit_log_config")
         ]
-        configs.append({"service": as_str(res.get("service")) or "", "auditLogConfigs": log_configs})
+        configs.append(
+            {"service": as_str(res.get("service")) or "", "auditLogConfigs": log_configs}
+        )
     return configs
 
 
@@ -220,7 +249,9 @@ _IAM_GAP = Gap(
 def _owner_group(res: TfResource, index: TfIndex, key_arg: str) -> list[TfResource] | None:
     """All audit-config resources of the same project/org, or None when ``res`` is not the first."""
     key = res.get(key_arg)
-    group = sorted((r for r in index.of_type(res.type) if r.get(key_arg) == key), key=lambda r: r.address)
+    group = sorted(
+        (r for r in index.of_type(res.type) if r.get(key_arg) == key), key=lambda r: r.address
+    )
     if not group:
         return [res]
     return group if group[0].address == res.address else None
@@ -259,7 +290,11 @@ def _org_audit(res: TfResource, index: TfIndex) -> Resource | None:
 def _service(res: TfResource, index: TfIndex) -> Resource:
     service = as_str(res.get("service")) or ""
     project = _project(res)
-    data = {"name": f"projects/{project}/services/{service}", "config": {"name": service}, "state": "ENABLED"}
+    data = {
+        "name": f"projects/{project}/services/{service}",
+        "config": {"name": service},
+        "state": "ENABLED",
+    }
     base = _base(res, f"//serviceusage.googleapis.com/projects/{project}/services/{service}")
     gaps = [unknown_gap(["service"], f"service of {res.address}")] if is_unresolved(service) else []
     return _build("serviceusage.googleapis.com/Service", data, base, gaps)
