@@ -31,6 +31,9 @@ from auditor.result import Finding
 from auditor.scope import Scope
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: A check registered only on request (``"probe": true`` in the context): it reports every
+#: mapped resource's model without judging it, so tests can see exactly what a mapper built.
+PROBE_ID = "BAA-IAC-PROBE-000"
 
 
 def selected_policies(
@@ -110,7 +113,20 @@ class Judge:
             self._verdicts[key] = {f.policy_id: f for f in result.findings if f.resource.id != "*"}
         return self._verdicts[key]
 
+    def probe(self, res: TfResource, index: TfIndex) -> dict[str, Any]:
+        """The model alone, no verdict (the mapping probe check, for tests and --explain)."""
+        model = self.model(res, index)
+        if model is None:
+            return {"status": "NOT_APPLICABLE", "message": f"{res.address} maps to no model"}
+        return {
+            "status": "PASS",
+            "message": "mapped",
+            "resource": {"type": model.resource_type, "data": model.model_dump(mode="json")},
+        }
+
     def judge(self, policy_id: str, res: TfResource, index: TfIndex) -> dict[str, Any]:
+        if policy_id == PROBE_ID:
+            return self.probe(res, index)
         model = self.model(res, index)
         if model is None:
             return {"status": "NOT_APPLICABLE", "message": f"{res.type} is not mapped"}
@@ -128,4 +144,11 @@ class Judge:
         }
 
 
-__all__ = ["IAC_ACCOUNT", "Judge", "check_specs", "one_resource_inventory", "selected_policies"]
+__all__ = [
+    "IAC_ACCOUNT",
+    "PROBE_ID",
+    "Judge",
+    "check_specs",
+    "one_resource_inventory",
+    "selected_policies",
+]

@@ -367,9 +367,31 @@ __all__ = [
     "IacRequest",
     "IacRun",
     "build_inventory",
+    "map_terraform",
     "models_from_report",
     "our_exit_findings",
     "run_iac",
     "target_of",
     "terraform_digest",
 ]
+
+
+def map_terraform(
+    request: IacRequest, *, command: CheckovCommand | None = None
+) -> tuple[list[Resource], list[str]]:
+    """The typed models every covered Terraform resource maps to, unjudged (and warnings)."""
+    from auditor.iac.judge import PROBE_ID
+
+    target = target_of(request)
+    mappers = available_mappers()
+    context = {
+        "profile": request.profile,
+        "policy_dirs": [str(d.resolve()) for d in request.policy_dirs],
+        "checks": [
+            {"id": PROBE_ID, "title": "baa-audit mapping probe", "tf_types": sorted(mappers)}
+        ],
+    }
+    report = run_checkov(command or ensure_checkov(request.checkov), target, context, [PROBE_ID])
+    base = (request.relative_to or Path.cwd()).resolve()
+    models, warnings, _ = models_from_report(report, {PROBE_ID}, base)
+    return models, warnings

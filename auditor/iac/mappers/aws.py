@@ -339,6 +339,374 @@ def _org_policy(res: TfResource, index: TfIndex) -> Resource | None:
     )
 
 
+# -- ELBv2 -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def elb_ssl_policies() -> dict[str, list[str]]:
+    """Policy name -> protocols, from policies/data/elb_ssl_policies.yaml."""
+    from auditor.resources import policies_dir
+    from auditor.yamlio import read_yaml
+
+    data = read_yaml(policies_dir() / "data" / "elb_ssl_policies.yaml")
+    table = data.get("policies") if isinstance(data, dict) else None
+    return {str(k): [str(p) for p in v["protocols"]] for k, v in (table or {}).items()}
+
+
+#: The policy ELB applies when an HTTPS/TLS listener is created through the API (and Terraform)
+#: without ssl_policy (describe-ssl-policies.html: "Other methods ... ELBSecurityPolicy-2016-08").
+DEFAULT_ELB_SSL_POLICY = "ELBSecurityPolicy-2016-08"
+
+
+def _listener(res: TfResource, index: TfIndex) -> Resource:
+    protocol = (as_str(res.get("protocol")) or "HTTP").upper()
+    gaps: list[Gap] = []
+    ssl_policy: str | None = None
+    tls = None
+    if protocol in ("HTTPS", "TLS"):
+        raw = res.get("ssl_policy")
+        ssl_policy = as_str(raw) or DEFAULT_ELB_SSL_POLICY
+        if is_unresolved(ssl_policy):
+            gaps.append(unknown_gap(["ssl_policy", "tls"], f"ssl_policy of {res.address}"))
+            ssl_policy = None
+        else:
+            protocols = elb_ssl_policies().get(ssl_policy)
+            if protocols is None:
+                gaps.append(
+                    Gap(
+                        operation="elbv2:DescribeSSLPolicies",
+                        error_code="SSLPolicyNotInTable",
+                        message=f"{ssl_policy} is not in policies/data/elb_ssl_policies.yaml; "
+                        "its protocols are not guessed",
+                        fields=("tls",),
+                    )
+                )
+            else:
+                tls = {"name": ssl_policy, "protocols": protocols}
+    actions = []
+    for action in blocks(res.conf, "default_action"):
+        redirect = block(action, "redirect") or {}
+        actions.append(
+            {
+                "type": as_str(first(action, "type")) or "forward",
+                "redirect_protocol": (as_str(first(redirect, "protocol")) or "#{protocol}").upper()
+                if redirect
+                else None,
+            }
+        )
+    lb = as_str(res.get("load_balancer_arn")) or ""
+    lb_res = index.resolve(lb, "aws_lb") or index.resolve(lb, "aws_alb")
+    return build(
+        "aws.elbv2.listener",
+        res,
+        gaps,
+        load_balancer=lb_res.address if lb_res is not None else lb,
+        load_balancer_type=(as_str(lb_res.get("load_balancer_type")) or "application")
+        if lb_res
+        else None,
+        scheme=("internal" if as_bool(lb_res.get("internal")) else "internet-facing")
+        if lb_res
+        else None,
+        protocol=protocol,
+        port=as_int(res.get("port")),
+        ssl_policy=ssl_policy,
+        tls=tls,
+        default_actions=actions,
+    )
+
+
+# -- S3 --------------------------------------------------------------------------------------
+
+
+def _sse_rule(conf: Any) -> dict[str, Any] | None:
+    outer = block(conf, "server_side_encryption_configuration")
+    return block(outer if outer is not None else conf, "rule")
+
+
+def _s3_bucket(res: TfResource, index: TfIndex) -> Resource:
+    name = as_str(res.get("bucket")) or res.name
+    gaps: list[Gap] = []
+    configs = index.referencing(
+        "aws_s3_bucket_server_side_encryption_configuration", "bucket", res, literal=name
+    )
+    rule = _sse_rule(configs[0].conf) if configs else _sse_rule(res.conf)
+    if rule is not None:
+        default = block(rule, "apply_server_side_encryption_by_default") or {}
+        algorithm = as_str(first(default, "sse_algorithm"))
+        key = as_str(first(default, "kms_master_key_id"))
+        bucket_key = as_bool(first(rule, "bucket_key_enabled"))
+    else:
+        # Since January 2023 S3 applies SSE-S3 (AES256) to every bucket without a configuration,
+        # and GetBucketEncryption reports it.
+        algorithm, key, bucket_key = "AES256", None, False
+    policies = index.referencing("aws_s3_bucket_policy", "bucket", res, literal=name)
+    policy: dict[str, Any] | None = None
+    inline = res.get("policy")
+    source = policies[0].get("policy") if policies else inline
+    if source is not None:
+        policy, resolved = json_document(source)
+        if not resolved:
+            gaps.append(unknown_gap(["policy"], f"the bucket policy of {res.address}"))
+    return build(
+        "aws.s3.bucket",
+        res,
+        gaps,
+        name=name,
+        sse_algorithm=algorithm,
+        kms_master_key_id=key,
+        bucket_key_enabled=bucket_key,
+        policy=policy,
+    )
+
+
+# -- RDS -------------------------------------------------------------------------------------
+
+
+def _tls_parameters(
+    group_ref: Any, engine: str | None, tf_group_type: str, index: TfIndex, what: str
+) -> tuple[dict[str, Any] | None, list[Gap]]:
+    from auditor.collectors.aws.rds import _FIELD_OF, tls_parameter_names
+
+    if group_ref is None:
+        return {}, []
+    group = index.resolve(group_ref, tf_group_type, by="name")
+    wanted = tls_parameter_names(engine)
+    if group is None:
+        return None, [
+            Gap(
+                operation="terraform:configuration",
+                error_code="NotInConfiguration",
+                message=f"parameter group {group_ref} of {what} is not declared in this configuration",
+                fields=("tls_parameters",),
+            )
+        ]
+    result: dict[str, Any] = {
+        "parameter_group": as_str(group.get("name")) or group.address,
+        "family": as_str(group.get("family")),
+        "sources": {},
+    }
+    declared = {
+        as_str(first(p, "name")): first(p, "value") for p in blocks(group.conf, "parameter")
+    }
+    missing = [n for n in wanted if n not in declared]
+    for name in wanted:
+        if name in declared:
+            result[_FIELD_OF[name]] = as_str(declared[name])
+            result["sources"][name] = "user"
+    if missing:
+        return None, [
+            Gap(
+                operation="rds:DescribeEngineDefaultParameters",
+                error_code="EngineDefaultNotKnownOffline",
+                message=f"{', '.join(missing)} not set in {group.address}: the engine default "
+                "applies, which only the live scan reads",
+                fields=("tls_parameters",),
+            )
+        ]
+    return result, []
+
+
+def _rds(
+    res: TfResource, index: TfIndex, resource_type: str, group_arg: str, group_type: str
+) -> Resource:
+    engine = as_str(res.get("engine"))
+    encrypted = as_bool(res.get("storage_encrypted"))
+    gaps: list[Gap] = []
+    member_of = (
+        as_str(res.get("cluster_identifier")) if resource_type == "aws.rds.db_instance" else None
+    )
+    tls: dict[str, Any] | None = None
+    if member_of is None:
+        tls, gaps = _tls_parameters(res.get(group_arg), engine, group_type, index, res.address)
+    if (
+        encrypted is None
+        and engine
+        and engine.startswith("aurora")
+        and resource_type == "aws.rds.db_cluster"
+    ):
+        encrypted = False  # provider default
+    fields: dict[str, Any] = {
+        "name": as_str(res.get("identifier") or res.get("cluster_identifier")) or res.name,
+        "engine": engine,
+        "engine_version": as_str(res.get("engine_version")),
+        "storage_encrypted": bool(encrypted),
+        "storage_encryption_type": ("sse-kms" if res.get("kms_key_id") else "sse-rds")
+        if encrypted
+        else "none",
+        "kms_key_id": as_str(res.get("kms_key_id")),
+        "tls_parameters": tls,
+    }
+    if resource_type == "aws.rds.db_instance":
+        fields["db_cluster_identifier"] = member_of
+    return build(resource_type, res, gaps, **fields)
+
+
+def _db_instance(res: TfResource, index: TfIndex) -> Resource:
+    return _rds(res, index, "aws.rds.db_instance", "parameter_group_name", "aws_db_parameter_group")
+
+
+def _db_cluster(res: TfResource, index: TfIndex) -> Resource:
+    return _rds(
+        res,
+        index,
+        "aws.rds.db_cluster",
+        "db_cluster_parameter_group_name",
+        "aws_rds_cluster_parameter_group",
+    )
+
+
+# -- EBS, DynamoDB, KMS ----------------------------------------------------------------------
+
+
+def _ebs_default(res: TfResource, index: TfIndex) -> Resource:
+    enabled = as_bool(res.get("enabled"))
+    return build(
+        "aws.ec2.ebs_encryption_default",
+        res,
+        ebs_encryption_by_default=True if enabled is None else enabled,
+    )
+
+
+def _volume(res: TfResource, index: TfIndex) -> Resource:
+    encrypted = as_bool(res.get("encrypted"))
+    gaps: list[Gap] = []
+    if encrypted is None:
+        defaults = index.of_type("aws_ebs_encryption_by_default")
+        if defaults:
+            flag = as_bool(defaults[0].get("enabled"))
+            encrypted = True if flag is None else flag
+        else:
+            gaps.append(
+                Gap(
+                    operation="ec2:GetEbsEncryptionByDefault",
+                    error_code="NotInConfiguration",
+                    message="encrypted is not set: the region's EBS encryption default decides, "
+                    "which this configuration does not declare",
+                    fields=("encrypted",),
+                )
+            )
+    return build(
+        "aws.ec2.volume", res, gaps, encrypted=encrypted, kms_key_id=as_str(res.get("kms_key_id"))
+    )
+
+
+def _dynamodb(res: TfResource, index: TfIndex) -> Resource:
+    sse = block(res.conf, "server_side_encryption") or {}
+    enabled = as_bool(first(sse, "enabled"))
+    if enabled:
+        # server_side_encryption { enabled = true } = a KMS key (AWS managed unless kms_key_arn)
+        fields = {
+            "sse_status": "ENABLED",
+            "sse_type": "KMS",
+            "kms_master_key_arn": as_str(first(sse, "kms_key_arn")),
+        }
+    else:
+        fields = {"sse_status": None, "sse_type": None, "kms_master_key_arn": None}  # AWS-owned key
+    return build("aws.dynamodb.table", res, **fields)
+
+
+def _kms_key(res: TfResource, index: TfIndex) -> Resource:
+    spec = as_str(res.get("customer_master_key_spec") or res.get("key_spec")) or "SYMMETRIC_DEFAULT"
+    rotation = as_bool(res.get("enable_key_rotation"))
+    enabled = as_bool(res.get("is_enabled"))
+    period = as_int(res.get("rotation_period_in_days"))
+    aliases = [
+        as_str(a.get("name")) or a.address
+        for a in index.referencing("aws_kms_alias", "target_key_id", res)
+    ]
+    return build(
+        "aws.kms.key",
+        res,
+        name=as_str(res.get("description")) or res.name,
+        aliases=[a for a in aliases if a],
+        key_manager="CUSTOMER",
+        key_spec=spec,
+        key_usage=as_str(res.get("key_usage")) or "ENCRYPT_DECRYPT",
+        key_state="Enabled" if enabled is not False else "Disabled",
+        enabled=enabled is not False,
+        origin="AWS_KMS",
+        multi_region=bool(as_bool(res.get("multi_region"))),
+        rotation_enabled=bool(rotation),
+        rotation_period_days=(period or 365) if rotation else None,
+    )
+
+
+# -- CloudFront, API Gateway -----------------------------------------------------------------
+
+
+def _distribution(res: TfResource, index: TfIndex) -> Resource:
+    from auditor.collectors.aws.cloudfront import _origin
+
+    cert = block(res.conf, "viewer_certificate") or {}
+    default_cert = bool(as_bool(first(cert, "cloudfront_default_certificate")))
+    behaviors = blocks(res.conf, "default_cache_behavior") + blocks(
+        res.conf, "ordered_cache_behavior"
+    )
+    origins = []
+    for origin in blocks(res.conf, "origin"):
+        custom = block(origin, "custom_origin_config")
+        raw: dict[str, Any] = {
+            "Id": as_str(first(origin, "origin_id")),
+            "DomainName": as_str(first(origin, "domain_name")),
+        }
+        if custom is not None:
+            raw["CustomOriginConfig"] = {
+                "OriginProtocolPolicy": as_str(first(custom, "origin_protocol_policy")),
+                "OriginSslProtocols": {"Items": list(first(custom, "origin_ssl_protocols") or [])},
+            }
+        elif first(origin, "vpc_origin_config") is not None:
+            raw["VpcOriginConfig"] = {}
+        origins.append(_origin(raw))
+    minimum = as_str(first(cert, "minimum_protocol_version"))
+    return build(
+        "aws.cloudfront.distribution",
+        res,
+        name=as_str(res.get("comment")) or res.name,
+        aliases=list(res.get("aliases") or []),
+        enabled=as_bool(res.get("enabled")),
+        viewer_protocol_policies=[
+            as_str(first(b, "viewer_protocol_policy")) or "allow-all" for b in behaviors
+        ],
+        # with the default *.cloudfront.net certificate CloudFront uses TLSv1 whatever is set
+        minimum_protocol_version="TLSv1" if default_cert else (minimum or "TLSv1"),
+        cloudfront_default_certificate=default_cert,
+        acm_certificate_arn=as_str(first(cert, "acm_certificate_arn")),
+        iam_certificate_id=as_str(first(cert, "iam_certificate_id")),
+        ssl_support_method=as_str(first(cert, "ssl_support_method")),
+        origins=origins,
+    )
+
+
+def _endpoint_types(res: TfResource) -> list[str]:
+    config = block(res.conf, "endpoint_configuration") or {}
+    return [str(t) for t in first(config, "types") or []] or ["EDGE"]
+
+
+def _rest_api(res: TfResource, index: TfIndex) -> Resource:
+    disabled = as_bool(res.get("disable_execute_api_endpoint"))
+    return build(
+        "aws.apigateway.rest_api",
+        res,
+        endpoint_types=_endpoint_types(res),
+        security_policy=as_str(res.get("security_policy")),
+        endpoint_access_mode=as_str(res.get("endpoint_access_mode")),
+        disable_execute_api_endpoint=bool(disabled),
+    )
+
+
+def _domain_name(res: TfResource, index: TfIndex) -> Resource:
+    return build(
+        "aws.apigateway.domain_name",
+        res,
+        name=as_str(res.get("domain_name")) or res.name,
+        endpoint_types=_endpoint_types(res),
+        # the API's default for a domain created without securityPolicy is TLS_1_2
+        security_policy=as_str(res.get("security_policy")) or "TLS_1_2",
+        endpoint_access_mode=as_str(res.get("endpoint_access_mode")),
+        mutual_tls=block(res.conf, "mutual_tls_authentication") is not None,
+    )
+
+
 AWS_MAPPERS: list[Mapper] = [
     Mapper("aws_iam_role", "aws.iam.role", _iam_role),
     Mapper("aws_cognito_user_pool", "aws.cognito.user_pool", _user_pool),
@@ -347,6 +715,18 @@ AWS_MAPPERS: list[Mapper] = [
     Mapper("aws_cloudwatch_log_group", "aws.logs.log_group", _log_group),
     Mapper("aws_cloudwatch_log_data_protection_policy", "aws.logs.log_group", _log_protection),
     Mapper("aws_organizations_policy", "aws.organizations.effective_policy", _org_policy),
+    Mapper("aws_lb_listener", "aws.elbv2.listener", _listener),
+    Mapper("aws_alb_listener", "aws.elbv2.listener", _listener),
+    Mapper("aws_s3_bucket", "aws.s3.bucket", _s3_bucket),
+    Mapper("aws_db_instance", "aws.rds.db_instance", _db_instance),
+    Mapper("aws_rds_cluster", "aws.rds.db_cluster", _db_cluster),
+    Mapper("aws_ebs_encryption_by_default", "aws.ec2.ebs_encryption_default", _ebs_default),
+    Mapper("aws_ebs_volume", "aws.ec2.volume", _volume),
+    Mapper("aws_dynamodb_table", "aws.dynamodb.table", _dynamodb),
+    Mapper("aws_kms_key", "aws.kms.key", _kms_key),
+    Mapper("aws_cloudfront_distribution", "aws.cloudfront.distribution", _distribution),
+    Mapper("aws_api_gateway_rest_api", "aws.apigateway.rest_api", _rest_api),
+    Mapper("aws_api_gateway_domain_name", "aws.apigateway.domain_name", _domain_name),
 ]
 
 __all__ = ["AWS_MAPPERS", "build", "json_document"]
