@@ -142,9 +142,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from auditor.iac.run import IacRequest, run_iac
-
     from auditor.iac.checkov_env import ensure_checkov
+    from auditor.iac.run import IacRequest, run_iac
 
     t0 = time.monotonic()
     command = ensure_checkov()

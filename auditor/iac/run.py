@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -246,7 +245,9 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
         for t in sorted(set(mapped_types))
         if t.split(".", 1)[0] in providers
     ]
-    header = SnapshotHeader(scope=Scope(providers=providers), source="terraform")  # type: ignore[arg-type]
+    header = SnapshotHeader(
+        scope=Scope.model_validate({"providers": providers}), source="terraform"
+    )
     return Inventory(header=header, resources=list(models), coverage=coverage)
 
 
@@ -342,7 +343,7 @@ def _compare(
         payload = verdict.get("resource")
         if not isinstance(payload, dict):
             continue
-        rid = (payload.get("data") or {}).get("id")
+        rid = str((payload.get("data") or {}).get("id"))
         host = index.get((record.check_id, rid))
         if host is not None and host not in (verdict.get("status"), "WAIVED"):
             out.append(
@@ -356,10 +357,6 @@ def our_exit_findings(result: RunResult) -> RunResult:
     """The result without checkov's built-in findings, for the exit code."""
     kept = [f for f in result.findings if f.safeguard != BUILTIN_SAFEGUARD]
     return result.model_copy(update={"findings": kept, "summary": summarize(kept)})
-
-
-def cwd() -> Path:
-    return Path(os.getcwd())
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from checkov.common.models.enums import (  # type: ignore[import-not-found]
@@ -42,8 +43,7 @@ def _context() -> dict[str, Any]:
         if not path:
             _state["context"] = {"checks": []}
         else:
-            with open(path, encoding="utf-8") as handle:
-                _state["context"] = json.load(handle)
+            _state["context"] = json.loads(Path(path).read_text(encoding="utf-8"))
     context: dict[str, Any] = _state["context"]
     return context
 

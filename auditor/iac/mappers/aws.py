@@ -602,7 +602,7 @@ def _dynamodb(res: TfResource, index: TfIndex) -> Resource:
         }
     else:
         fields = {"sse_status": None, "sse_type": None, "kms_master_key_arn": None}  # AWS-owned key
-    return build("aws.dynamodb.table", res, **fields)
+    return build("aws.dynamodb.table", res, None, **fields)
 
 
 def _kms_key(res: TfResource, index: TfIndex) -> Resource:
