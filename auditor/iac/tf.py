@@ -24,8 +24,11 @@ _META_KEYS = frozenset(
 _PLAN_LINE_KEYS = frozenset({"start_line", "end_line"})
 
 _REFERENCE = re.compile(
-    r"^(?:\$\{.*\}|(?:var|local|module|data|each|count|self)\.[\w.\-\[\]\"*]+|"
-    r"(?:aws|google|azurerm|random|tls|null)_[a-z0-9_]+\.[\w\-]+(?:\[[^\]]*\])?\.[\w.\-\[\]*]+)$"
+    r"^(?:\$\{.*\}"  # interpolation left as text
+    r"|(?:var|local|module|data|each|count|self)\.[\w.\-\[\]\"*]+"  # a reference
+    r"|(?:aws|google|azurerm|random|tls|null)_[a-z0-9_]+\.[\w\-]+(?:\[[^\]]*\])?\.[\w.\-\[\]*]+"
+    r"|[a-z][a-z0-9_]*\(.*\))$",  # a function call checkov did not evaluate (lookup(...))
+    re.DOTALL,
 )
 
 
@@ -125,8 +128,19 @@ def as_map(value: Any) -> dict[str, str]:
 
 
 def references(value: Any, address: str) -> bool:
-    """True when ``value`` is a reference to the resource at ``address`` (any attribute)."""
-    return isinstance(value, str) and (value == address or value.startswith(address + "."))
+    """True when ``value`` is a reference to the resource at ``address`` (any attribute).
+
+    Inside a module a reference names the resource without the module path
+    (``google_compute_ssl_policy.edge.id`` for ``module.lb.google_compute_ssl_policy.edge``).
+    """
+    if not isinstance(value, str):
+        return False
+    if value == address or value.startswith(address + "."):
+        return True
+    if address.startswith("module."):
+        local = ".".join(address.split(".")[-2:])
+        return value == local or value.startswith(local + ".")
+    return False
 
 
 @dataclass(frozen=True)
