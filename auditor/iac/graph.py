@@ -75,11 +75,21 @@ def index_from_graph(graph: Any) -> TfIndex:
         ((tf_type, named),) = config.items()
         if not isinstance(named, Mapping):
             continue
+        file = attrs.get("file_path_", attrs.get("path"))
         for name, conf in named.items():
             if not isinstance(conf, Mapping):
                 continue
             address = conf.get("__address__") or f"{tf_type}.{name}"
-            resources.append(TfResource(type=str(tf_type), address=str(address), conf=conf))
+            resources.append(
+                TfResource(
+                    type=str(tf_type),
+                    address=str(address),
+                    conf=conf,
+                    file=str(file)
+                    if isinstance(file, str) and not file.endswith(".json")
+                    else None,
+                )
+            )
     return TfIndex.of(resources)
 
 

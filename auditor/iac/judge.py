@@ -31,9 +31,9 @@ from auditor.result import Finding
 from auditor.scope import Scope
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-#: A check registered only on request (``"probe": true`` in the context): it reports every
-#: mapped resource's model without judging it, so tests can see exactly what a mapper built.
-PROBE_ID = "BAA-IAC-PROBE-000"
+#: The check that hands every relevant resource's configuration back to the host unjudged (the
+#: host maps and joins them over the whole configuration). Its records are never findings.
+INDEX_ID = "BAA-IAC-INDEX-000"
 
 
 def selected_policies(
@@ -51,8 +51,16 @@ def selected_policies(
 
 
 def check_specs(policies: Sequence[Policy], mappers: Mapping[str, Mapper]) -> list[dict[str, Any]]:
-    """What the checkov plugin registers: one check per policy, over the types that map to it."""
-    return [
+    """What the checkov plugin registers: one check per policy, over the types that map to it,
+    and the index check over every mapped or joined type."""
+    from auditor.iac.mappers import join_types
+
+    index = {
+        "id": INDEX_ID,
+        "title": "baa-audit: configuration index",
+        "tf_types": sorted(set(mappers) | join_types()),
+    }
+    return [index] + [
         {
             "id": p.id,
             "title": p.doc.title,
@@ -97,7 +105,7 @@ class Judge:
         key = f"{res.file}|{res.address}"
         if key not in self._models:
             mapper = self.mappers.get(res.type)
-            self._models[key] = mapper.map(res, index) if mapper else None
+            self._models[key] = mapper.map(res, index.scoped(res)) if mapper else None
         return self._models[key]
 
     def findings(self, model: Resource) -> dict[str, Finding]:
@@ -113,20 +121,18 @@ class Judge:
             self._verdicts[key] = {f.policy_id: f for f in result.findings if f.resource.id != "*"}
         return self._verdicts[key]
 
-    def probe(self, res: TfResource, index: TfIndex) -> dict[str, Any]:
-        """The model alone, no verdict (the mapping probe check, for tests and --explain)."""
-        model = self.model(res, index)
-        if model is None:
-            return {"status": "NOT_APPLICABLE", "message": f"{res.address} maps to no model"}
+    @staticmethod
+    def index_entry(res: TfResource) -> dict[str, Any]:
+        """The resource's configuration as checkov rendered it, for the host's own mapping."""
         return {
             "status": "PASS",
-            "message": "mapped",
-            "resource": {"type": model.resource_type, "data": model.model_dump(mode="json")},
+            "message": "indexed",
+            "tf": {"type": res.type, "address": res.address, "conf": res.conf},
         }
 
     def judge(self, policy_id: str, res: TfResource, index: TfIndex) -> dict[str, Any]:
-        if policy_id == PROBE_ID:
-            return self.probe(res, index)
+        if policy_id == INDEX_ID:
+            return self.index_entry(res)
         model = self.model(res, index)
         if model is None:
             return {"status": "NOT_APPLICABLE", "message": f"{res.type} is not mapped"}
@@ -146,7 +152,7 @@ class Judge:
 
 __all__ = [
     "IAC_ACCOUNT",
-    "PROBE_ID",
+    "INDEX_ID",
     "Judge",
     "check_specs",
     "one_resource_inventory",

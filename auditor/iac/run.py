@@ -19,9 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from auditor.engine import evaluate
 from auditor.errors import InputError
@@ -29,13 +26,14 @@ from auditor.fileio import sha256_file
 from auditor.iac.checkov_env import CheckovCommand, ensure_checkov
 from auditor.iac.checkov_report import CheckovRecord, CheckovReport
 from auditor.iac.checkov_runner import CheckovTarget, run_checkov
-from auditor.iac.judge import check_specs, selected_policies
+from auditor.iac.judge import INDEX_ID, check_specs, selected_policies
 from auditor.iac.mappers import IAC_ACCOUNT, available_mappers
+from auditor.iac.tf import TfIndex, TfResource
 from auditor.inventory import Inventory, SnapshotHeader
 from auditor.model.base import Coverage, Resource, ResourceRef, SourceLocation
-from auditor.model.registry import resource_types
 from auditor.pipeline import EvaluationInputs, load_inputs, now_utc
 from auditor.policy.loader import PolicySet
+from auditor.policy.model import Policy
 from auditor.result import Finding, PolicyInfo, Remediation, RunResult, Status, summarize
 from auditor.scope import Scope
 
@@ -106,8 +104,7 @@ def terraform_digest(target: CheckovTarget) -> str:
     return digest.hexdigest()
 
 
-def _display_path(record: CheckovRecord, base: Path) -> str:
-    raw = record.file_abs_path or record.file_path
+def _display_path(raw: str, base: Path) -> str:
     path = Path(raw)
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
@@ -115,9 +112,18 @@ def _display_path(record: CheckovRecord, base: Path) -> str:
         return path.as_posix()
 
 
+def _location(record: CheckovRecord, base: Path) -> SourceLocation:
+    return SourceLocation(
+        file=_display_path(record.file_abs_path or record.file_path, base),
+        line_start=record.line_start,
+        line_end=record.line_end,
+    )
+
+
 def _builtin_finding(record: CheckovRecord, location: SourceLocation) -> Finding:
     status: Status = "PASS" if record.result == "PASSED" else "FAIL"
-    tf_type = record.resource.split(".")[-2] if record.resource.count(".") >= 1 else "terraform"
+    parts = record.resource.split(".")
+    tf_type = parts[-2] if len(parts) >= 2 else "terraform"
     return Finding(
         policy_id=record.check_id,
         status=status,
@@ -148,85 +154,94 @@ def _builtin_info(record: CheckovRecord, tf_type: str) -> PolicyInfo:
     )
 
 
-def models_from_report(
-    report: CheckovReport, our_ids: set[str], base: Path
-) -> tuple[list[Resource], list[str], list[tuple[CheckovRecord, dict[str, Any]]]]:
-    """The typed models our checks judged (one per resource), warnings, and each (record, verdict)."""
-    types = resource_types()
-    models: dict[tuple[str, str, str], Resource] = {}
-    warnings: list[str] = []
-    verdicts: list[tuple[CheckovRecord, dict[str, Any]]] = []
+def tf_resources(report: CheckovReport) -> list[TfResource]:
+    """Every resource the index check handed back, with its file (absolute) and lines."""
+    found: dict[tuple[str, str], TfResource] = {}
     for record in report.records:
-        if record.check_id not in our_ids:
+        if record.check_id != INDEX_ID:
             continue
-        if record.result == "SKIPPED":
-            warnings.append(
-                f"{record.check_id} on {record.resource} was suppressed with a checkov:skip comment; "
-                "baa-audit does not honour inline suppressions (use a waiver): the resource is still judged"
-            )
+        verdict = record.verdict() or {}
+        tf = verdict.get("tf")
+        if not isinstance(tf, dict):
             continue
-        verdict = record.verdict()
-        if verdict is None:
-            warnings.append(
-                f"{record.check_id} on {record.resource}: checkov record without a baa-audit verdict"
-            )
-            continue
-        verdicts.append((record, verdict))
-        payload = verdict.get("resource")
-        if not isinstance(payload, dict):
-            continue
-        cls = types.get(str(payload.get("type")))
-        if cls is None:
-            warnings.append(f"{record.resource}: unknown resource type {payload.get('type')!r}")
+        file = record.file_abs_path or record.file_path
+        res = TfResource(
+            type=str(tf.get("type")),
+            address=str(tf.get("address")),
+            conf=tf.get("conf") or {},
+            file=file,
+            line_start=record.line_start,
+            line_end=record.line_end,
+        )
+        found.setdefault((file, res.address), res)
+    return list(found.values())
+
+
+@dataclass
+class Mapped:
+    """The models built from one configuration, and what could not be built."""
+
+    models: list[Resource] = field(default_factory=list)
+    by_address: dict[tuple[str, str], Resource] = field(default_factory=dict)
+    failures: list[tuple[TfResource, str, str]] = field(
+        default_factory=list
+    )  # res, model type, why
+
+
+def map_resources(resources: Sequence[TfResource], base: Path) -> Mapped:
+    """Map every resource with a mapper, joining over the whole configuration (per directory)."""
+    mappers = available_mappers()
+    index = TfIndex.of(resources)
+    out = Mapped()
+    for res in sorted(resources, key=lambda r: (r.file or "", r.line_start or 0, r.address)):
+        mapper = mappers.get(res.type)
+        if mapper is None:
             continue
         try:
-            model = cls.model_validate(payload.get("data"))
-        except ValidationError as exc:
-            warnings.append(f"{record.resource}: model does not validate: {exc.errors()[0]['msg']}")
+            model = mapper.map(res, index.scoped(res))
+        except Exception as exc:  # a mapper bug must not hide the resource: ERROR, named
+            out.failures.append((res, mapper.resource_type, f"{type(exc).__name__}: {exc}"))
             continue
-        location = SourceLocation(
-            file=_display_path(record, base), line_start=record.line_start, line_end=record.line_end
+        if model is None:
+            continue
+        model.location = SourceLocation(
+            file=_display_path(res.file or "", base),
+            line_start=res.line_start,
+            line_end=res.line_end,
         )
-        model.location = location
-        key = (model.resource_type, location.file, model.id)
-        models.setdefault(key, model)
-    return list(models.values()), warnings, verdicts
+        out.models.append(model)
+        out.by_address[(res.file or "", res.address)] = model
+    return out
 
 
-def _error_findings(
-    verdicts: Sequence[tuple[CheckovRecord, dict[str, Any]]], policies: PolicySet, base: Path
-) -> list[Finding]:
-    """ERROR findings for resources our check could not even map (the check failed inside checkov)."""
-    by_id = policies.by_id()
+def _mapping_errors(mapped: Mapped, policies: Sequence[Policy], base: Path) -> list[Finding]:
     out: list[Finding] = []
-    for record, verdict in verdicts:
-        if verdict.get("resource") is not None or verdict.get("status") != "ERROR":
-            continue
-        policy = by_id.get(record.check_id)
-        if policy is None:
-            continue
-        doc = policy.doc
-        out.append(
-            Finding(
-                policy_id=doc.id,
-                status="ERROR",
-                severity=doc.severity,
-                safeguard=doc.safeguard,
-                citations=list(doc.citations),
-                resource=ResourceRef(
-                    provider=policy.provider,
-                    account=IAC_ACCOUNT,
-                    type=policy.resource_type,
-                    id=record.resource,
-                    location=SourceLocation(
-                        file=_display_path(record, base),
-                        line_start=record.line_start,
-                        line_end=record.line_end,
+    for res, model_type, why in mapped.failures:
+        for policy in policies:
+            if policy.resource_type != model_type:
+                continue
+            doc = policy.doc
+            out.append(
+                Finding(
+                    policy_id=doc.id,
+                    status="ERROR",
+                    severity=doc.severity,
+                    safeguard=doc.safeguard,
+                    citations=list(doc.citations),
+                    resource=ResourceRef(
+                        provider=policy.provider,
+                        account=IAC_ACCOUNT,
+                        type=model_type,
+                        id=res.address,
+                        location=SourceLocation(
+                            file=_display_path(res.file or "", base),
+                            line_start=res.line_start,
+                            line_end=res.line_end,
+                        ),
                     ),
-                ),
-                message=f"Not assessed: {verdict.get('message', 'the check failed')}",
+                    message=f"Not assessed: {res.address} could not be read as {model_type} ({why}).",
+                )
             )
-        )
     return out
 
 
@@ -272,17 +287,18 @@ def run_iac(
         "policy_dirs": [str(d.resolve()) for d in request.policy_dirs],
         "checks": specs,
     }
-    check_ids: list[str] | None = None if request.with_builtins else sorted(our_ids)
+    check_ids: list[str] | None = None if request.with_builtins else [INDEX_ID, *sorted(our_ids)]
     report = CheckovReport()
     if check_ids is None or check_ids:
         report = run_checkov(command, target, context, check_ids)
     base = (request.relative_to or Path.cwd()).resolve()
-    models, warnings, verdicts = models_from_report(report, our_ids, base)
+    mapped = map_resources(tf_resources(report), base)
+    warnings: list[str] = []
 
     subset = PolicySet(
         tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
     )
-    inventory = build_inventory(models, [p.resource_type for p in chosen])
+    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
     if inputs.waivers_sha256:
         digests["waivers"] = inputs.waivers_sha256
@@ -296,8 +312,9 @@ def run_iac(
         inputs=digests,
         waiver_warning_days=request.waiver_warning_days,
     )
-    findings = list(result.findings) + _error_findings(verdicts, inputs.policies, base)
-    warnings += _compare(verdicts, findings)
+    findings = list(result.findings) + _mapping_errors(mapped, chosen, base)
+    warnings += [f"{res.address}: could not be mapped ({why})" for res, _, why in mapped.failures]
+    warnings += _compare(report, our_ids, mapped, findings)
     for problem in report.parsing_errors:
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
     policies_info = dict(result.policies)
@@ -305,15 +322,12 @@ def run_iac(
         builtin = [
             r
             for r in report.records
-            if r.check_id not in our_ids and r.result in ("PASSED", "FAILED")
+            if r.check_id not in our_ids
+            and r.check_id != INDEX_ID
+            and r.result in ("PASSED", "FAILED")
         ]
         for record in builtin:
-            location = SourceLocation(
-                file=_display_path(record, base),
-                line_start=record.line_start,
-                line_end=record.line_end,
-            )
-            finding = _builtin_finding(record, location)
+            finding = _builtin_finding(record, _location(record, base))
             findings.append(finding)
             policies_info.setdefault(record.check_id, _builtin_info(record, finding.resource.type))
         if builtin:
@@ -334,21 +348,39 @@ def run_iac(
 
 
 def _compare(
-    verdicts: Sequence[tuple[CheckovRecord, dict[str, Any]]], findings: Sequence[Finding]
+    report: CheckovReport, our_ids: set[str], mapped: Mapped, findings: Sequence[Finding]
 ) -> list[str]:
-    """Warn where the host's verdict differs from the one given inside checkov (cross-resource joins)."""
-    index = {(f.policy_id, f.resource.id): f.status for f in findings}
+    """Checkov's own verdicts (judged inside checkov, joins through its graph) against ours.
+
+    Ours are authoritative; a difference is reported, and a checkov:skip comment is not a waiver.
+    """
+    index = {
+        (
+            f.policy_id,
+            f.resource.id,
+            f.resource.location.file if f.resource.location else "",
+        ): f.status
+        for f in findings
+    }
     out: list[str] = []
-    for record, verdict in verdicts:
-        payload = verdict.get("resource")
-        if not isinstance(payload, dict):
+    for record in report.records:
+        if record.check_id not in our_ids:
             continue
-        rid = str((payload.get("data") or {}).get("id"))
-        host = index.get((record.check_id, rid))
-        if host is not None and host not in (verdict.get("status"), "WAIVED"):
+        if record.result == "SKIPPED":
             out.append(
-                f"{record.check_id} on {record.resource}: {host} over the whole configuration, "
-                f"{verdict.get('status')} on the resource alone"
+                f"{record.check_id} on {record.resource} is suppressed with a checkov:skip comment; baa-audit "
+                "judges it anyway (suppress with a waiver: reason, approver, expiry)"
+            )
+            continue
+        verdict = record.verdict()
+        model = mapped.by_address.get((record.file_abs_path or record.file_path, record.resource))
+        if verdict is None or model is None or model.location is None:
+            continue
+        ours = index.get((record.check_id, model.id, model.location.file))
+        if ours is not None and ours not in (verdict.get("status"), "WAIVED"):
+            out.append(
+                f"{record.check_id} on {record.resource}: {ours} over the whole configuration, "
+                f"{verdict.get('status')} inside checkov"
             )
     return out
 
@@ -359,36 +391,35 @@ def our_exit_findings(result: RunResult) -> RunResult:
     return result.model_copy(update={"findings": kept, "summary": summarize(kept)})
 
 
-__all__ = [
-    "BUILTIN_SAFEGUARD",
-    "IacRequest",
-    "IacRun",
-    "build_inventory",
-    "map_terraform",
-    "models_from_report",
-    "our_exit_findings",
-    "run_iac",
-    "target_of",
-    "terraform_digest",
-]
-
-
 def map_terraform(
     request: IacRequest, *, command: CheckovCommand | None = None
 ) -> tuple[list[Resource], list[str]]:
     """The typed models every covered Terraform resource maps to, unjudged (and warnings)."""
-    from auditor.iac.judge import PROBE_ID
-
     target = target_of(request)
     mappers = available_mappers()
     context = {
         "profile": request.profile,
         "policy_dirs": [str(d.resolve()) for d in request.policy_dirs],
-        "checks": [
-            {"id": PROBE_ID, "title": "baa-audit mapping probe", "tf_types": sorted(mappers)}
-        ],
+        "checks": check_specs([], mappers),
     }
-    report = run_checkov(command or ensure_checkov(request.checkov), target, context, [PROBE_ID])
-    base = (request.relative_to or Path.cwd()).resolve()
-    models, warnings, _ = models_from_report(report, {PROBE_ID}, base)
-    return models, warnings
+    report = run_checkov(command or ensure_checkov(request.checkov), target, context, [INDEX_ID])
+    mapped = map_resources(tf_resources(report), (request.relative_to or Path.cwd()).resolve())
+    return mapped.models, [
+        f"{r.address}: could not be mapped ({why})" for r, _, why in mapped.failures
+    ]
+
+
+__all__ = [
+    "BUILTIN_SAFEGUARD",
+    "IacRequest",
+    "IacRun",
+    "Mapped",
+    "build_inventory",
+    "map_resources",
+    "map_terraform",
+    "our_exit_findings",
+    "run_iac",
+    "target_of",
+    "terraform_digest",
+    "tf_resources",
+]

@@ -143,6 +143,19 @@ def references(value: Any, address: str) -> bool:
     return False
 
 
+def _directory(file: str) -> str:
+    return file.replace("\\", "/").rsplit("/", 1)[0] if "/" in file.replace("\\", "/") else ""
+
+
+def _same_directory(a: str, b: str) -> bool:
+    a, b = a.rstrip("/"), b.rstrip("/")
+    return (
+        a == b
+        or a.endswith(b if b.startswith("/") else "/" + b)
+        or b.endswith(a if a.startswith("/") else "/" + a)
+    )
+
+
 @dataclass(frozen=True)
 class TfResource:
     """One Terraform resource: its type, address and (raw, checkov-shaped) configuration."""
@@ -183,6 +196,22 @@ class TfIndex:
     @classmethod
     def of(cls, resources: Iterable[TfResource]) -> TfIndex:
         return cls(list(resources))
+
+    def scoped(self, res: TfResource) -> TfIndex:
+        """The resources declared in the same directory as ``res`` (one root module or module).
+
+        Joins never cross directories: two stacks scanned together may both declare
+        ``aws_s3_bucket.phi``. Directories compare by suffix, as checkov names the scanned file
+        relative to the scanned root and graph nodes by absolute path. Resources without a file
+        (plans: one file for everything) are always in scope.
+        """
+        if not res.file:
+            return self
+        where = _directory(res.file)
+        kept = [
+            r for r in self.resources if not r.file or _same_directory(_directory(r.file), where)
+        ]
+        return TfIndex(kept) if len(kept) != len(self.resources) else self
 
     def of_type(self, tf_type: str) -> list[TfResource]:
         return list(self._by_type.get(tf_type, ()))

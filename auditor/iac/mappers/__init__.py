@@ -67,6 +67,14 @@ def all_mappers() -> dict[str, Mapper]:
     return build_mappers(AWS_MAPPERS, GCP_MAPPERS)
 
 
+def join_types() -> set[str]:
+    """Terraform types mappers read through joins (encryption configurations, parameter groups...)."""
+    from auditor.iac.mappers.aws import AWS_JOIN_TYPES
+    from auditor.iac.mappers.gcp import GCP_JOIN_TYPES
+
+    return set(AWS_JOIN_TYPES) | set(GCP_JOIN_TYPES)
+
+
 def available_mappers(types: Mapping[str, type[Resource]] | None = None) -> dict[str, Mapper]:
     """The mappers whose model type exists in ``types`` (default: the model registry)."""
     if types is None:
@@ -83,5 +91,6 @@ __all__ = [
     "all_mappers",
     "available_mappers",
     "build_mappers",
+    "join_types",
     "unknown_gap",
 ]

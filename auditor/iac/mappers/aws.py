@@ -707,6 +707,18 @@ def _domain_name(res: TfResource, index: TfIndex) -> Resource:
     )
 
 
+#: Types read only through joins from a mapped resource.
+AWS_JOIN_TYPES: tuple[str, ...] = (
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_policy",
+    "aws_db_parameter_group",
+    "aws_rds_cluster_parameter_group",
+    "aws_kms_alias",
+    "aws_organizations_policy_attachment",
+    "aws_lb",
+    "aws_alb",
+)
+
 AWS_MAPPERS: list[Mapper] = [
     Mapper("aws_iam_role", "aws.iam.role", _iam_role),
     Mapper("aws_cognito_user_pool", "aws.cognito.user_pool", _user_pool),
@@ -729,4 +741,4 @@ AWS_MAPPERS: list[Mapper] = [
     Mapper("aws_api_gateway_domain_name", "aws.apigateway.domain_name", _domain_name),
 ]
 
-__all__ = ["AWS_MAPPERS", "build", "json_document"]
+__all__ = ["AWS_JOIN_TYPES", "AWS_MAPPERS", "build", "json_document"]

@@ -300,6 +300,9 @@ def _service(res: TfResource, index: TfIndex) -> Resource:
     return _build("serviceusage.googleapis.com/Service", data, base, gaps)
 
 
+#: Types read only through joins from a mapped resource.
+GCP_JOIN_TYPES: tuple[str, ...] = ("google_kms_key_ring",)
+
 GCP_MAPPERS: list[Mapper] = [
     Mapper("google_compute_ssl_policy", "gcp.compute.ssl_policy", _ssl_policy),
     Mapper("google_compute_target_https_proxy", "gcp.compute.target_https_proxy", _https_proxy),
@@ -311,4 +314,4 @@ GCP_MAPPERS: list[Mapper] = [
     Mapper("google_project_service", "gcp.serviceusage.service", _service),
 ]
 
-__all__ = ["GCP_MAPPERS", "ssl_policy_self_link"]
+__all__ = ["GCP_JOIN_TYPES", "GCP_MAPPERS", "ssl_policy_self_link"]
