@@ -12,6 +12,7 @@ from auditor.model.base import Gap
 
 TYPES: tuple[str, ...] = ("aws.bedrock.model_invocation_logging",)
 _FIELDS = ("*",)
+NAME = "model-invocation-logging"
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
@@ -19,10 +20,12 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     response = ctx.read(
         "bedrock", "get_model_invocation_logging_configuration", fields=_FIELDS, gaps=gaps
     )
-    ident = ctx.arn("bedrock", "model-invocation-logging")
+    ident = ctx.arn("bedrock", NAME)
     if response is None:
         ctx.emit(
-            BedrockInvocationLogging(id=ident, account=ctx.account, region=ctx.region, gaps=gaps)
+            BedrockInvocationLogging(
+                id=ident, name=NAME, account=ctx.account, region=ctx.region, gaps=gaps
+            )
         )
         ctx.covered(TYPES[0], 1)
         return
@@ -33,7 +36,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     ctx.emit(
         BedrockInvocationLogging(
             id=ident,
-            name="model-invocation-logging",
+            name=NAME,
             account=ctx.account,
             region=ctx.region,
             logging_enabled=bool(s3.get("bucketName") or cloudwatch.get("logGroupName")),

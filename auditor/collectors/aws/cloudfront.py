@@ -42,7 +42,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                     raw.get("ARN")
                     or f"arn:{ctx.partition}:cloudfront::{ctx.account}:distribution/{raw['Id']}"
                 ),
-                name=str(raw["Id"]),
+                name=str(((raw.get("Aliases") or {}).get("Items") or [raw["Id"]])[0]),
                 account=ctx.account,
                 region=None,
                 domain_name=raw.get("DomainName"),

@@ -20,7 +20,7 @@ from auditor.model.aws.cloudtrail import (
     EventSelector,
     FieldSelector,
 )
-from auditor.model.base import Gap
+from auditor.model.base import Coverage, Gap
 
 TYPES: tuple[str, ...] = ("aws.cloudtrail.trail",)
 TYPE = TYPES[0]
@@ -65,16 +65,16 @@ def _selectors(response: dict[str, Any]) -> tuple[list[EventSelector], list[Adva
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
     regions = ctx.regions or (ctx.home_region,)
     trails: dict[str, dict[str, Any]] = {}
-    failed = False
+    listed: list[str] = []
     for region in regions:
         try:
             found = call(
                 ctx.client("cloudtrail", region), "describe_trails", includeShadowTrails=True
             )
         except CallFailed as failure:
-            failed = True
             sink.add_listing_gap(failure.listing_gap(ctx.account, region, TYPE))
             continue
+        listed.append(region)
         for trail in found.get("trailList", []):
             trails.setdefault(str(trail.get("TrailARN")), trail)
     for arn, trail in sorted(trails.items()):
@@ -119,5 +119,15 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                 gaps=gaps,
             )
         )
-    if not failed:
-        ctx.covered(TYPE, len(trails))
+    # coverage per region listed, counting the trails at home there (a trail's region is its home)
+    for region in listed:
+        homes = [t for t in trails.values() if (t.get("HomeRegion") or ctx.home_region) == region]
+        sink.add_coverage(
+            Coverage(
+                provider="aws",
+                account=ctx.account,
+                region=region,
+                resource_type=TYPE,
+                count=len(homes),
+            )
+        )

@@ -99,7 +99,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     listed = ctx.listing(TYPES, "s3", "list_buckets")
     if listed is None:
         return
-    count = 0
+    counts: dict[str | None, int] = {}
     in_scope = set(ctx.regions)
     for entry in listed.get("Buckets", []):
         name = str(entry["Name"])
@@ -118,5 +118,10 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
         _policy(ctx, bucket, region)
         _tags(ctx, bucket, region)
         sink.add_resource(bucket)
-        count += 1
-    ctx.covered(S3Bucket.resource_type, count)
+        counts[region] = counts.get(region, 0) + 1
+    # buckets carry their own region, so coverage is per region (and global for any whose
+    # region could not be read)
+    for region in sorted(in_scope | {r for r in counts if r is not None}):
+        ctx.covered(S3Bucket.resource_type, counts.get(region, 0), region=region)
+    if None in counts or not in_scope:
+        ctx.covered(S3Bucket.resource_type, counts.get(None, 0))

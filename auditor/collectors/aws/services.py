@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from auditor.collectors.aws import (
     account,
     apigateway,
+    artifact,
     bedrock,
     cloudfront,
     cloudtrail,
@@ -64,6 +65,7 @@ SERVICE_COLLECTORS: dict[str, ServiceCollector] = {
     "apigateway": ServiceCollector(apigateway.collect, apigateway.TYPES),
     # identity, logging, AI, covered services (AWS-2): one line each below
     "account": ServiceCollector(account.collect, account.TYPES, global_=True),
+    "artifact": ServiceCollector(artifact.collect, artifact.TYPES, global_=True),
     "iam": ServiceCollector(iam.collect, iam.TYPES, global_=True),
     "cognito": ServiceCollector(cognito.collect, cognito.TYPES),
     "sso": ServiceCollector(sso.collect, sso.TYPES),

@@ -13,6 +13,8 @@ operation                                   what the proxy does
 ``config:DescribeConfigurationRecorderStatus`` answers ``recording`` for regions in
                                             ``discovered_resource_counts``; else forwards
 ``config:GetDiscoveredResourceCounts``      answers from ``discovered_resource_counts``
+``artifact:ListCustomerAgreements``         answers from ``customer_agreements`` (moto has no
+                                            Artifact API)
 ``iam:GetCredentialReport``                 forwards, then adds the ``<root_account>`` row that
                                             real AWS always has (moto leaves it out)
 ``iam:GetAccountSummary``                   forwards, then sets ``AccountMFAEnabled`` and
@@ -70,6 +72,8 @@ class Recordings:
     effective_policies: dict[str, dict[str, Any] | str] = field(default_factory=dict)
     #: region -> resourceCounts[] items ({"resourceType": "AWS::EFS::FileSystem", "count": 2})
     discovered_resource_counts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: account id -> customerAgreements[] items (AWS Artifact)
+    customer_agreements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _now_ms() -> int:
@@ -198,6 +202,15 @@ class RecordedProxy:
         lower = {k.lower(): v for k, v in headers.items()}
         match = _CREDENTIAL.search(lower.get("authorization", ""))
         region = match.group(1) if match else "us-east-1"
+        service = match.group(2) if match else ""
+        if service == "artifact" and path.split("?", 1)[0] == "/v1/customer-agreement/list":
+            self._note("artifact:ListCustomerAgreements")
+            items = self.recordings.customer_agreements.get(self.account, [])
+            return (
+                200,
+                {"Content-Type": "application/json"},
+                json.dumps({"customerAgreements": items}).encode(),
+            )
         target = lower.get("x-amz-target", "")
         operation = target.rsplit(".", 1)[-1] if target else ""
         if target:

@@ -9,6 +9,7 @@ from auditor.model.aws.apigateway import (
     ApiGatewayV2Api,
     ApiGatewayV2DomainName,
 )
+from auditor.model.aws.artifact import ArtifactCustomerAgreement
 from auditor.model.aws.bedrock import BedrockInvocationLogging
 from auditor.model.aws.cloudfront import CloudFrontDistribution
 from auditor.model.aws.cloudtrail import CloudTrailTrail
@@ -47,6 +48,7 @@ AWS_RESOURCE_TYPES: tuple[type[Resource], ...] = (
     RdsDbInstance,
     S3Bucket,
     # identity, sessions, logging, AI, covered services (AWS-2)
+    ArtifactCustomerAgreement,
     AwsAccount,
     AwsServiceInUse,
     BedrockInvocationLogging,
