@@ -71,7 +71,8 @@ class Assembler:
     """Collects asset records, then emits models, coverage and gaps in a stable order."""
 
     def __init__(self, scope: str) -> None:
-        self.scope = scope
+        #: where scope-wide gaps and coverage are recorded: the project id for a project scan
+        self.scope = scope.split("/", 1)[1] if scope.startswith("projects/") else scope
         self.resources: dict[str, dict[str, Any]] = {}
         self.iam: dict[str, dict[str, Any]] = {}
         self.org_policies: dict[str, dict[str, Any]] = {}
@@ -270,9 +271,40 @@ class Assembler:
         project_ids: Mapping[str, str],
         changed: Mapping[str, str],
     ) -> None:
-        counts: Counter[tuple[str, str]] = Counter((m.resource_type, m.account) for m in models)
-        hierarchy = {"resourcemanager"}
+        """Coverage where listings succeeded (per project and location, zero counts included),
+        listing gaps where they failed or where a project changed during the scan."""
+        places: Counter[tuple[str, str, str | None]] = Counter(
+            (m.resource_type, m.account, m.region) for m in models
+        )
+        rm_failed = "resourcemanager" in self.group_failures
         live_projects = sorted(pid for ref, pid in project_ids.items() if ref not in changed)
+
+        def cover(rtype: str, in_projects: bool) -> None:
+            seen = {(a, r): n for (t, a, r), n in places.items() if t == rtype}
+            for (account, region), count in sorted(
+                seen.items(), key=lambda i: (i[0][0], i[0][1] or "")
+            ):
+                sink.add_coverage(
+                    Coverage(
+                        provider="gcp",
+                        account=account,
+                        region=region,
+                        resource_type=rtype,
+                        count=count,
+                    )
+                )
+            accounts = {a for a, _r in seen}
+            if in_projects and not rm_failed:
+                for pid in live_projects:
+                    if pid not in accounts:
+                        sink.add_coverage(
+                            Coverage(provider="gcp", account=pid, resource_type=rtype, count=0)
+                        )
+            elif not seen:
+                sink.add_coverage(
+                    Coverage(provider="gcp", account=self.scope, resource_type=rtype, count=0)
+                )
+
         for group in sorted({k.group for k in ASSET_KINDS.values()}):
             types = sorted(
                 {k.model.resource_type for k in ASSET_KINDS.values() if k.group == group}
@@ -281,32 +313,13 @@ class Assembler:
             for rtype in types:
                 if failure is not None:
                     sink.add_listing_gap(self._listing_gap(rtype, self.scope, failure))
-                    continue
-                if group in hierarchy or "resourcemanager" in self.group_failures:
-                    total = sum(n for (t, _a), n in counts.items() if t == rtype)
-                    sink.add_coverage(
-                        Coverage(
-                            provider="gcp", account=self.scope, resource_type=rtype, count=total
-                        )
-                    )
-                    continue
-                for pid in live_projects:
-                    sink.add_coverage(
-                        Coverage(
-                            provider="gcp",
-                            account=pid,
-                            resource_type=rtype,
-                            count=counts[(rtype, pid)],
-                        )
-                    )
+                else:
+                    cover(rtype, in_projects=group != "resourcemanager")
         policy_type = OrgPolicy.resource_type
         if self.org_failure is not None:
             sink.add_listing_gap(self._listing_gap(policy_type, self.scope, self.org_failure))
         else:
-            total = sum(n for (t, _a), n in counts.items() if t == policy_type)
-            sink.add_coverage(
-                Coverage(provider="gcp", account=self.scope, resource_type=policy_type, count=total)
-            )
+            cover(policy_type, in_projects=False)
         for ref, why in changed.items():
             account = project_ids.get(ref, ref)
             failure = Failure("cloudasset.ListAssets", "ProjectChangedDuringScan", f"{ref}: {why}")

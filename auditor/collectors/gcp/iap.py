@@ -54,9 +54,10 @@ def settings_from_api(payload: dict[str, Any], name: str, project: str) -> IapSe
                 fields=("reauth_max_age_seconds",),
             )
         )
+    canonical = str(payload.get("name") or name)  # the API answers with the project number
     return IapSettings(
-        id=name,
-        name=name,
+        id=canonical,
+        name=canonical,
         account=project,
         reauth_max_age_seconds=max_age,
         reauth_method=reauth.get("method"),

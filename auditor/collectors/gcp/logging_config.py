@@ -41,6 +41,7 @@ SOURCE_NAME = "logging"
 SINKS_OP = "logging.sinks.list"
 BUCKETS_OP = "logging.buckets.list"
 EXCLUSIONS_OP = "logging.exclusions.list"
+DEFAULT_SINK = "_Default"
 TYPES = (
     LogSink.resource_type,
     LogBucket.resource_type,
@@ -68,6 +69,7 @@ class ParentResult:
     account: str
     resources: list[Resource] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    located_counts: list[tuple[str | None, int]] = field(default_factory=list)  # buckets
     failures: list[tuple[tuple[str, ...], SourceError]] = field(default_factory=list)
 
 
@@ -120,6 +122,8 @@ def bucket_from_api(raw: dict[str, Any], parent: str, account: str) -> LogBucket
 def exclusion_from_api(
     raw: dict[str, Any], parent: str, account: str, sink: LogSink | None = None
 ) -> LogExclusion:
+    """One exclusion. Parent-level exclusions (``exclusions.list``) are, per the API, "the
+    exclusions on the _Default sink", so they carry ``sink="_Default"``."""
     short = str(raw.get("name") or "unknown")
     base = sink.id if sink is not None else parent
     return LogExclusion(
@@ -129,8 +133,8 @@ def exclusion_from_api(
         parent=parent,
         filter=raw.get("filter") or "",
         disabled=_bool(raw, "disabled"),
-        sink=sink.name if sink is not None else None,
-        sink_include_children=sink.include_children if sink is not None else None,
+        sink=sink.name if sink is not None else DEFAULT_SINK,
+        sink_include_children=sink.include_children if sink is not None else False,
     )
 
 
@@ -184,16 +188,26 @@ def _read_parent(client: RestClient, parent: str, account: str) -> ParentResult:
         for page in client.pages(f"v2/{parent}/locations/-/buckets", BUCKETS_OP, "buckets"):
             buckets.extend(bucket_from_api(raw, parent, account) for raw in page)
         result.resources.extend(buckets)
-        result.counts[LogBucket.resource_type] = len(buckets)
+        # buckets carry their location as region: coverage is per location, so that "0 here"
+        # is said only where nothing was seen
+        for location in sorted({b.region or "" for b in buckets}):
+            result.located_counts.append(
+                (location or None, sum(1 for b in buckets if (b.region or "") == location))
+            )
+        if not buckets:
+            result.counts[LogBucket.resource_type] = 0
     except SourceError as error:
         result.failures.append(((LogBucket.resource_type,), error))
     try:
         exclusions: list[LogExclusion] = []
         for page in client.pages(f"v2/{parent}/exclusions", EXCLUSIONS_OP, "exclusions"):
             exclusions.extend(exclusion_from_api(raw, parent, account) for raw in page)
+        # the _Default sink's own exclusions are the parent-level ones: count them once
+        listed = {e.name for e in exclusions}
+        embedded = [e for e in sink_exclusions if not (e.sink == DEFAULT_SINK and e.name in listed)]
         if not any(LogExclusion.resource_type in types for types, _ in result.failures):
-            result.resources.extend(exclusions + sink_exclusions)
-            result.counts[LogExclusion.resource_type] = len(exclusions) + len(sink_exclusions)
+            result.resources.extend(exclusions + embedded)
+            result.counts[LogExclusion.resource_type] = len(exclusions) + len(embedded)
     except SourceError as error:
         result.failures.append(((LogExclusion.resource_type,), error))
     return result
@@ -230,6 +244,8 @@ def collect_logging_config(
             sink.add_resource(resource)
         for resource_type, count in result.counts.items():
             record_coverage(sink, resource_type, result.account, count)
+        for region, count in result.located_counts:
+            record_coverage(sink, LogBucket.resource_type, result.account, count, region)
         for types, failure in result.failures:
             record_failure(sink, types, result.account, failure)
     progress.done(task)

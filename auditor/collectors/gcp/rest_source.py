@@ -310,9 +310,13 @@ def record_failure(
         )
 
 
-def record_coverage(sink: InventorySink, resource_type: str, account: str, count: int) -> None:
+def record_coverage(
+    sink: InventorySink, resource_type: str, account: str, count: int, region: str | None = None
+) -> None:
     sink.add_coverage(
-        Coverage(provider="gcp", account=account, resource_type=resource_type, count=count)
+        Coverage(
+            provider="gcp", account=account, region=region, resource_type=resource_type, count=count
+        )
     )
 
 

@@ -129,10 +129,12 @@ def failure_of(exc: BaseException, content: str, asset_types: Sequence[str]) -> 
     operation = f"cloudasset.ListAssets({content})"
     types = ", ".join(asset_types) if asset_types else "all asset types"
     if isinstance(exc, gexc.GoogleAPICallError):
-        status = (
-            exc.grpc_status_code.name if exc.grpc_status_code is not None else type(exc).__name__
-        )
-        code = f"{exc.code} {status}" if exc.code is not None else status
+        http = int(exc.code) if exc.code is not None else None
+        if exc.grpc_status_code is not None:
+            status = exc.grpc_status_code.name
+        else:
+            status = HTTP_STATUS.get(http or 0, type(exc).__name__)
+        code = f"{http} {status}" if http is not None else status
         hint = f"; needs {PERMISSIONS[content]}" if exc.code in (401, 403) else ""
         return Failure(operation, code, f"{types}: {exc.message}{hint}")
     if isinstance(exc, MalformedResponse):
@@ -199,6 +201,7 @@ def read_listing(
     progress: Progress,
     *,
     retry: gretry.Retry | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> tuple[list[dict[str, Any]], Failure | None]:
     """All records of one listing, or the failure that stopped it (partial pages are dropped)."""
     task = progress.task(
@@ -206,7 +209,9 @@ def read_listing(
     )
     records: list[dict[str, Any]] = []
     try:
-        for page in list_assets(client, parent, content, asset_types, retry=retry):
+        for page in list_assets(
+            client, parent, content, asset_types, retry=retry, page_size=page_size
+        ):
             records.extend(page)
             progress.advance(task, len(page))
     except (gexc.GoogleAPICallError, MalformedResponse, gretry.exceptions.RetryError) as exc:  # type: ignore[attr-defined]
@@ -223,11 +228,15 @@ def collect_cai(
     scope: str,
     assembler: Assembler,
     progress: Progress,
+    *,
     retry: gretry.Retry | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> None:
     """The one pass over ``scope``: RESOURCE per service, IAM_POLICY, ORG_POLICY, census."""
     for group, types in resource_groups().items():
-        records, failure = read_listing(client, scope, "RESOURCE", types, progress, retry=retry)
+        records, failure = read_listing(
+            client, scope, "RESOURCE", types, progress, retry=retry, page_size=page_size
+        )
         if failure is not None:
             assembler.fail_group(group, failure)
             progress.note(f"gcp: {group} listing failed: {failure.error_code}")
@@ -235,7 +244,7 @@ def collect_cai(
         for record in records:
             assembler.add(record)
     records, failure = read_listing(
-        client, scope, "IAM_POLICY", IAM_ASSET_TYPES, progress, retry=retry
+        client, scope, "IAM_POLICY", IAM_ASSET_TYPES, progress, retry=retry, page_size=page_size
     )
     if failure is not None:
         assembler.fail_iam(failure)
@@ -244,7 +253,13 @@ def collect_cai(
         for record in records:
             assembler.add(record)
     records, failure = read_listing(
-        client, scope, "ORG_POLICY", ORG_POLICY_ASSET_TYPES, progress, retry=retry
+        client,
+        scope,
+        "ORG_POLICY",
+        ORG_POLICY_ASSET_TYPES,
+        progress,
+        retry=retry,
+        page_size=page_size,
     )
     if failure is not None:
         assembler.fail_org_policy(failure)
@@ -261,6 +276,7 @@ def collect_cai(
             ["cloudresourcemanager.googleapis.com/Project"],
             progress,
             retry=retry,
+            page_size=page_size,
         )
         if failure is None:
             numbers = (

@@ -123,6 +123,7 @@ class Faults:
     throttle: dict[str, int] = field(default_factory=dict)
     malformed_page: tuple[str, int] | None = None
     malformed_times: int = 1_000_000
+    malformed_asset_type: str | None = None  # only listings whose assetTypes filter holds it
     vanish_project: str | None = None
     vanish_after: int = 1
     deny_paths: list[str] = field(default_factory=list)
@@ -191,6 +192,7 @@ class GcpEmulator:
         self._throttled: dict[str, int] = {}
         self._pages_served: dict[str, int] = {}
         self._ids_cache: tuple[int, dict[str, str]] | None = None
+        self._selections: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
         self.add_route("GET", r"/v1/(?P<parent>[a-z]+/[^/]+)/assets", self._list_assets)
 
     # -- plumbing -------------------------------------------------------------------------
@@ -319,7 +321,10 @@ class GcpEmulator:
             offset = decoded[0]
         selected = self._select(parent_ref, content, asset_types, vanished)
         page = selected[offset : offset + page_size]
-        if self.faults.malformed_page == (content, offset // page_size):
+        if self.faults.malformed_page == (content, offset // page_size) and (
+            self.faults.malformed_asset_type is None
+            or self.faults.malformed_asset_type in asset_types
+        ):
             with self._lock:
                 served = self._pages_served.get(content, 0)
                 self._pages_served[content] = served + 1
@@ -331,6 +336,19 @@ class GcpEmulator:
         return EmulatorResponse.json(payload)
 
     def _select(
+        self, parent: str, content: str, asset_types: list[str], vanished: str | None
+    ) -> list[dict[str, Any]]:
+        key = (parent, content, tuple(sorted(asset_types)), vanished, len(self.assets))
+        with self._lock:
+            cached = self._selections.get(key)
+        if cached is not None:
+            return cached
+        selected = self._scan(parent, content, asset_types, vanished)
+        with self._lock:
+            self._selections = {key: selected}  # one listing at a time is paged
+        return selected
+
+    def _scan(
         self, parent: str, content: str, asset_types: list[str], vanished: str | None
     ) -> list[dict[str, Any]]:
         selected: list[dict[str, Any]] = []
@@ -355,6 +373,7 @@ def _suffix(content: str) -> str:
 def _make_handler(emulator: GcpEmulator) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # keep-alive + Nagle + delayed ACK stalled each call 40 ms
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

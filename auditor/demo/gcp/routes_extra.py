@@ -213,8 +213,16 @@ def sample_extra_data() -> ExtraData:
         ],
         f"projects/{sandbox}": _built_in_sinks(sandbox),
     }
+    data.sinks[f"projects/{phi_analytics}"][1]["exclusions"] = [
+        {
+            "name": "drop-data-access",
+            "filter": 'LOG_ID("cloudaudit.googleapis.com/data_access")',
+            "description": "cost saving",
+        }
+    ]
     data.sinks[f"projects/{sandbox}"][1]["exclusions"] = [
-        {"name": "quiet", "filter": "severity<INFO", "description": "drop debug noise"}
+        {"name": "debug-noise", "filter": f'logName:"projects/{sandbox}/logs/app-debug"'},
+        {"name": "quiet", "filter": "severity<INFO", "description": "drop debug noise"},
     ]
     data.buckets = {
         f"projects/{phi_prod}": [
@@ -233,15 +241,10 @@ def sample_extra_data() -> ExtraData:
         ],
     }
     data.exclusions = {
-        f"projects/{phi_analytics}": [
-            {
-                "name": "drop-data-access",
-                "filter": 'LOG_ID("cloudaudit.googleapis.com/data_access")',
-                "description": "cost saving",
-            }
-        ],
+        f"projects/{phi_analytics}": list(data.sinks[f"projects/{phi_analytics}"][1]["exclusions"]),
+        # exclusions.list answers the _Default sink's exclusions
         f"projects/{sandbox}": [
-            {"name": "debug-noise", "filter": f'logName:"projects/{sandbox}/logs/app-debug"'}
+            *data.sinks[f"projects/{sandbox}"][1]["exclusions"],
         ],
     }
     return data
@@ -320,6 +323,10 @@ class _Routes:
 
     def iap(self, request: EmulatorRequest) -> EmulatorResponse:
         name = request.match.group("name")
+        kind, _, rest = name.partition("/")
+        ref, _, tail = rest.partition("/")
+        if kind == "projects" and ref in PROJECTS:  # a project id where the API wants the number
+            name = f"projects/{PROJECTS[ref][0]}/{tail}"
         settings = self.data.iap_settings.get(name)
         if settings is None:
             return google_error(404, f"IAP settings {name} not found")

@@ -13,7 +13,8 @@ The organization ``organizations/123456789012`` ("example-health.org"):
   * ``phi-analytics`` (1002): the non-compliant one: weak TLS, public bucket, primitive roles,
     a deleted member, a user-managed key, the Generative Language API enabled;
 * folder ``folders/222222222222`` "sandbox", whose audit config exempts a user from DATA_READ,
-  holding ``sandbox-dev`` (1003).
+  which grants a user a primitive role and restores the default CMEK policy, holding
+  ``sandbox-dev`` (1003), readable by allAuthenticatedUsers.
 
 The organization's IAM policy turns on Data Access logs for ``allServices``, so every project
 below inherits them.
@@ -190,7 +191,8 @@ def hierarchy() -> list[dict[str, Any]]:
             folder=SANDBOX,
             iam_policy={
                 "bindings": [
-                    {"role": "roles/editor", "members": ["group:developers@example-health.org"]}
+                    {"role": "roles/editor", "members": ["group:developers@example-health.org"]},
+                    {"role": "roles/owner", "members": ["user:dev-lead@example-health.org"]},
                 ],
                 "auditConfigs": [
                     {
@@ -234,9 +236,19 @@ def hierarchy() -> list[dict[str, Any]]:
         },
         "sandbox-dev": {
             "bindings": [
-                {"role": "roles/owner", "members": ["group:developers@example-health.org"]}
+                {"role": "roles/owner", "members": ["group:developers@example-health.org"]},
+                {"role": "roles/viewer", "members": ["allAuthenticatedUsers"]},
             ],
         },
+    }
+    project_org_policies = {
+        # someone opened Vertex AI to every model in the analytics project
+        "phi-analytics": [
+            {
+                "constraint": "constraints/vertexai.allowedModels",
+                "listPolicy": {"allValues": "ALLOW"},
+            }
+        ],
     }
     for project_id, (number, folder) in PROJECTS.items():
         records.append(
@@ -256,6 +268,7 @@ def hierarchy() -> list[dict[str, Any]]:
                 },
                 project_id=project_id,
                 iam_policy=project_iam[project_id],
+                org_policy=project_org_policies.get(project_id),
             )
         )
     return records
@@ -285,6 +298,7 @@ def services() -> list[dict[str, Any]]:
             "compute.googleapis.com",
             "generativelanguage.googleapis.com",
             "redis.googleapis.com",
+            "aiplatform.googleapis.com",
         ],
         "sandbox-dev": [
             "compute.googleapis.com",
@@ -554,6 +568,18 @@ def compute_assets() -> list[dict[str, Any]]:
             },
         ),
         c(
+            "phi-prod",
+            "TargetSslProxy",
+            "global/targetSslProxies/mllp-ssl",
+            {
+                "name": "mllp-ssl",
+                "id": "6006",
+                "service": link("phi-prod", "global/backendServices/mllp"),
+                "sslPolicy": link("phi-prod", "global/sslPolicies/tls13-only"),
+                "sslCertificates": [link("phi-prod", "global/sslCertificates/mllp")],
+            },
+        ),
+        c(
             "phi-analytics",
             "TargetSslProxy",
             "global/targetSslProxies/hl7-ssl",
@@ -666,6 +692,17 @@ def kms_assets() -> list[dict[str, Any]]:
 def database_assets() -> list[dict[str, Any]]:
     loc = "locations/us-central1"
     return [
+        asset(
+            f"//alloydb.googleapis.com/projects/phi-analytics/{loc}/clusters/warehouse",
+            "alloydb.googleapis.com/Cluster",
+            {
+                "name": f"projects/phi-analytics/{loc}/clusters/warehouse",
+                "state": "READY",
+                "databaseVersion": "POSTGRES_15",
+            },
+            project_id="phi-analytics",
+            location="us-central1",
+        ),
         asset(
             f"//alloydb.googleapis.com/projects/phi-prod/{loc}/clusters/ehr",
             "alloydb.googleapis.com/Cluster",
@@ -784,6 +821,34 @@ def sample_assets() -> list[dict[str, Any]]:
         *database_assets(),
         *iam_assets(),
     ]
+
+
+def _snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+def export_lines(assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The assets as ``gcloud asset export`` writes them: one record per content type, with
+    protobuf (snake_case) field names outside ``resource.data``; concatenated RESOURCE, then
+    IAM_POLICY, then ORG_POLICY, as ``cat resource.json iam.json org.json`` gives."""
+    lines: list[dict[str, Any]] = []
+    for content in ("resource", "iamPolicy", "orgPolicy"):
+        for record in assets:
+            if not record.get(content):
+                continue
+            line = {_snake(k): record[k] for k in ("name", "assetType", "ancestors", "updateTime")}
+            if content == "resource":
+                res = record["resource"]
+                line["resource"] = {_snake(k): v for k, v in res.items() if k != "data"}
+                line["resource"]["data"] = res["data"]
+            elif content == "iamPolicy":
+                line["iam_policy"] = record["iamPolicy"]
+            else:
+                line["org_policy"] = [
+                    {_snake(k): v for k, v in policy.items()} for policy in record["orgPolicy"]
+                ]
+            lines.append(line)
+    return lines
 
 
 __all__ = [

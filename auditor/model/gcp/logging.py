@@ -50,8 +50,9 @@ class LogBucket(Resource):
 
 
 class LogExclusion(Resource):
-    """One exclusion: a parent-level exclusion (it applies to the ``_Default`` sink) or one
-    embedded in a sink (``sink`` set). ``id`` is the exclusion's full name."""
+    """One exclusion of a sink. Parent-level exclusions (``exclusions.list``) are those of the
+    ``_Default`` sink (``sink="_Default"``); others come from a sink's ``exclusions``. ``id`` is
+    the exclusion's full name."""
 
     resource_type: ClassVar[str] = "gcp.logging.exclusion"
     provider: ClassVar[Provider] = "gcp"

@@ -19,6 +19,12 @@ from auditor.predicates.base import Predicate, PredicateContext, Verdict
 AUDIT_LOG_SERVICE = "cloudaudit.googleapis.com"
 LOG_BUCKET_PREFIX = "logging.googleapis.com/"
 BUILT_IN_BUCKETS = frozenset({"_Required", "_Default"})
+#: Destinations that store what they receive (a Pub/Sub topic only passes it on).
+KEEPING_DESTINATIONS = (
+    "logging.googleapis.com/",
+    "storage.googleapis.com/",
+    "bigquery.googleapis.com/",
+)
 
 _TERM_SPLIT = re.compile(r"\bAND\b|\bOR\b|(?<!\w)\(", re.IGNORECASE)
 _NEGATED_TERM = re.compile(r"\s*(?:NOT\b|-)", re.IGNORECASE)
@@ -115,7 +121,8 @@ def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
         drops = [exclusion_drops_data_access(f) for f in sink.exclusion_filters]
         if carries is Coverage.NO or Coverage.YES in drops:
             continue
-        if carries is Coverage.YES and Coverage.UNKNOWN not in drops:
+        keeps = str(sink.destination or "").startswith(KEEPING_DESTINATIONS)
+        if carries is Coverage.YES and Coverage.UNKNOWN not in drops and keeps:
             return Verdict.passed(
                 f"Aggregated sink {sink.name} exports audit logs of every project below "
                 f"{resource.id} to {sink.destination}.",
@@ -124,8 +131,9 @@ def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
         unclear.append(sink.name)
     if unclear:
         return Verdict.manual(
-            f"Aggregated sinks {', '.join(unclear)} include children, but their filters or "
-            "exclusions cannot be shown to keep audit logs; review them.",
+            f"Aggregated sinks {', '.join(unclear)} include children, but their filters, "
+            "exclusions or destinations (a Pub/Sub topic stores nothing) cannot be shown to keep "
+            "audit logs; review them.",
             {"sinks": checked},
         )
     return Verdict.fail(
