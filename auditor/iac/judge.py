@@ -36,18 +36,49 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 INDEX_ID = "BAA-IAC-INDEX-000"
 
 
+def _why_not(policy: Policy, mappers: Mapping[str, Mapper]) -> str | None:
+    """Why a policy cannot be judged on Terraform (None when it can)."""
+    from auditor.iac.mappers import IAC_BLIND_TYPES
+
+    own = [m for m in mappers.values() if m.resource_type == policy.resource_type]
+    if not own:
+        return "no Terraform resource type maps to " + policy.resource_type
+    for path in policy.reads:
+        if all(any(path == f or path.startswith(f + ".") for f in m.unreadable) for m in own):
+            return f"it reads {path}, which Terraform's {', '.join(sorted(m.tf_type for m in own))} does not carry"
+    related = set(policy.predicate.related) if policy.predicate is not None else set()
+    blind = sorted(related & IAC_BLIND_TYPES)
+    if blind:
+        return f"it joins {', '.join(blind)}, whose absence from a configuration proves nothing"
+    return None
+
+
 def selected_policies(
     policies: PolicySet, profile: LoadedProfile, mappers: Mapping[str, Mapper]
 ) -> list[Policy]:
-    """The policies that run under ``profile`` and judge a type some Terraform type maps to."""
+    """The policies that run under ``profile`` and can be judged on Terraform."""
+    return [p for p in applicable_policies(policies, profile) if _why_not(p, mappers) is None]
+
+
+def applicable_policies(policies: PolicySet, profile: LoadedProfile) -> list[Policy]:
     params = profile.profile.parameters().resolved()
     promised = profile.profile.promised_safeguards()
+    return [p for p in policies.policies if policy_applies(p, params, promised)]
+
+
+def left_to_live_scan(
+    policies: PolicySet, profile: LoadedProfile, mappers: Mapping[str, Mapper]
+) -> list[tuple[str, str]]:
+    """(policy id, reason) for policies of mapped types that Terraform cannot judge."""
     mapped = {m.resource_type for m in mappers.values()}
-    return [
-        p
-        for p in policies.policies
-        if p.resource_type in mapped and policy_applies(p, params, promised)
-    ]
+    out: list[tuple[str, str]] = []
+    for policy in applicable_policies(policies, profile):
+        if policy.resource_type not in mapped:
+            continue
+        reason = _why_not(policy, mappers)
+        if reason is not None:
+            out.append((policy.id, reason))
+    return out
 
 
 def check_specs(policies: Sequence[Policy], mappers: Mapping[str, Mapper]) -> list[dict[str, Any]]:
@@ -70,16 +101,29 @@ def check_specs(policies: Sequence[Policy], mappers: Mapping[str, Mapper]) -> li
     ]
 
 
-def one_resource_inventory(model: Resource) -> Inventory:
-    header = SnapshotHeader(scope=Scope(providers=[model.provider]), source="terraform")
-    coverage = Coverage(
-        provider=model.provider,
-        account=model.account,
-        region=model.region,
-        resource_type=model.resource_type,
-        count=1,
+def inventory_of(models: Sequence[Resource]) -> Inventory:
+    providers = sorted({m.provider for m in models})
+    counts: dict[tuple[str, str, str | None], int] = {}
+    for m in models:
+        counts[(m.resource_type, m.account, m.region)] = (
+            counts.get((m.resource_type, m.account, m.region), 0) + 1
+        )
+    coverage = [
+        Coverage(provider=t.split(".", 1)[0], account=a, region=r, resource_type=t, count=n)
+        for (t, a, r), n in counts.items()
+    ]
+    header = SnapshotHeader(
+        scope=Scope.model_validate({"providers": providers}), source="terraform"
     )
-    return Inventory(header=header, resources=[model], coverage=[coverage])
+    return Inventory(header=header, resources=list(models), coverage=coverage)
+
+
+@dataclass
+class _Scope:
+    """One directory's resources, mapped and judged together (joins see each other)."""
+
+    models: dict[str, Resource]  # address -> model
+    verdicts: dict[tuple[str, str], Finding]  # (policy id, model id) -> finding
 
 
 @dataclass
@@ -87,8 +131,10 @@ class Judge:
     policies: PolicySet
     profile: LoadedProfile
     mappers: dict[str, Mapper]
-    _models: dict[str, Resource | None] = field(default_factory=dict)
-    _verdicts: dict[str, dict[str, Finding]] = field(default_factory=dict)
+    _scopes: dict[str, _Scope] = field(default_factory=dict)
+    _alone: dict[str, tuple[Resource | None, dict[tuple[str, str], Finding]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any]) -> Judge:
@@ -101,25 +147,43 @@ class Judge:
         subset = PolicySet(chosen, policies.catalog, policies.sha256, policies.files)
         return cls(subset, profile, mappers)
 
-    def model(self, res: TfResource, index: TfIndex) -> Resource | None:
-        key = f"{res.file}|{res.address}"
-        if key not in self._models:
-            mapper = self.mappers.get(res.type)
-            self._models[key] = mapper.map(res, index.scoped(res)) if mapper else None
-        return self._models[key]
+    def _evaluate(self, models: Sequence[Resource]) -> dict[tuple[str, str], Finding]:
+        result = evaluate(inventory_of(models), self.policies, self.profile, now=_EPOCH)
+        return {(f.policy_id, f.resource.id): f for f in result.findings if f.resource.id != "*"}
 
-    def findings(self, model: Resource) -> dict[str, Finding]:
-        key = f"{model.resource_type}|{model.location.file if model.location else ''}|{model.id}"
-        if key not in self._verdicts:
-            policies = tuple(
-                p for p in self.policies.policies if p.resource_type == model.resource_type
+    def _map(self, res: TfResource, index: TfIndex) -> Resource | None:
+        mapper = self.mappers.get(res.type)
+        return mapper.map(res, index) if mapper else None
+
+    def _scope(self, res: TfResource, index: TfIndex) -> _Scope:
+        scoped = index.scoped(res)
+        key = "|".join(sorted({r.file or "" for r in scoped.resources}))
+        if key not in self._scopes:
+            models: dict[str, Resource] = {}
+            for other in scoped.resources:
+                model = self._map(other, scoped)
+                if model is not None:
+                    models[other.address] = model
+            self._scopes[key] = _Scope(
+                models, self._evaluate(list(models.values())) if models else {}
             )
-            subset = PolicySet(
-                policies, self.policies.catalog, self.policies.sha256, self.policies.files
-            )
-            result = evaluate(one_resource_inventory(model), subset, self.profile, now=_EPOCH)
-            self._verdicts[key] = {f.policy_id: f for f in result.findings if f.resource.id != "*"}
-        return self._verdicts[key]
+        return self._scopes[key]
+
+    def verdict(
+        self, policy_id: str, res: TfResource, index: TfIndex
+    ) -> tuple[Resource | None, Finding | None]:
+        """Judge ``res`` among the resources of its directory (checkov's graph), or alone when
+        the graph did not hold it."""
+        scope = self._scope(res, index)
+        model = scope.models.get(res.address)
+        if model is not None:
+            return model, scope.verdicts.get((policy_id, model.id))
+        key = f"{res.file}|{res.address}"
+        if key not in self._alone:
+            alone = self._map(res, index.scoped(res))
+            self._alone[key] = (alone, self._evaluate([alone]) if alone is not None else {})
+        alone, verdicts = self._alone[key]
+        return alone, (verdicts.get((policy_id, alone.id)) if alone is not None else None)
 
     @staticmethod
     def index_entry(res: TfResource) -> dict[str, Any]:
@@ -133,10 +197,9 @@ class Judge:
     def judge(self, policy_id: str, res: TfResource, index: TfIndex) -> dict[str, Any]:
         if policy_id == INDEX_ID:
             return self.index_entry(res)
-        model = self.model(res, index)
+        model, finding = self.verdict(policy_id, res, index)
         if model is None:
-            return {"status": "NOT_APPLICABLE", "message": f"{res.type} is not mapped"}
-        finding = self.findings(model).get(policy_id)
+            return {"status": "NOT_APPLICABLE", "message": f"{res.address} maps to no model"}
         if finding is None:
             return {
                 "status": "NOT_APPLICABLE",
@@ -146,7 +209,7 @@ class Judge:
             "status": finding.status,
             "message": finding.message,
             "reads": sorted(finding.evidence),
-            "resource": {"type": model.resource_type, "data": model.model_dump(mode="json")},
+            "resource": {"type": model.resource_type, "id": model.id},
         }
 
 
@@ -155,6 +218,7 @@ __all__ = [
     "INDEX_ID",
     "Judge",
     "check_specs",
-    "one_resource_inventory",
+    "inventory_of",
+    "left_to_live_scan",
     "selected_policies",
 ]

@@ -26,7 +26,7 @@ from auditor.fileio import sha256_file
 from auditor.iac.checkov_env import CheckovCommand, ensure_checkov
 from auditor.iac.checkov_report import CheckovRecord, CheckovReport
 from auditor.iac.checkov_runner import CheckovTarget, run_checkov
-from auditor.iac.judge import INDEX_ID, check_specs, selected_policies
+from auditor.iac.judge import INDEX_ID, check_specs, left_to_live_scan, selected_policies
 from auditor.iac.mappers import IAC_ACCOUNT, available_mappers
 from auditor.iac.tf import TfIndex, TfResource
 from auditor.inventory import Inventory, SnapshotHeader
@@ -188,8 +188,30 @@ class Mapped:
     )  # res, model type, why
 
 
-def map_resources(resources: Sequence[TfResource], base: Path) -> Mapped:
-    """Map every resource with a mapper, joining over the whole configuration (per directory)."""
+def root_labels(target: CheckovTarget, base: Path) -> list[tuple[str, str]]:
+    """(absolute path, label) of each scanned configuration: the directory or the plan file."""
+    roots = [target.plan] if target.plan is not None else list(target.directories)
+    return [(str(r.resolve()), _display_path(str(r), base)) for r in roots]
+
+
+def _root_of(file: str, roots: Sequence[tuple[str, str]]) -> str:
+    best = ""
+    label = IAC_ACCOUNT
+    for path, name in roots:
+        if (file == path or file.startswith(path.rstrip("/") + "/")) and len(path) > len(best):
+            best, label = path, name
+    return label
+
+
+def map_resources(
+    resources: Sequence[TfResource], base: Path, roots: Sequence[tuple[str, str]] = ()
+) -> Mapped:
+    """Map every resource with a mapper, joining over the whole configuration (per directory).
+
+    AWS models, which have no account before apply, are placed in the configuration they belong
+    to (``account`` = the scanned directory or plan file), so a predicate's joins never reach
+    into another configuration scanned in the same run.
+    """
     mappers = available_mappers()
     index = TfIndex.of(resources)
     out = Mapped()
@@ -209,6 +231,8 @@ def map_resources(resources: Sequence[TfResource], base: Path) -> Mapped:
             line_start=res.line_start,
             line_end=res.line_end,
         )
+        if model.provider == "aws" and model.account == IAC_ACCOUNT and roots:
+            model.account = _root_of(res.file or "", roots)
         out.models.append(model)
         out.by_address[(res.file or "", res.address)] = model
     return out
@@ -246,18 +270,21 @@ def _mapping_errors(mapped: Mapped, policies: Sequence[Policy], base: Path) -> l
 
 
 def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> Inventory:
+    """The models, and a listing record per type: where each type was seen, or one empty
+    listing of the configuration (so a policy with nothing to judge says so: NOT_APPLICABLE)."""
     providers = sorted({m.provider for m in models})
-    counts: dict[str, int] = {}
+    places: dict[tuple[str, str, str | None], int] = {}
     for model in models:
-        counts[model.resource_type] = counts.get(model.resource_type, 0) + 1
+        key = (model.resource_type, model.account, model.region)
+        places[key] = places.get(key, 0) + 1
     coverage = [
-        Coverage(
-            provider=t.split(".", 1)[0],
-            account=IAC_ACCOUNT,
-            resource_type=t,
-            count=counts.get(t, 0),
-        )
-        for t in sorted(set(mapped_types))
+        Coverage(provider=t.split(".", 1)[0], account=a, region=r, resource_type=t, count=n)
+        for (t, a, r), n in sorted(places.items(), key=lambda i: (i[0][0], i[0][1], i[0][2] or ""))
+    ]
+    seen = {t for t, _, _ in places}
+    coverage += [
+        Coverage(provider=t.split(".", 1)[0], account=IAC_ACCOUNT, resource_type=t, count=0)
+        for t in sorted(set(mapped_types) - seen)
         if t.split(".", 1)[0] in providers
     ]
     header = SnapshotHeader(
@@ -292,8 +319,11 @@ def run_iac(
     if check_ids is None or check_ids:
         report = run_checkov(command, target, context, check_ids)
     base = (request.relative_to or Path.cwd()).resolve()
-    mapped = map_resources(tf_resources(report), base)
-    warnings: list[str] = []
+    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
+    warnings: list[str] = [
+        f"{pid} is left to the live scan: {why}"
+        for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
+    ]
 
     subset = PolicySet(
         tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
@@ -403,7 +433,8 @@ def map_terraform(
         "checks": check_specs([], mappers),
     }
     report = run_checkov(command or ensure_checkov(request.checkov), target, context, [INDEX_ID])
-    mapped = map_resources(tf_resources(report), (request.relative_to or Path.cwd()).resolve())
+    base = (request.relative_to or Path.cwd()).resolve()
+    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
     return mapped.models, [
         f"{r.address}: could not be mapped ({why})" for r, _, why in mapped.failures
     ]
@@ -418,6 +449,7 @@ __all__ = [
     "map_resources",
     "map_terraform",
     "our_exit_findings",
+    "root_labels",
     "run_iac",
     "target_of",
     "terraform_digest",

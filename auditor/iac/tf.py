@@ -208,6 +208,8 @@ class TfIndex:
         if not res.file:
             return self
         where = _directory(res.file)
+        if where in ("", "/"):  # a file at the scanned root: its directory is the whole scan
+            return self
         kept = [
             r for r in self.resources if not r.file or _same_directory(_directory(r.file), where)
         ]

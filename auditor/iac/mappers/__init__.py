@@ -27,7 +27,9 @@ class Mapper:
     tf_type: str
     resource_type: str
     fn: MapperFn
-    note: str = ""
+    #: Model fields a Terraform resource of this type never carries (IAM bindings granted by
+    #: other resources...). Policies reading them are not run on Terraform: the live scan judges.
+    unreadable: tuple[str, ...] = ()
 
     def map(self, res: TfResource, index: TfIndex) -> Resource | None:
         model = self.fn(res, index)
@@ -67,6 +69,13 @@ def all_mappers() -> dict[str, Mapper]:
     return build_mappers(AWS_MAPPERS, GCP_MAPPERS)
 
 
+#: Resource types whose absence from a Terraform configuration proves nothing (usually managed
+#: in another stack, or not in Terraform at all): a policy joining them is left to the live scan.
+IAC_BLIND_TYPES: frozenset[str] = frozenset(
+    {"gcp.orgpolicy.policy", "aws.artifact.customer_agreement"}
+)
+
+
 def join_types() -> set[str]:
     """Terraform types mappers read through joins (encryption configurations, parameter groups...)."""
     from auditor.iac.mappers.aws import AWS_JOIN_TYPES
@@ -86,6 +95,7 @@ def available_mappers(types: Mapping[str, type[Resource]] | None = None) -> dict
 
 __all__ = [
     "IAC_ACCOUNT",
+    "IAC_BLIND_TYPES",
     "Mapper",
     "MapperFn",
     "all_mappers",

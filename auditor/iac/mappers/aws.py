@@ -84,6 +84,23 @@ def json_document(value: Any) -> tuple[dict[str, Any] | None, bool]:
     return None, False
 
 
+def kms_ref(value: Any, index: TfIndex) -> str | None:
+    """A KMS key reference: the key's model id (its address) when the key is in the configuration.
+
+    The KMS predicates find the key a store uses by id, so a store pointing at
+    ``aws_kms_key.phi.arn`` must name ``aws_kms_key.phi``, the id the key's own model has.
+    """
+    target = index.resolve(value, "aws_kms_key")
+    if target is not None:
+        return target.address
+    alias = index.resolve(value, "aws_kms_alias", by="name")
+    if alias is not None:
+        key = index.resolve(alias.get("target_key_id"), "aws_kms_key")
+        if key is not None:
+            return key.address
+    return as_str(value)
+
+
 # -- IAM -------------------------------------------------------------------------------------
 
 
@@ -172,6 +189,15 @@ def _user_pool_client(res: TfResource, index: TfIndex) -> Resource:
 # -- CloudTrail ------------------------------------------------------------------------------
 
 
+def _log_group_ref(value: Any, index: TfIndex) -> str | None:
+    """The trail's log group: the group's model id (its address) when declared here."""
+    text = as_str(value)
+    if text is None:
+        return None
+    target = index.resolve(text.removesuffix(":*"), "aws_cloudwatch_log_group")
+    return target.address if target is not None else text
+
+
 def _trail(res: TfResource, index: TfIndex) -> Resource:
     from auditor.collectors.aws.cloudtrail import _selectors
 
@@ -229,10 +255,10 @@ def _trail(res: TfResource, index: TfIndex) -> Resource:
         is_multi_region_trail=flag("is_multi_region_trail", False),
         include_global_service_events=flag("include_global_service_events", True),
         log_file_validation_enabled=flag("enable_log_file_validation", False),
-        kms_key_id=as_str(res.get("kms_key_id")),
+        kms_key_id=kms_ref(res.get("kms_key_id"), index),
         is_organization_trail=flag("is_organization_trail", False),
         s3_bucket_name=as_str(res.get("s3_bucket_name")),
-        cloudwatch_logs_log_group_arn=as_str(res.get("cloud_watch_logs_group_arn")),
+        cloudwatch_logs_log_group_arn=_log_group_ref(res.get("cloud_watch_logs_group_arn"), index),
         is_logging=flag("enable_logging", True),
         event_selectors=basic,
         advanced_event_selectors=advanced,
@@ -250,7 +276,11 @@ def _protection_for(index: TfIndex, log_group: TfResource) -> list[TfResource]:
 
 
 def _log_group_model(
-    res: TfResource, name: str | None, group: TfResource | None, policy: TfResource | None
+    res: TfResource,
+    name: str | None,
+    group: TfResource | None,
+    policy: TfResource | None,
+    index: TfIndex,
 ) -> Resource:
     from auditor.collectors.aws.logs import parse_data_protection
 
@@ -268,7 +298,7 @@ def _log_group_model(
     kms: str | None = None
     if group is not None:
         retention = as_int(group.get("retention_in_days"))
-        kms = as_str(group.get("kms_key_id"))
+        kms = kms_ref(group.get("kms_key_id"), index)
         if retention == 0:
             retention = None  # 0 = never expire, as the API reports it (absent)
     else:
@@ -294,14 +324,16 @@ def _log_group_model(
 
 def _log_group(res: TfResource, index: TfIndex) -> Resource:
     policies = _protection_for(index, res)
-    return _log_group_model(res, as_str(res.get("name")), res, policies[0] if policies else None)
+    return _log_group_model(
+        res, as_str(res.get("name")), res, policies[0] if policies else None, index
+    )
 
 
 def _log_protection(res: TfResource, index: TfIndex) -> Resource | None:
     name = res.get("log_group_name")
     if index.resolve(name, "aws_cloudwatch_log_group", by="name") is not None:
         return None  # judged on the log group resource itself
-    return _log_group_model(res, as_str(name), None, res)
+    return _log_group_model(res, as_str(name), None, res, index)
 
 
 # -- Organizations ---------------------------------------------------------------------------
@@ -384,7 +416,23 @@ def _listener(res: TfResource, index: TfIndex) -> Resource:
             else:
                 tls = {"name": ssl_policy, "protocols": protocols}
     actions = []
+    target_protocols: set[str] = set()
+    unknown_targets: list[str] = []
     for action in blocks(res.conf, "default_action"):
+        groups = [first(action, "target_group_arn")] + [
+            first(tg, "arn")
+            for fw in blocks(action, "forward")
+            for tg in blocks(fw, "target_group")
+        ]
+        for ref in (g for g in groups if g is not None):
+            group = index.resolve(ref, "aws_lb_target_group") or index.resolve(
+                ref, "aws_alb_target_group"
+            )
+            protocol_of = as_str(group.get("protocol")) if group is not None else None
+            if protocol_of:
+                target_protocols.add(protocol_of.upper())
+            else:
+                unknown_targets.append(str(ref))
         redirect = block(action, "redirect") or {}
         actions.append(
             {
@@ -393,6 +441,15 @@ def _listener(res: TfResource, index: TfIndex) -> Resource:
                 if redirect
                 else None,
             }
+        )
+    if unknown_targets:
+        gaps.append(
+            Gap(
+                operation="elbv2:DescribeTargetGroups",
+                error_code="NotInConfiguration",
+                message=f"target group {unknown_targets[0]} is not declared in this configuration",
+                fields=("target_protocols",),
+            )
         )
     lb = as_str(res.get("load_balancer_arn")) or ""
     lb_res = index.resolve(lb, "aws_lb") or index.resolve(lb, "aws_alb")
@@ -412,6 +469,7 @@ def _listener(res: TfResource, index: TfIndex) -> Resource:
         ssl_policy=ssl_policy,
         tls=tls,
         default_actions=actions,
+        target_protocols=sorted(target_protocols),
     )
 
 
@@ -433,12 +491,13 @@ def _s3_bucket(res: TfResource, index: TfIndex) -> Resource:
     if rule is not None:
         default = block(rule, "apply_server_side_encryption_by_default") or {}
         algorithm = as_str(first(default, "sse_algorithm"))
-        key = as_str(first(default, "kms_master_key_id"))
+        key = kms_ref(first(default, "kms_master_key_id"), index)
         bucket_key = as_bool(first(rule, "bucket_key_enabled"))
+        blocked = first(rule, "blocked_encryption_types")
     else:
         # Since January 2023 S3 applies SSE-S3 (AES256) to every bucket without a configuration,
         # and GetBucketEncryption reports it.
-        algorithm, key, bucket_key = "AES256", None, False
+        algorithm, key, bucket_key, blocked = "AES256", None, False, None
     policies = index.referencing("aws_s3_bucket_policy", "bucket", res, literal=name)
     policy: dict[str, Any] | None = None
     inline = res.get("policy")
@@ -451,6 +510,9 @@ def _s3_bucket(res: TfResource, index: TfIndex) -> Resource:
         "aws.s3.bucket",
         res,
         gaps,
+        # a bucket's ARN follows from its name alone; the CloudTrail predicates match on it
+        id=f"arn:aws:s3:::{name}" if not is_unresolved(name) else res.address,
+        blocked_encryption_types=[str(b) for b in blocked] if isinstance(blocked, list) else None,
         name=name,
         sse_algorithm=algorithm,
         kms_master_key_id=key,
@@ -533,7 +595,7 @@ def _rds(
         "storage_encryption_type": ("sse-kms" if res.get("kms_key_id") else "sse-rds")
         if encrypted
         else "none",
-        "kms_key_id": as_str(res.get("kms_key_id")),
+        "kms_key_id": kms_ref(res.get("kms_key_id"), index),
         "tls_parameters": tls,
     }
     if resource_type == "aws.rds.db_instance":
@@ -598,7 +660,7 @@ def _dynamodb(res: TfResource, index: TfIndex) -> Resource:
         fields = {
             "sse_status": "ENABLED",
             "sse_type": "KMS",
-            "kms_master_key_arn": as_str(first(sse, "kms_key_arn")),
+            "kms_master_key_arn": kms_ref(first(sse, "kms_key_arn"), index),
         }
     else:
         fields = {"sse_status": None, "sse_type": None, "kms_master_key_arn": None}  # AWS-owned key
@@ -717,6 +779,8 @@ AWS_JOIN_TYPES: tuple[str, ...] = (
     "aws_organizations_policy_attachment",
     "aws_lb",
     "aws_alb",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
 )
 
 AWS_MAPPERS: list[Mapper] = [

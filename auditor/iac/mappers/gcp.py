@@ -308,9 +308,19 @@ GCP_MAPPERS: list[Mapper] = [
     Mapper("google_compute_target_https_proxy", "gcp.compute.target_https_proxy", _https_proxy),
     Mapper("google_kms_crypto_key", "gcp.kms.crypto_key", _crypto_key),
     Mapper("google_sql_database_instance", "gcp.sql.instance", _sql),
-    Mapper("google_storage_bucket", "gcp.storage.bucket", _bucket),
-    Mapper("google_project_iam_audit_config", "gcp.resourcemanager.project", _project_audit),
-    Mapper("google_organization_iam_audit_config", "gcp.resourcemanager.organization", _org_audit),
+    Mapper("google_storage_bucket", "gcp.storage.bucket", _bucket, unreadable=("iam_bindings",)),
+    Mapper(
+        "google_project_iam_audit_config",
+        "gcp.resourcemanager.project",
+        _project_audit,
+        unreadable=("iam_bindings",),
+    ),
+    Mapper(
+        "google_organization_iam_audit_config",
+        "gcp.resourcemanager.organization",
+        _org_audit,
+        unreadable=("iam_bindings",),
+    ),
     Mapper("google_project_service", "gcp.serviceusage.service", _service),
 ]
 
