@@ -110,18 +110,21 @@ class _Judge:
         gap: Gap | ListingGap | None = None,
     ) -> Finding:
         doc = self.policy.doc
-        return Finding(
+        # The engine builds findings from validated policies and resources: construct without
+        # re-validating (the result is validated again when it is read back from JSON).
+        return Finding.model_construct(
             policy_id=doc.id,
             status=status,
             severity=doc.severity,
             safeguard=doc.safeguard,
             citations=list(doc.citations),
-            promises=self.promises,
+            promises=list(self.promises),
             resource=ref,
             message=message,
             evidence=evidence or {},
             gap=gap,
             manual_evidence=doc.manual_evidence if status == "MANUAL" else None,
+            waiver=None,
         )
 
     def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:

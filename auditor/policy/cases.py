@@ -40,6 +40,19 @@ class CaseOutcome:
     problem: str = ""
 
 
+def required_statuses(policy: Policy) -> frozenset[str]:
+    """The statuses a policy's cases must show: every one it can yield.
+
+    A ``manual_only`` policy never passes or fails (it yields MANUAL); one with
+    ``on_pass: MANUAL`` yields MANUAL where others would pass.
+    """
+    if policy.doc.manual_only:
+        return frozenset({"MANUAL", "ERROR", "NOT_APPLICABLE"})
+    if policy.doc.on_pass == "MANUAL":
+        return frozenset({"MANUAL", "FAIL", "ERROR", "NOT_APPLICABLE"})
+    return REQUIRED_STATUSES
+
+
 def cases_file(policy_file: Path) -> Path:
     return policy_file.with_name(policy_file.stem + CASES_SUFFIX)
 
