@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
 from auditor.cli.common import (
     F,
     fail_on_option,
@@ -195,6 +196,15 @@ def report_summary(
     is_flag=True,
     help="Print one machine-readable summary line on stdout.",
 )
+@click.option(
+    "--bundle",
+    "bundle_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write an evidence bundle (zip of snapshot, result, reports, SHA-256 manifest).",
+)
+@sign_key_option
 @handle_errors
 def scan(
     provider: str,
@@ -215,6 +225,8 @@ def scan(
     waiver_warning_days: int,
     quiet: bool,
     summary: bool,
+    bundle_path: Path | None,
+    sign_key: Path | None,
 ) -> None:
     """Collect, evaluate and render in one go.
 
@@ -229,6 +241,7 @@ def scan(
     """
     started = now_utc()
     chosen = check_formats(formats)
+    check_bundle_options(bundle_path, sign_key)
     inputs = load_inputs(
         profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
     )
@@ -256,6 +269,8 @@ def scan(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
     written = [snapshot, *write_outputs(result, out, chosen)]
+    if bundle_path is not None:
+        written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
     code = exit_code(result, fail_on)
     report_summary(result, written, code, quiet, summary)
     sys.exit(code)
