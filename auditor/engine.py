@@ -27,7 +27,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from auditor import __version__
-from auditor.inventory import Inventory
+from auditor.inventory import Inventory, scrub
 from auditor.model.base import Gap, ListingGap, Resource, ResourceRef
 from auditor.policy.conditions import condition_paths, evaluate_condition
 from auditor.policy.loader import PolicySet
@@ -78,7 +78,7 @@ def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
         if resource.gap_for(path) is not None:
             evidence[path] = "<not read>"
         else:
-            evidence[path] = to_jsonable_python(read(resource, path))
+            evidence[path] = scrub(to_jsonable_python(read(resource, path)))
     return evidence
 
 
@@ -130,6 +130,7 @@ class _Judge:
     def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:
         message = (
             f"Not assessed: {what} could not be read ({gap.operation} returned {gap.error_code})."
+            + (f" {gap.message}" if gap.message else "")
         )
         return self.finding(
             ResourceRef.of(resource), "ERROR", message, _evidence(resource, self.policy.reads), gap
@@ -211,7 +212,8 @@ class _Judge:
                 self.finding(
                     ref,
                     "ERROR",
-                    f"Not assessed: {rtype} in {gap.where()} could not be listed ({gap.operation} returned {gap.error_code}).",
+                    f"Not assessed: {rtype} in {gap.where()} could not be listed ({gap.operation} returned {gap.error_code})."
+                    + (f" {gap.message}" if gap.message else ""),
                     gap=gap,
                 )
             )
