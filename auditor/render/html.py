@@ -151,8 +151,19 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def _where(finding: Finding) -> str:
-    noun = "project" if finding.resource.provider == "gcp" else "account"
-    return f"{finding.resource.provider} {noun} {finding.resource.account}"
+    res = finding.resource
+    if res.provider == "gcp":
+        # organization- and folder-level resources carry their full name, not a project id
+        return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
+    return f"{res.provider} account {res.account}"
+
+
+_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+
+
+def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
+    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, PASS, NOT_APPLICABLE)."""
+    return (_STATUS_ORDER[finding.status], finding.sort_key())
 
 
 def _view(
@@ -160,11 +171,13 @@ def _view(
 ) -> dict[str, Any]:
     findings = sorted(result.findings, key=Finding.sort_key)
     by_promise: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
+    for finding in sorted(findings, key=_attention_first):
         for promise_id in finding.promises:
             by_promise[promise_id].append(finding)
     promise_ids = {p.id for p in result.promises}
-    unpromised = [f for f in findings if not set(f.promises) & promise_ids]
+    unpromised = sorted(
+        (f for f in findings if not set(f.promises) & promise_ids), key=_attention_first
+    )
 
     by_place: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:

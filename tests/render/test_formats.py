@@ -337,3 +337,22 @@ def test_pdf_of_a_large_result_itemizes_only_what_needs_attention(result, monkey
     ).stdout
     assert "not itemized here" in text
     assert "Listener api allows only TLSv1.3." not in text
+
+
+def test_html_lists_what_needs_attention_first(result):
+    page = html.render(result).decode()
+    details = page.split('id="promise-encryption-at-rest"')[1].split("</article>")[0]
+    fail = details.index("declares no encryption key")
+    error = details.index("Not assessed: encryption could not be read.")
+    passed = details.index("encrypted with Google-managed AES-256")
+    assert fail < error < passed
+
+
+def test_html_names_gcp_organization_level_places(result):
+    finding = result.findings[0]
+    org = finding.resource.model_copy(update={"provider": "gcp", "account": "organizations/42"})
+    page = html.render(
+        result.model_copy(update={"findings": [finding.model_copy(update={"resource": org})]})
+    ).decode()
+    assert "gcp organizations/42" in page
+    assert "gcp project organizations/42" not in page
