@@ -36,6 +36,10 @@ def sign_key_option(fn: F) -> F:
     )(fn)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def check_bundle_options(bundle_path: Path | None, sign_key: Path | None) -> None:
     """Fail before any work when the bundle options cannot succeed."""
     if sign_key is not None and bundle_path is None:
@@ -143,7 +147,8 @@ def verify(bundle_path: Path, key: Path | None) -> None:
         click.echo(f"baa-audit: verify: {problem}", err=True)
     if not report.ok:
         click.echo(
-            f"baa-audit: {bundle_path}: NOT VERIFIED ({len(report.problems)} problems)", err=True
+            f"baa-audit: {bundle_path}: NOT VERIFIED ({_plural(len(report.problems), 'problem')})",
+            err=True,
         )
         sys.exit(EXIT_VERIFY_FAILED)
     if report.signature_checked:
