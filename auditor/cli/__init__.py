@@ -8,6 +8,7 @@ from auditor import __version__
 from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
+from auditor.cli.iac import iac
 from auditor.cli.run import collect, evaluate, report, scan
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -24,12 +25,13 @@ def cli() -> None:
       baa-audit scan --provider aws --out out/    collect, evaluate and report in one go
       baa-audit profile list                  the shipped BAA profiles (strict, hipaa-baseline)
       baa-audit policies list --profile strict    what will be checked
+      baa-audit iac infra/ --profile strict   the same policies on Terraform, before deploy
 
     Stages one by one: collect -> snapshot -> evaluate -> result.json -> report.
     """
 
 
-for command in (scan, collect, evaluate, report, demo, policies, profile, bundle, verify):
+for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
     cli.add_command(command)
 
 

@@ -55,6 +55,7 @@ def environment(provider: str = "all") -> Iterator[tuple[list[str], CollectOptio
             gcp_endpoint, gcp_scope = stack.enter_context(run_gcp())
             options.gcp_endpoint = gcp_endpoint
             options.gcp_scope = gcp_scope
+            options.gcp_sources = ["all"]  # the sample org also serves the non-CAI sources
         yield providers, options
 
 

@@ -40,6 +40,19 @@ class CaseOutcome:
     problem: str = ""
 
 
+def required_statuses(policy: Policy) -> frozenset[str]:
+    """The statuses a policy's cases must show: every one it can yield.
+
+    A ``manual_only`` policy never passes or fails (it yields MANUAL); one with
+    ``on_pass: MANUAL`` yields MANUAL where others would pass.
+    """
+    if policy.doc.manual_only:
+        return frozenset({"MANUAL", "ERROR", "NOT_APPLICABLE"})
+    if policy.doc.on_pass == "MANUAL":
+        return frozenset({"MANUAL", "FAIL", "ERROR", "NOT_APPLICABLE"})
+    return REQUIRED_STATUSES
+
+
 def cases_file(policy_file: Path) -> Path:
     return policy_file.with_name(policy_file.stem + CASES_SUFFIX)
 
@@ -152,7 +165,7 @@ def run_policy_cases(
     for c in outcomes:
         if isinstance(c.expected, Mapping):
             covered |= set(c.expected.values())
-    missing = REQUIRED_STATUSES - covered
+    missing = required_statuses(policy) - covered
     if missing:
         outcomes.append(
             CaseOutcome(
@@ -167,4 +180,11 @@ def run_policy_cases(
     return outcomes
 
 
-__all__ = ["REQUIRED_STATUSES", "CaseOutcome", "cases_file", "run_case", "run_policy_cases"]
+__all__ = [
+    "REQUIRED_STATUSES",
+    "CaseOutcome",
+    "cases_file",
+    "required_statuses",
+    "run_case",
+    "run_policy_cases",
+]
