@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -53,6 +53,31 @@ COLOURS: dict[str, str] = {
     "PASS": "#1b5e20",
     "NOT_APPLICABLE": "#757575",
 }
+
+
+class _PastRun(Protocol):
+    """What a trend needs of a past run (``auditor.history.RunRow`` has it)."""
+
+    @property
+    def started_at(self) -> str | datetime: ...
+
+    @property
+    def summary(self) -> dict[str, int]: ...
+
+
+def trend_from_runs(runs: Iterable[_PastRun], *, limit: int = 20) -> list[TrendPoint]:
+    """The newest ``limit`` past runs as trend points, oldest first.
+
+    ``History(path).runs(profile=result.profile.id)`` gives exactly such runs.
+    """
+    points = []
+    for run in runs:
+        when = run.started_at
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when)
+        points.append(TrendPoint(when=when, summary=dict(run.summary)))
+    points.sort(key=lambda p: p.when)
+    return points[-limit:] if limit > 0 else points
 
 
 @dataclass(frozen=True)
@@ -245,4 +270,4 @@ def render(result: RunResult) -> bytes:
     return render_html(result).encode("utf-8")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html"]
+__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html", "trend_from_runs"]

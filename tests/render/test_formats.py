@@ -356,3 +356,23 @@ def test_html_names_gcp_organization_level_places(result):
     ).decode()
     assert "gcp organizations/42" in page
     assert "gcp project organizations/42" not in page
+
+
+def test_trend_from_recorded_runs(result, tmp_path):
+    from auditor.history import History
+
+    with History(tmp_path / "history.sqlite") as history:
+        for hours in (1, 2, 3):
+            past = result.model_copy(
+                update={
+                    "started_at": result.started_at.replace(hour=hours),
+                    "finished_at": result.finished_at.replace(hour=hours),
+                }
+            )
+            history.record(past)
+        runs = history.runs(profile=result.profile.id)
+    points = html.trend_from_runs(runs, limit=2)
+    assert [p.when.hour for p in points] == [2, 3]
+    assert points[-1].summary["FAIL"] == result.summary["FAIL"] == 2
+    page = html.render_html(result, trend=points)
+    assert "Trend over past runs" in page
