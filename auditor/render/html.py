@@ -241,6 +241,7 @@ def _view(
         "charts": charts,
         "trend_chart": trend_chart,
         "waived": with_status("WAIVED"),
+        "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
         "manual": with_status("MANUAL"),
         "errors": with_status("ERROR"),
         "failures": with_status("FAIL"),

@@ -83,6 +83,8 @@ def test_html_first_screen_quotes_every_promise_with_its_verdict(result):
 
 def test_html_shows_gaps_waivers_manual_and_evidence(result):
     page = html.render(result).decode()
+    assert "Expired waivers: these findings count as FAIL again" in page
+    assert "dpo@example.com" in page and "expired 2026-11-01" in page
     assert "s3:GetBucketEncryption" in page and "AccessDenied" in page
     assert "s3:ListBuckets" in page
     assert "ciso@example.com" in page and "2026-12-01" in page
@@ -134,6 +136,8 @@ def test_sarif_rules_results_and_locations(result):
     assert by_status["MANUAL"]["kind"] == "review"
     assert by_status["NOT_APPLICABLE"]["kind"] == "notApplicable"
     assert by_status["WAIVED"]["suppressions"][0]["status"] == "accepted"
+    expired = [r for r in run["results"] if r["properties"].get("waiver", {}).get("expired")]
+    assert expired and all(r["kind"] == "fail" and "suppressions" not in r for r in expired)
 
     def uri(r):
         return r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
