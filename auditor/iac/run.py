@@ -65,6 +65,7 @@ class IacRun:
     report: CheckovReport
     command: CheckovCommand
     policy_ids: list[str] = field(default_factory=list)
+    mapped: Mapped | None = None
 
 
 def target_of(request: IacRequest) -> CheckovTarget:
@@ -293,6 +294,36 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
     return Inventory(header=header, resources=list(models), coverage=coverage)
 
 
+def evaluate_mapped(
+    mapped: Mapped,
+    inputs: EvaluationInputs,
+    digests: dict[str, str],
+    started: datetime,
+    waiver_warning_days: int = 30,
+) -> RunResult:
+    """Judge mapped models under ``inputs`` (profile, policies, waivers) with the engine.
+
+    The same models can be judged against several profiles without running checkov again.
+    """
+    chosen = selected_policies(inputs.policies, inputs.profile, available_mappers())
+    subset = PolicySet(
+        tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
+    )
+    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
+    if inputs.waivers_sha256:
+        digests = {**digests, "waivers": inputs.waivers_sha256}
+    return evaluate(
+        inventory,
+        subset,
+        inputs.profile,
+        inputs.waivers,
+        now=now_utc(),
+        started_at=started,
+        inputs=digests,
+        waiver_warning_days=waiver_warning_days,
+    )
+
+
 def run_iac(
     request: IacRequest,
     *,
@@ -325,23 +356,8 @@ def run_iac(
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
     ]
 
-    subset = PolicySet(
-        tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
-    )
-    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
-    if inputs.waivers_sha256:
-        digests["waivers"] = inputs.waivers_sha256
-    result = evaluate(
-        inventory,
-        subset,
-        inputs.profile,
-        inputs.waivers,
-        now=now_utc(),
-        started_at=started,
-        inputs=digests,
-        waiver_warning_days=request.waiver_warning_days,
-    )
+    result = evaluate_mapped(mapped, inputs, digests, started, request.waiver_warning_days)
     findings = list(result.findings) + _mapping_errors(mapped, chosen, base)
     warnings += [f"{res.address}: could not be mapped ({why})" for res, _, why in mapped.failures]
     warnings += _compare(report, our_ids, mapped, findings)
@@ -374,7 +390,9 @@ def run_iac(
             "warnings": [*result.warnings, *warnings],
         }
     )
-    return IacRun(result=result, report=report, command=command, policy_ids=sorted(our_ids))
+    return IacRun(
+        result=result, report=report, command=command, policy_ids=sorted(our_ids), mapped=mapped
+    )
 
 
 def _compare(
@@ -446,6 +464,7 @@ __all__ = [
     "IacRun",
     "Mapped",
     "build_inventory",
+    "evaluate_mapped",
     "map_resources",
     "map_terraform",
     "our_exit_findings",
