@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +289,171 @@ def test_terraform_and_live_findings_agree(aws: AwsEmulator, fixture_run: IacRun
     # and both sides saw both verdicts: the comparison cannot pass vacuously
     assert {"PASS", "FAIL"} <= set(tf.values())
     assert len(tf) == 23
+
+
+# -- GCP: the same fixtures as Cloud Asset records, through the real client and the emulator --
+
+GCP_COMPARED = (
+    "GCP-GCE-010",
+    "GCP-GCE-011",
+    "GCP-GCS-001",
+    "GCP-KMS-001",
+    "GCP-KMS-002",
+    "GCP-SQL-001",
+    "GCP-SQL-010",
+    "GCP-SQL-011",
+    "GCP-SVC-001",
+)
+COMPUTE = "https://www.googleapis.com/compute/v1/projects/phi-prod/global"
+KEY = "projects/phi-prod/locations/us-central1/keyRings/phi/cryptoKeys/phi-data"
+
+
+def _gcp_assets() -> list[dict[str, Any]]:
+    """The GCP fixtures as ListAssets records, written by hand from the REST reference."""
+    from auditor.demo.gcp.sample_org import asset, hierarchy
+
+    def compute(kind: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
+        return asset(
+            f"//compute.googleapis.com/projects/phi-prod/global/{path}",
+            f"compute.googleapis.com/{kind}",
+            {"selfLink": f"{COMPUTE}/{path}", **data},
+            project_id="phi-prod",
+            location="global",
+        )
+
+    def sql(name: str, ssl_mode: str, kms: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": name,
+            "project": "phi-prod",
+            "region": "us-central1",
+            "databaseVersion": "POSTGRES_16",
+            "instanceType": "CLOUD_SQL_INSTANCE",
+            "state": "RUNNABLE",
+            "settings": {"ipConfiguration": {"ipv4Enabled": False, "sslMode": ssl_mode}},
+        }
+        if kms:
+            data["diskEncryptionConfiguration"] = {"kmsKeyName": kms}
+        return asset(
+            f"//cloudsql.googleapis.com/projects/phi-prod/instances/{name}",
+            "sqladmin.googleapis.com/Instance",
+            data,
+            project_id="phi-prod",
+            version="v1beta4",
+            location="us-central1",
+        )
+
+    def bucket(name: str, kms: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": name,
+            "id": name,
+            "location": "US",
+            "iamConfiguration": {"uniformBucketLevelAccess": {"enabled": kms is not None}},
+        }
+        if kms:
+            data["encryption"] = {"defaultKmsKeyName": kms}
+        return asset(
+            f"//storage.googleapis.com/{name}",
+            "storage.googleapis.com/Bucket",
+            data,
+            project_id="phi-prod",
+            location="us",
+            iam_policy={"bindings": []},
+        )
+
+    def key(name: str, rotation: str | None) -> dict[str, Any]:
+        full = f"projects/phi-prod/locations/us-central1/keyRings/{'phi' if rotation else 'legacy'}/cryptoKeys/{name}"
+        data: dict[str, Any] = {
+            "name": full,
+            "purpose": "ENCRYPT_DECRYPT",
+            "primary": {"state": "ENABLED"},
+            "versionTemplate": {
+                "algorithm": "GOOGLE_SYMMETRIC_ENCRYPTION",
+                "protectionLevel": "SOFTWARE",
+            },
+        }
+        if rotation:
+            data["rotationPeriod"] = rotation
+        return asset(
+            f"//cloudkms.googleapis.com/{full}",
+            "cloudkms.googleapis.com/CryptoKey",
+            data,
+            project_id="phi-prod",
+            location="us-central1",
+        )
+
+    def service(api: str) -> dict[str, Any]:
+        return asset(
+            f"//serviceusage.googleapis.com/projects/1001/services/{api}",
+            "serviceusage.googleapis.com/Service",
+            {"name": f"projects/1001/services/{api}", "config": {"name": api}, "state": "ENABLED"},
+            project_id="phi-prod",
+        )
+
+    return [
+        *hierarchy(),
+        compute(
+            "SslPolicy",
+            "sslPolicies/phi-tls13",
+            {"name": "phi-tls13", "profile": "RESTRICTED", "minTlsVersion": "TLS_1_3"},
+        ),
+        compute(
+            "SslPolicy",
+            "sslPolicies/legacy-compatible",
+            {"name": "legacy-compatible", "profile": "COMPATIBLE", "minTlsVersion": "TLS_1_0"},
+        ),
+        compute(
+            "TargetHttpsProxy",
+            "targetHttpsProxies/phi-proxy",
+            {"name": "phi-proxy", "sslPolicy": f"{COMPUTE}/sslPolicies/phi-tls13"},
+        ),
+        compute("TargetHttpsProxy", "targetHttpsProxies/legacy-proxy", {"name": "legacy-proxy"}),
+        sql("phi-postgres", "ENCRYPTED_ONLY", KEY),
+        sql("legacy-mysql", "ALLOW_UNENCRYPTED_AND_ENCRYPTED", None),
+        bucket("phi-records", KEY),
+        bucket("legacy-records", None),
+        key("phi-data", "7776000s"),
+        key("legacy-data", None),
+        service("sqladmin.googleapis.com"),
+        service("aiplatform.googleapis.com"),
+        service("generativelanguage.googleapis.com"),
+    ]
+
+
+def _gcp_statuses(findings: list[Finding], models: list[Resource]) -> dict[tuple[str, str], str]:
+    by_id = {m.id: m for m in models if m.provider == "gcp"}
+    return {
+        (f.policy_id, str(by_id[f.resource.id].name).rsplit("/", 1)[-1]): f.status
+        for f in findings
+        if f.policy_id in GCP_COMPARED and f.resource.id in by_id
+    }
+
+
+@pytest.mark.e2e
+def test_gcp_terraform_and_live_findings_agree(fixture_run: IacRun) -> None:
+    pytest.importorskip(
+        "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
+    )
+    from auditor.collectors.base import CollectOptions
+    from auditor.collectors.gcp.run import collect_gcp
+    from auditor.demo.gcp import run_emulator
+    from auditor.inventory import Inventory, SnapshotHeader
+    from auditor.progress import NullProgress
+
+    assert fixture_run.mapped is not None
+    tf = _gcp_statuses(fixture_run.result.findings, fixture_run.mapped.models)
+
+    inventory = Inventory()
+    with run_emulator(_gcp_assets(), extra_routes=False) as (endpoint, scope):
+        covered = collect_gcp(
+            CollectOptions(gcp_scope=scope, gcp_endpoint=endpoint), inventory, NullProgress()
+        )
+    inventory.header = SnapshotHeader(scope=covered)
+    inputs = load_inputs("strict")
+    result = evaluate(inventory, inputs.policies, inputs.profile, now=datetime.now(UTC))
+    live = _gcp_statuses(result.findings, inventory.resources)
+
+    assert {p for p, _ in tf} == set(GCP_COMPARED)
+    mismatches = {k: (tf[k], live.get(k)) for k in tf if live.get(k) != tf[k]}
+    assert mismatches == {}
+    assert {"PASS", "FAIL"} <= set(tf.values())
+    assert len(tf) == 19
