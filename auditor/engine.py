@@ -27,7 +27,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from auditor import __version__
-from auditor.inventory import Inventory
+from auditor.inventory import Inventory, scrub
 from auditor.model.base import Gap, ListingGap, Resource, ResourceRef
 from auditor.policy.conditions import condition_paths, evaluate_condition
 from auditor.policy.loader import PolicySet
@@ -78,7 +78,7 @@ def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
         if resource.gap_for(path) is not None:
             evidence[path] = "<not read>"
         else:
-            evidence[path] = to_jsonable_python(read(resource, path))
+            evidence[path] = scrub(to_jsonable_python(read(resource, path)))
     return evidence
 
 
@@ -110,18 +110,21 @@ class _Judge:
         gap: Gap | ListingGap | None = None,
     ) -> Finding:
         doc = self.policy.doc
-        return Finding(
+        # The engine builds findings from validated policies and resources: construct without
+        # re-validating (the result is validated again when it is read back from JSON).
+        return Finding.model_construct(
             policy_id=doc.id,
             status=status,
             severity=doc.severity,
             safeguard=doc.safeguard,
             citations=list(doc.citations),
-            promises=self.promises,
+            promises=list(self.promises),
             resource=ref,
             message=message,
             evidence=evidence or {},
             gap=gap,
             manual_evidence=doc.manual_evidence if status == "MANUAL" else None,
+            waiver=None,
         )
 
     def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:

@@ -30,6 +30,7 @@ from auditor import __version__
 from auditor.errors import InputError
 from auditor.fileio import atomic_writer
 from auditor.model.base import Coverage, ListingGap, Resource
+from auditor.redact import redact, redact_text
 from auditor.scope import Scope
 
 SNAPSHOT_FORMAT = "baa-audit-snapshot"
@@ -128,6 +129,28 @@ class Inventory:
     __hash__ = None  # type: ignore[assignment]
 
 
+#: Free-form maps on resources (user-chosen keys): secrets are recognised by key name there too.
+FREE_FORM_FIELDS = frozenset({"tags", "labels", "environment", "parameters", "variables"})
+
+
+def scrub(data: Any, free_form: bool = False) -> Any:
+    """Redact credential-shaped values before they reach any file.
+
+    Typed model fields keep their names (``token_validity_units.AccessToken`` is evidence about a
+    token, not a token), so only credential-*shaped* strings are replaced there; inside free-form
+    maps such as tags, a key that names a secret (``db_password``) redacts its value as well.
+    """
+    if free_form:
+        return redact(data)
+    if isinstance(data, str):
+        return redact_text(data)
+    if isinstance(data, dict):
+        return {k: scrub(v, isinstance(k, str) and k in FREE_FORM_FIELDS) for k, v in data.items()}
+    if isinstance(data, list):
+        return [scrub(v) for v in data]
+    return data
+
+
 def _line(payload: Mapping[str, Any]) -> bytes:
     return (
         json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
@@ -171,7 +194,7 @@ class SnapshotWriter:
             {
                 "kind": "resource",
                 "type": resource.resource_type,
-                "data": resource.model_dump(mode="json"),
+                "data": scrub(resource.model_dump(mode="json")),
             }
         )
 

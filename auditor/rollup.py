@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from auditor.catalog import Catalog
@@ -16,10 +17,18 @@ def _counts(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
+def _by_safeguard(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.safeguard].append(finding)
+    return grouped
+
+
 def promise_results(findings: Sequence[Finding], profile: Profile) -> list[PromiseResult]:
     results: list[PromiseResult] = []
+    grouped = _by_safeguard(findings)
     for promise in profile.promises:
-        mine = [f for f in findings if f.safeguard in promise.safeguards]
+        mine = [f for s in dict.fromkeys(promise.safeguards) for f in grouped.get(s, [])]
         verdict: Status | None = worst([f.status for f in mine])
         note = None
         if verdict is None:
@@ -48,8 +57,9 @@ def safeguard_results(
 ) -> list[SafeguardResult]:
     promised = profile.promised_safeguards()
     results: list[SafeguardResult] = []
+    grouped = _by_safeguard(findings)
     for key, safeguard in catalog.safeguards.items():
-        mine = [f for f in findings if f.safeguard == key]
+        mine = grouped.get(key, [])
         results.append(
             SafeguardResult(
                 key=key,

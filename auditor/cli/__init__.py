@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from auditor import __version__
+from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
 from auditor.cli.iac import iac
@@ -30,7 +31,7 @@ def cli() -> None:
     """
 
 
-for command in (scan, collect, evaluate, report, demo, iac, policies, profile):
+for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
     cli.add_command(command)
 
 

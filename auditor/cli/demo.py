@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from auditor.cli.common import format_option, handle_errors, quiet_option
 from auditor.collectors.base import CollectOptions
 from auditor.errors import CollectionError
-from auditor.fileio import sha256_file
+from auditor.fileio import sha256_file, write_text_atomic
 from auditor.inventory import load_snapshot
 from auditor.pipeline import (
     SNAPSHOT_FILE,
@@ -62,8 +63,10 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
     chosen = check_formats(
         formats if formats != ("json", "markdown") else ("json", "markdown", *_rich_formats())
     )
-    inputs = load_inputs(profile)
     check_out_dir(out)
+    waivers = out / "waivers.yaml"
+    write_text_atomic(waivers, demo_waivers(now_utc().date()))
+    inputs = load_inputs(profile, waivers)
     try:
         from auditor.demo import environment
     except ImportError as exc:
@@ -100,6 +103,27 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
     click.echo(f"Open the report: {report}")
     _ = CollectOptions  # the environment yields options of this type
     sys.exit(0)
+
+
+def demo_waivers(today: date) -> str:
+    """Two waivers for the sample account: one in force (expiring soon), one already expired."""
+    soon = (today + timedelta(days=20)).isoformat()
+    past = (today - timedelta(days=5)).isoformat()
+    return f"""# Waivers for the demo account (written by 'baa-audit demo'; the format of --waivers).
+waivers:
+  - id: W-DEMO-001
+    policy: AWS-IAM-004
+    resource: "arn:aws:iam::*:user/ci-bot"
+    reason: CI deploy user keeps a directly attached policy until the pipeline moves to OIDC roles (SEC-101)
+    approver: security-lead@example.com
+    expires: {soon}
+  - id: W-DEMO-002
+    policy: AWS-S3-*
+    resource: "arn:aws:s3:::legacy-exports"
+    reason: Legacy export bucket was to be decommissioned last month (SEC-087)
+    approver: ciso@example.com
+    expires: {past}
+"""
 
 
 def _rich_formats() -> tuple[str, ...]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
 from auditor.cli.common import (
     F,
     fail_on_option,
@@ -20,7 +22,7 @@ from auditor.cli.common import (
 )
 from auditor.collectors import PROVIDERS
 from auditor.collectors.base import CollectOptions
-from auditor.errors import InputError
+from auditor.errors import CollectionError, InputError
 from auditor.fileio import sha256_file
 from auditor.inventory import load_snapshot
 from auditor.pipeline import (
@@ -115,6 +117,48 @@ def collect_options(fn: F) -> F:
             is_flag=True,
             help="Opt in to sampling log contents for PHI (needs permission to read logs; nothing matched is stored).",
         ),
+        click.option(
+            "--sample-bound",
+            "sample_bounds",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="A bound of PHI sampling, e.g. window_hours=24, max_events_per_log=1000, max_bytes_total=50000000, max_wall_seconds=300 (see docs/phi.md).",
+        ),
+        click.option(
+            "--gcp-source",
+            "gcp_sources",
+            multiple=True,
+            type=click.Choice(["directory", "access-bindings", "iap", "vertex", "logging", "all"]),
+            envvar="BAA_AUDIT_GCP_SOURCES",
+            help="Read a GCP source outside Cloud Asset Inventory (repeatable; see docs/gcp-sources.md). Unread sources are reported as gaps.",
+        ),
+        click.option(
+            "--gcp-directory-customer",
+            default=None,
+            envvar="BAA_AUDIT_GCP_DIRECTORY_CUSTOMER",
+            metavar="ID",
+            help="Admin SDK customer id for 2-Step Verification (default: the organization's).",
+        ),
+        click.option(
+            "--gcp-directory-subject",
+            default=None,
+            envvar="BAA_AUDIT_GCP_DIRECTORY_SUBJECT",
+            metavar="EMAIL",
+            help="Admin to impersonate through domain-wide delegation for the Directory API.",
+        ),
+        click.option(
+            "--gcp-access-org",
+            default=None,
+            metavar="organizations/ID",
+            help="Organization of the Access Context Manager session bindings (default: the scope's).",
+        ),
+        click.option(
+            "--gcp-iap-resource",
+            "gcp_iap_resources",
+            multiple=True,
+            metavar="NAME",
+            help="IAP settings to read (repeatable; default: each project's iap_web).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -122,6 +166,8 @@ def collect_options(fn: F) -> F:
 
 
 def _build_options(
+    *,
+    provider: str,
     regions: str | None,
     aws_profile: str | None,
     gcp_scope: str | None,
@@ -130,8 +176,9 @@ def _build_options(
     workers: int,
     shard: str | None,
     sample_logs: bool,
-    provider: str,
+    **extra: Any,
 ) -> CollectOptions:
+    """CollectOptions from the collection flags (see :func:`collect_options`), checked."""
     if gcp_export_file is not None and not gcp_export_file.is_file():
         raise InputError("GCP export file not found", file=gcp_export_file)
     if "gcp" in _providers(provider) and not gcp_scope and gcp_export_file is None:
@@ -142,7 +189,14 @@ def _build_options(
         raise InputError(
             f"--gcp-scope must start with organizations/, folders/ or projects/, got {gcp_scope!r}"
         )
+    sampling = _sampling(extra.get("sample_bounds", ()))
     return CollectOptions(
+        gcp_sources=list(extra.get("gcp_sources") or []) or None,
+        gcp_directory_customer=extra.get("gcp_directory_customer"),
+        gcp_directory_subject=extra.get("gcp_directory_subject"),
+        gcp_access_org=extra.get("gcp_access_org"),
+        gcp_iap_resources=list(extra.get("gcp_iap_resources") or []) or None,
+        sampling=sampling,
         regions=[r.strip() for r in regions.split(",") if r.strip()] if regions else None,
         aws_profile=aws_profile,
         gcp_scope=gcp_scope,
@@ -152,6 +206,23 @@ def _build_options(
         shard=_shard(shard),
         sample_logs=sample_logs,
     )
+
+
+def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--sample-bound takes KEY=VALUE, got {pair!r}")
+        values[key.strip()] = value.strip()
+    if values:
+        from auditor.phi.bounds import SamplingBounds
+
+        try:
+            SamplingBounds.from_options(values)
+        except CollectionError as exc:
+            raise InputError(str(exc)) from None
+    return values
 
 
 def report_summary(
@@ -195,17 +266,17 @@ def report_summary(
     is_flag=True,
     help="Print one machine-readable summary line on stdout.",
 )
+@click.option(
+    "--bundle",
+    "bundle_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write an evidence bundle (zip of snapshot, result, reports, SHA-256 manifest).",
+)
+@sign_key_option
 @handle_errors
 def scan(
-    provider: str,
-    regions: str | None,
-    aws_profile: str | None,
-    gcp_scope: str | None,
-    gcp_endpoint: str | None,
-    gcp_export_file: Path | None,
-    workers: int,
-    shard: str | None,
-    sample_logs: bool,
     profile: str,
     out: Path,
     formats: tuple[str, ...],
@@ -215,6 +286,9 @@ def scan(
     waiver_warning_days: int,
     quiet: bool,
     summary: bool,
+    bundle_path: Path | None,
+    sign_key: Path | None,
+    **collect: Any,
 ) -> None:
     """Collect, evaluate and render in one go.
 
@@ -229,26 +303,17 @@ def scan(
     """
     started = now_utc()
     chosen = check_formats(formats)
+    check_bundle_options(bundle_path, sign_key)
     inputs = load_inputs(
         profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
     )
-    options = _build_options(
-        regions,
-        aws_profile,
-        gcp_scope,
-        gcp_endpoint,
-        gcp_export_file,
-        workers,
-        shard,
-        sample_logs,
-        provider,
-    )
+    options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
     check_out_dir(out)
     snapshot = out / SNAPSHOT_FILE
     progress = make_progress(quiet)
     try:
-        collect_to_snapshot(_providers(provider), options, snapshot, progress)
+        collect_to_snapshot(_providers(collect["provider"]), options, snapshot, progress)
     finally:
         close_progress(progress)
     inventory = load_snapshot(snapshot)
@@ -256,6 +321,8 @@ def scan(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
     written = [snapshot, *write_outputs(result, out, chosen)]
+    if bundle_path is not None:
+        written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
     code = exit_code(result, fail_on)
     report_summary(result, written, code, quiet, summary)
     sys.exit(code)
@@ -273,18 +340,10 @@ def scan(
 @quiet_option
 @handle_errors
 def collect(
-    provider: str,
-    regions: str | None,
-    aws_profile: str | None,
-    gcp_scope: str | None,
-    gcp_endpoint: str | None,
-    gcp_export_file: Path | None,
-    workers: int,
-    shard: str | None,
-    sample_logs: bool,
     profile: str,
     snapshot: Path,
     quiet: bool,
+    **collect: Any,
 ) -> None:
     """Collect live configuration into a snapshot file (stage 1 of 3).
 
@@ -295,23 +354,13 @@ def collect(
     from auditor.profile import load_profile
 
     loaded = load_profile(profile, load_catalog())
-    options = _build_options(
-        regions,
-        aws_profile,
-        gcp_scope,
-        gcp_endpoint,
-        gcp_export_file,
-        workers,
-        shard,
-        sample_logs,
-        provider,
-    )
+    options = _build_options(**collect)
     options.params = loaded.profile.parameters()
     if snapshot.exists() and snapshot.is_dir():
         raise InputError("snapshot path is a directory", file=snapshot)
     progress = make_progress(quiet)
     try:
-        collect_to_snapshot(_providers(provider), options, snapshot, progress)
+        collect_to_snapshot(_providers(collect["provider"]), options, snapshot, progress)
     finally:
         close_progress(progress)
     if not quiet:

@@ -38,12 +38,15 @@ def patched_env(values: dict[str, str]) -> Iterator[None]:
 @contextlib.contextmanager
 def environment(provider: str = "all") -> Iterator[tuple[list[str], CollectOptions]]:
     providers = ["aws", "gcp"] if provider == "all" else [provider]
-    options = CollectOptions(regions=list(DEMO_AWS_REGIONS))
+    # The demo samples its application logs for PHI (opt-in for real scans: --sample-logs).
+    options = CollectOptions(regions=list(DEMO_AWS_REGIONS), sample_logs=True)
     with contextlib.ExitStack() as stack:
         if "aws" in providers:
             from auditor.demo.aws import run_emulator as run_aws
+            from auditor.demo.logs import seed_cloudwatch
 
             endpoint = stack.enter_context(run_aws())
+            seed_cloudwatch(endpoint)
             stack.enter_context(patched_env({**DEMO_AWS_ENV, "AWS_ENDPOINT_URL": endpoint}))
             for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
                 if key in os.environ:
@@ -55,6 +58,7 @@ def environment(provider: str = "all") -> Iterator[tuple[list[str], CollectOptio
             gcp_endpoint, gcp_scope = stack.enter_context(run_gcp())
             options.gcp_endpoint = gcp_endpoint
             options.gcp_scope = gcp_scope
+            options.gcp_sources = ["all"]  # the sample org also serves the non-CAI sources
         yield providers, options
 
 

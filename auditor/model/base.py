@@ -101,7 +101,7 @@ class ResourceRef(BaseModel):
 
     @classmethod
     def of(cls, resource: Resource) -> ResourceRef:
-        return cls(
+        return cls.model_construct(
             provider=resource.provider,
             account=resource.account,
             region=resource.region,

@@ -131,16 +131,6 @@ def run_case(
     )
 
 
-def required_statuses(policy: Policy) -> frozenset[str]:
-    """PASS, FAIL, ERROR, NOT_APPLICABLE; a policy that can never PASS (``on_pass: MANUAL``)
-    shows MANUAL instead of PASS, and a ``manual_only`` one cannot FAIL either."""
-    if policy.doc.manual_only:
-        return frozenset({"MANUAL", "ERROR", "NOT_APPLICABLE"})
-    if policy.doc.on_pass == "MANUAL":
-        return (REQUIRED_STATUSES - {"PASS"}) | {"MANUAL"}
-    return REQUIRED_STATUSES
-
-
 def run_policy_cases(
     policy: Policy,
     policy_file: Path,

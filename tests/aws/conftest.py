@@ -63,6 +63,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_SESSION: Any = None
+
+
+def shared_client(service: str, region: str, config: Any) -> Any:
+    """Clients from one boto3 session for the whole test run: service models load once.
+
+    The endpoint (AWS_ENDPOINT_URL), retries (AWS_MAX_ATTEMPTS) and credentials are still read
+    from the environment when each client is made, so per-test settings apply.
+    """
+    global _SESSION
+    import boto3
+
+    if _SESSION is None:
+        _SESSION = boto3.Session()
+    return _SESSION.client(service, region_name=region, config=config)
+
+
 def reset_moto(endpoint: str) -> None:
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST", data=b"")
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -117,6 +134,7 @@ class AwsEmulator:
         from auditor.inventory import Inventory
         from auditor.progress import NullProgress
 
+        options.setdefault("client_factory", shared_client)
         inventory = Inventory()
         scope = collect_aws(
             CollectOptions(regions=regions or ["us-east-1"], **options), inventory, NullProgress()

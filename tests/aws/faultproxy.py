@@ -32,6 +32,7 @@ from typing import Any
 SERVICES = (
     "apigateway",
     "apigatewayv2",
+    "artifact",
     "bedrock",
     "cloudfront",
     "cloudtrail",
@@ -92,7 +93,14 @@ def _template(service: str, operation: str, method: str, uri: str) -> _Rest:
         if key == "x-id":
             continue
         requirements.append((key, value if eq else None))
-    return _Rest(service, operation, method, re.compile(pattern + "/?"), tuple(requirements), len(requirements) * 1000 + literal)
+    return _Rest(
+        service,
+        operation,
+        method,
+        re.compile(pattern + "/?"),
+        tuple(requirements),
+        len(requirements) * 1000 + literal,
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,7 +122,9 @@ def _index() -> dict[str, list[_Service]]:
     return by_signing
 
 
-def identify(method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[str, _Service | None]:
+def identify(
+    method: str, raw_path: str, headers: dict[str, str], body: bytes
+) -> tuple[str, _Service | None]:
     """``("elbv2:DescribeSSLPolicies", service)`` for one request, or ``("unknown:...", None)``."""
     auth = headers.get("authorization", "")
     found = _CREDENTIAL.search(auth)
@@ -144,7 +154,10 @@ def identify(method: str, raw_path: str, headers: dict[str, str], body: bytes) -
         for rest in svc.rest:
             if rest.method != method or not rest.path.fullmatch(path):
                 continue
-            if any(key not in query or (value is not None and value not in query[key]) for key, value in rest.query):
+            if any(
+                key not in query or (value is not None and value not in query[key])
+                for key, value in rest.query
+            ):
                 continue
             if best is None or rest.score > best.score:
                 best, best_svc = rest, svc
@@ -153,7 +166,9 @@ def identify(method: str, raw_path: str, headers: dict[str, str], body: bytes) -
     return f"unknown:{method} {parsed.path}", None
 
 
-def error_response(svc: _Service | None, code: str, status: int) -> tuple[int, dict[str, str], bytes]:
+def error_response(
+    svc: _Service | None, code: str, status: int
+) -> tuple[int, dict[str, str], bytes]:
     """An error in the protocol shape botocore expects from this service."""
     message = f"injected by faultproxy: {code}"
     protocol = svc.protocol if svc else "json"
@@ -225,8 +240,16 @@ class FaultProxy:
         self._thread: threading.Thread | None = None
 
     # rules -------------------------------------------------------------------------------
-    def fail(self, operation: str, code: str, status: int | None = None, match: str | None = None) -> Rule:
-        rule = Rule(operation, "fail", match=match, code=code, status=status or _DEFAULT_STATUS.get(code, 400))
+    def fail(
+        self, operation: str, code: str, status: int | None = None, match: str | None = None
+    ) -> Rule:
+        rule = Rule(
+            operation,
+            "fail",
+            match=match,
+            code=code,
+            status=status or _DEFAULT_STATUS.get(code, 400),
+        )
         self.rules.append(rule)
         return rule
 
@@ -245,7 +268,9 @@ class FaultProxy:
         match: str | None = None,
     ) -> Rule:
         data = body.encode() if isinstance(body, str) else body
-        rule = Rule(operation, "respond", match=match, status=status, body=data, content_type=content_type)
+        rule = Rule(
+            operation, "respond", match=match, status=status, body=data, content_type=content_type
+        )
         self.rules.append(rule)
         return rule
 

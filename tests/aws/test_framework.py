@@ -125,7 +125,7 @@ def test_no_credentials_is_a_collection_error(
         monkeypatch.delenv(name)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     with pytest.raises(CollectionError, match="cannot identify the AWS account"):
-        aws.collect()
+        aws.collect(client_factory=None)
 
 
 def test_registry_entries_are_well_formed() -> None:

@@ -11,20 +11,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_wheel_ships_policies_and_reports(tmp_path: Path) -> None:
+    # hatchling's own CLI builds the wheel exactly as pip would (the build backend of pyproject.toml)
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-        ],
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
+        cwd=ROOT,
         check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("baa_audit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

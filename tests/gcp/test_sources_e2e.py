@@ -191,8 +191,8 @@ def test_no_binding_and_no_org_sink_fail(policies: PolicySet) -> None:
 
 def test_sources_not_configured_are_errors_that_say_how_to_enable(policies: PolicySet) -> None:
     inventory, result = scan(_emulator(), policies, sources=None)
-    assert not any(r.resource_type.startswith(MY_TYPES) for r in inventory.resources)
-    gaps = [g for g in inventory.listing_gaps if g.resource_type.startswith(MY_TYPES)]
+    assert not any(r.resource_type in MY_TYPES for r in inventory.resources)
+    gaps = [g for g in inventory.listing_gaps if g.resource_type in MY_TYPES]
     assert gaps and all(g.error_code == "NotConfigured" for g in gaps)
     assert all("--gcp-source" in g.message for g in gaps)
     for policy_id, findings in by_policy(result).items():
@@ -201,12 +201,17 @@ def test_sources_not_configured_are_errors_that_say_how_to_enable(policies: Poli
     assert result.summary.get("PASS", 0) == 0
 
 
+# exact names: other sources own types under the same prefixes (gcp.logging.phi_sample)
 MY_TYPES = (
-    "gcp.directory.",
-    "gcp.accesscontextmanager.",
-    "gcp.iap.",
-    "gcp.aiplatform.",
-    "gcp.logging.",
+    "gcp.directory.user",
+    "gcp.accesscontextmanager.gcp_user_access_binding",
+    "gcp.accesscontextmanager.organization_bindings",
+    "gcp.iap.settings",
+    "gcp.aiplatform.cache_config",
+    "gcp.logging.sink",
+    "gcp.logging.bucket",
+    "gcp.logging.exclusion",
+    "gcp.logging.organization_sinks",
 )
 
 
@@ -277,5 +282,5 @@ def test_throttling_is_retried_and_a_malformed_answer_is_an_error(policies: Poli
     assert found["GCP-VTX-001"][("phi-prod", "projects/1001/cacheConfig")] == "PASS"
     assert found["GCP-ACM-001"] == {(ORG, "*"): "ERROR"}
     assert found["GCP-ACM-002"] == {(ORG, "*"): "ERROR"}
-    codes = {g.error_code for g in inventory.listing_gaps if g.resource_type.startswith(MY_TYPES)}
+    codes = {g.error_code for g in inventory.listing_gaps if g.resource_type in MY_TYPES}
     assert "MalformedResponse" in codes

@@ -12,6 +12,7 @@ A content type absent from the file is a gap (it was not exported), never "nothi
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +30,7 @@ from auditor.progress import Progress
 
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:
     """One export line as the API returns it (camelCase keys, Struct-typed ``resource.data``)."""
-    from google.cloud import asset_v1
-
+    asset_v1: Any = importlib.import_module("google.cloud.asset_v1")  # stubs vary by release
     message = asset_v1.Asset.pb()()
     json_format.ParseDict(raw, message, ignore_unknown_fields=True)
     result: dict[str, Any] = json_format.MessageToDict(message, preserving_proto_field_name=False)

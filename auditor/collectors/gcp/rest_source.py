@@ -16,6 +16,7 @@ GET calls. The request paths used here are checked against the discovery documen
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -105,14 +106,15 @@ class Targets:
         return "unknown-scope"
 
 
-def parse_duration(value: Any) -> float | None:
-    """A protobuf JSON Duration (``"28800s"``, ``"1.5s"``) in seconds; None when absent."""
+def parse_duration(value: Any) -> int | None:
+    """A protobuf JSON Duration (``"28800s"``, ``"1.5s"``) in whole seconds, rounded up so that
+    a limit is never read as shorter than it is; None when absent."""
     if value is None:
         return None
     match = _DURATION.match(str(value).strip())
     if match is None:
         raise ValueError(f"not a duration: {value!r}")
-    return float(match.group("seconds"))
+    return math.ceil(float(match.group("seconds")))
 
 
 class RestClient:
@@ -214,7 +216,7 @@ def _google_error(response: Any) -> tuple[str, str, str]:
     return code, message, reason
 
 
-def _retrying(session: Any) -> Any:
+def _retrying(session: Any, pool_size: int = 10) -> Any:
     """Retry 429 and 5xx on GET with a short backoff, then hand back the last answer."""
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
@@ -227,7 +229,8 @@ def _retrying(session: Any) -> Any:
         raise_on_status=False,
         respect_retry_after_header=True,
     )
-    adapter = HTTPAdapter(max_retries=retry)
+    # one pooled connection per worker thread, so parallel reads reuse their connections
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(10, pool_size))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
@@ -255,7 +258,7 @@ def make_client(
         anonymous: Any = google_credentials.AnonymousCredentials
 
         session = session_class(anonymous())
-        return RestClient(_retrying(session), options.gcp_endpoint, api)
+        return RestClient(_retrying(session, options.workers), options.gcp_endpoint, api)
     import google.auth
     from google.auth.exceptions import DefaultCredentialsError
 
@@ -273,7 +276,7 @@ def make_client(
                 "Default Credentials found cannot impersonate a user",
             )
         credentials = with_subject(subject)
-    return RestClient(_retrying(session_class(credentials)), API_ROOTS[api], api)
+    return RestClient(_retrying(session_class(credentials), options.workers), API_ROOTS[api], api)
 
 
 def record_not_configured(

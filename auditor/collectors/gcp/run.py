@@ -287,6 +287,33 @@ def collect_cai(
             assembler.census = set()  # the project itself stopped answering
 
 
+def _sample_logs(
+    options: CollectOptions,
+    sink: InventorySink,
+    progress: Progress,
+    scope: str,
+    projects: list[str],
+) -> None:
+    """Log content sampling for PHI is opt-in; when it is off, say so as a gap, never as a pass."""
+    from auditor.model.base import ListingGap
+    from auditor.phi.sampler_gcp import OP_LIST, RESOURCE_TYPE, sample_cloud_logging
+
+    if not options.sample_logs:
+        for project in projects or [scope]:
+            sink.add_listing_gap(
+                ListingGap(
+                    provider="gcp",
+                    account=project,
+                    resource_type=RESOURCE_TYPE,
+                    operation=OP_LIST,
+                    error_code="NotEnabled",
+                    message="log content sampling is opt-in: run with --sample-logs (needs roles/logging.privateLogViewer)",
+                )
+            )
+        return
+    sample_cloud_logging(options, sink, progress, projects=projects)
+
+
 def collect_gcp(options: CollectOptions, sink: InventorySink, progress: Progress) -> Scope:
     """Collect the GCP inventory for ``options.gcp_scope`` into ``sink``."""
     if options.gcp_export_file is not None:
@@ -294,6 +321,7 @@ def collect_gcp(options: CollectOptions, sink: InventorySink, progress: Progress
 
         scope_label, projects = collect_export(options, sink, progress)
         run_extra_sources(options, sink, progress, scope_label, projects, offline=True)
+        _sample_logs(options, sink, progress, scope_label, projects)
         return Scope(providers=["gcp"], gcp_parent=scope_label, gcp_projects=projects)
     scope = parse_scope(options.gcp_scope)
     client = make_asset_client(options)
@@ -301,6 +329,7 @@ def collect_gcp(options: CollectOptions, sink: InventorySink, progress: Progress
     collect_cai(client, scope, assembler, progress)
     projects = assembler.finish(sink)
     run_extra_sources(options, sink, progress, scope, projects, offline=False, assembler=assembler)
+    _sample_logs(options, sink, progress, scope, projects)
     return Scope(providers=["gcp"], gcp_parent=scope, gcp_projects=projects)
 
 

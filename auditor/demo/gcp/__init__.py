@@ -26,8 +26,9 @@ def route_installers() -> list[RouteInstaller]:
     An explicit list: each source module that needs emulated routes adds its installer here.
     """
     from auditor.demo.gcp.routes_extra import install_sample_routes
+    from auditor.demo.logs import install_log_entries
 
-    installers: list[RouteInstaller] = [install_sample_routes]
+    installers: list[RouteInstaller] = [install_sample_routes, install_log_entries]
     return installers
 
 

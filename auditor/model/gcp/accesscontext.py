@@ -24,9 +24,9 @@ class SessionSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    session_length_seconds: float | None = None
+    session_length_seconds: int | None = None
     session_length_enabled: bool | None = None
-    max_inactivity_seconds: float | None = None
+    max_inactivity_seconds: int | None = None
     session_reauth_method: str | None = None
     use_oidc_max_age: bool | None = None
 

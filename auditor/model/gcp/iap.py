@@ -18,7 +18,7 @@ class IapSettings(Resource):
     resource_type: ClassVar[str] = "gcp.iap.settings"
     provider: ClassVar[Provider] = "gcp"
 
-    reauth_max_age_seconds: float | None = None
+    reauth_max_age_seconds: int | None = None
     reauth_method: str | None = None
     reauth_policy_type: str | None = None
 
