@@ -120,6 +120,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                     "describe_target_groups",
                     fields=["target_protocols"],
                     gaps=listener.gaps,
+                    absent=("TargetGroupNotFound",),  # a load balancer without target groups
                     LoadBalancerArn=lb_arn,
                 )
                 if found is not None:
