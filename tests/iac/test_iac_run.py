@@ -147,7 +147,7 @@ def test_cli_writes_reports_and_exit_codes(
             "BAA_AUDIT_CHECKOV_VENV", str(Path(checkov_command.argv[0]).parent.parent)
         )
     runner = CliRunner()
-    base_args = ["iac", "--policies", str(TEST_POLICIES), "--format", "json,markdown", "-q"]
+    base_args = ["iac", "--policies", str(TEST_POLICIES), "--format", "json,markdown,sarif", "-q"]
     ok = runner.invoke(
         cli, [*base_args, "tests/iac/fixtures/aws/compliant", "--out", str(tmp_path / "ok")]
     )
@@ -165,6 +165,11 @@ def test_cli_writes_reports_and_exit_codes(
         "line_end": 12,
     }
     assert (tmp_path / "bad" / "report.md").is_file()
+    sarif = json.loads((tmp_path / "bad" / "report.sarif").read_text())
+    (located,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "IACT-AWS-001"]
+    physical = located["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "tests/iac/fixtures/aws/noncompliant/iam.tf"
+    assert (physical["region"]["startLine"], physical["region"]["endLine"]) == (1, 12)
     # the same failure already in the baseline does not fail the run
     again = runner.invoke(
         cli,

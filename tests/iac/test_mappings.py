@@ -14,7 +14,7 @@ import pytest
 
 from auditor.iac.checkov_env import CheckovCommand
 from auditor.iac.mappers import available_mappers
-from auditor.iac.run import IacRequest, map_terraform
+from auditor.iac.run import IacRequest, IacRun, map_terraform
 from auditor.model.base import Resource
 from tests.iac.conftest import FIXTURES, REPO
 
@@ -529,16 +529,24 @@ def _project(model: Resource) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def mapped(checkov_command: CheckovCommand) -> list[Resource]:
-    dirs = tuple(
-        FIXTURES / d
-        for d in ("aws/compliant", "aws/noncompliant", "gcp/compliant", "gcp/noncompliant")
-    )
+def mapped(fixture_run: IacRun) -> list[Resource]:
+    assert fixture_run.mapped is not None and fixture_run.mapped.failures == []
+    return fixture_run.mapped.models
+
+
+def test_mapping_alone_gives_the_same_models(
+    checkov_command: CheckovCommand, mapped: list[Resource]
+) -> None:
+    """map_terraform (the index check only, no policy checks) maps as the full run does."""
     models, warnings = map_terraform(
-        IacRequest(paths=dirs, relative_to=REPO), command=checkov_command
+        IacRequest(paths=(FIXTURES / "gcp" / "compliant",), relative_to=REPO),
+        command=checkov_command,
     )
     assert warnings == []
-    return models
+    ours = sorted(
+        m.model_dump_json() for m in mapped if m.location and "/gcp/compliant/" in m.location.file
+    )
+    assert ours and sorted(m.model_dump_json() for m in models) == ours
 
 
 def test_every_fixture_resource_maps_exactly(mapped: list[Resource]) -> None:
