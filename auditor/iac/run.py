@@ -121,6 +121,40 @@ def _location(record: CheckovRecord, base: Path) -> SourceLocation:
     )
 
 
+#: The finding a file checkov could not parse gets: nothing in it was judged, so the run is
+#: incomplete (ERROR, exit code 3), never clean.
+PARSE_ERROR_ID = "BAA-IAC-PARSE-000"
+_PARSE_ERROR_INFO = PolicyInfo(
+    id=PARSE_ERROR_ID,
+    title="Terraform files are parsed (a file checkov cannot parse is not judged at all)",
+    severity="high",
+    safeguard="terraform-parse",
+    citations=[],
+    resource_type="terraform.file",
+    remediation=Remediation(summary="Fix the file's syntax (terraform validate), then run again."),
+    source="baa-audit iac",
+)
+
+
+def _parse_error(file: str, base: Path) -> Finding:
+    location = SourceLocation(file=_display_path(file, base))
+    return Finding(
+        policy_id=PARSE_ERROR_ID,
+        status="ERROR",
+        severity="high",
+        safeguard="terraform-parse",
+        citations=[],
+        resource=ResourceRef(
+            provider="terraform",
+            account=IAC_ACCOUNT,
+            type="terraform.file",
+            id=location.file,
+            location=location,
+        ),
+        message=f"Not assessed: checkov could not parse {location.file}; none of its resources were judged.",
+    )
+
+
 def _builtin_finding(record: CheckovRecord, location: SourceLocation) -> Finding:
     status: Status = "PASS" if record.result == "PASSED" else "FAIL"
     parts = record.resource.split(".")
@@ -361,9 +395,11 @@ def run_iac(
     findings = list(result.findings) + _mapping_errors(mapped, chosen, base)
     warnings += [f"{res.address}: could not be mapped ({why})" for res, _, why in mapped.failures]
     warnings += _compare(report, our_ids, mapped, findings)
+    policies_info = dict(result.policies)
     for problem in report.parsing_errors:
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
-    policies_info = dict(result.policies)
+        findings.append(_parse_error(problem, base))
+        policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
     if request.with_builtins:
         builtin = [
             r
@@ -460,6 +496,7 @@ def map_terraform(
 
 __all__ = [
     "BUILTIN_SAFEGUARD",
+    "PARSE_ERROR_ID",
     "IacRequest",
     "IacRun",
     "Mapped",

@@ -185,3 +185,16 @@ def test_cli_writes_reports_and_exit_codes(
     assert again.exit_code == 0, again.output
     usage = runner.invoke(cli, ["iac", "--out", str(tmp_path / "x")])
     assert usage.exit_code == 2 and "Terraform directory" in usage.output
+
+
+def test_a_file_checkov_cannot_parse_is_an_error_not_a_clean_run(
+    checkov_command: CheckovCommand, tmp_path: Path
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role" "x" {\n  name = "a"\n  max_session_duration =\n'
+    )
+    run = run_iac(IacRequest(paths=(tmp_path,), relative_to=tmp_path), command=checkov_command)
+    assert [(f.policy_id, f.status, f.resource.id) for f in run.result.findings] == [
+        ("BAA-IAC-PARSE-000", "ERROR", "main.tf")
+    ]
+    assert run.result.summary["ERROR"] == 1
