@@ -235,3 +235,47 @@ def test_profile_parameters_flip_the_tls12_listener(profile_result: RunResult) -
         1,
         12,
     )
+
+
+CMK_ONLY = [
+    ("AWS-DDB-002", "PASS", "aws/compliant/dynamodb.tf", 1),
+    ("AWS-DDB-002", "FAIL", "aws/noncompliant/dynamodb.tf", 1),
+    ("AWS-EBS-004", "MANUAL", "aws/compliant/ebs.tf", 5),
+    ("AWS-EBS-004", "FAIL", "aws/noncompliant/ebs.tf", 5),
+    ("AWS-RDS-003", "PASS", "aws/compliant/rds.tf", 15),
+    ("AWS-RDS-003", "FAIL", "aws/noncompliant/rds.tf", 15),
+    ("AWS-RDS-004", "PASS", "aws/compliant/rds.tf", 43),
+    ("AWS-RDS-004", "FAIL", "aws/noncompliant/rds.tf", 28),
+    ("AWS-S3-003", "PASS", "aws/compliant/s3.tf", 1),
+    ("AWS-S3-003", "FAIL", "aws/noncompliant/s3.tf", 1),
+]
+
+
+def test_customer_managed_key_promise(fixture_run: IacRun) -> None:
+    """Neither shipped profile promises customer-managed keys; with that promise switched on
+    (a parameter override, as a custom profile would set it) the AWS-owned-key and SSE-S3
+    variants fail the key policies, which the shipped profiles never run."""
+    from auditor.engine import evaluate
+    from auditor.iac.judge import _why_not
+    from auditor.iac.mappers import available_mappers
+    from auditor.iac.run import build_inventory
+    from auditor.policy.loader import PolicySet
+
+    assert fixture_run.mapped is not None
+    inputs = load_inputs("strict")
+    mappers = available_mappers()
+    judged = tuple(p for p in inputs.policies.policies if _why_not(p, mappers) is None)
+    policies = PolicySet(
+        judged, inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
+    )
+    inventory = build_inventory(fixture_run.mapped.models, [p.resource_type for p in judged])
+    result = evaluate(
+        inventory,
+        policies,
+        inputs.profile,
+        now=datetime.now(UTC),
+        params_override={"customer_managed_keys": True},
+    )
+    key_policies = {p for p, *_ in CMK_ONLY}
+    got = [r for r in _rows(result) if r[0] in key_policies]
+    assert got == sorted(CMK_ONLY)
