@@ -130,6 +130,7 @@ class _Judge:
     def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:
         message = (
             f"Not assessed: {what} could not be read ({gap.operation} returned {gap.error_code})."
+            + (f" {gap.message}" if gap.message else "")
         )
         return self.finding(
             ResourceRef.of(resource), "ERROR", message, _evidence(resource, self.policy.reads), gap
@@ -211,7 +212,8 @@ class _Judge:
                 self.finding(
                     ref,
                     "ERROR",
-                    f"Not assessed: {rtype} in {gap.where()} could not be listed ({gap.operation} returned {gap.error_code}).",
+                    f"Not assessed: {rtype} in {gap.where()} could not be listed ({gap.operation} returned {gap.error_code})."
+                    + (f" {gap.message}" if gap.message else ""),
                     gap=gap,
                 )
             )
