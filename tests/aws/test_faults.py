@@ -219,3 +219,39 @@ def test_a_timeout_is_a_gap_and_the_scan_goes_on(
     assert any(r.resource_type == "aws.elb.load_balancer" for r in inventory.resources)
     statuses = _statuses_of(inventory, ("aws.elbv2.listener",))
     assert "PASS" not in statuses.values()
+
+
+def test_denied_calls_through_the_cli_are_errors_in_result_json(
+    proxy: FaultProxy, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from .conftest import REGIONS, run_cli
+
+    proxy.fail("rds:DescribeDBInstances", "AccessDenied")
+    proxy.fail("s3:GetBucketPolicy", "AccessDenied", match="/phi-claims")
+    code, output = run_cli(
+        ["scan", "--provider", "aws", "--regions", REGIONS, "--out", str(tmp_path), "--quiet"]
+    )
+    assert code == 1, output  # failures exist, and the scan finished
+    findings = json.loads((tmp_path / "result.json").read_text())["findings"]
+
+    def status(pid: str, name: str) -> set[str]:
+        return {
+            f["status"]
+            for f in findings
+            if f["policy_id"] == pid and (f["resource"].get("name") or f["resource"]["id"]) == name
+        }
+
+    listing = [
+        f for f in findings if f["policy_id"] == "AWS-RDS-001" and f["resource"]["id"] == "*"
+    ]
+    assert {(f["resource"]["region"], f["status"], f["gap"]["error_code"]) for f in listing} == {
+        ("us-east-1", "ERROR", "AccessDenied"),
+        ("us-west-2", "ERROR", "AccessDenied"),
+    }
+    assert status("AWS-RDS-001", "patients-pg") == set()  # nothing judged from an unread listing
+    assert status("AWS-S3-004", "phi-claims") == {"ERROR"}
+    assert status("AWS-S3-005", "phi-claims") == {"ERROR"}
+    assert status("AWS-S3-001", "phi-claims") == {"PASS"}  # its encryption was read
+    assert status("AWS-S3-004", "legacy-exports") == {"FAIL"}  # the rest was judged

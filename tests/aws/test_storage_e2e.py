@@ -10,6 +10,7 @@ real wire shape (served by :mod:`tests.aws.faultproxy` in front of moto):
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,9 +73,7 @@ def test_customer_managed_key_profile_on_the_same_snapshot(
         ["evaluate", str(snapshots[0]), "--profile", str(profile), "--out", str(out), "--quiet"]
     )
     assert code == 1, output
-    run = ScanRun(
-        code, output, __import__("json").loads((out / "result.json").read_text()), out, []
-    )
+    run = ScanRun(code, output, json.loads((out / "result.json").read_text()), out, [])
     assert run.findings(CMK) == set(EXPECTED_CMK)
 
 

@@ -123,9 +123,11 @@ def test_rest_api_security_policy_from_a_recorded_answer(aws: AwsEmulator, fault
 def test_unresolvable_tls_policy_is_an_error_not_a_guess_from_the_name(
     aws: AwsEmulator, fault_proxy
 ) -> None:
-    from auditor.demo.aws.seed_encryption import _load_balancers
+    from auditor.demo.aws.seed_encryption import seed_load_balancers
 
-    _load_balancers(aws.client("ec2"), aws.client("elbv2"), aws.client("elb"), aws.client("acm"))
+    seed_load_balancers(
+        aws.client("ec2"), aws.client("elbv2"), aws.client("elb"), aws.client("acm")
+    )
     fault_proxy.fail("elbv2:DescribeSSLPolicies", "AccessDenied")
     inventory = aws.collect()
     found = judge(inventory)

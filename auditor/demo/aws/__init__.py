@@ -22,6 +22,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _reset(endpoint: str) -> None:
+    import urllib.request
+
+    # our own 127.0.0.1 server, http only
+    url = f"{endpoint}/moto-api/reset"
+    request = urllib.request.Request(url, method="POST", data=b"")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        response.read()
+
+
 @contextlib.contextmanager
 def run_emulator() -> Iterator[str]:
     """Start and seed the emulated account; yield the endpoint URL the collectors should use."""
@@ -37,6 +47,7 @@ def run_emulator() -> Iterator[str]:
     proxy = None
     try:
         endpoint = f"http://127.0.0.1:{port}"
+        _reset(endpoint)  # moto's state is per process, shared by every server in it
         saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "demo")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "demo")

@@ -326,7 +326,7 @@ def _efs(efs: Any, keys: dict[str, str], kms: Any) -> None:
     )
 
 
-def _load_balancers(ec2: Any, elbv2: Any, elb: Any, acm: Any) -> None:
+def seed_load_balancers(ec2: Any, elbv2: Any, elb: Any, acm: Any) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"{REGION}{az}")[
@@ -510,9 +510,9 @@ def seed_encryption(endpoint_url: str) -> None:
     _rds(client("rds"), keys)
     _dynamodb(client("dynamodb"), keys)
     _efs(client("efs"), keys, client("kms"))
-    _load_balancers(client("ec2"), client("elbv2"), client("elb"), client("acm"))
+    seed_load_balancers(client("ec2"), client("elbv2"), client("elb"), client("acm"))
     _cloudfront(client("cloudfront"), client("acm"))
     _apigateway(client("apigateway"), client("apigatewayv2"))
 
 
-__all__ = ["EXPECTED", "EXPECTED_CMK", "seed_encryption"]
+__all__ = ["EXPECTED", "EXPECTED_CMK", "seed_encryption", "seed_load_balancers"]
