@@ -167,14 +167,14 @@ def main() -> int:
             runs.append(("with checkov built-ins", True))
         for label, builtins in runs:
             started = time.monotonic()
-            result = run_iac(
+            run = run_iac(
                 IacRequest(paths=(root,), profile=args.profile, with_builtins=builtins),
                 command=command,
             )
             wall = time.monotonic() - started
             print(
                 f"{label:24s} wall {wall:6.2f} s | {files / wall:7.1f} files/s | "
-                f"{resources / wall:7.1f} resources/s | findings {len(result.findings)} {result.summary}"
+                f"{resources / wall:7.1f} resources/s | findings {len(run.result.findings)} {run.result.summary}"
             )
     return 0
 

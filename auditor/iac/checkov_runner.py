@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -139,7 +140,9 @@ def _run_one(
     stderr = proc.stderr or ""
     if proc.returncode not in (0, 1):
         raise CheckovFailed(f"checkov exited with {proc.returncode}:\n{_tail(stderr)}")
-    if "Cannot load external check" in stderr or "Failed to run check" in stderr:
+    ours = {str(c.get("id")) for c in context.get("checks", ())}
+    failed = {m.group(1) for m in re.finditer(r"Failed to run check (\S+)", stderr)} & ours
+    if "Cannot load external check" in stderr or failed:
         raise CheckovFailed(
             f"baa-audit's checks did not load or run inside checkov:\n{_tail(stderr, 30)}"
         )

@@ -65,6 +65,7 @@ class IacRun:
     report: CheckovReport
     command: CheckovCommand
     policy_ids: list[str] = field(default_factory=list)
+    mapped: Mapped | None = None
 
 
 def target_of(request: IacRequest) -> CheckovTarget:
@@ -117,6 +118,40 @@ def _location(record: CheckovRecord, base: Path) -> SourceLocation:
         file=_display_path(record.file_abs_path or record.file_path, base),
         line_start=record.line_start,
         line_end=record.line_end,
+    )
+
+
+#: The finding a file checkov could not parse gets: nothing in it was judged, so the run is
+#: incomplete (ERROR, exit code 3), never clean.
+PARSE_ERROR_ID = "BAA-IAC-PARSE-000"
+_PARSE_ERROR_INFO = PolicyInfo(
+    id=PARSE_ERROR_ID,
+    title="Terraform files are parsed (a file checkov cannot parse is not judged at all)",
+    severity="high",
+    safeguard="terraform-parse",
+    citations=[],
+    resource_type="terraform.file",
+    remediation=Remediation(summary="Fix the file's syntax (terraform validate), then run again."),
+    source="baa-audit iac",
+)
+
+
+def _parse_error(file: str, base: Path) -> Finding:
+    location = SourceLocation(file=_display_path(file, base))
+    return Finding(
+        policy_id=PARSE_ERROR_ID,
+        status="ERROR",
+        severity="high",
+        safeguard="terraform-parse",
+        citations=[],
+        resource=ResourceRef(
+            provider="terraform",
+            account=IAC_ACCOUNT,
+            type="terraform.file",
+            id=location.file,
+            location=location,
+        ),
+        message=f"Not assessed: checkov could not parse {location.file}; none of its resources were judged.",
     )
 
 
@@ -293,6 +328,36 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
     return Inventory(header=header, resources=list(models), coverage=coverage)
 
 
+def evaluate_mapped(
+    mapped: Mapped,
+    inputs: EvaluationInputs,
+    digests: dict[str, str],
+    started: datetime,
+    waiver_warning_days: int = 30,
+) -> RunResult:
+    """Judge mapped models under ``inputs`` (profile, policies, waivers) with the engine.
+
+    The same models can be judged against several profiles without running checkov again.
+    """
+    chosen = selected_policies(inputs.policies, inputs.profile, available_mappers())
+    subset = PolicySet(
+        tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
+    )
+    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
+    if inputs.waivers_sha256:
+        digests = {**digests, "waivers": inputs.waivers_sha256}
+    return evaluate(
+        inventory,
+        subset,
+        inputs.profile,
+        inputs.waivers,
+        now=now_utc(),
+        started_at=started,
+        inputs=digests,
+        waiver_warning_days=waiver_warning_days,
+    )
+
+
 def run_iac(
     request: IacRequest,
     *,
@@ -325,29 +390,16 @@ def run_iac(
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
     ]
 
-    subset = PolicySet(
-        tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
-    )
-    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
-    if inputs.waivers_sha256:
-        digests["waivers"] = inputs.waivers_sha256
-    result = evaluate(
-        inventory,
-        subset,
-        inputs.profile,
-        inputs.waivers,
-        now=now_utc(),
-        started_at=started,
-        inputs=digests,
-        waiver_warning_days=request.waiver_warning_days,
-    )
+    result = evaluate_mapped(mapped, inputs, digests, started, request.waiver_warning_days)
     findings = list(result.findings) + _mapping_errors(mapped, chosen, base)
     warnings += [f"{res.address}: could not be mapped ({why})" for res, _, why in mapped.failures]
     warnings += _compare(report, our_ids, mapped, findings)
+    policies_info = dict(result.policies)
     for problem in report.parsing_errors:
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
-    policies_info = dict(result.policies)
+        findings.append(_parse_error(problem, base))
+        policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
     if request.with_builtins:
         builtin = [
             r
@@ -374,7 +426,9 @@ def run_iac(
             "warnings": [*result.warnings, *warnings],
         }
     )
-    return IacRun(result=result, report=report, command=command, policy_ids=sorted(our_ids))
+    return IacRun(
+        result=result, report=report, command=command, policy_ids=sorted(our_ids), mapped=mapped
+    )
 
 
 def _compare(
@@ -442,10 +496,12 @@ def map_terraform(
 
 __all__ = [
     "BUILTIN_SAFEGUARD",
+    "PARSE_ERROR_ID",
     "IacRequest",
     "IacRun",
     "Mapped",
     "build_inventory",
+    "evaluate_mapped",
     "map_resources",
     "map_terraform",
     "our_exit_findings",

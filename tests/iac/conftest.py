@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from auditor.iac.checkov_env import CheckovCommand, CheckovUnavailable, ensure_checkov
+from auditor.iac.run import IacRequest, IacRun, run_iac
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -53,3 +54,17 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Run from the repository root, so finding paths read tests/iac/fixtures/..."""
     monkeypatch.chdir(REPO)
     yield REPO
+
+
+FIXTURE_DIRS = ("aws/compliant", "aws/noncompliant", "gcp/compliant", "gcp/noncompliant")
+
+
+@pytest.fixture(scope="session")
+def fixture_run(checkov_command: CheckovCommand) -> IacRun:
+    """One checkov run over the four fixture directories, strict profile, shipped policies plus
+    the two test policies; several test modules read it (checkov starts in ~2.5 s each time)."""
+    paths = tuple(FIXTURES / d for d in FIXTURE_DIRS)
+    return run_iac(
+        IacRequest(paths=paths, profile="strict", policy_dirs=(TEST_POLICIES,), relative_to=REPO),
+        command=checkov_command,
+    )

@@ -14,7 +14,7 @@ import pytest
 
 from auditor.iac.checkov_env import CheckovCommand
 from auditor.iac.mappers import available_mappers
-from auditor.iac.run import IacRequest, map_terraform
+from auditor.iac.run import IacRequest, IacRun, map_terraform
 from auditor.model.base import Resource
 from tests.iac.conftest import FIXTURES, REPO
 
@@ -77,15 +77,15 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
     (
         "aws/compliant/apigateway.tf",
         3,
-        11,
+        12,
         "aws.apigateway.domain_name",
         {"security_policy": "SecurityPolicy_TLS13_1_3_2025_09"},
         [],
     ),
     (
         "aws/compliant/apigateway.tf",
-        13,
-        20,
+        14,
+        21,
         "aws.apigateway.rest_api",
         {"endpoint_types": ["REGIONAL"], "disable_execute_api_endpoint": True},
         [],
@@ -124,7 +124,7 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
         1,
         15,
         "aws.dynamodb.table",
-        {"sse_type": "KMS", "kms_master_key_arn": "aws_kms_key.phi.arn"},
+        {"sse_type": "KMS", "kms_master_key_arn": "aws_kms_key.phi"},
         [],
     ),
     (
@@ -212,7 +212,7 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
         "aws.s3.bucket",
         {
             "sse_algorithm": "aws:kms",
-            "kms_master_key_id": "aws_kms_key.phi.arn",
+            "kms_master_key_id": "aws_kms_key.phi",
             "policy.Statement.0.Sid": "DenyInsecureTransport",
         },
         [],
@@ -399,18 +399,18 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
     (
         "gcp/compliant/lb.tf",
         1,
-        5,
+        6,
         "gcp.compute.ssl_policy",
         {"profile": "RESTRICTED", "min_tls_version": "1.3"},
         [],
     ),
     (
         "gcp/compliant/lb.tf",
-        7,
-        12,
+        8,
+        14,
         "gcp.compute.target_https_proxy",
         {
-            "ssl_policy": "https://www.googleapis.com/compute/v1/projects/terraform/global/sslPolicies/phi-tls13"
+            "ssl_policy": "https://www.googleapis.com/compute/v1/projects/phi-prod/global/sslPolicies/phi-tls13"
         },
         [],
     ),
@@ -472,12 +472,12 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
     (
         "gcp/noncompliant/lb.tf",
         1,
-        5,
+        6,
         "gcp.compute.ssl_policy",
         {"profile": "COMPATIBLE", "min_tls_version": "1.0"},
         [],
     ),
-    ("gcp/noncompliant/lb.tf", 7, 11, "gcp.compute.target_https_proxy", {"ssl_policy": None}, []),
+    ("gcp/noncompliant/lb.tf", 8, 13, "gcp.compute.target_https_proxy", {"ssl_policy": None}, []),
     (
         "gcp/noncompliant/services.tf",
         1,
@@ -529,16 +529,24 @@ def _project(model: Resource) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def mapped(checkov_command: CheckovCommand) -> list[Resource]:
-    dirs = tuple(
-        FIXTURES / d
-        for d in ("aws/compliant", "aws/noncompliant", "gcp/compliant", "gcp/noncompliant")
-    )
+def mapped(fixture_run: IacRun) -> list[Resource]:
+    assert fixture_run.mapped is not None and fixture_run.mapped.failures == []
+    return fixture_run.mapped.models
+
+
+def test_mapping_alone_gives_the_same_models(
+    checkov_command: CheckovCommand, mapped: list[Resource]
+) -> None:
+    """map_terraform (the index check only, no policy checks) maps as the full run does."""
     models, warnings = map_terraform(
-        IacRequest(paths=dirs, relative_to=REPO), command=checkov_command
+        IacRequest(paths=(FIXTURES / "gcp" / "compliant",), relative_to=REPO),
+        command=checkov_command,
     )
     assert warnings == []
-    return models
+    ours = sorted(
+        m.model_dump_json() for m in mapped if m.location and "/gcp/compliant/" in m.location.file
+    )
+    assert ours and sorted(m.model_dump_json() for m in models) == ours
 
 
 def test_every_fixture_resource_maps_exactly(mapped: list[Resource]) -> None:
