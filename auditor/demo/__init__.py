@@ -58,7 +58,9 @@ def environment(provider: str = "all") -> Iterator[tuple[list[str], CollectOptio
             gcp_endpoint, gcp_scope = stack.enter_context(run_gcp())
             options.gcp_endpoint = gcp_endpoint
             options.gcp_scope = gcp_scope
-            options.gcp_sources = ["all"]  # the sample org also serves the non-CAI sources
+            # The sample org serves every non-CAI source; IAP is left off on purpose so the demo
+            # also shows what an unread source looks like: ERROR with how to enable it, not PASS.
+            options.gcp_sources = ["directory", "access-bindings", "vertex", "logging"]
         yield providers, options
 
 
