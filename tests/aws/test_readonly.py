@@ -22,10 +22,13 @@ from .faultproxy import FaultProxy
 pytestmark = pytest.mark.e2e
 
 POLICY_FILE = Path(__file__).parents[2] / "deploy" / "iam" / "baa-audit-readonly-policy.json"
+#: attached only by those who opt in to PHI sampling of log contents (--sample-logs)
+SAMPLING_POLICY_FILE = POLICY_FILE.with_name("baa-audit-log-sampling-policy.json")
 READ_PREFIXES = ("Describe", "Get", "List")
 #: operations that read but are not named so, and why
 READ_EXCEPTIONS = {
     "iam:GenerateCredentialReport": "asks IAM to build the credential report; changes nothing",
+    "logs:FilterLogEvents": "reads log events for the opt-in PHI sampling; changes nothing",
 }
 #: operations no IAM permission governs
 NO_PERMISSION = {"sts:GetCallerIdentity"}
@@ -93,12 +96,18 @@ def demo_operations() -> Iterator[list[str]]:
         for key, value in TEST_ENV.items():
             monkeypatch.setenv(key, value)
         with run_emulator() as endpoint:
+            from auditor.demo.logs import seed_cloudwatch
+
+            seed_cloudwatch(endpoint)
             proxy = FaultProxy(endpoint).start()
             try:
                 monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
                 inventory = Inventory()
+                # with the opt-in log sampling, so its reads are proven too
                 collect_aws(
-                    CollectOptions(regions=["us-east-1", "us-west-2"]), inventory, NullProgress()
+                    CollectOptions(regions=["us-east-1", "us-west-2"], sample_logs=True),
+                    inventory,
+                    NullProgress(),
                 )
             finally:
                 proxy.stop()
@@ -125,6 +134,8 @@ def test_every_operation_is_a_read(demo_operations: list[str]) -> None:
 
 def test_every_operation_is_allowed_by_the_shipped_policy(demo_operations: list[str]) -> None:
     policy = json.loads(POLICY_FILE.read_text())
+    sampling = json.loads(SAMPLING_POLICY_FILE.read_text())
+    policy = {"Statement": policy["Statement"] + sampling["Statement"]}
     missing = sorted(
         {
             f"{op} needs {iam_action(op)[0]}"
@@ -164,3 +175,11 @@ def test_the_policy_has_no_action_the_tool_never_needs(demo_operations: list[str
     policy = json.loads(POLICY_FILE.read_text())
     granted = {a for s in policy["Statement"] for a in s["Action"]}
     assert granted - used == set()
+    assert "logs:FilterLogEvents" not in granted, "log contents are read only by those who opt in"
+
+
+def test_log_sampling_policy_grants_only_what_sampling_reads(demo_operations: list[str]) -> None:
+    sampling = json.loads(SAMPLING_POLICY_FILE.read_text())
+    granted = {a for s in sampling["Statement"] for a in s["Action"]}
+    assert granted == {"logs:DescribeLogGroups", "logs:FilterLogEvents"}
+    assert "logs:FilterLogEvents" in {iam_action(op)[0] for op in demo_operations}
