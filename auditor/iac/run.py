@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -229,6 +231,47 @@ def root_labels(target: CheckovTarget, base: Path) -> list[tuple[str, str]]:
     return [(str(r.resolve()), _display_path(str(r), base)) for r in roots]
 
 
+_PROVIDER_BLOCK = re.compile(r'provider\s+"aws"\s*\{(?P<body>.*?)\n\}', re.DOTALL)
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"(?P<v>[\w-]+)"', re.MULTILINE)
+_REGION = re.compile(r'^\s*region\s*=\s*"(?P<v>[a-z]{2}(?:-[a-z]+)+-\d)"', re.MULTILINE)
+
+
+def aws_provider_regions(target: CheckovTarget) -> dict[str, str]:
+    """``{alias or "": region}`` of the AWS provider blocks that name a literal region.
+
+    AWS resources have no region in their own arguments; the provider's says where they will
+    live (a region from a variable stays unknown: the model's region is then None).
+    """
+    regions: dict[str, str] = {}
+    if target.plan is not None:
+        try:
+            plan = json.loads(target.plan.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return regions
+        config = (plan.get("configuration") or {}).get("provider_config") or {}
+        for key, provider in config.items():
+            if not isinstance(provider, dict) or provider.get("name") != "aws":
+                continue
+            value = ((provider.get("expressions") or {}).get("region") or {}).get("constant_value")
+            if isinstance(value, str):
+                regions.setdefault(
+                    str(provider.get("alias") or ("" if key == "aws" else key)), value
+                )
+        return regions
+    for directory in target.directories:
+        for file in sorted(directory.glob("*.tf")):
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for block in _PROVIDER_BLOCK.finditer(text):
+                region = _REGION.search(block.group("body"))
+                alias = _ALIAS.search(block.group("body"))
+                if region:
+                    regions.setdefault(alias.group("v") if alias else "", region.group("v"))
+    return regions
+
+
 def _root_of(file: str, roots: Sequence[tuple[str, str]]) -> str:
     best = ""
     label = IAC_ACCOUNT
@@ -239,7 +282,10 @@ def _root_of(file: str, roots: Sequence[tuple[str, str]]) -> str:
 
 
 def map_resources(
-    resources: Sequence[TfResource], base: Path, roots: Sequence[tuple[str, str]] = ()
+    resources: Sequence[TfResource],
+    base: Path,
+    roots: Sequence[tuple[str, str]] = (),
+    aws_regions: dict[str, str] | None = None,
 ) -> Mapped:
     """Map every resource with a mapper, joining over the whole configuration (per directory).
 
@@ -268,6 +314,9 @@ def map_resources(
         )
         if model.provider == "aws" and model.account == IAC_ACCOUNT and roots:
             model.account = _root_of(res.file or "", roots)
+        if model.provider == "aws" and model.region is None and aws_regions:
+            alias = str(res.get("provider") or "").removeprefix("aws").lstrip(".")
+            model.region = aws_regions.get(alias)
         out.models.append(model)
         out.by_address[(res.file or "", res.address)] = model
     return out
@@ -384,7 +433,9 @@ def run_iac(
     if check_ids is None or check_ids:
         report = run_checkov(command, target, context, check_ids)
     base = (request.relative_to or Path.cwd()).resolve()
-    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
+    mapped = map_resources(
+        tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
+    )
     warnings: list[str] = [
         f"{pid} is left to the live scan: {why}"
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
@@ -488,7 +539,9 @@ def map_terraform(
     }
     report = run_checkov(command or ensure_checkov(request.checkov), target, context, [INDEX_ID])
     base = (request.relative_to or Path.cwd()).resolve()
-    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
+    mapped = map_resources(
+        tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
+    )
     return mapped.models, [
         f"{r.address}: could not be mapped ({why})" for r, _, why in mapped.failures
     ]
@@ -500,6 +553,7 @@ __all__ = [
     "IacRequest",
     "IacRun",
     "Mapped",
+    "aws_provider_regions",
     "build_inventory",
     "evaluate_mapped",
     "map_resources",
