@@ -4,10 +4,12 @@
 2. Run checkov (its own environment, :mod:`auditor.iac.checkov_env`) over the directories or the
    plan, with one check per policy (check id = policy id). Each check maps the resource to our
    typed model and judges it with our engine (:mod:`auditor.iac.judge`).
-3. Read checkov's JSON report: every record of ours carries the model it judged. Put the models,
-   located at their file and lines, into an inventory and evaluate it once more with the same
-   engine, so the result is a normal :class:`~auditor.result.RunResult` (promises, safeguards,
-   NOT_APPLICABLE when nothing of a type was declared) for every renderer.
+3. Read checkov's JSON report. The index check handed back every relevant resource's
+   rendered configuration: map them all to typed models here, joining across resources, place
+   each at its file and lines, and evaluate the inventory with the same engine, so the result
+   is a normal :class:`~auditor.result.RunResult` (promises, safeguards, NOT_APPLICABLE when
+   nothing of a type was declared) for every renderer. Verdicts given inside checkov that
+   differ are named in the warnings.
 4. With ``with_builtins``, checkov's own checks run too; their results are appended as findings
    under checkov's ids, marked as not being BAA safeguards, and never change the exit code.
 """
