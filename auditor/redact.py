@@ -85,7 +85,9 @@ _PATTERNS: list[tuple[str, str]] = [
     ("slack-token", r"xox[abposr]-[A-Za-z0-9\-]{10,}"),
     (
         "http-credential",
-        r"(?P<http_keep>\b(?i:bearer|basic|token)\s+)[A-Za-z0-9\-._~+/]{12,}=*",
+        # a credential has a digit or a symbol somewhere: "basic authentication" is prose
+        r"(?P<http_keep>\b(?i:bearer|basic|token)\s+)(?=[A-Za-z]*[0-9\-._~+/])"
+        r"[A-Za-z0-9\-._~+/]{12,}=*",
     ),
     (
         "url-password",
@@ -93,7 +95,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ),
     (
         "assigned-secret",
-        r"(?P<kv_keep>(?<![A-Za-z0-9])[A-Za-z0-9_.\-]*?(?i:"
+        # not right after ':' or '/': an ARN's ``:secret:NAME`` or a path is a name, not a pair
+        r"(?P<kv_keep>(?<![A-Za-z0-9:/])[A-Za-z0-9_.\-]*?(?i:"
         + _SECRET_WORD
         + ")"
         + r"[\"']?\s*[:=]\s*)(?P<kv_value>\"[^\"]*\"|'[^']*'|[^\s,;&\"'}]+)",
@@ -160,6 +163,10 @@ _RUN_OF_40 = re.compile(r"[A-Za-z0-9/+]{40}")
 _MIN_LENGTH = 5
 
 
+#: Values of a ``name=value`` pair that say something about a secret without being one.
+_LITERALS = frozenset({"true", "false", "null", "none", "yes", "no", "enabled", "disabled"})
+
+
 def is_secret_key(key: str) -> bool:
     """True when a field or variable called ``key`` holds a secret by its name."""
     norm = _NORMALIZE.sub("", key).lower()
@@ -180,7 +187,11 @@ def _replace(match: re.Match[str]) -> str:
         return match.group("flag_keep") + mark
     if kind == "assigned-secret":
         value = match.group("kv_value")
-        if value in ('""', "''") or value.startswith(("[REDACTED", "'[REDACTED", '"[REDACTED')):
+        if (
+            value in ('""', "''")
+            or value.lower() in _LITERALS
+            or value.startswith(("[REDACTED", "'[REDACTED", '"[REDACTED'))
+        ):
             return match.group(0)
         return match.group("kv_keep") + mark
     return mark

@@ -264,6 +264,18 @@ def test_cli_verify_with_a_key_fails_on_an_unsigned_bundle(run_dir, tmp_path, ke
     assert "missing-signature: manifest.sig" in checked.output
 
 
+def test_cli_bundle_includes_input_files(run_dir, tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers: []\n")
+    bundle = tmp_path / "b.zip"
+    made = _cli("bundle", str(run_dir), "--out", str(bundle), "--include", str(waivers))
+    assert made.exit_code == 0, made.output
+    assert zipfile.ZipFile(bundle).read("inputs/waivers.yaml") == b"waivers: []\n"
+    assert verify_bundle(bundle).ok
+    missing = _cli("bundle", str(run_dir), "--include", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2
+
+
 def test_cli_input_errors_exit_2(run_dir, tmp_path):
     assert _cli("verify", str(tmp_path / "nope.zip")).exit_code == 2
     assert _cli("bundle", str(tmp_path / "missing-dir")).exit_code == 2

@@ -36,6 +36,10 @@ def sign_key_option(fn: F) -> F:
     )(fn)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def check_bundle_options(bundle_path: Path | None, sign_key: Path | None) -> None:
     """Fail before any work when the bundle options cannot succeed."""
     if sign_key is not None and bundle_path is None:
@@ -85,9 +89,19 @@ def bundle_outputs(
     default=None,
     help=f"Bundle to write (default: DIRECTORY/{BUNDLE_FILE}).",
 )
+@click.option(
+    "--include",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also bundle this file under inputs/ (the waivers, a custom profile); repeatable.",
+)
 @sign_key_option
 @handle_errors
-def bundle(directory: Path, out: Path | None, sign_key: Path | None) -> None:
+def bundle(
+    directory: Path, out: Path | None, extra: tuple[Path, ...], sign_key: Path | None
+) -> None:
     """Bundle a run's output directory into one tamper-evident zip.
 
     The zip holds every file of DIRECTORY (the snapshot, result.json, the reports) and a
@@ -98,7 +112,7 @@ def bundle(directory: Path, out: Path | None, sign_key: Path | None) -> None:
     Example:
       openssl genpkey -algorithm ed25519 -out signing.pem
       openssl pkey -in signing.pem -pubout -out signing.pub
-      baa-audit bundle out/ --sign-key signing.pem --out evidence.zip
+      baa-audit bundle out/ --sign-key signing.pem --out evidence.zip --include waivers.yaml
     """
     if not directory.is_dir():
         raise InputError("directory not found", file=directory)
@@ -111,6 +125,13 @@ def bundle(directory: Path, out: Path | None, sign_key: Path | None) -> None:
         and name.rsplit("/", 1)[-1] != BUNDLE_FILE  # an earlier bundle of this directory
         and (directory / name).resolve() != target.resolve()
     }
+    for item in extra:
+        if not item.is_file():
+            raise InputError("file to include not found", file=item)
+        name = f"inputs/{item.name}"
+        if name in files:
+            raise InputError(f"two files would be bundled as {name}", file=item)
+        files[name] = item.read_bytes()
     path = bundle_files(result, files, target, sign_key)
     signed = "signed" if sign_key else "unsigned"
     click.echo(f"baa-audit: wrote {path} ({len(files)} files, {signed})", err=True)
@@ -143,7 +164,8 @@ def verify(bundle_path: Path, key: Path | None) -> None:
         click.echo(f"baa-audit: verify: {problem}", err=True)
     if not report.ok:
         click.echo(
-            f"baa-audit: {bundle_path}: NOT VERIFIED ({len(report.problems)} problems)", err=True
+            f"baa-audit: {bundle_path}: NOT VERIFIED ({_plural(len(report.problems), 'problem')})",
+            err=True,
         )
         sys.exit(EXIT_VERIFY_FAILED)
     if report.signature_checked:

@@ -40,6 +40,7 @@ COLUMNS = (
     "waiver_reason",
     "waiver_approver",
     "waiver_expires",
+    "waiver_expired",
     "manual_evidence",
 )
 
@@ -89,6 +90,7 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
         waiver.reason if waiver else "",
         waiver.approver if waiver else "",
         waiver.expires.isoformat() if waiver else "",
+        ("yes" if waiver.expired else "no") if waiver else "",
         finding.manual_evidence or "",
     ]
     return [safe_cell(c) for c in cells]

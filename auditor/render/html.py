@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -53,6 +53,31 @@ COLOURS: dict[str, str] = {
     "PASS": "#1b5e20",
     "NOT_APPLICABLE": "#757575",
 }
+
+
+class _PastRun(Protocol):
+    """What a trend needs of a past run (``auditor.history.RunRow`` has it)."""
+
+    @property
+    def started_at(self) -> str | datetime: ...
+
+    @property
+    def summary(self) -> dict[str, int]: ...
+
+
+def trend_from_runs(runs: Iterable[_PastRun], *, limit: int = 20) -> list[TrendPoint]:
+    """The newest ``limit`` past runs as trend points, oldest first.
+
+    ``History(path).runs(profile=result.profile.id)`` gives exactly such runs.
+    """
+    points = []
+    for run in runs:
+        when = run.started_at
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when)
+        points.append(TrendPoint(when=when, summary=dict(run.summary)))
+    points.sort(key=lambda p: p.when)
+    return points[-limit:] if limit > 0 else points
 
 
 @dataclass(frozen=True)
@@ -151,8 +176,19 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def _where(finding: Finding) -> str:
-    noun = "project" if finding.resource.provider == "gcp" else "account"
-    return f"{finding.resource.provider} {noun} {finding.resource.account}"
+    res = finding.resource
+    if res.provider == "gcp":
+        # organization- and folder-level resources carry their full name, not a project id
+        return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
+    return f"{res.provider} account {res.account}"
+
+
+_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+
+
+def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
+    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, PASS, NOT_APPLICABLE)."""
+    return (_STATUS_ORDER[finding.status], finding.sort_key())
 
 
 def _view(
@@ -160,11 +196,13 @@ def _view(
 ) -> dict[str, Any]:
     findings = sorted(result.findings, key=Finding.sort_key)
     by_promise: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
+    for finding in sorted(findings, key=_attention_first):
         for promise_id in finding.promises:
             by_promise[promise_id].append(finding)
     promise_ids = {p.id for p in result.promises}
-    unpromised = [f for f in findings if not set(f.promises) & promise_ids]
+    unpromised = sorted(
+        (f for f in findings if not set(f.promises) & promise_ids), key=_attention_first
+    )
 
     by_place: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -203,6 +241,7 @@ def _view(
         "charts": charts,
         "trend_chart": trend_chart,
         "waived": with_status("WAIVED"),
+        "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
         "manual": with_status("MANUAL"),
         "errors": with_status("ERROR"),
         "failures": with_status("FAIL"),
@@ -232,4 +271,4 @@ def render(result: RunResult) -> bytes:
     return render_html(result).encode("utf-8")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html"]
+__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html", "trend_from_runs"]

@@ -149,6 +149,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     if finding.manual_evidence:
         out["properties"]["manual_evidence"] = finding.manual_evidence
     if finding.waiver is not None:
+        out["properties"]["waiver"] = finding.waiver.model_dump(mode="json")
+    if finding.status == "WAIVED" and finding.waiver is not None:
+        # an expired waiver suppresses nothing: its finding is a FAIL again
         waiver = finding.waiver
         out["suppressions"] = [
             {

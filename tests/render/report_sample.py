@@ -183,6 +183,15 @@ def build_result() -> RunResult:
             ),
             message="google_sql_database_instance.reports declares no encryption key.",
             evidence={"encryption_key_name": None},
+            waiver=WaiverRef(
+                id="W-3",
+                reason="Reports database moves to CMEK in November",
+                approver="dpo@example.com",
+                expires=date(2026, 11, 1),
+                policy="GCP-SQL-001",
+                resource="google_sql_database_instance.reports",
+                expired=True,
+            ),
         ),
         Finding(
             policy_id="AWS-S3-002",

@@ -83,6 +83,8 @@ def test_html_first_screen_quotes_every_promise_with_its_verdict(result):
 
 def test_html_shows_gaps_waivers_manual_and_evidence(result):
     page = html.render(result).decode()
+    assert "Expired waivers: these findings count as FAIL again" in page
+    assert "dpo@example.com" in page and "expired 2026-11-01" in page
     assert "s3:GetBucketEncryption" in page and "AccessDenied" in page
     assert "s3:ListBuckets" in page
     assert "ciso@example.com" in page and "2026-12-01" in page
@@ -134,6 +136,8 @@ def test_sarif_rules_results_and_locations(result):
     assert by_status["MANUAL"]["kind"] == "review"
     assert by_status["NOT_APPLICABLE"]["kind"] == "notApplicable"
     assert by_status["WAIVED"]["suppressions"][0]["status"] == "accepted"
+    expired = [r for r in run["results"] if r["properties"].get("waiver", {}).get("expired")]
+    assert expired and all(r["kind"] == "fail" and "suppressions" not in r for r in expired)
 
     def uri(r):
         return r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -337,3 +341,42 @@ def test_pdf_of_a_large_result_itemizes_only_what_needs_attention(result, monkey
     ).stdout
     assert "not itemized here" in text
     assert "Listener api allows only TLSv1.3." not in text
+
+
+def test_html_lists_what_needs_attention_first(result):
+    page = html.render(result).decode()
+    details = page.split('id="promise-encryption-at-rest"')[1].split("</article>")[0]
+    fail = details.index("declares no encryption key")
+    error = details.index("Not assessed: encryption could not be read.")
+    passed = details.index("encrypted with Google-managed AES-256")
+    assert fail < error < passed
+
+
+def test_html_names_gcp_organization_level_places(result):
+    finding = result.findings[0]
+    org = finding.resource.model_copy(update={"provider": "gcp", "account": "organizations/42"})
+    page = html.render(
+        result.model_copy(update={"findings": [finding.model_copy(update={"resource": org})]})
+    ).decode()
+    assert "gcp organizations/42" in page
+    assert "gcp project organizations/42" not in page
+
+
+def test_trend_from_recorded_runs(result, tmp_path):
+    from auditor.history import History
+
+    with History(tmp_path / "history.sqlite") as history:
+        for hours in (1, 2, 3):
+            past = result.model_copy(
+                update={
+                    "started_at": result.started_at.replace(hour=hours),
+                    "finished_at": result.finished_at.replace(hour=hours),
+                }
+            )
+            history.record(past)
+        runs = history.runs(profile=result.profile.id)
+    points = html.trend_from_runs(runs, limit=2)
+    assert [p.when.hour for p in points] == [2, 3]
+    assert points[-1].summary["FAIL"] == result.summary["FAIL"] == 2
+    page = html.render_html(result, trend=points)
+    assert "Trend over past runs" in page
