@@ -222,9 +222,10 @@ class Mapped:
 
     models: list[Resource] = field(default_factory=list)
     by_address: dict[tuple[str, str], Resource] = field(default_factory=dict)
-    failures: list[tuple[TfResource, str, str]] = field(
-        default_factory=list
-    )  # res, model type, why
+    #: (resource, model type, why) for resources a mapper could not read
+    failures: list[tuple[TfResource, str, str]] = field(default_factory=list)
+    #: the configuration, when one was scanned: where "0 of a type" is said
+    label: str = IAC_ACCOUNT
 
 
 def root_labels(target: CheckovTarget, base: Path) -> list[tuple[str, str]]:
@@ -297,7 +298,7 @@ def map_resources(
     """
     mappers = available_mappers()
     index = TfIndex.of(resources)
-    out = Mapped()
+    out = Mapped(label=roots[0][1] if len(roots) == 1 else IAC_ACCOUNT)
     for res in sorted(resources, key=lambda r: (r.file or "", r.line_start or 0, r.address)):
         mapper = mappers.get(res.type)
         if mapper is None:
@@ -355,7 +356,9 @@ def _mapping_errors(mapped: Mapped, policies: Sequence[Policy], base: Path) -> l
     return out
 
 
-def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> Inventory:
+def build_inventory(
+    models: Sequence[Resource], mapped_types: Sequence[str], label: str = IAC_ACCOUNT
+) -> Inventory:
     """The models, and a listing record per type: where each type was seen, or one empty
     listing of the configuration (so a policy with nothing to judge says so: NOT_APPLICABLE)."""
     providers = sorted({m.provider for m in models})
@@ -369,7 +372,7 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
     ]
     seen = {t for t, _, _ in places}
     coverage += [
-        Coverage(provider=t.split(".", 1)[0], account=IAC_ACCOUNT, resource_type=t, count=0)
+        Coverage(provider=t.split(".", 1)[0], account=label, resource_type=t, count=0)
         for t in sorted(set(mapped_types) - seen)
         if t.split(".", 1)[0] in providers
     ]
@@ -394,7 +397,7 @@ def evaluate_mapped(
     subset = PolicySet(
         tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
     )
-    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
+    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen], mapped.label)
     if inputs.waivers_sha256:
         digests = {**digests, "waivers": inputs.waivers_sha256}
     return evaluate(
