@@ -4,10 +4,12 @@
 2. Run checkov (its own environment, :mod:`auditor.iac.checkov_env`) over the directories or the
    plan, with one check per policy (check id = policy id). Each check maps the resource to our
    typed model and judges it with our engine (:mod:`auditor.iac.judge`).
-3. Read checkov's JSON report: every record of ours carries the model it judged. Put the models,
-   located at their file and lines, into an inventory and evaluate it once more with the same
-   engine, so the result is a normal :class:`~auditor.result.RunResult` (promises, safeguards,
-   NOT_APPLICABLE when nothing of a type was declared) for every renderer.
+3. Read checkov's JSON report. The index check handed back every relevant resource's
+   rendered configuration: map them all to typed models here, joining across resources, place
+   each at its file and lines, and evaluate the inventory with the same engine, so the result
+   is a normal :class:`~auditor.result.RunResult` (promises, safeguards, NOT_APPLICABLE when
+   nothing of a type was declared) for every renderer. Verdicts given inside checkov that
+   differ are named in the warnings.
 4. With ``with_builtins``, checkov's own checks run too; their results are appended as findings
    under checkov's ids, marked as not being BAA safeguards, and never change the exit code.
 """
@@ -15,6 +17,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -218,15 +222,57 @@ class Mapped:
 
     models: list[Resource] = field(default_factory=list)
     by_address: dict[tuple[str, str], Resource] = field(default_factory=dict)
-    failures: list[tuple[TfResource, str, str]] = field(
-        default_factory=list
-    )  # res, model type, why
+    #: (resource, model type, why) for resources a mapper could not read
+    failures: list[tuple[TfResource, str, str]] = field(default_factory=list)
+    #: the configuration, when one was scanned: where "0 of a type" is said
+    label: str = IAC_ACCOUNT
 
 
 def root_labels(target: CheckovTarget, base: Path) -> list[tuple[str, str]]:
     """(absolute path, label) of each scanned configuration: the directory or the plan file."""
     roots = [target.plan] if target.plan is not None else list(target.directories)
     return [(str(r.resolve()), _display_path(str(r), base)) for r in roots]
+
+
+_PROVIDER_BLOCK = re.compile(r'provider\s+"aws"\s*\{(?P<body>.*?)\n\}', re.DOTALL)
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"(?P<v>[\w-]+)"', re.MULTILINE)
+_REGION = re.compile(r'^\s*region\s*=\s*"(?P<v>[a-z]{2}(?:-[a-z]+)+-\d)"', re.MULTILINE)
+
+
+def aws_provider_regions(target: CheckovTarget) -> dict[str, str]:
+    """``{alias or "": region}`` of the AWS provider blocks that name a literal region.
+
+    AWS resources have no region in their own arguments; the provider's says where they will
+    live (a region from a variable stays unknown: the model's region is then None).
+    """
+    regions: dict[str, str] = {}
+    if target.plan is not None:
+        try:
+            plan = json.loads(target.plan.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return regions
+        config = (plan.get("configuration") or {}).get("provider_config") or {}
+        for key, provider in config.items():
+            if not isinstance(provider, dict) or provider.get("name") != "aws":
+                continue
+            value = ((provider.get("expressions") or {}).get("region") or {}).get("constant_value")
+            if isinstance(value, str):
+                regions.setdefault(
+                    str(provider.get("alias") or ("" if key == "aws" else key)), value
+                )
+        return regions
+    for directory in target.directories:
+        for file in sorted(directory.glob("*.tf")):
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for block in _PROVIDER_BLOCK.finditer(text):
+                region = _REGION.search(block.group("body"))
+                alias = _ALIAS.search(block.group("body"))
+                if region:
+                    regions.setdefault(alias.group("v") if alias else "", region.group("v"))
+    return regions
 
 
 def _root_of(file: str, roots: Sequence[tuple[str, str]]) -> str:
@@ -239,7 +285,10 @@ def _root_of(file: str, roots: Sequence[tuple[str, str]]) -> str:
 
 
 def map_resources(
-    resources: Sequence[TfResource], base: Path, roots: Sequence[tuple[str, str]] = ()
+    resources: Sequence[TfResource],
+    base: Path,
+    roots: Sequence[tuple[str, str]] = (),
+    aws_regions: dict[str, str] | None = None,
 ) -> Mapped:
     """Map every resource with a mapper, joining over the whole configuration (per directory).
 
@@ -249,7 +298,7 @@ def map_resources(
     """
     mappers = available_mappers()
     index = TfIndex.of(resources)
-    out = Mapped()
+    out = Mapped(label=roots[0][1] if len(roots) == 1 else IAC_ACCOUNT)
     for res in sorted(resources, key=lambda r: (r.file or "", r.line_start or 0, r.address)):
         mapper = mappers.get(res.type)
         if mapper is None:
@@ -268,6 +317,9 @@ def map_resources(
         )
         if model.provider == "aws" and model.account == IAC_ACCOUNT and roots:
             model.account = _root_of(res.file or "", roots)
+        if model.provider == "aws" and model.region is None and aws_regions:
+            alias = str(res.get("provider") or "").removeprefix("aws").lstrip(".")
+            model.region = aws_regions.get(alias)
         out.models.append(model)
         out.by_address[(res.file or "", res.address)] = model
     return out
@@ -304,7 +356,9 @@ def _mapping_errors(mapped: Mapped, policies: Sequence[Policy], base: Path) -> l
     return out
 
 
-def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> Inventory:
+def build_inventory(
+    models: Sequence[Resource], mapped_types: Sequence[str], label: str = IAC_ACCOUNT
+) -> Inventory:
     """The models, and a listing record per type: where each type was seen, or one empty
     listing of the configuration (so a policy with nothing to judge says so: NOT_APPLICABLE)."""
     providers = sorted({m.provider for m in models})
@@ -318,7 +372,7 @@ def build_inventory(models: Sequence[Resource], mapped_types: Sequence[str]) -> 
     ]
     seen = {t for t, _, _ in places}
     coverage += [
-        Coverage(provider=t.split(".", 1)[0], account=IAC_ACCOUNT, resource_type=t, count=0)
+        Coverage(provider=t.split(".", 1)[0], account=label, resource_type=t, count=0)
         for t in sorted(set(mapped_types) - seen)
         if t.split(".", 1)[0] in providers
     ]
@@ -343,7 +397,7 @@ def evaluate_mapped(
     subset = PolicySet(
         tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
     )
-    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen])
+    inventory = build_inventory(mapped.models, [p.resource_type for p in chosen], mapped.label)
     if inputs.waivers_sha256:
         digests = {**digests, "waivers": inputs.waivers_sha256}
     return evaluate(
@@ -384,7 +438,9 @@ def run_iac(
     if check_ids is None or check_ids:
         report = run_checkov(command, target, context, check_ids)
     base = (request.relative_to or Path.cwd()).resolve()
-    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
+    mapped = map_resources(
+        tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
+    )
     warnings: list[str] = [
         f"{pid} is left to the live scan: {why}"
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
@@ -488,7 +544,9 @@ def map_terraform(
     }
     report = run_checkov(command or ensure_checkov(request.checkov), target, context, [INDEX_ID])
     base = (request.relative_to or Path.cwd()).resolve()
-    mapped = map_resources(tf_resources(report), base, root_labels(target, base))
+    mapped = map_resources(
+        tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
+    )
     return mapped.models, [
         f"{r.address}: could not be mapped ({why})" for r, _, why in mapped.failures
     ]
@@ -500,6 +558,7 @@ __all__ = [
     "IacRequest",
     "IacRun",
     "Mapped",
+    "aws_provider_regions",
     "build_inventory",
     "evaluate_mapped",
     "map_resources",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from auditor.iac.checkov_runner import CheckovTarget
 from auditor.iac.graph import index_from_graph, resource_from_conf
+from auditor.iac.run import aws_provider_regions
 from auditor.iac.tf import (
     TfIndex,
     TfResource,
@@ -139,3 +143,14 @@ def test_index_from_a_checkov_style_graph() -> None:
     index = index_from_graph(Graph())
     assert [r.address for r in index.of_type("aws_s3_bucket")] == ["aws_s3_bucket.phi"]
     assert index_from_graph(object()).resources == []
+
+
+def test_aws_region_comes_from_the_provider_block(tmp_path: Path) -> None:
+    (tmp_path / "p.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias  = "dr"\n  region = "eu-central-1"\n}\n'
+        'provider "aws" {\n  alias  = "vars"\n  region = var.region\n}\n'
+    )
+    assert aws_provider_regions(CheckovTarget(directories=(tmp_path,))) == {
+        "": "eu-west-1",
+        "dr": "eu-central-1",
+    }

@@ -5,12 +5,13 @@ virtual environment); :mod:`auditor.iac.run` starts it with ``BAA_AUDIT_IAC_CONT
 JSON file that lists the policies to register, the profile and where the policies live.
 
 Each check is thin: it converts the Terraform resource into the same typed model the live scan
-builds (:mod:`auditor.iac.mappers`), evaluates our policy on it with our engine
-(:mod:`auditor.iac.judge`), and reports checkov PASSED / FAILED with the check id set to our
-policy id. The verdict, message and the model itself travel back in the record's ``details``
-(one line, ``baa-audit:`` + JSON), so the host side can rebuild the same findings. A policy
-that does not apply to the resource (its ``where`` is false) is reported as UNKNOWN, which
-checkov leaves out of its report; the host's engine gives NOT_APPLICABLE when nothing applied.
+builds (:mod:`auditor.iac.mappers`), evaluates our policy on it with our engine together with
+the other resources of its directory (:mod:`auditor.iac.judge`), and reports checkov PASSED /
+FAILED with the check id set to our policy id; the verdict and message travel in the record's
+``details`` (one line, ``baa-audit:`` + JSON). One more check, ``BAA-IAC-INDEX-000``, hands every
+relevant resource's rendered configuration back to the host, which maps and judges the whole
+configuration itself (that result is authoritative). A policy that does not apply to the
+resource (its ``where`` is false) is reported as UNKNOWN, which checkov leaves out of its report.
 
 Registering checks when the module is imported is how checkov plugins work; nothing here runs
 outside checkov.
