@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -99,6 +100,30 @@ def quiet_option(fn: F) -> F:
     )(fn)
 
 
+def out_option(default: str, what: str) -> Callable[[F], F]:
+    """``--out DIR``: where a command writes ``what``."""
+
+    def decorate(fn: F) -> F:
+        return click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path(default),
+            show_default=True,
+            help=f"Directory for {what}.",
+        )(fn)
+
+    return decorate
+
+
+def summary_option(fn: F) -> F:
+    return click.option(
+        "--summary-line",
+        "summary",
+        is_flag=True,
+        help="Print one machine-readable summary line on stdout.",
+    )(fn)
+
+
 def warning_days_option(fn: F) -> F:
     return click.option(
         "--waiver-warning-days",
@@ -115,9 +140,11 @@ __all__ = [
     "fail_on_option",
     "format_option",
     "handle_errors",
+    "out_option",
     "policies_option",
     "profile_option",
     "quiet_option",
+    "summary_option",
     "waivers_option",
     "warning_days_option",
 ]

@@ -11,9 +11,11 @@ from auditor.cli.common import (
     fail_on_option,
     format_option,
     handle_errors,
+    out_option,
     policies_option,
     profile_option,
     quiet_option,
+    summary_option,
     waivers_option,
     warning_days_option,
 )
@@ -40,13 +42,7 @@ from auditor.result import Severity
     "after variables and modules expand are judged as planned.",
 )
 @profile_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baa-audit-iac"),
-    show_default=True,
-    help="Directory for result.json and reports.",
-)
+@out_option("baa-audit-iac", "result.json and reports")
 @format_option
 @waivers_option
 @policies_option
@@ -76,12 +72,7 @@ from auditor.result import Severity
     "(~/.cache/baa-audit/checkov, or $BAA_AUDIT_CHECKOV_VENV).",
 )
 @quiet_option
-@click.option(
-    "--summary-line",
-    "summary",
-    is_flag=True,
-    help="Print one machine-readable summary line on stdout.",
-)
+@summary_option
 @handle_errors
 def iac(
     paths: tuple[Path, ...],

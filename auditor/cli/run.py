@@ -14,9 +14,11 @@ from auditor.cli.common import (
     fail_on_option,
     format_option,
     handle_errors,
+    out_option,
     policies_option,
     profile_option,
     quiet_option,
+    summary_option,
     waivers_option,
     warning_days_option,
 )
@@ -247,25 +249,14 @@ def report_summary(
 @click.command()
 @collect_options
 @profile_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baa-audit-out"),
-    show_default=True,
-    help="Directory for the snapshot, result.json and reports.",
-)
+@out_option("baa-audit-out", "the snapshot, result.json and reports")
 @format_option
 @waivers_option
 @policies_option
 @fail_on_option
 @warning_days_option
 @quiet_option
-@click.option(
-    "--summary-line",
-    "summary",
-    is_flag=True,
-    help="Print one machine-readable summary line on stdout.",
-)
+@summary_option
 @click.option(
     "--bundle",
     "bundle_path",
@@ -370,25 +361,14 @@ def collect(
 @click.command()
 @click.argument("snapshot", type=click.Path(path_type=Path))
 @profile_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baa-audit-out"),
-    show_default=True,
-    help="Directory for result.json and reports.",
-)
+@out_option("baa-audit-out", "result.json and reports")
 @format_option
 @waivers_option
 @policies_option
 @fail_on_option
 @warning_days_option
 @quiet_option
-@click.option(
-    "--summary-line",
-    "summary",
-    is_flag=True,
-    help="Print one machine-readable summary line on stdout.",
-)
+@summary_option
 @handle_errors
 def evaluate(
     snapshot: Path,
