@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -24,7 +24,7 @@ def sha256_file(path: str | Path) -> str:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[str]] | Iterator[IO[bytes]]:
+def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; on success rename it over ``path``.
 
     On any exception the temporary file is removed and ``path`` is left as it was, so a reader
@@ -35,7 +35,9 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[str]] | Iter
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "\n") as handle:
+        with os.fdopen(
+            fd, mode, encoding=encoding, newline=None if "b" in mode else "\n"
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -48,12 +50,18 @@ def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO[str]] | Iter
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_writer(path, "w") as handle:
-        handle.write(text)  # type: ignore[arg-type]
+        handle.write(text)
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     with atomic_writer(path, "wb") as handle:
-        handle.write(data)  # type: ignore[arg-type]
+        handle.write(data)
 
 
-__all__ = ["atomic_writer", "sha256_bytes", "sha256_file", "write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "atomic_writer",
+    "sha256_bytes",
+    "sha256_file",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]

@@ -30,6 +30,7 @@ from auditor import __version__
 from auditor.errors import InputError
 from auditor.fileio import atomic_writer
 from auditor.model.base import Coverage, ListingGap, Resource
+from auditor.redact import redact, redact_text
 from auditor.scope import Scope
 
 SNAPSHOT_FORMAT = "baa-audit-snapshot"
@@ -44,7 +45,7 @@ class SnapshotHeader(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["header"] = "header"
-    format: Literal["baa-audit-snapshot"] = SNAPSHOT_FORMAT
+    format: Literal["baa-audit-snapshot"] = "baa-audit-snapshot"
     format_version: int = SNAPSHOT_VERSION
     tool_version: str = __version__
     collected_at: datetime = Field(default_factory=utcnow)
@@ -61,6 +62,10 @@ class SnapshotFooter(BaseModel):
     kind: Literal["footer"] = "footer"
     finished_at: datetime
     counts: dict[str, int]
+    scope: Scope | None = Field(
+        default=None,
+        description="the scope as the collectors finally reported it (wins over the header's)",
+    )
     content_sha256: str
 
 
@@ -124,8 +129,32 @@ class Inventory:
     __hash__ = None  # type: ignore[assignment]
 
 
+#: Free-form maps on resources (user-chosen keys): secrets are recognised by key name there too.
+FREE_FORM_FIELDS = frozenset({"tags", "labels", "environment", "parameters", "variables"})
+
+
+def scrub(data: Any, free_form: bool = False) -> Any:
+    """Redact credential-shaped values before they reach any file.
+
+    Typed model fields keep their names (``token_validity_units.AccessToken`` is evidence about a
+    token, not a token), so only credential-*shaped* strings are replaced there; inside free-form
+    maps such as tags, a key that names a secret (``db_password``) redacts its value as well.
+    """
+    if free_form:
+        return redact(data)
+    if isinstance(data, str):
+        return redact_text(data)
+    if isinstance(data, dict):
+        return {k: scrub(v, isinstance(k, str) and k in FREE_FORM_FIELDS) for k, v in data.items()}
+    if isinstance(data, list):
+        return [scrub(v) for v in data]
+    return data
+
+
 def _line(payload: Mapping[str, Any]) -> bytes:
-    return (json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+    return (
+        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    ).encode()
 
 
 class SnapshotWriter:
@@ -142,6 +171,10 @@ class SnapshotWriter:
         self._counts: Counter[str] = Counter()
         self._cm: Any = None
         self._handle: IO[bytes] | None = None
+        #: set by the caller once collection knows its full scope (accounts, regions)
+        self.final_scope: Scope | None = None
+        #: set by the caller to record a known finish time (default: when the block exits)
+        self.finished_at: datetime | None = None
 
     def __enter__(self) -> SnapshotWriter:
         self._cm = atomic_writer(self.path, "wb")
@@ -157,7 +190,13 @@ class SnapshotWriter:
 
     def add_resource(self, resource: Resource) -> None:
         self._counts[resource.resource_type] += 1
-        self._emit({"kind": "resource", "type": resource.resource_type, "data": resource.model_dump(mode="json")})
+        self._emit(
+            {
+                "kind": "resource",
+                "type": resource.resource_type,
+                "data": scrub(resource.model_dump(mode="json")),
+            }
+        )
 
     def add_listing_gap(self, gap: ListingGap) -> None:
         self._emit({"kind": "listing_gap", **gap.model_dump(mode="json")})
@@ -170,12 +209,12 @@ class SnapshotWriter:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-        finished_at: datetime | None = None,
     ) -> None:
         if exc_type is None:
             footer = SnapshotFooter(
-                finished_at=finished_at or utcnow(),
+                finished_at=self.finished_at or utcnow(),
                 counts=dict(sorted(self._counts.items())),
+                scope=self.final_scope or self.header.scope,
                 content_sha256=self._digest.hexdigest(),
             )
             assert self._handle is not None
@@ -186,19 +225,14 @@ class SnapshotWriter:
 
 def dump_snapshot(inventory: Inventory, path: str | Path) -> None:
     """Write ``inventory`` to ``path`` (atomically)."""
-    writer = SnapshotWriter(path, inventory.header)
-    writer.__enter__()
-    try:
+    with SnapshotWriter(path, inventory.header) as writer:
         for resource in inventory.resources:
             writer.add_resource(resource)
         for gap in inventory.listing_gaps:
             writer.add_listing_gap(gap)
         for cov in inventory.coverage:
             writer.add_coverage(cov)
-    except BaseException as exc:
-        writer.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    writer.__exit__(None, None, None, finished_at=inventory.finished_at)
+        writer.finished_at = inventory.finished_at
 
 
 def iter_snapshot_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -223,14 +257,20 @@ def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None =
         try:
             record = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"not JSON: {exc.args[0] if exc.args else exc}", file=file, line=lineno) from None
+            raise InputError(
+                f"not JSON: {exc.args[0] if exc.args else exc}", file=file, line=lineno
+            ) from None
         if not isinstance(record, dict) or "kind" not in record:
             raise InputError("expected a JSON object with a 'kind'", file=file, line=lineno)
         kind = record["kind"]
         try:
             if inventory is None:
                 if kind != "header":
-                    raise InputError("not a baa-audit snapshot (first line is not a header)", file=file, line=lineno)
+                    raise InputError(
+                        "not a baa-audit snapshot (first line is not a header)",
+                        file=file,
+                        line=lineno,
+                    )
                 header = SnapshotHeader.model_validate(record)
                 if header.format_version > SNAPSHOT_VERSION:
                     raise InputError(
@@ -247,9 +287,13 @@ def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None =
                     raise InputError(f"unknown resource type {rtype!r}", file=file, line=lineno)
                 inventory.add_resource(cls.model_validate(record.get("data")))
             elif kind == "listing_gap":
-                inventory.add_listing_gap(ListingGap.model_validate({k: v for k, v in record.items() if k != "kind"}))
+                inventory.add_listing_gap(
+                    ListingGap.model_validate({k: v for k, v in record.items() if k != "kind"})
+                )
             elif kind == "coverage":
-                inventory.add_coverage(Coverage.model_validate({k: v for k, v in record.items() if k != "kind"}))
+                inventory.add_coverage(
+                    Coverage.model_validate({k: v for k, v in record.items() if k != "kind"})
+                )
             elif kind == "footer":
                 footer = SnapshotFooter.model_validate(record)
                 if footer.content_sha256 != digest.hexdigest():
@@ -259,18 +303,25 @@ def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None =
                         line=lineno,
                     )
                 inventory.finished_at = footer.finished_at
+                if footer.scope is not None:
+                    inventory.header.scope = footer.scope
                 continue
             else:
                 raise InputError(f"unknown record kind {kind!r}", file=file, line=lineno)
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"])
-            raise InputError(f"invalid {kind} record: {loc}: {err['msg']}", file=file, line=lineno) from None
+            raise InputError(
+                f"invalid {kind} record: {loc}: {err['msg']}", file=file, line=lineno
+            ) from None
         digest.update(raw)
     if inventory is None:
         raise InputError("empty snapshot file", file=file)
     if footer is None:
-        raise InputError("snapshot has no footer line: the collection did not finish or the file was truncated", file=file)
+        raise InputError(
+            "snapshot has no footer line: the collection did not finish or the file was truncated",
+            file=file,
+        )
     return inventory
 
 

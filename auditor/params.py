@@ -42,7 +42,9 @@ class Parameters(BaseModel):
     session_idle_max_seconds: int | None = Field(default=None, ge=60)
     # audit logging
     audit_log_retention_days: int | None = Field(default=None, ge=1)
-    phi_tag_key: str | None = Field(default=None, description="Tag or label key that marks PHI stores")
+    phi_tag_key: str | None = Field(
+        default=None, description="Tag or label key that marks PHI stores"
+    )
     phi_tag_values: list[str] | None = None
     phi_buckets: list[str] | None = Field(default=None, description="Buckets known to hold PHI")
     # PHI-free logs
@@ -83,4 +85,11 @@ def parameter_names() -> frozenset[str]:
     return frozenset(Parameters.model_fields) | DERIVED_PARAMETERS
 
 
-__all__ = ["DERIVED_PARAMETERS", "TLS_VERSIONS", "CustomPattern", "Parameters", "TlsVersion", "parameter_names"]
+__all__ = [
+    "DERIVED_PARAMETERS",
+    "TLS_VERSIONS",
+    "CustomPattern",
+    "Parameters",
+    "TlsVersion",
+    "parameter_names",
+]

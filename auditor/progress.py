@@ -57,7 +57,10 @@ class LineProgress:
     def done(self, task_id: int) -> None:
         desc, start, count = self._tasks.pop(task_id, ("", time.monotonic(), 0))
         if desc:
-            print(f"baa-audit: {desc}: {count} done in {time.monotonic() - start:.1f}s", file=self.stream)
+            print(
+                f"baa-audit: {desc}: {count} done in {time.monotonic() - start:.1f}s",
+                file=self.stream,
+            )
 
     def note(self, message: str) -> None:
         print(f"baa-audit: {message}", file=self.stream)
@@ -68,7 +71,13 @@ class BarProgress:
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._console = Console(stderr=True)
         self._progress = Progress(
@@ -110,4 +119,11 @@ def close_progress(progress: Progress) -> None:
         progress.close()
 
 
-__all__ = ["BarProgress", "LineProgress", "NullProgress", "Progress", "close_progress", "make_progress"]
+__all__ = [
+    "BarProgress",
+    "LineProgress",
+    "NullProgress",
+    "Progress",
+    "close_progress",
+    "make_progress",
+]

@@ -56,7 +56,9 @@ class Finding(_Model):
     severity: Severity
     safeguard: str
     citations: list[str]
-    promises: list[str] = Field(default_factory=list, description="profile promises this finding speaks to")
+    promises: list[str] = Field(
+        default_factory=list, description="profile promises this finding speaks to"
+    )
     resource: ResourceRef
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
@@ -153,7 +155,7 @@ class RunResult(_Model):
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for finding in findings:
         counts[finding.status] += 1
     return counts

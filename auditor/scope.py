@@ -40,7 +40,9 @@ class Scope(BaseModel):
         def union(a: list[str], b: list[str]) -> list[str]:
             return sorted(set(a) | set(b))
 
-        providers: list[Provider] = [p for p in ("aws", "gcp") if p in self.providers or p in other.providers]
+        providers: list[Provider] = [
+            p for p in ("aws", "gcp") if p in self.providers or p in other.providers
+        ]
         return Scope(
             providers=providers,
             aws_accounts=union(self.aws_accounts, other.aws_accounts),

@@ -39,6 +39,14 @@ class CollectOptions:
     gcp_scope: str | None = None  # organizations/ID | folders/ID | projects/ID
     gcp_endpoint: str | None = None  # emulator base URL (http://127.0.0.1:PORT)
     gcp_export_file: Path | None = None
+    # GCP sources outside Cloud Asset Inventory (auditor/collectors/gcp/{directory,...}.py);
+    # each is read only when named here ("directory", "access-bindings", "iap", "vertex",
+    # "logging" or "all"), otherwise reported as a NotConfigured gap.
+    gcp_sources: list[str] | None = None
+    gcp_directory_customer: str | None = None  # Admin SDK customer id; None -> "my_customer"
+    gcp_directory_subject: str | None = None  # admin to impersonate (domain-wide delegation)
+    gcp_access_org: str | None = None  # organizations/ID of the access bindings; None -> scope org
+    gcp_iap_resources: list[str] | None = None  # IAP settings names; None -> projects/N/iap_web
     # shared
     params: Parameters = field(default_factory=Parameters)  # the profile's parameters
     workers: int = 8

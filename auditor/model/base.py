@@ -31,7 +31,9 @@ class Gap(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    operation: str = Field(description="API operation that failed, e.g. 'elbv2:DescribeSSLPolicies'")
+    operation: str = Field(
+        description="API operation that failed, e.g. 'elbv2:DescribeSSLPolicies'"
+    )
     error_code: str = Field(description="Provider error code, HTTP status or 'Timeout'")
     message: str = ""
     fields: tuple[str, ...] = (WHOLE_RESOURCE,)
@@ -39,7 +41,7 @@ class Gap(BaseModel):
     def covers(self, path: str) -> bool:
         """True when reading ``path`` would touch a value this gap left unread."""
         for field in self.fields:
-            if field == WHOLE_RESOURCE or path == field:
+            if field in (WHOLE_RESOURCE, path):
                 return True
             if path.startswith(field + ".") or field.startswith(path + "."):
                 return True
@@ -99,7 +101,7 @@ class ResourceRef(BaseModel):
 
     @classmethod
     def of(cls, resource: Resource) -> ResourceRef:
-        return cls(
+        return cls.model_construct(
             provider=resource.provider,
             account=resource.account,
             region=resource.region,

@@ -28,8 +28,9 @@ def resource_types() -> dict[str, type[Resource]]:
     """Every resource type the tool knows, AWS and GCP."""
     from auditor.model.aws import AWS_RESOURCE_TYPES
     from auditor.model.gcp import GCP_RESOURCE_TYPES
+    from auditor.model.phi import PHI_RESOURCE_TYPES
 
-    return build_registry(AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES)
+    return build_registry(AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES)
 
 
 __all__ = ["ResourceTypes", "build_registry", "resource_types"]

@@ -60,6 +60,26 @@ class PredicateContext:
         self.params = params
         self._by_type = by_type
         self._listing_gaps = listing_gaps
+        self._index: dict[tuple[str, str | None, str | None], list[Resource]] = {}
+
+    def _indexed(
+        self, resource_type: str, account: str | None, region: str | None
+    ) -> list[Resource]:
+        """Resources of a type in one place, indexed on first use (joins stay linear)."""
+        key = (resource_type, account, region)
+        found = self._index.get(key)
+        if found is None:
+            if (resource_type, None, None) not in self._index:
+                by_place: dict[tuple[str, str | None, str | None], list[Resource]] = {}
+                everything = list(self._by_type.get(resource_type, ()))
+                for r in everything:
+                    by_place.setdefault((resource_type, r.account, r.region), []).append(r)
+                    by_place.setdefault((resource_type, r.account, None), []).append(r)
+                    by_place.setdefault((resource_type, None, r.region), []).append(r)
+                by_place[(resource_type, None, None)] = everything
+                self._index.update(by_place)
+            found = self._index.get(key, [])
+        return found
 
     def related(
         self, resource_type: str, *, account: str | None = None, region: str | None = None
@@ -77,11 +97,7 @@ class PredicateContext:
             if region is not None and gap.region not in (None, region):
                 continue
             raise GapError(gap, f"{resource_type} listing")
-        return [
-            r
-            for r in self._by_type.get(resource_type, ())
-            if (account is None or r.account == account) and (region is None or r.region == region)
-        ]
+        return list(self._indexed(resource_type, account, region))
 
 
 PredicateFn = Callable[[Resource, PredicateContext], Verdict]

@@ -19,6 +19,10 @@ Use them like this::
   It yields an :class:`AwsEmulator` with ``endpoint``, ``account``, ``client(service, region)``,
   ``collect(...)`` and ``point_at(url)`` (send the collector somewhere else, e.g. through
   :mod:`tests.aws.faultproxy`).
+* ``encryption_scan`` (session scope) seeds :mod:`auditor.demo.aws.seed_encryption`, runs
+  ``baa-audit scan --provider aws`` over HTTP and returns a :class:`ScanRun` (exit code, result
+  JSON, snapshot path, every operation the collectors called, through a :class:`FaultProxy` with
+  no faults).
 * ``fault_proxy`` (function scope) starts :class:`tests.aws.faultproxy.FaultProxy` in front of
   moto and points ``AWS_ENDPOINT_URL`` at it; seed through ``aws.client`` (which goes straight
   to moto) and add faults with ``fault_proxy.fail("elbv2:DescribeSSLPolicies", "AccessDenied")``.
@@ -26,11 +30,13 @@ Use them like this::
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,10 +46,38 @@ os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 ACCOUNT = "123456789012"
 
 
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_MAX_ATTEMPTS": "1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+_SESSION: Any = None
+
+
+def shared_client(service: str, region: str, config: Any) -> Any:
+    """Clients from one boto3 session for the whole test run: service models load once.
+
+    The endpoint (AWS_ENDPOINT_URL), retries (AWS_MAX_ATTEMPTS) and credentials are still read
+    from the environment when each client is made, so per-test settings apply.
+    """
+    global _SESSION
+    import boto3
+
+    if _SESSION is None:
+        _SESSION = boto3.Session()
+    return _SESSION.client(service, region_name=region, config=config)
 
 
 def reset_moto(endpoint: str) -> None:
@@ -100,6 +134,7 @@ class AwsEmulator:
         from auditor.inventory import Inventory
         from auditor.progress import NullProgress
 
+        options.setdefault("client_factory", shared_client)
         inventory = Inventory()
         scope = collect_aws(
             CollectOptions(regions=regions or ["us-east-1"], **options), inventory, NullProgress()
@@ -108,19 +143,18 @@ class AwsEmulator:
         return inventory
 
 
+def _test_env(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    for key, value in TEST_ENV.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_REGION", "AWS_PROFILE", "BAA_AUDIT_AWS_READ_TIMEOUT"):
+        monkeypatch.delenv(key, raising=False)
+
+
 @pytest.fixture
 def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEmulator]:
     reset_moto(moto_endpoint)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.delenv("AWS_REGION", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    _test_env(monkeypatch, moto_endpoint)
     yield AwsEmulator(endpoint=moto_endpoint, monkeypatch=monkeypatch)
 
 
@@ -135,3 +169,90 @@ def fault_proxy(aws: AwsEmulator) -> Iterator[Any]:
         yield proxy
     finally:
         proxy.stop()
+
+
+@dataclass
+class ScanRun:
+    exit_code: int
+    output: str
+    result: dict[str, Any]
+    out: Path
+    operations: list[str]
+
+    def findings(self, policy_prefixes: tuple[str, ...] = ()) -> set[tuple[str, str, str]]:
+        """(policy id, resource name, status) of findings on named resources."""
+        return {
+            (f["policy_id"], f["resource"].get("name") or f["resource"]["id"], f["status"])
+            for f in self.result["findings"]
+            if f["resource"]["id"] != "*" and f["policy_id"].startswith(policy_prefixes)
+        }
+
+    def place_findings(self, policy_id: str) -> dict[tuple[str | None, str], str]:
+        """(region, id) -> status for findings about whole places (id '*')."""
+        return {
+            (f["resource"].get("region"), f["resource"]["id"]): f["status"]
+            for f in self.result["findings"]
+            if f["policy_id"] == policy_id and f["resource"]["id"] == "*"
+        }
+
+
+def run_cli(args: list[str]) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+
+    runner = CliRunner()
+    outcome = runner.invoke(cli, args, catch_exceptions=False)
+    return outcome.exit_code, outcome.output
+
+
+REGIONS = "us-east-1,us-west-2"
+
+
+@pytest.fixture(scope="session")
+def encryption_scan(
+    moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ScanRun]:
+    from auditor.demo.aws.seed_encryption import seed_encryption
+
+    from .faultproxy import FaultProxy
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reset_moto(moto_endpoint)
+        _test_env(monkeypatch, moto_endpoint)
+        seed_encryption(moto_endpoint)
+        proxy = FaultProxy(moto_endpoint).start()
+        try:
+            monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.endpoint)
+            out = tmp_path_factory.mktemp("encryption-scan")
+            code, output = run_cli(
+                ["scan", "--provider", "aws", "--regions", REGIONS, "--out", str(out), "--quiet"]
+            )
+        finally:
+            proxy.stop()
+        result = json.loads((out / "result.json").read_text())
+        yield ScanRun(code, output, result, out, list(proxy.operations))
+
+
+def judge(
+    inventory: Any, profile: str = "strict", params: dict[str, Any] | None = None
+) -> set[tuple[str, str, str]]:
+    """Evaluate an inventory with the shipped policies: (policy id, resource name, status)."""
+    from datetime import UTC, datetime
+
+    from auditor.engine import evaluate
+    from auditor.policy.loader import load_default_policies
+    from auditor.profile import load_profile
+
+    policies = load_default_policies()
+    loaded = load_profile(profile, policies.catalog)
+    result = evaluate(inventory, policies, loaded, now=datetime.now(UTC), params_override=params)
+    return {
+        (f.policy_id, f.resource.name or f.resource.id, f.status)
+        for f in result.findings
+        if f.resource.id != "*"
+    }
+
+
+def only(findings: set[tuple[str, str, str]], *policy_ids: str) -> set[tuple[str, str, str]]:
+    return {f for f in findings if f[0] in policy_ids}

@@ -22,6 +22,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 from auditor.model.base import Gap, ListingGap
 
@@ -82,6 +83,8 @@ def _failure(operation: str, exc: Exception) -> CallFailed:
         return CallFailed(operation, code, f"HTTP {status}" if status else "client error")
     if isinstance(exc, ReadTimeoutError | ConnectTimeoutError):
         return CallFailed(operation, "Timeout", type(exc).__name__)
+    if isinstance(exc, ResponseParserError):  # e.g. an HTML 5xx page where XML was expected
+        return CallFailed(operation, "ResponseParserError", "unparseable response")
     if isinstance(exc, EndpointConnectionError):
         return CallFailed(operation, "EndpointConnectionError", "endpoint not reachable")
     return CallFailed(operation, type(exc).__name__, "request failed")
@@ -103,7 +106,7 @@ def call(client: Any, method: str, /, **kwargs: Any) -> dict[str, Any]:
         response: dict[str, Any] = getattr(client, method)(**kwargs)
         response.pop("ResponseMetadata", None)
         return response
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
         raise _failure(operation, exc) from None
 
 

@@ -109,10 +109,12 @@ class AwsContext:
             self._failed_types.add(rtype)
             self.sink.add_listing_gap(failure.listing_gap(self.account, self.region, rtype))
 
-    def covered(self, resource_type: str, count: int) -> None:
+    def covered(self, resource_type: str, count: int, *, region: str | None = None) -> None:
         """Record that the listing of ``resource_type`` here succeeded, with ``count`` resources.
 
-        Skipped when a listing of that type already failed here: a partial listing is not coverage.
+        ``region`` overrides the context's region: a global listing whose resources live in
+        regions (S3 buckets) records its coverage per region. Skipped when a listing of that
+        type already failed here: a partial listing is not coverage.
         """
         if resource_type in self._failed_types:
             return
@@ -120,7 +122,7 @@ class AwsContext:
             Coverage(
                 provider="aws",
                 account=self.account,
-                region=self.region,
+                region=region or self.region,
                 resource_type=resource_type,
                 count=count,
             )

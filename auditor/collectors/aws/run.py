@@ -178,7 +178,36 @@ def collect_aws(options: CollectOptions, sink: InventorySink, progress: Progress
     ) as pool:
         list(pool.map(work, jobs))
     progress.done(task)
+    if run_global:
+        _sample_logs(options, clients, locked, progress, account, regions)
     return Scope(providers=["aws"], aws_accounts=[account], aws_regions=regions)
+
+
+def _sample_logs(
+    options: CollectOptions,
+    clients: ClientCache,
+    sink: InventorySink,
+    progress: Progress,
+    account: str,
+    regions: list[str],
+) -> None:
+    """Log content sampling for PHI is opt-in; when it is off, say so as a gap, never as a pass."""
+    from auditor.model.base import ListingGap
+    from auditor.phi.sampler_aws import OP_FILTER, RESOURCE_TYPE, sample_cloudwatch
+
+    if not options.sample_logs:
+        sink.add_listing_gap(
+            ListingGap(
+                provider="aws",
+                account=account,
+                resource_type=RESOURCE_TYPE,
+                operation=OP_FILTER,
+                error_code="NotEnabled",
+                message="log content sampling is opt-in: run with --sample-logs (needs logs:FilterLogEvents)",
+            )
+        )
+        return
+    sample_cloudwatch(clients.get, options, sink, progress, account=account, regions=regions)
 
 
 __all__ = ["botocore_config", "collect_aws"]

@@ -17,16 +17,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor.collectors.aws import (
+    account,
     apigateway,
+    artifact,
+    bedrock,
     cloudfront,
+    cloudtrail,
+    cognito,
     dynamodb,
     ec2,
     efs,
     elb,
     elbv2,
+    iam,
     kms,
+    logs,
+    organizations,
     rds,
     s3,
+    service_usage,
+    sso,
 )
 from auditor.collectors.aws.context import AwsContext
 from auditor.inventory import InventorySink
@@ -54,6 +64,16 @@ SERVICE_COLLECTORS: dict[str, ServiceCollector] = {
     "cloudfront": ServiceCollector(cloudfront.collect, cloudfront.TYPES, global_=True),
     "apigateway": ServiceCollector(apigateway.collect, apigateway.TYPES),
     # identity, logging, AI, covered services (AWS-2): one line each below
+    "account": ServiceCollector(account.collect, account.TYPES, global_=True),
+    "artifact": ServiceCollector(artifact.collect, artifact.TYPES, global_=True),
+    "iam": ServiceCollector(iam.collect, iam.TYPES, global_=True),
+    "cognito": ServiceCollector(cognito.collect, cognito.TYPES),
+    "sso": ServiceCollector(sso.collect, sso.TYPES),
+    "cloudtrail": ServiceCollector(cloudtrail.collect, cloudtrail.TYPES, global_=True),
+    "logs": ServiceCollector(logs.collect, logs.TYPES),
+    "organizations": ServiceCollector(organizations.collect, organizations.TYPES, global_=True),
+    "bedrock": ServiceCollector(bedrock.collect, bedrock.TYPES),
+    "service_usage": ServiceCollector(service_usage.collect, service_usage.TYPES, global_=True),
 }
 
 

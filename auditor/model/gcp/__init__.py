@@ -3,7 +3,58 @@
 from __future__ import annotations
 
 from auditor.model.base import Resource
+from auditor.model.gcp.accesscontext import ACCESSCONTEXT_TYPES
+from auditor.model.gcp.alloydb import AlloyDbCluster, AlloyDbInstance
+from auditor.model.gcp.bigquery import Dataset
+from auditor.model.gcp.compute import (
+    Disk,
+    SslPolicy,
+    TargetHttpProxy,
+    TargetHttpsProxy,
+    TargetSslProxy,
+    UrlMap,
+)
+from auditor.model.gcp.directory import DIRECTORY_TYPES
+from auditor.model.gcp.iam import ServiceAccountKey
+from auditor.model.gcp.iap import IAP_TYPES
+from auditor.model.gcp.kms import CryptoKey
+from auditor.model.gcp.logging import LOGGING_TYPES
+from auditor.model.gcp.orgpolicy import OrgPolicy
+from auditor.model.gcp.redis import RedisInstance
+from auditor.model.gcp.resourcemanager import Folder, Organization, Project
+from auditor.model.gcp.serviceusage import Service
+from auditor.model.gcp.sql import SqlInstance
+from auditor.model.gcp.storage import Bucket
+from auditor.model.gcp.vertex import VERTEX_TYPES
 
-GCP_RESOURCE_TYPES: tuple[type[Resource], ...] = ()
+#: Models built from Cloud Asset Inventory (collected by auditor.collectors.gcp).
+GCP_CAI_TYPES: tuple[type[Resource], ...] = (
+    Organization,
+    Folder,
+    Project,
+    OrgPolicy,
+    SqlInstance,
+    Bucket,
+    Dataset,
+    Disk,
+    SslPolicy,
+    TargetHttpsProxy,
+    TargetSslProxy,
+    TargetHttpProxy,
+    UrlMap,
+    CryptoKey,
+    AlloyDbCluster,
+    AlloyDbInstance,
+    RedisInstance,
+    ServiceAccountKey,
+    Service,
+)
 
-__all__ = ["GCP_RESOURCE_TYPES"]
+#: Models from sources outside Cloud Asset Inventory (auditor.collectors.gcp.sources).
+GCP_EXTRA_TYPES: tuple[type[Resource], ...] = (
+    DIRECTORY_TYPES + ACCESSCONTEXT_TYPES + IAP_TYPES + VERTEX_TYPES + LOGGING_TYPES
+)
+
+GCP_RESOURCE_TYPES: tuple[type[Resource], ...] = GCP_CAI_TYPES + GCP_EXTRA_TYPES
+
+__all__ = ["GCP_CAI_TYPES", "GCP_EXTRA_TYPES", "GCP_RESOURCE_TYPES"]

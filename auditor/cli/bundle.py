@@ -1,0 +1,188 @@
+"""bundle and verify: the tamper-evident evidence bundle on the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from auditor.bundle import files_from_directory, load_private_key, verify_bundle, write_bundle
+from auditor.cli.common import F, handle_errors
+from auditor.errors import InputError
+from auditor.pipeline import RESULT_FILE, load_result
+from auditor.result import RunResult
+
+BUNDLE_FILE = "evidence-bundle.zip"
+EXIT_VERIFY_FAILED = 1
+
+
+def _read_key(path: Path | None, what: str) -> bytes | None:
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InputError(f"{what} not found", file=path)
+    return path.read_bytes()
+
+
+def sign_key_option(fn: F) -> F:
+    return click.option(
+        "--sign-key",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="PRIVATE_KEY",
+        help="Sign the bundle's manifest with this ed25519 private key (PEM, unencrypted).",
+    )(fn)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def check_bundle_options(bundle_path: Path | None, sign_key: Path | None) -> None:
+    """Fail before any work when the bundle options cannot succeed."""
+    if sign_key is not None and bundle_path is None:
+        raise InputError("--sign-key needs --bundle FILE")
+    key = _read_key(sign_key, "signing key")
+    if key is not None:
+        try:
+            load_private_key(key)
+        except InputError as exc:
+            raise InputError(str(exc), file=sign_key) from None
+
+
+def bundle_files(
+    result: RunResult, files: dict[str, bytes], target: Path, sign_key: Path | None
+) -> Path:
+    """Write ``files`` as a bundle at ``target``, stamped with the result's version and time."""
+    key = _read_key(sign_key, "signing key")
+    try:
+        return write_bundle(
+            target,
+            files,
+            tool_version=result.tool_version,
+            created_at=result.finished_at,
+            private_key_pem=key,
+        )
+    except InputError as exc:
+        raise InputError(str(exc), file=sign_key) from None
+
+
+def bundle_outputs(
+    result: RunResult, out: Path, written: Sequence[Path], target: Path, sign_key: Path | None
+) -> Path:
+    """The bundle of what a scan just wrote into ``out`` (snapshot, result, reports)."""
+    files = {
+        p.resolve().relative_to(out.resolve()).as_posix(): p.read_bytes()
+        for p in written
+        if p.resolve() != target.resolve()
+    }
+    return bundle_files(result, files, target, sign_key)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Bundle to write (default: DIRECTORY/{BUNDLE_FILE}).",
+)
+@click.option(
+    "--include",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also bundle this file under inputs/ (the waivers, a custom profile); repeatable.",
+)
+@sign_key_option
+@handle_errors
+def bundle(
+    directory: Path, out: Path | None, extra: tuple[Path, ...], sign_key: Path | None
+) -> None:
+    """Bundle a run's output directory into one tamper-evident zip.
+
+    The zip holds every file of DIRECTORY (the snapshot, result.json, the reports) and a
+    manifest.json with the SHA-256 of each; with --sign-key, manifest.sig holds its ed25519
+    signature. Check it later with `baa-audit verify`.
+
+    \b
+    Example:
+      openssl genpkey -algorithm ed25519 -out signing.pem
+      openssl pkey -in signing.pem -pubout -out signing.pub
+      baa-audit bundle out/ --sign-key signing.pem --out evidence.zip --include waivers.yaml
+    """
+    if not directory.is_dir():
+        raise InputError("directory not found", file=directory)
+    result = load_result(directory / RESULT_FILE)
+    target = out or directory / BUNDLE_FILE
+    files = {
+        name: data
+        for name, data in files_from_directory(directory).items()
+        if not name.rsplit("/", 1)[-1].startswith(".")
+        and name.rsplit("/", 1)[-1] != BUNDLE_FILE  # an earlier bundle of this directory
+        and (directory / name).resolve() != target.resolve()
+    }
+    for item in extra:
+        if not item.is_file():
+            raise InputError("file to include not found", file=item)
+        name = f"inputs/{item.name}"
+        if name in files:
+            raise InputError(f"two files would be bundled as {name}", file=item)
+        files[name] = item.read_bytes()
+    path = bundle_files(result, files, target, sign_key)
+    signed = "signed" if sign_key else "unsigned"
+    click.echo(f"baa-audit: wrote {path} ({len(files)} files, {signed})", err=True)
+
+
+@click.command()
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PUBLIC_KEY",
+    help="ed25519 public key (PEM): the bundle must carry a valid signature by it.",
+)
+@handle_errors
+def verify(bundle_path: Path, key: Path | None) -> None:
+    """Check an evidence bundle: every file against the manifest, and the signature.
+
+    Exits 1 and names the file on any changed, missing or added file, or on a bad or (with --key)
+    missing signature; 2 when BUNDLE or the key cannot be read.
+    """
+    if not bundle_path.is_file():
+        raise InputError("bundle not found", file=bundle_path)
+    public = _read_key(key, "public key")
+    try:
+        report = verify_bundle(bundle_path, public_key_pem=public)
+    except InputError as exc:
+        raise InputError(str(exc), file=key) from None
+    for problem in report.problems:
+        click.echo(f"baa-audit: verify: {problem}", err=True)
+    if not report.ok:
+        click.echo(
+            f"baa-audit: {bundle_path}: NOT VERIFIED ({_plural(len(report.problems), 'problem')})",
+            err=True,
+        )
+        sys.exit(EXIT_VERIFY_FAILED)
+    if report.signature_checked:
+        how = f"signature valid for {key}"
+    elif report.signed:
+        how = "signed, but the signature was not checked (give --key)"
+    else:
+        how = "not signed"
+    click.echo(f"baa-audit: {bundle_path}: verified, {len(report.files)} files, {how}")
+
+
+__all__ = [
+    "BUNDLE_FILE",
+    "bundle",
+    "bundle_files",
+    "bundle_outputs",
+    "check_bundle_options",
+    "sign_key_option",
+    "verify",
+]

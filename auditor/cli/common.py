@@ -1,0 +1,150 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from auditor.errors import BaaAuditError, ValidationFailed
+from auditor.pipeline import EXIT_USAGE
+from auditor.render import RENDERERS
+from auditor.result import SEVERITIES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> None:
+    click.echo(f"baa-audit: error: {message}", err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Print a user error as one clear line (each located problem on its own line) and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                fail(str(problem))
+            sys.exit(EXIT_USAGE)
+        except BaaAuditError as exc:
+            fail(str(exc))
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def profile_option(fn: F) -> F:
+    return click.option(
+        "--profile",
+        "profile",
+        default="strict",
+        show_default=True,
+        metavar="NAME|FILE",
+        help="BAA profile: a shipped name (strict, hipaa-baseline) or a path to your own profile YAML.",
+    )(fn)
+
+
+def format_option(fn: F) -> F:
+    return click.option(
+        "--format",
+        "formats",
+        multiple=True,
+        default=("json", "markdown"),
+        show_default=True,
+        metavar="FORMAT[,FORMAT]",
+        help=f"Report formats to write (repeat or comma-separate): {', '.join(RENDERERS)}. result.json is always written.",
+    )(fn)
+
+
+def fail_on_option(fn: F) -> F:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITIES),
+        default="info",
+        show_default=True,
+        help="Exit 1 when a FAIL at or above this severity exists.",
+    )(fn)
+
+
+def waivers_option(fn: F) -> F:
+    return click.option(
+        "--waivers",
+        type=click.Path(dir_okay=False, path_type=str),
+        default=None,
+        metavar="FILE",
+        help="YAML file of waivers (reason, approver, expiry, policy and resource pattern).",
+    )(fn)
+
+
+def policies_option(fn: F) -> F:
+    return click.option(
+        "--policies",
+        "policy_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=str),
+        metavar="DIR",
+        help="Extra directory of your own policies, loaded beside the shipped ones (repeatable).",
+    )(fn)
+
+
+def quiet_option(fn: F) -> F:
+    return click.option(
+        "--quiet", "-q", is_flag=True, help="No progress output; only errors and the summary line."
+    )(fn)
+
+
+def out_option(default: str, what: str) -> Callable[[F], F]:
+    """``--out DIR``: where a command writes ``what``."""
+
+    def decorate(fn: F) -> F:
+        return click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path(default),
+            show_default=True,
+            help=f"Directory for {what}.",
+        )(fn)
+
+    return decorate
+
+
+def summary_option(fn: F) -> F:
+    return click.option(
+        "--summary-line",
+        "summary",
+        is_flag=True,
+        help="Print one machine-readable summary line on stdout.",
+    )(fn)
+
+
+def warning_days_option(fn: F) -> F:
+    return click.option(
+        "--waiver-warning-days",
+        type=click.IntRange(min=0),
+        default=30,
+        show_default=True,
+        help="List waivers that expire within this many days in every report.",
+    )(fn)
+
+
+__all__ = [
+    "F",
+    "fail",
+    "fail_on_option",
+    "format_option",
+    "handle_errors",
+    "out_option",
+    "policies_option",
+    "profile_option",
+    "quiet_option",
+    "summary_option",
+    "waivers_option",
+    "warning_days_option",
+]

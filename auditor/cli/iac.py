@@ -1,0 +1,147 @@
+"""``baa-audit iac``: the same BAA policies on Terraform, before deploy, through checkov."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.cli.common import (
+    fail_on_option,
+    format_option,
+    handle_errors,
+    out_option,
+    policies_option,
+    profile_option,
+    quiet_option,
+    summary_option,
+    waivers_option,
+    warning_days_option,
+)
+from auditor.errors import InputError
+from auditor.pipeline import (
+    check_formats,
+    check_out_dir,
+    exit_code,
+    load_inputs,
+    load_result,
+    write_outputs,
+)
+from auditor.result import Severity
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--plan",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PLAN_JSON",
+    help="Judge `terraform show -json PLANFILE` output instead of directories: values known only "
+    "after variables and modules expand are judged as planned.",
+)
+@profile_option
+@out_option("baa-audit-iac", "result.json and reports")
+@format_option
+@waivers_option
+@policies_option
+@fail_on_option
+@warning_days_option
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="RESULT",
+    help="A result.json of the same check on the base branch: only failures it does not have "
+    "set the exit code (reports still show every finding).",
+)
+@click.option(
+    "--with-checkov-builtins",
+    "with_builtins",
+    is_flag=True,
+    help="Also run checkov's own checks; reported under checkov's ids, never in the exit code.",
+)
+@click.option(
+    "--checkov",
+    "checkov_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    metavar="PATH",
+    help="An existing checkov executable to use instead of the managed environment "
+    "(~/.cache/baa-audit/checkov, or $BAA_AUDIT_CHECKOV_VENV).",
+)
+@quiet_option
+@summary_option
+@handle_errors
+def iac(
+    paths: tuple[Path, ...],
+    plan: Path | None,
+    profile: str,
+    out: Path,
+    formats: tuple[str, ...],
+    waivers: str | None,
+    policy_dirs: tuple[str, ...],
+    fail_on: Severity,
+    waiver_warning_days: int,
+    baseline: Path | None,
+    with_builtins: bool,
+    checkov_path: str | None,
+    quiet: bool,
+    summary: bool,
+) -> None:
+    """Judge Terraform against a BAA profile before it is deployed.
+
+    PATHS are Terraform directories (a .tf file counts for its directory, so pre-commit can pass
+    changed files). Findings carry the same policy ids as the live scan, and the file and lines
+    of the resource, in every report format (SARIF for code scanning).
+
+    \b
+    Examples:
+      baa-audit iac infra/ --profile strict --format sarif,markdown
+      terraform show -json plan.out > plan.json && baa-audit iac --plan plan.json
+      baa-audit iac infra/ --baseline base/result.json     (fail only on new failures)
+
+    Exit codes: 0 no failures at or above --fail-on; 1 failures; 2 usage or input error;
+    3 no failures but some checks could not be assessed.
+    """
+    from auditor.cli.run import report_summary
+    from auditor.iac.baseline import new_failures, without_baseline_failures
+    from auditor.iac.run import IacRequest, our_exit_findings, run_iac
+
+    chosen = check_formats(formats)
+    if not paths and plan is None:
+        raise InputError("give a Terraform directory (or .tf files) or --plan PLAN_JSON")
+    base = load_result(baseline) if baseline is not None else None
+    inputs = load_inputs(
+        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+    )
+    check_out_dir(out)
+    request = IacRequest(
+        paths=tuple(paths),
+        plan=plan,
+        profile=profile,
+        policy_dirs=tuple(Path(d) for d in policy_dirs),
+        waivers=Path(waivers) if waivers else None,
+        with_builtins=with_builtins,
+        checkov=checkov_path,
+        waiver_warning_days=waiver_warning_days,
+    )
+    run = run_iac(request, inputs=inputs)
+    result = run.result
+    written = write_outputs(result, out, chosen)
+    judged = our_exit_findings(result)
+    if base is not None:
+        fresh = new_failures(judged, base)
+        if not quiet:
+            old = sum(1 for f in judged.findings if f.status == "FAIL") - len(fresh)
+            click.echo(
+                f"baa-audit: {len(fresh)} new failures, {old} already in the baseline", err=True
+            )
+        judged = without_baseline_failures(judged, base)
+    code = exit_code(judged, fail_on)
+    report_summary(result, written, code, quiet, summary)
+    sys.exit(code)
+
+
+__all__ = ["iac"]

@@ -1,0 +1,430 @@
+"""scan, collect, evaluate, report: the three stages together and one by one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
+from auditor.cli.common import (
+    F,
+    fail_on_option,
+    format_option,
+    handle_errors,
+    out_option,
+    policies_option,
+    profile_option,
+    quiet_option,
+    summary_option,
+    waivers_option,
+    warning_days_option,
+)
+from auditor.collectors import PROVIDERS
+from auditor.collectors.base import CollectOptions
+from auditor.errors import CollectionError, InputError
+from auditor.fileio import sha256_file
+from auditor.inventory import load_snapshot
+from auditor.pipeline import (
+    SNAPSHOT_FILE,
+    check_formats,
+    check_out_dir,
+    collect_to_snapshot,
+    evaluate_inventory,
+    exit_code,
+    load_inputs,
+    load_result,
+    now_utc,
+    summary_line,
+    write_outputs,
+)
+from auditor.progress import close_progress, make_progress
+from auditor.result import STATUSES, RunResult, Severity
+
+GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
+
+
+def _providers(provider: str) -> list[str]:
+    return list(PROVIDERS) if provider == "all" else [provider]
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        k, n = (int(x) for x in value.split("/", 1))
+    except ValueError:
+        raise InputError(f"--shard must be K/N such as 2/8, got {value!r}") from None
+    if not 1 <= k <= n:
+        raise InputError(f"--shard K/N needs 1 <= K <= N, got {value!r}")
+    return (k, n)
+
+
+def collect_options(fn: F) -> F:
+    options = [
+        click.option(
+            "--provider",
+            type=click.Choice([*PROVIDERS, "all"]),
+            required=True,
+            help="Cloud to collect from.",
+        ),
+        click.option(
+            "--regions",
+            default=None,
+            metavar="R1,R2",
+            help="AWS regions to scan (default: every enabled region).",
+        ),
+        click.option(
+            "--aws-profile",
+            default=None,
+            metavar="NAME",
+            help="AWS shared-config profile (default: the standard credential chain).",
+        ),
+        click.option(
+            "--gcp-scope",
+            default=None,
+            metavar="SCOPE",
+            help="GCP scope: organizations/ID, folders/ID or projects/ID.",
+        ),
+        click.option(
+            "--gcp-endpoint",
+            default=None,
+            envvar=GCP_ENDPOINT_ENV,
+            metavar="URL",
+            help=f"Point the Google clients at a local emulator (anonymous credentials). Env: {GCP_ENDPOINT_ENV}.",
+        ),
+        click.option(
+            "--gcp-export-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Read GCP assets from a 'gcloud asset export' output file instead of the API.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 256),
+            default=8,
+            show_default=True,
+            help="Parallel API workers.",
+        ),
+        click.option(
+            "--shard",
+            default=None,
+            metavar="K/N",
+            help="Scan only shard K of N (accounts/projects partitioned deterministically).",
+        ),
+        click.option(
+            "--sample-logs",
+            is_flag=True,
+            help="Opt in to sampling log contents for PHI (needs permission to read logs; nothing matched is stored).",
+        ),
+        click.option(
+            "--sample-bound",
+            "sample_bounds",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="A bound of PHI sampling, e.g. window_hours=24, max_events_per_log=1000, max_bytes_total=50000000, max_wall_seconds=300 (see docs/phi.md).",
+        ),
+        click.option(
+            "--gcp-source",
+            "gcp_sources",
+            multiple=True,
+            type=click.Choice(["directory", "access-bindings", "iap", "vertex", "logging", "all"]),
+            envvar="BAA_AUDIT_GCP_SOURCES",
+            help="Read a GCP source outside Cloud Asset Inventory (repeatable; see docs/gcp-sources.md). Unread sources are reported as gaps.",
+        ),
+        click.option(
+            "--gcp-directory-customer",
+            default=None,
+            envvar="BAA_AUDIT_GCP_DIRECTORY_CUSTOMER",
+            metavar="ID",
+            help="Admin SDK customer id for 2-Step Verification (default: the organization's).",
+        ),
+        click.option(
+            "--gcp-directory-subject",
+            default=None,
+            envvar="BAA_AUDIT_GCP_DIRECTORY_SUBJECT",
+            metavar="EMAIL",
+            help="Admin to impersonate through domain-wide delegation for the Directory API.",
+        ),
+        click.option(
+            "--gcp-access-org",
+            default=None,
+            metavar="organizations/ID",
+            help="Organization of the Access Context Manager session bindings (default: the scope's).",
+        ),
+        click.option(
+            "--gcp-iap-resource",
+            "gcp_iap_resources",
+            multiple=True,
+            metavar="NAME",
+            help="IAP settings to read (repeatable; default: each project's iap_web).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _build_options(
+    *,
+    provider: str,
+    regions: str | None,
+    aws_profile: str | None,
+    gcp_scope: str | None,
+    gcp_endpoint: str | None,
+    gcp_export_file: Path | None,
+    workers: int,
+    shard: str | None,
+    sample_logs: bool,
+    **extra: Any,
+) -> CollectOptions:
+    """CollectOptions from the collection flags (see :func:`collect_options`), checked."""
+    if gcp_export_file is not None and not gcp_export_file.is_file():
+        raise InputError("GCP export file not found", file=gcp_export_file)
+    if "gcp" in _providers(provider) and not gcp_scope and gcp_export_file is None:
+        raise InputError(
+            "--gcp-scope is required for GCP (organizations/ID, folders/ID or projects/ID)"
+        )
+    if gcp_scope and not gcp_scope.startswith(("organizations/", "folders/", "projects/")):
+        raise InputError(
+            f"--gcp-scope must start with organizations/, folders/ or projects/, got {gcp_scope!r}"
+        )
+    sampling = _sampling(extra.get("sample_bounds", ()))
+    return CollectOptions(
+        gcp_sources=list(extra.get("gcp_sources") or []) or None,
+        gcp_directory_customer=extra.get("gcp_directory_customer"),
+        gcp_directory_subject=extra.get("gcp_directory_subject"),
+        gcp_access_org=extra.get("gcp_access_org"),
+        gcp_iap_resources=list(extra.get("gcp_iap_resources") or []) or None,
+        sampling=sampling,
+        regions=[r.strip() for r in regions.split(",") if r.strip()] if regions else None,
+        aws_profile=aws_profile,
+        gcp_scope=gcp_scope,
+        gcp_endpoint=gcp_endpoint,
+        gcp_export_file=gcp_export_file,
+        workers=workers,
+        shard=_shard(shard),
+        sample_logs=sample_logs,
+    )
+
+
+def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--sample-bound takes KEY=VALUE, got {pair!r}")
+        values[key.strip()] = value.strip()
+    if values:
+        from auditor.phi.bounds import SamplingBounds
+
+        try:
+            SamplingBounds.from_options(values)
+        except CollectionError as exc:
+            raise InputError(str(exc)) from None
+    return values
+
+
+def report_summary(
+    result: RunResult, written: list[Path], code: int, quiet: bool, summary: bool
+) -> None:
+    if not quiet:
+        counts = ", ".join(f"{s} {result.summary.get(s, 0)}" for s in STATUSES)
+        click.echo(
+            f"baa-audit: {len(result.findings)} findings ({counts}) against profile {result.profile.id}",
+            err=True,
+        )
+        for promise in result.promises:
+            click.echo(f"  {promise.verdict:<15} {promise.id}", err=True)
+        for warning in result.warnings:
+            click.echo(f"baa-audit: warning: {warning}", err=True)
+        for path in written:
+            click.echo(f"baa-audit: wrote {path}", err=True)
+    if summary:
+        click.echo(summary_line(result, code))
+
+
+@click.command()
+@collect_options
+@profile_option
+@out_option("baa-audit-out", "the snapshot, result.json and reports")
+@format_option
+@waivers_option
+@policies_option
+@fail_on_option
+@warning_days_option
+@quiet_option
+@summary_option
+@click.option(
+    "--bundle",
+    "bundle_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write an evidence bundle (zip of snapshot, result, reports, SHA-256 manifest).",
+)
+@sign_key_option
+@handle_errors
+def scan(
+    profile: str,
+    out: Path,
+    formats: tuple[str, ...],
+    waivers: str | None,
+    policy_dirs: tuple[str, ...],
+    fail_on: Severity,
+    waiver_warning_days: int,
+    quiet: bool,
+    summary: bool,
+    bundle_path: Path | None,
+    sign_key: Path | None,
+    **collect: Any,
+) -> None:
+    """Collect, evaluate and render in one go.
+
+    \b
+    Examples:
+      baa-audit scan --provider aws --profile strict --out out/
+      baa-audit scan --provider gcp --gcp-scope organizations/123456789012 --format html,sarif
+      baa-audit scan --provider all --gcp-scope projects/phi-prod --waivers waivers.yaml
+
+    Exit codes: 0 no failures at or above --fail-on; 1 failures; 2 usage or input error (nothing
+    written); 3 no failures but some checks could not be assessed.
+    """
+    started = now_utc()
+    chosen = check_formats(formats)
+    check_bundle_options(bundle_path, sign_key)
+    inputs = load_inputs(
+        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+    )
+    options = _build_options(**collect)
+    options.params = inputs.profile.profile.parameters()
+    check_out_dir(out)
+    snapshot = out / SNAPSHOT_FILE
+    progress = make_progress(quiet)
+    try:
+        collect_to_snapshot(_providers(collect["provider"]), options, snapshot, progress)
+    finally:
+        close_progress(progress)
+    inventory = load_snapshot(snapshot)
+    result = evaluate_inventory(
+        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
+    )
+    written = [snapshot, *write_outputs(result, out, chosen)]
+    if bundle_path is not None:
+        written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
+    code = exit_code(result, fail_on)
+    report_summary(result, written, code, quiet, summary)
+    sys.exit(code)
+
+
+@click.command()
+@collect_options
+@profile_option
+@click.option(
+    "--snapshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Snapshot file to write (JSON Lines).",
+)
+@quiet_option
+@handle_errors
+def collect(
+    profile: str,
+    snapshot: Path,
+    quiet: bool,
+    **collect: Any,
+) -> None:
+    """Collect live configuration into a snapshot file (stage 1 of 3).
+
+    The snapshot is itself evidence: `baa-audit evaluate` can re-run on it offline, years later.
+    The profile is read only for what collection needs (PHI tags, log groups to sample).
+    """
+    from auditor.catalog import load_catalog
+    from auditor.profile import load_profile
+
+    loaded = load_profile(profile, load_catalog())
+    options = _build_options(**collect)
+    options.params = loaded.profile.parameters()
+    if snapshot.exists() and snapshot.is_dir():
+        raise InputError("snapshot path is a directory", file=snapshot)
+    progress = make_progress(quiet)
+    try:
+        collect_to_snapshot(_providers(collect["provider"]), options, snapshot, progress)
+    finally:
+        close_progress(progress)
+    if not quiet:
+        click.echo(f"baa-audit: wrote {snapshot}", err=True)
+
+
+@click.command()
+@click.argument("snapshot", type=click.Path(path_type=Path))
+@profile_option
+@out_option("baa-audit-out", "result.json and reports")
+@format_option
+@waivers_option
+@policies_option
+@fail_on_option
+@warning_days_option
+@quiet_option
+@summary_option
+@handle_errors
+def evaluate(
+    snapshot: Path,
+    profile: str,
+    out: Path,
+    formats: tuple[str, ...],
+    waivers: str | None,
+    policy_dirs: tuple[str, ...],
+    fail_on: Severity,
+    waiver_warning_days: int,
+    quiet: bool,
+    summary: bool,
+) -> None:
+    """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3)."""
+    started = now_utc()
+    chosen = check_formats(formats)
+    inputs = load_inputs(
+        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+    )
+    inventory = load_snapshot(snapshot)
+    check_out_dir(out)
+    result = evaluate_inventory(
+        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
+    )
+    written = write_outputs(result, out, chosen)
+    code = exit_code(result, fail_on)
+    report_summary(result, written, code, quiet, summary)
+    sys.exit(code)
+
+
+@click.command()
+@click.argument("result_file", metavar="RESULT", type=click.Path(path_type=Path))
+@format_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for the reports (default: beside RESULT).",
+)
+@handle_errors
+def report(result_file: Path, formats: tuple[str, ...], out: Path | None) -> None:
+    """Render a result.json into report formats (stage 3 of 3)."""
+    chosen = check_formats(formats)
+    result = load_result(result_file)
+    target = out or result_file.parent
+    check_out_dir(target)
+    from auditor.fileio import write_bytes_atomic
+    from auditor.render import RENDERERS
+
+    for name in chosen:
+        renderer = RENDERERS[name]
+        path = target / (renderer.filename("report") if name != "json" else "result.json")
+        if path.resolve() == result_file.resolve():
+            continue
+        write_bytes_atomic(path, renderer.render(result))
+        click.echo(f"baa-audit: wrote {path}", err=True)
+
+
+__all__ = ["collect", "evaluate", "report", "scan"]

@@ -1,0 +1,200 @@
+"""The three stages joined by two files, as functions the CLI composes.
+
+This module and the CLI are the only places that read or write files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from auditor.collectors import collector
+from auditor.collectors.base import CollectOptions
+from auditor.engine import evaluate
+from auditor.errors import InputError
+from auditor.fileio import sha256_file, write_bytes_atomic
+from auditor.inventory import Inventory, SnapshotHeader, SnapshotWriter
+from auditor.policy.loader import PolicySet, load_default_policies
+from auditor.profile import LoadedProfile, load_profile
+from auditor.progress import Progress
+from auditor.render import RENDERERS
+from auditor.result import RunResult, Severity, severity_at_least
+from auditor.scope import Scope
+from auditor.waivers import Waiver, load_waivers
+
+RESULT_FILE = "result.json"
+SNAPSHOT_FILE = "snapshot.jsonl"
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class EvaluationInputs:
+    """Everything evaluation needs, loaded and checked before anything is written."""
+
+    policies: PolicySet
+    profile: LoadedProfile
+    waivers: list[Waiver] = field(default_factory=list)
+    waivers_sha256: str | None = None
+
+
+def load_inputs(
+    profile: str, waivers: Path | None = None, policy_dirs: Sequence[Path] = ()
+) -> EvaluationInputs:
+    policies = load_default_policies(policy_dirs)
+    loaded = load_profile(profile, policies.catalog)
+    waiver_list: list[Waiver] = []
+    digest = None
+    if waivers is not None:
+        waiver_list, digest = load_waivers(waivers)
+    return EvaluationInputs(policies, loaded, waiver_list, digest)
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    chosen: list[str] = []
+    for entry in formats:
+        for raw in entry.split(","):
+            name = raw.strip()
+            if not name:
+                continue
+            if name not in RENDERERS:
+                raise InputError(f"unknown format {name!r}; formats: {', '.join(RENDERERS)}")
+            if name not in chosen:
+                chosen.append(name)
+    return chosen
+
+
+def check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError("output path exists and is not a directory", file=out)
+
+
+def collect_to_snapshot(
+    providers: Sequence[str],
+    options: CollectOptions,
+    snapshot: Path,
+    progress: Progress,
+    source: str = "live",
+) -> Scope:
+    """Run the collectors for ``providers``, streaming into ``snapshot`` (written atomically)."""
+    functions = [(p, collector(p)) for p in providers]  # fails fast on a missing extra
+    header = SnapshotHeader(
+        collected_at=now_utc(), scope=Scope(providers=list(providers)), source=source
+    )
+    if options.gcp_export_file is not None:
+        header.inputs["gcp_export_file"] = sha256_file(options.gcp_export_file)
+    scope = Scope(providers=list(providers))
+    with SnapshotWriter(snapshot, header) as writer:
+        for _name, function in functions:
+            scope = scope.merged(function(options, writer, progress))
+        writer.final_scope = scope
+    return scope
+
+
+def evaluate_inventory(
+    inventory: Inventory,
+    inputs: EvaluationInputs,
+    snapshot_sha256: str | None,
+    started_at: datetime,
+    waiver_warning_days: int = 30,
+) -> RunResult:
+    digests: dict[str, str] = {}
+    if snapshot_sha256:
+        digests["snapshot"] = snapshot_sha256
+    if inputs.waivers_sha256:
+        digests["waivers"] = inputs.waivers_sha256
+    return evaluate(
+        inventory,
+        inputs.policies,
+        inputs.profile,
+        inputs.waivers,
+        now=now_utc(),
+        started_at=started_at,
+        inputs=digests,
+        waiver_warning_days=waiver_warning_days,
+    )
+
+
+def write_outputs(result: RunResult, out: Path, formats: Sequence[str]) -> list[Path]:
+    """Write result.json and each requested format into ``out``, each atomically."""
+    written: list[Path] = []
+    target = out / RESULT_FILE
+    write_bytes_atomic(target, RENDERERS["json"].render(result))
+    written.append(target)
+    for name in formats:
+        if name == "json":
+            continue
+        renderer = RENDERERS[name]
+        path = out / renderer.filename("report")
+        write_bytes_atomic(path, renderer.render(result))
+        written.append(path)
+    return written
+
+
+def load_result(path: Path) -> RunResult:
+    if not path.is_file():
+        raise InputError("result file not found", file=path)
+    try:
+        return RunResult.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] == "json_invalid":
+            raise InputError(f"not valid JSON: {err['msg']}", file=path) from None
+        loc = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"not a baa-audit result: {loc}: {err['msg']}", file=path) from None
+
+
+def exit_code(result: RunResult, fail_on: Severity) -> int:
+    """0 clean; 1 failures at or above ``fail_on``; 3 nothing failed but some checks errored."""
+    failing = [
+        f for f in result.findings if f.status == "FAIL" and severity_at_least(f.severity, fail_on)
+    ]
+    if failing:
+        return EXIT_FAILURES
+    if result.count("ERROR"):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def summary_line(result: RunResult, code: int) -> str:
+    counts = " ".join(f"{k.lower()}={v}" for k, v in result.summary.items())
+    status = {EXIT_OK: "ok", EXIT_FAILURES: "fail", EXIT_INCOMPLETE: "incomplete"}.get(
+        code, "error"
+    )
+    return f"baa-audit status={status} profile={result.profile.id} {counts} exit={code}"
+
+
+def digests_of(paths: Mapping[str, Path]) -> dict[str, str]:
+    return {name: sha256_file(path) for name, path in paths.items()}
+
+
+__all__ = [
+    "EXIT_FAILURES",
+    "EXIT_INCOMPLETE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "RESULT_FILE",
+    "SNAPSHOT_FILE",
+    "EvaluationInputs",
+    "check_formats",
+    "check_out_dir",
+    "collect_to_snapshot",
+    "evaluate_inventory",
+    "exit_code",
+    "load_inputs",
+    "load_result",
+    "now_utc",
+    "summary_line",
+    "write_outputs",
+]

@@ -1,0 +1,68 @@
+"""Sessions: tests, lint, typecheck, demo, bench.
+
+Get nox with ``pipx install nox`` (or ``python3 -m pip install nox``); every session builds its own
+virtual environment (with uv when it is installed, else virtualenv).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = "3.11"
+ROOT = Path(__file__).parent
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole suite: unit, policy cases, end-to-end over HTTP against local emulators."""
+    session.install("-e", ".[all,test]")
+    session.run("pytest", *(session.posargs or ["-q"]), env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict on auditor/."""
+    session.install("-e", ".[all]", "mypy>=1.11", "types-PyYAML")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The full audit on the bundled sample environment: no cloud account, no network."""
+    session.install("-e", ".[all]")
+    out = session.posargs[0] if session.posargs else "demo-out"
+    session.run("baa-audit", "demo", "--out", out, env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"})
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: each prints its figures (throughput, API calls per resource, peak memory)."""
+    session.install("-e", ".[all,test]")
+    scripts = sorted((ROOT / "bench").glob("*_bench.py"))
+    chosen = [
+        s for s in scripts if not session.posargs or any(a in s.name for a in session.posargs)
+    ]
+    for script in chosen:
+        session.log(f"== {script.name}")
+        session.run(
+            "python", str(script), env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false", **_bench_env()}
+        )
+
+
+def _bench_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("BAA_AUDIT_BENCH_")}

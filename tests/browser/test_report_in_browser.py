@@ -1,0 +1,202 @@
+"""The HTML report in a real headless browser (Debian's chromium driven by Playwright).
+
+Cloud-supplied strings are hostile. The report must show them as text: no script runs, no dialog
+opens, no request leaves the page, and every promise with its verdict is on the first screen.
+The checks run twice: as shipped, and with the page's Content-Security-Policy bypassed, so that
+escaping alone is shown to hold (the CSP is a second wall, not the only one).
+
+Screenshots are kept under ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from auditor.render.html import TrendPoint, render_html
+from tests.render.report_sample import XSS_IMG, XSS_SCRIPT, build_result
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Payloads that set a sentinel global if any of them ever runs.
+SENTINEL_NAME = '<img src=x onerror="window.__baa_pwned=1">'
+SENTINEL_TAG = "<script>window.__baa_pwned=2</script>"
+SENTINEL_SVG = '<svg onload="window.__baa_pwned=3"></svg>'
+SENTINEL_ATTR = '" onmouseover="window.__baa_pwned=4" x="'
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def _chromium() -> str | None:
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate
+    return shutil.which("chromium")
+
+
+def _skip_reason() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install 'baa-audit[test]')"
+    if _chromium() is None:
+        return "no chromium binary (as root: apt-get install -y chromium; .ci/run does this)"
+    return None
+
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(_skip_reason() is not None, reason=str(_skip_reason())),
+]
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    result = build_result()
+    first = result.findings[0]
+    hostile = first.resource.model_copy(
+        update={"name": SENTINEL_NAME, "account": SENTINEL_ATTR, "region": SENTINEL_SVG}
+    )
+    extra = [
+        first.model_copy(
+            update={
+                "resource": hostile,
+                "message": f"{SENTINEL_TAG} {SENTINEL_SVG}",
+                "evidence": {"tags": {"Name": SENTINEL_TAG, "x": SENTINEL_SVG}},
+            }
+        )
+    ]
+    result = result.model_copy(update={"findings": [*result.findings, *extra]})
+    trend = [
+        TrendPoint(datetime(2026, 11, 21, tzinfo=UTC), {"FAIL": 4, "PASS": 2, "ERROR": 1}),
+        TrendPoint(datetime(2026, 11, 22, tzinfo=UTC), {"FAIL": 3, "PASS": 4}),
+    ]
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(render_html(result, trend=trend), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=_chromium(), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def _open(browser, report_file: Path, *, bypass_csp: bool):
+    context = browser.new_context(
+        viewport=VIEWPORT, bypass_csp=bypass_csp, java_script_enabled=True
+    )
+    page = context.new_page()
+    seen = {"requests": [], "dialogs": [], "console": []}
+    document = report_file.as_uri()
+
+    def on_route(route):
+        url = route.request.url
+        if url == document:
+            route.continue_()
+        else:
+            seen["requests"].append(url)
+            route.abort()
+
+    context.route("**/*", on_route)
+    page.on("request", lambda r: r.url != document and seen["requests"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("console", lambda m: seen["console"].append(m.text))
+    page.goto(document, wait_until="load")
+    page.wait_for_timeout(300)  # give any injected handler (onerror, onload) its chance to fire
+    return context, page, seen
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["as-shipped", "csp-bypassed"])
+def test_hostile_strings_are_text_and_nothing_runs_or_fetches(browser, report_file, bypass_csp):
+    context, page, seen = _open(browser, report_file, bypass_csp=bypass_csp)
+    try:
+        assert seen["dialogs"] == []
+        assert page.evaluate("typeof window.__baa_pwned") == "undefined"
+        assert page.evaluate("document.scripts.length") == 0
+        assert page.locator("img").count() == 0
+        assert page.locator("[onerror], [onload], [onmouseover]").count() == 0
+        page.mouse.move(400, 400)
+        page.mouse.wheel(0, 3000)
+        assert page.evaluate("typeof window.__baa_pwned") == "undefined"
+        text = page.inner_text("body")
+        for shown in (XSS_IMG, XSS_SCRIPT, SENTINEL_NAME, SENTINEL_TAG, SENTINEL_ATTR.strip()):
+            assert shown in text, shown
+        assert seen["requests"] == [], seen["requests"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        suffix = "csp-bypassed" if bypass_csp else "as-shipped"
+        page.screenshot(path=str(ARTIFACTS / f"report-{suffix}-full.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _strict_profile_result():
+    """The sample result carrying every promise of the shipped strict profile (the demo's)."""
+    import yaml
+
+    from auditor.resources import policies_dir
+    from auditor.result import STATUSES, PromiseResult
+
+    profile = yaml.safe_load((policies_dir() / "profiles" / "strict.yaml").read_text())
+    promises = [
+        PromiseResult(
+            id=p["id"],
+            section=p.get("section"),
+            clause=p["clause"],
+            safeguards=p["safeguards"],
+            parameters=p.get("parameters", {}),
+            verdict=STATUSES[i % len(STATUSES)],
+            counts={"FAIL": 2, "ERROR": 1, "MANUAL": 1, "WAIVED": 1, "PASS": 12},
+            policies=[],
+        )
+        for i, p in enumerate(profile["promises"])
+    ]
+    return build_result().model_copy(update={"promises": promises})
+
+
+def test_every_promise_and_its_verdict_is_on_the_first_screen(browser, tmp_path):
+    result = _strict_profile_result()
+    report_file = tmp_path / "strict.html"
+    report_file.write_text(render_html(result), encoding="utf-8")
+    context, page, _ = _open(browser, report_file, bypass_csp=False)
+    try:
+        rows = page.locator("table.promises tbody tr")
+        assert rows.count() == len(result.promises)
+        for index, promise in enumerate(result.promises):
+            row = rows.nth(index)
+            box = row.bounding_box()
+            assert box is not None
+            assert box["y"] + box["height"] <= VIEWPORT["height"], promise.id
+            assert promise.verdict.replace("_", " ") in row.locator(".badge").inner_text()
+            assert promise.clause[:40] in row.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report-first-screen.png"))
+    finally:
+        context.close()
+
+
+def test_the_report_prints(browser, report_file):
+    context, page, _ = _open(browser, report_file, bypass_csp=False)
+    try:
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF-")
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "report-printed-by-chromium.pdf").write_bytes(pdf)
+    finally:
+        context.close()

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from auditor.catalog import load_catalog
+from auditor.engine import evaluate
+from auditor.inventory import Inventory, SnapshotHeader
+from auditor.model.base import Coverage, Gap, ListingGap
+from auditor.profile import load_profile
+from auditor.render import RENDERERS
+from auditor.scope import Scope
+from auditor.waivers import Waiver
+
+from .fakes import TLS_POLICY, listener, load_test_policies, write_policy
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def policies(tmp_path: Path):
+    write_policy(tmp_path, TLS_POLICY)
+    return load_test_policies(tmp_path)
+
+
+@pytest.fixture
+def strict():
+    return load_profile("strict", load_catalog())
+
+
+def inv(*resources, gaps=(), coverage=()) -> Inventory:
+    return Inventory(
+        header=SnapshotHeader(
+            collected_at=NOW, scope=Scope(providers=["aws"], aws_accounts=["111111111111"])
+        ),
+        resources=resources,
+        listing_gaps=gaps,
+        coverage=coverage,
+    )
+
+
+def statuses(result) -> dict[str, str]:
+    return {f"{f.resource.id}@{f.resource.region}": f.status for f in result.findings}
+
+
+def test_pass_and_fail_against_profile_parameters(policies, strict) -> None:
+    result = evaluate(
+        inv(listener(), listener(id="old", tls={"protocols": ["TLSv1.2", "TLSv1.3"]})),
+        policies,
+        strict,
+        now=NOW,
+    )
+    assert statuses(result) == {"arn:listener/1@us-east-1": "PASS", "old@us-east-1": "FAIL"}
+    fail = next(f for f in result.findings if f.status == "FAIL")
+    assert (
+        fail.message
+        == "Listener old on lb-1 allows [TLSv1.2, TLSv1.3]; the BAA promises [TLSv1.3]."
+    )
+    assert fail.evidence == {"protocol": "HTTPS", "tls.protocols": ["TLSv1.2", "TLSv1.3"]}
+    assert fail.promises == ["encryption-in-transit"]
+    baseline = load_profile("hipaa-baseline", load_catalog())
+    again = evaluate(
+        inv(listener(id="old", tls={"protocols": ["TLSv1.2", "TLSv1.3"]})),
+        policies,
+        baseline,
+        now=NOW,
+    )
+    assert statuses(again) == {"old@us-east-1": "PASS"}
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        listener(
+            tls=None,
+            gaps=[
+                Gap(
+                    operation="elbv2:DescribeSSLPolicies",
+                    error_code="AccessDenied",
+                    fields=("tls",),
+                )
+            ],
+        ),
+        listener(gaps=[Gap(operation="elbv2:DescribeListeners", error_code="Throttling")]),
+        listener(
+            protocol=None,
+            gaps=[Gap(operation="elbv2:DescribeListeners", error_code="500", fields=("protocol",))],
+        ),
+    ],
+)
+def test_a_gap_never_yields_pass(policies, strict, resource) -> None:
+    result = evaluate(inv(resource), policies, strict, now=NOW)
+    assert [f.status for f in result.findings] == ["ERROR"]
+    finding = result.findings[0]
+    assert finding.gap is not None
+    assert finding.gap.operation in finding.message
+
+
+def test_absent_value_is_not_a_pass(policies, strict) -> None:
+    result = evaluate(inv(listener(tls={"protocols": None})), policies, strict, now=NOW)
+    assert [f.status for f in result.findings] == ["FAIL"]
+
+
+def test_failed_listing_yields_error_for_that_place(policies, strict) -> None:
+    gap = ListingGap(
+        provider="aws",
+        account="111111111111",
+        region="eu-west-1",
+        resource_type="aws.test.listener",
+        operation="elbv2:DescribeLoadBalancers",
+        error_code="AccessDenied",
+    )
+    result = evaluate(inv(listener(), gaps=[gap]), policies, strict, now=NOW)
+    assert statuses(result) == {"arn:listener/1@us-east-1": "PASS", "*@eu-west-1": "ERROR"}
+
+
+def test_zero_resources_yield_one_not_applicable_naming_what_was_looked_at(
+    policies, strict
+) -> None:
+    cov = Coverage(
+        provider="aws",
+        account="111111111111",
+        region="us-east-1",
+        resource_type="aws.test.listener",
+        count=0,
+    )
+    result = evaluate(inv(coverage=[cov]), policies, strict, now=NOW)
+    assert len(result.findings) == 1
+    finding = result.findings[0]
+    assert finding.status == "NOT_APPLICABLE"
+    assert finding.message == "0 aws.test.listener in 111111111111/us-east-1."
+
+
+def test_resources_outside_where_yield_not_applicable(policies, strict) -> None:
+    result = evaluate(inv(listener(protocol="TCP")), policies, strict, now=NOW)
+    assert [f.status for f in result.findings] == ["NOT_APPLICABLE"]
+    assert "0 of 1 aws.test.listener" in result.findings[0].message
+
+
+def test_nothing_collected_for_provider_in_scope_is_error(policies, strict) -> None:
+    result = evaluate(inv(), policies, strict, now=NOW)
+    assert [f.status for f in result.findings] == ["ERROR"]
+    assert "no listing of aws.test.listener" in result.findings[0].message
+
+
+def test_policies_of_providers_out_of_scope_do_not_run(policies, strict) -> None:
+    inventory = Inventory(header=SnapshotHeader(collected_at=NOW, scope=Scope(providers=["gcp"])))
+    assert evaluate(inventory, policies, strict, now=NOW).findings == []
+
+
+def _waiver(expires: str) -> Waiver:
+    return Waiver.model_validate(
+        {
+            "id": "W-1",
+            "policy": "TEST-ELB-*",
+            "resource": "old*",
+            "reason": "legacy clients until migration",
+            "approver": "ciso@example.com",
+            "expires": expires,
+        }
+    )
+
+
+def test_active_waiver_waives_and_stays_visible(policies, strict) -> None:
+    resource = listener(id="old-1", tls={"protocols": ["TLSv1.2"]})
+    result = evaluate(inv(resource), policies, strict, [_waiver("2026-12-01")], now=NOW)
+    finding = result.findings[0]
+    assert finding.status == "WAIVED"
+    assert finding.waiver is not None and finding.waiver.approver == "ciso@example.com"
+    assert [w.id for w in result.waivers_expiring] == ["W-1"]
+    assert result.promises[1].verdict == "WAIVED"
+
+
+def test_expired_waiver_yields_fail_and_a_warning(policies, strict) -> None:
+    resource = listener(id="old-1", tls={"protocols": ["TLSv1.2"]})
+    result = evaluate(inv(resource), policies, strict, [_waiver("2026-11-01")], now=NOW)
+    finding = result.findings[0]
+    assert finding.status == "FAIL"
+    assert finding.waiver is not None and finding.waiver.expired
+    assert any("W-1 expired on 2026-11-01" in w for w in result.warnings)
+
+
+def test_waiver_for_other_resources_does_not_apply(policies, strict) -> None:
+    resource = listener(id="new-1", tls={"protocols": ["TLSv1.2"]})
+    result = evaluate(inv(resource), policies, strict, [_waiver("2026-12-01")], now=NOW)
+    assert result.findings[0].status == "FAIL"
+
+
+def test_rollups_per_promise_and_safeguard(policies, strict) -> None:
+    result = evaluate(
+        inv(listener(), listener(id="x", tls={"protocols": ["TLSv1.1"]})), policies, strict, now=NOW
+    )
+    verdicts = {p.id: p.verdict for p in result.promises}
+    assert verdicts["encryption-in-transit"] == "FAIL"
+    # promises no policy assessed are not assessed, never passed
+    assert verdicts["session-management"] == "ERROR"
+    assert [p.id for p in result.promises] == [p.id for p in strict.profile.promises]
+    transit = next(s for s in result.safeguards if s.key == "transmission-security")
+    assert transit.counts["PASS"] == 1 and transit.counts["FAIL"] == 1 and transit.promised
+
+
+def test_evaluation_is_deterministic(policies, strict) -> None:
+    resources = [
+        listener(id=f"l{i}", region=r, tls={"protocols": p})
+        for i, (r, p) in enumerate(
+            [("us-west-2", ["TLSv1.3"]), ("us-east-1", ["TLSv1.2"]), ("eu-west-1", ["TLSv1.3"])]
+        )
+    ]
+    first = evaluate(inv(*resources), policies, strict, now=NOW)
+    second = evaluate(inv(*reversed(resources)), policies, strict, now=NOW)
+    one = json.loads(RENDERERS["json"].render(first))
+    two = json.loads(RENDERERS["json"].render(second))
+    assert one == two
+    later = evaluate(inv(*resources), policies, strict, now=datetime(2026, 11, 24, tzinfo=UTC))
+    three = json.loads(RENDERERS["json"].render(later))
+    for key in ("started_at", "finished_at"):
+        three.pop(key)
+        one.pop(key)
+    assert one == three
+
+
+def test_on_pass_manual_and_manual_only(tmp_path: Path, strict) -> None:
+    write_policy(
+        tmp_path,
+        TLS_POLICY.replace(
+            "remediation:",
+            "on_pass: MANUAL\nmanual_evidence: Backend TLS configuration of the targets.\nremediation:",
+        ),
+    )
+    policies = load_test_policies(tmp_path)
+    result = evaluate(
+        inv(listener(), listener(id="bad", tls={"protocols": ["TLSv1"]})), policies, strict, now=NOW
+    )
+    by_id = {f.resource.id: f for f in result.findings}
+    assert by_id["arn:listener/1"].status == "MANUAL"
+    assert by_id["arn:listener/1"].manual_evidence == "Backend TLS configuration of the targets."
+    assert by_id["bad"].status == "FAIL"
+
+
+def test_predicate_policy(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "assert:\n  all:\n    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "predicate: fake_port_check\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    result = evaluate(
+        inv(
+            listener(port=443),
+            listener(id="p80", port=80),
+            listener(
+                id="gap", gaps=[Gap(operation="x:Y", error_code="AccessDenied", fields=("port",))]
+            ),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    assert statuses(result) == {
+        "arn:listener/1@us-east-1": "PASS",
+        "p80@us-east-1": "FAIL",
+        "gap@us-east-1": "ERROR",
+    }
+    assert next(f for f in result.findings if f.resource.id == "p80").evidence["port"] == 80
+
+
+def test_quantifiers_each_and_some(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "    - {path: rules, empty: false}\n    - {path: rules, each: {path: algorithm, in: [AES256, 'aws:kms']}}\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    result = evaluate(
+        inv(
+            listener(rules=[{"algorithm": "AES256"}]),
+            listener(id="n", rules=[{"algorithm": "AES256"}, {"algorithm": None}]),
+            listener(id="e", rules=[]),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    assert statuses(result) == {
+        "arn:listener/1@us-east-1": "PASS",
+        "n@us-east-1": "FAIL",
+        "e@us-east-1": "FAIL",
+    }

