@@ -8,6 +8,7 @@ from auditor import __version__
 from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
+from auditor.cli.history import diff, history, merge
 from auditor.cli.iac import iac
 from auditor.cli.run import collect, evaluate, report, scan
 
@@ -32,6 +33,8 @@ def cli() -> None:
 
 
 for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
+    cli.add_command(command)
+for command in (history, diff, merge):
     cli.add_command(command)
 
 

@@ -51,15 +51,11 @@ def _providers(provider: str) -> list[str]:
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
-    if not value:
-        return None
-    try:
-        k, n = (int(x) for x in value.split("/", 1))
-    except ValueError:
-        raise InputError(f"--shard must be K/N such as 2/8, got {value!r}") from None
-    if not 1 <= k <= n:
-        raise InputError(f"--shard K/N needs 1 <= K <= N, got {value!r}")
-    return (k, n)
+    """K/N, or auto/N (auto): K from the job engine's task index (see auditor/shard.py)."""
+    from auditor.shard import parse_shard
+
+    shard = parse_shard(value)
+    return shard.as_tuple() if shard else None
 
 
 def collect_options(fn: F) -> F:
@@ -112,7 +108,37 @@ def collect_options(fn: F) -> F:
             "--shard",
             default=None,
             metavar="K/N",
-            help="Scan only shard K of N (accounts/projects partitioned deterministically).",
+            help="Scan only shard K of N (accounts/projects partitioned deterministically); "
+            "auto/N takes K from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or "
+            "CLOUD_RUN_TASK_INDEX (+1).",
+        ),
+        click.option(
+            "--org-role-name",
+            default=None,
+            metavar="NAME",
+            help="AWS Organizations: scan every member account by assuming this read-only role.",
+        ),
+        click.option("--external-id", default=None, help="sts:ExternalId for --org-role-name."),
+        click.option(
+            "--account",
+            "accounts_include",
+            multiple=True,
+            metavar="ID",
+            help="With --org-role-name: only these accounts (repeatable).",
+        ),
+        click.option(
+            "--exclude-account",
+            "accounts_exclude",
+            multiple=True,
+            metavar="ID",
+            help="With --org-role-name: never these accounts (repeatable).",
+        ),
+        click.option(
+            "--ou",
+            "ous",
+            multiple=True,
+            metavar="OU",
+            help="With --org-role-name: only accounts under this OU or root, nested OUs included.",
         ),
         click.option(
             "--sample-logs",
@@ -207,6 +233,11 @@ def _build_options(
         workers=workers,
         shard=_shard(shard),
         sample_logs=sample_logs,
+        org_role_name=extra.get("org_role_name"),
+        external_id=extra.get("external_id"),
+        accounts_include=list(extra.get("accounts_include") or []),
+        accounts_exclude=list(extra.get("accounts_exclude") or []),
+        ous=list(extra.get("ous") or []),
     )
 
 

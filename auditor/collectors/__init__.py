@@ -21,10 +21,10 @@ def collector(provider: str) -> CollectorFn:
     """The collector for ``provider`` ('aws' or 'gcp')."""
     if provider == "aws":
         try:
-            from auditor.collectors.aws.run import collect_aws
+            from auditor.collectors.aws.organization import collect_aws_or_organization
         except ImportError as exc:
             raise _missing("aws", exc) from None
-        return collect_aws
+        return collect_aws_or_organization
     if provider == "gcp":
         try:
             from auditor.collectors.gcp.run import collect_gcp

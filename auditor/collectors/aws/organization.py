@@ -457,6 +457,17 @@ def collect_aws_organization(
     )
 
 
+def collect_aws_or_organization(
+    options: CollectOptions, sink: InventorySink, progress: Progress
+) -> Scope:
+    """The registered AWS collector: the whole organization when --org-role-name is given."""
+    if options.org_role_name:
+        return collect_aws_organization(options, sink, progress)
+    from auditor.collectors.aws.run import collect_aws
+
+    return collect_aws(options, sink, progress)
+
+
 __all__ = [
     "DEFAULT_RATE_LIMITS",
     "CallStats",
@@ -467,6 +478,7 @@ __all__ = [
     "accounts_under",
     "adaptive",
     "assume_role",
+    "collect_aws_or_organization",
     "collect_aws_organization",
     "instrument",
     "read_organization",

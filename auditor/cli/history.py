@@ -1,0 +1,143 @@
+"""``baa-audit history``, ``diff`` and ``merge``: runs over time and shards of one run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.cli.common import (
+    fail_on_option,
+    format_option,
+    handle_errors,
+    out_option,
+    quiet_option,
+    summary_option,
+)
+from auditor.cli.run import report_summary
+from auditor.diff import diff as diff_runs
+from auditor.diff import render_drift_text
+from auditor.errors import InputError
+from auditor.history import HISTORY_FILENAME, History
+from auditor.merge import merge as merge_results
+from auditor.pipeline import check_formats, exit_code, load_result, write_outputs
+from auditor.result import RunResult, Severity
+
+_DB_HELP = f"History database (SQLite). Default: {HISTORY_FILENAME} in the current directory."
+
+
+def _load_run(ref: str, db: Path) -> tuple[RunResult, str]:
+    """A result file, or a run id (``7``, ``#7``, ``latest``, ``previous``) from the database."""
+    path = Path(ref)
+    if path.is_file():
+        return load_result(path), str(path)
+    key = ref.lstrip("#")
+    with History(db, create=False) as history:
+        if key in ("latest", "previous"):
+            run_id = history.latest()
+            if run_id is not None and key == "previous":
+                run_id = history.latest(before=run_id)
+            if run_id is None:
+                raise InputError(f"no {key} run in the history database", file=db)
+        elif key.isdigit():
+            run_id = int(key)
+        else:
+            raise InputError(f"{ref!r} is neither a result file nor a run id")
+        return history.load(run_id), f"run {run_id}"
+
+
+@click.command()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(HISTORY_FILENAME),
+    help=_DB_HELP,
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+@handle_errors
+def history(db: Path, limit: int, as_json: bool) -> None:
+    """List recorded runs, newest first."""
+    with History(db, create=False) as store:
+        rows = store.runs(limit=limit)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row.__dict__, sort_keys=True))
+            continue
+        counts = " ".join(f"{k.lower()}={v}" for k, v in row.summary.items())
+        flag = " incomplete" if row.incomplete else ""
+        click.echo(
+            f"#{row.id}  {row.started_at}  {row.profile}  {counts}{flag}  [{row.scope_label}]"
+        )
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(HISTORY_FILENAME),
+    help=_DB_HELP,
+)
+@click.option("--json", "as_json", is_flag=True, help="The drift as JSON.")
+@handle_errors
+def diff(old: str, new: str, db: Path, as_json: bool) -> None:
+    """Show what changed from OLD to NEW (result files, or run ids / latest / previous).
+
+    Exit code 0 when nothing changed, 1 when there are new failures, 4 for other changes.
+    """
+    before, old_label = _load_run(old, db)
+    after, new_label = _load_run(new, db)
+    drift = diff_runs(before, after, old_label=old_label, new_label=new_label)
+    if as_json:
+        click.echo(drift.model_dump_json(indent=2))
+    else:
+        click.echo(render_drift_text(drift), nl=False)
+    sys.exit(1 if drift.new_failures else (0 if drift.is_empty() else 4))
+
+
+@click.command()
+@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option("baa-audit-merged", "the merged result.json and reports")
+@format_option
+@fail_on_option
+@click.option(
+    "--history",
+    "history_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record the merged run in this history database.",
+)
+@quiet_option
+@summary_option
+@handle_errors
+def merge(
+    results: tuple[Path, ...],
+    out: Path,
+    formats: tuple[str, ...],
+    fail_on: Severity,
+    history_db: Path | None,
+    quiet: bool,
+    summary: bool,
+) -> None:
+    """Merge the result.json files of all shards of one run into one result and report.
+
+    Refuses a shard set with a shard missing or given twice (exit 2).
+    """
+    chosen = check_formats(formats)
+    merged = merge_results([load_result(p) for p in results])
+    written = write_outputs(merged, out, chosen)
+    if history_db is not None:
+        with History(history_db) as store:
+            run_id = store.record(merged)
+        if not quiet:
+            click.echo(f"baa-audit: recorded run #{run_id} in {history_db}", err=True)
+    code = exit_code(merged, fail_on)
+    report_summary(merged, written, code, quiet, summary)
+    sys.exit(code)
+
+
+__all__ = ["diff", "history", "merge"]
