@@ -108,3 +108,24 @@ def test_containerfile_runs_as_a_non_root_user() -> None:
 )
 def test_every_yaml_file_parses(path: Path) -> None:
     assert _docs(path)
+
+
+def test_every_flag_the_examples_use_exists() -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+
+    texts = [
+        (DEPLOY / "kubernetes" / "cronjob-indexed.yaml").read_text(),
+        (DEPLOY / "cloudrun" / "job.yaml").read_text(),
+        (DEPLOY / "cloudrun" / "merge-job.yaml").read_text(),
+        (DEPLOY / "aws-batch" / "job-definition.json").read_text(),
+        (DEPLOY / "aws-batch" / "submit.sh").read_text(),
+    ]
+    helps = {cmd: CliRunner().invoke(cli, [cmd, "--help"]).output for cmd in ("scan", "merge")}
+    for text in texts:
+        for cmd, rest in re.findall(
+            r"baa-audit (scan|merge)\b([^;\"\n]*(?:\n\s+--[^;\n]*)*)", text
+        ):
+            for flag in re.findall(r"(--[a-z][a-z-]+)", rest):
+                assert flag in helps[cmd], f"baa-audit {cmd} has no {flag}"
