@@ -124,8 +124,6 @@ def test_every_flag_the_examples_use_exists() -> None:
     ]
     helps = {cmd: CliRunner().invoke(cli, [cmd, "--help"]).output for cmd in ("scan", "merge")}
     for text in texts:
-        for cmd, rest in re.findall(
-            r"baa-audit (scan|merge)\b([^;\n]*(?:\n\s+--[^;\n]*)*)", text
-        ):
+        for cmd, rest in re.findall(r"baa-audit (scan|merge)\b([^;\n]*(?:\n\s+--[^;\n]*)*)", text):
             for flag in re.findall(r"(--[a-z][a-z-]+)", rest):
                 assert flag in helps[cmd], f"baa-audit {cmd} has no {flag}"
