@@ -60,7 +60,8 @@ def test_every_account_is_scanned_through_assume_role(org: EmulatedOrg, tmp_path
     assert scope.aws_regions == sorted(REGIONS)
     # every member reached with its own role, exactly once; the management account with its own
     assert sorted(org.proxy.assumed) == sorted(org.role_arn(a) for a in org.members)
-    assert inventory.listing_gaps == []
+    # (the AWS collector also records opt-in log sampling as not enabled: not this test's types)
+    assert [g for g in inventory.listing_gaps if g.resource_type.startswith("test.")] == []
     buckets = {
         r.account: r.name for r in inventory.resources if r.resource_type == "test.s3.bucket"
     }
@@ -97,12 +98,13 @@ def test_denied_role_is_an_error_for_that_account_and_the_rest_completes(org: Em
     gaps = sorted(
         (g.account, g.resource_type, g.operation, g.error_code, g.region)
         for g in inventory.listing_gaps
+        if g.resource_type.startswith("test.")
     )
     assert gaps == [
         (victim, "test.ec2.volume", "sts:AssumeRole", "AccessDenied", None),
         (victim, "test.s3.bucket", "sts:AssumeRole", "AccessDenied", None),
     ]
-    assert ROLE in inventory.listing_gaps[0].message
+    assert all(ROLE in g.message for g in inventory.listing_gaps if g.account == victim)
     assert {r.account for r in inventory.resources} == set(org.members) - {victim}
     assert not [c for c in inventory.coverage if c.account == victim]
     text = "".join(lines)
