@@ -17,11 +17,13 @@ from auditor.collectors.base import CollectOptions
 from auditor.engine import evaluate
 from auditor.errors import InputError
 from auditor.fileio import sha256_file, write_bytes_atomic
+from auditor.history import History, default_history_path, result_digest
 from auditor.inventory import Inventory, SnapshotHeader, SnapshotWriter
 from auditor.policy.loader import PolicySet, load_default_policies
 from auditor.profile import LoadedProfile, load_profile
 from auditor.progress import Progress
 from auditor.render import RENDERERS
+from auditor.render.html import TrendPoint, trend_from_runs
 from auditor.result import RunResult, Severity, severity_at_least
 from auditor.scope import Scope
 from auditor.waivers import Waiver, load_waivers
@@ -126,8 +128,16 @@ def evaluate_inventory(
     )
 
 
-def write_outputs(result: RunResult, out: Path, formats: Sequence[str]) -> list[Path]:
-    """Write result.json and each requested format into ``out``, each atomically."""
+def write_outputs(
+    result: RunResult,
+    out: Path,
+    formats: Sequence[str],
+    trend: Sequence[TrendPoint] = (),
+) -> list[Path]:
+    """Write result.json and each requested format into ``out``, each atomically.
+
+    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can.
+    """
     written: list[Path] = []
     target = out / RESULT_FILE
     write_bytes_atomic(target, RENDERERS["json"].render(result))
@@ -135,11 +145,69 @@ def write_outputs(result: RunResult, out: Path, formats: Sequence[str]) -> list[
     for name in formats:
         if name == "json":
             continue
-        renderer = RENDERERS[name]
-        path = out / renderer.filename("report")
-        write_bytes_atomic(path, renderer.render(result))
+        path = out / RENDERERS[name].filename("report")
+        write_bytes_atomic(path, render_format(name, result, trend))
         written.append(path)
     return written
+
+
+def render_format(name: str, result: RunResult, trend: Sequence[TrendPoint] = ()) -> bytes:
+    """``result`` in format ``name``, with the trend where the format can draw one."""
+    renderer = RENDERERS[name]
+    if trend and renderer.render_with_trend is not None:
+        return renderer.render_with_trend(result, trend)
+    return renderer.render(result)
+
+
+# -- history -----------------------------------------------------------------------------------
+def history_path(out: Path, history: Path | None, disabled: bool) -> Path | None:
+    """Where to record the run: ``--history``, else ``<out>/history.sqlite``; None if disabled."""
+    if disabled:
+        return None
+    return history if history is not None else default_history_path(out)
+
+
+def check_history(path: Path | None) -> None:
+    """Refuse an unusable history database before anything is collected or written.
+
+    A database that does not exist yet is fine (it is created when the run is recorded); one that
+    exists must open and be of a schema this version understands.
+    """
+    if path is None:
+        return
+    if path.exists() and not path.is_file():
+        raise InputError("history path exists and is not a file", file=path)
+    if path.is_file():
+        History(path, create=False).close()
+
+
+def trend_for(result: RunResult, path: Path | None, limit: int = 20) -> list[TrendPoint]:
+    """Counts of the runs recorded in ``path`` up to ``result``, and of ``result`` itself.
+
+    Only runs of the same profile and shard count (a trend mixes nothing else). ``result`` is
+    counted once whether or not it has been recorded yet. Fewer than two points make no trend.
+    """
+    if path is None or not path.is_file():
+        return []
+    digest = result_digest(result)
+    with History(path, create=False) as store:
+        past = [
+            row
+            for row in store.runs(profile=result.profile.id)
+            if row.shard == result.scope.shard
+            and row.result_sha256 != digest
+            and datetime.fromisoformat(row.started_at) <= result.started_at
+        ]
+    points = trend_from_runs([*past, result], limit=limit)
+    return points if len(points) >= 2 else []
+
+
+def record_run(result: RunResult, path: Path | None) -> int | None:
+    """Record ``result`` in the history database at ``path`` (created if needed)."""
+    if path is None:
+        return None
+    with History(path) as store:
+        return store.record(result)
 
 
 def load_result(path: Path) -> RunResult:
@@ -188,13 +256,19 @@ __all__ = [
     "SNAPSHOT_FILE",
     "EvaluationInputs",
     "check_formats",
+    "check_history",
     "check_out_dir",
     "collect_to_snapshot",
+    "default_history_path",
     "evaluate_inventory",
     "exit_code",
+    "history_path",
     "load_inputs",
     "load_result",
     "now_utc",
+    "record_run",
+    "render_format",
     "summary_line",
+    "trend_for",
     "write_outputs",
 ]

@@ -124,6 +124,28 @@ def summary_option(fn: F) -> F:
     )(fn)
 
 
+HISTORY_ENV = "BAA_AUDIT_HISTORY"
+
+
+def history_option(fn: F) -> F:
+    """``--history FILE`` / ``--no-history``: the SQLite database every run is recorded in."""
+    fn = click.option(
+        "--no-history",
+        is_flag=True,
+        help="Do not record this run (and draw no trend).",
+    )(fn)
+    return click.option(
+        "--history",
+        "history_db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar=HISTORY_ENV,
+        metavar="FILE",
+        help="History database (SQLite) to record this run in; the HTML report draws its trend "
+        f"from it. Default: history.sqlite in --out. Env: {HISTORY_ENV}.",
+    )(fn)
+
+
 def warning_days_option(fn: F) -> F:
     return click.option(
         "--waiver-warning-days",
@@ -135,11 +157,13 @@ def warning_days_option(fn: F) -> F:
 
 
 __all__ = [
+    "HISTORY_ENV",
     "F",
     "fail",
     "fail_on_option",
     "format_option",
     "handle_errors",
+    "history_option",
     "out_option",
     "policies_option",
     "profile_option",

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import format_option, handle_errors, quiet_option
+from auditor.cli.run import finish_run
 from auditor.collectors.base import CollectOptions
 from auditor.errors import CollectionError
 from auditor.fileio import sha256_file, write_text_atomic
@@ -17,12 +18,13 @@ from auditor.inventory import load_snapshot
 from auditor.pipeline import (
     SNAPSHOT_FILE,
     check_formats,
+    check_history,
     check_out_dir,
     collect_to_snapshot,
+    default_history_path,
     evaluate_inventory,
     load_inputs,
     now_utc,
-    write_outputs,
 )
 from auditor.progress import close_progress, make_progress
 
@@ -64,6 +66,8 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
         formats if formats != ("json", "markdown") else ("json", "markdown", *_rich_formats())
     )
     check_out_dir(out)
+    db = default_history_path(out)
+    check_history(db)
     waivers = out / "waivers.yaml"
     write_text_atomic(waivers, demo_waivers(now_utc().date()))
     inputs = load_inputs(profile, waivers)
@@ -84,7 +88,8 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
         close_progress(progress)
     inventory = load_snapshot(snapshot)
     result = evaluate_inventory(inventory, inputs, sha256_file(snapshot), started)
-    written = [snapshot, *write_outputs(result, out, chosen)]
+    outputs, recorded = finish_run(result, out, chosen, db)
+    written = [snapshot, *outputs]
     click.echo("", err=True)
     click.echo(
         f"Demo audit against profile {result.profile.id!r} ({result.profile.baa_name}):", err=True
@@ -96,6 +101,9 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
     click.echo("Outputs:", err=True)
     for path in written:
         click.echo(f"  {path}", err=True)
+    if recorded is not None:
+        hint = "the report shows the trend" if recorded[1] > 1 else "run again to see a trend"
+        click.echo(f"  {db} (run #{recorded[1]}; {hint})", err=True)
     report = next(
         (p for p in written if p.suffix == ".html"),
         next((p for p in written if p.suffix == ".md"), written[-1]),

@@ -9,23 +9,27 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import (
+    HISTORY_ENV,
     fail_on_option,
     format_option,
     handle_errors,
+    history_option,
     out_option,
     quiet_option,
     summary_option,
 )
-from auditor.cli.run import report_summary
+from auditor.cli.run import finish_run, report_summary
 from auditor.diff import diff as diff_runs
 from auditor.diff import render_drift_text
 from auditor.errors import InputError
 from auditor.history import HISTORY_FILENAME, History
 from auditor.merge import merge as merge_results
-from auditor.pipeline import check_formats, exit_code, load_result, write_outputs
+from auditor.pipeline import check_formats, check_history, exit_code, history_path, load_result
 from auditor.result import RunResult, Severity
 
-_DB_HELP = f"History database (SQLite). Default: {HISTORY_FILENAME} in the current directory."
+#: Where ``scan`` records by default when run with its default ``--out``.
+DEFAULT_DB = Path("baa-audit-out") / HISTORY_FILENAME
+_DB_HELP = f"History database (SQLite). Env: {HISTORY_ENV}."
 
 
 def _load_run(ref: str, db: Path) -> tuple[RunResult, str]:
@@ -52,7 +56,9 @@ def _load_run(ref: str, db: Path) -> tuple[RunResult, str]:
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(HISTORY_FILENAME),
+    default=DEFAULT_DB,
+    envvar=HISTORY_ENV,
+    show_default=True,
     help=_DB_HELP,
 )
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
@@ -79,7 +85,9 @@ def history(db: Path, limit: int, as_json: bool) -> None:
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path(HISTORY_FILENAME),
+    default=DEFAULT_DB,
+    envvar=HISTORY_ENV,
+    show_default=True,
     help=_DB_HELP,
 )
 @click.option("--json", "as_json", is_flag=True, help="The drift as JSON.")
@@ -104,13 +112,7 @@ def diff(old: str, new: str, db: Path, as_json: bool) -> None:
 @out_option("baa-audit-merged", "the merged result.json and reports")
 @format_option
 @fail_on_option
-@click.option(
-    "--history",
-    "history_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Record the merged run in this history database.",
-)
+@history_option
 @quiet_option
 @summary_option
 @handle_errors
@@ -120,23 +122,23 @@ def merge(
     formats: tuple[str, ...],
     fail_on: Severity,
     history_db: Path | None,
+    no_history: bool,
     quiet: bool,
     summary: bool,
 ) -> None:
     """Merge the result.json files of all shards of one run into one result and report.
 
-    Refuses a shard set with a shard missing or given twice (exit 2).
+    The merged run is recorded in the history database (default OUT/history.sqlite), and its
+    HTML report draws the trend from it. Refuses a shard set with a shard missing or given twice
+    (exit 2).
     """
     chosen = check_formats(formats)
     merged = merge_results([load_result(p) for p in results])
-    written = write_outputs(merged, out, chosen)
-    if history_db is not None:
-        with History(history_db) as store:
-            run_id = store.record(merged)
-        if not quiet:
-            click.echo(f"baa-audit: recorded run #{run_id} in {history_db}", err=True)
+    db = history_path(out, history_db, no_history)
+    check_history(db)
+    written, recorded = finish_run(merged, out, chosen, db)
     code = exit_code(merged, fail_on)
-    report_summary(merged, written, code, quiet, summary)
+    report_summary(merged, written, code, quiet, summary, recorded)
     sys.exit(code)
 
 

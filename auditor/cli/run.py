@@ -14,6 +14,7 @@ from auditor.cli.common import (
     fail_on_option,
     format_option,
     handle_errors,
+    history_option,
     out_option,
     policies_option,
     profile_option,
@@ -30,14 +31,19 @@ from auditor.inventory import load_snapshot
 from auditor.pipeline import (
     SNAPSHOT_FILE,
     check_formats,
+    check_history,
     check_out_dir,
     collect_to_snapshot,
     evaluate_inventory,
     exit_code,
+    history_path,
     load_inputs,
     load_result,
     now_utc,
+    record_run,
+    render_format,
     summary_line,
+    trend_for,
     write_outputs,
 )
 from auditor.progress import close_progress, make_progress
@@ -258,8 +264,25 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
+def finish_run(
+    result: RunResult, out: Path, formats: list[str], db: Path | None
+) -> tuple[list[Path], tuple[Path, int] | None]:
+    """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``.
+
+    Returns the files written and, when recorded, the database and the run's id.
+    """
+    written = write_outputs(result, out, formats, trend_for(result, db))
+    run_id = record_run(result, db)
+    return written, (db, run_id) if db is not None and run_id is not None else None
+
+
 def report_summary(
-    result: RunResult, written: list[Path], code: int, quiet: bool, summary: bool
+    result: RunResult,
+    written: list[Path],
+    code: int,
+    quiet: bool,
+    summary: bool,
+    recorded: tuple[Path, int] | None = None,
 ) -> None:
     if not quiet:
         counts = ", ".join(f"{s} {result.summary.get(s, 0)}" for s in STATUSES)
@@ -273,6 +296,8 @@ def report_summary(
             click.echo(f"baa-audit: warning: {warning}", err=True)
         for path in written:
             click.echo(f"baa-audit: wrote {path}", err=True)
+        if recorded is not None:
+            click.echo(f"baa-audit: recorded run #{recorded[1]} in {recorded[0]}", err=True)
     if summary:
         click.echo(summary_line(result, code))
 
@@ -286,6 +311,7 @@ def report_summary(
 @policies_option
 @fail_on_option
 @warning_days_option
+@history_option
 @quiet_option
 @summary_option
 @click.option(
@@ -306,6 +332,8 @@ def scan(
     policy_dirs: tuple[str, ...],
     fail_on: Severity,
     waiver_warning_days: int,
+    history_db: Path | None,
+    no_history: bool,
     quiet: bool,
     summary: bool,
     bundle_path: Path | None,
@@ -320,6 +348,9 @@ def scan(
       baa-audit scan --provider gcp --gcp-scope organizations/123456789012 --format html,sarif
       baa-audit scan --provider all --gcp-scope projects/phi-prod --waivers waivers.yaml
 
+    Every run is recorded in a history database (default OUT/history.sqlite; see
+    `baa-audit history` and `baa-audit diff`), and the HTML report draws the trend from it.
+
     Exit codes: 0 no failures at or above --fail-on; 1 failures; 2 usage or input error (nothing
     written); 3 no failures but some checks could not be assessed.
     """
@@ -332,6 +363,8 @@ def scan(
     options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
     check_out_dir(out)
+    db = history_path(out, history_db, no_history)
+    check_history(db)
     snapshot = out / SNAPSHOT_FILE
     progress = make_progress(quiet)
     try:
@@ -342,11 +375,12 @@ def scan(
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    written = [snapshot, *write_outputs(result, out, chosen)]
+    outputs, recorded = finish_run(result, out, chosen, db)
+    written = [snapshot, *outputs]
     if bundle_path is not None:
         written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
     code = exit_code(result, fail_on)
-    report_summary(result, written, code, quiet, summary)
+    report_summary(result, written, code, quiet, summary, recorded)
     sys.exit(code)
 
 
@@ -398,6 +432,7 @@ def collect(
 @policies_option
 @fail_on_option
 @warning_days_option
+@history_option
 @quiet_option
 @summary_option
 @handle_errors
@@ -410,10 +445,15 @@ def evaluate(
     policy_dirs: tuple[str, ...],
     fail_on: Severity,
     waiver_warning_days: int,
+    history_db: Path | None,
+    no_history: bool,
     quiet: bool,
     summary: bool,
 ) -> None:
-    """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3)."""
+    """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3).
+
+    The run is recorded in the history database (default OUT/history.sqlite).
+    """
     started = now_utc()
     chosen = check_formats(formats)
     inputs = load_inputs(
@@ -421,12 +461,14 @@ def evaluate(
     )
     inventory = load_snapshot(snapshot)
     check_out_dir(out)
+    db = history_path(out, history_db, no_history)
+    check_history(db)
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    written = write_outputs(result, out, chosen)
+    written, recorded = finish_run(result, out, chosen, db)
     code = exit_code(result, fail_on)
-    report_summary(result, written, code, quiet, summary)
+    report_summary(result, written, code, quiet, summary, recorded)
     sys.exit(code)
 
 
@@ -439,13 +481,34 @@ def evaluate(
     default=None,
     help="Directory for the reports (default: beside RESULT).",
 )
+@click.option(
+    "--history",
+    "history_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="History database to draw the HTML trend from (default: history.sqlite beside RESULT, "
+    "when there is one). Nothing is recorded.",
+)
+@click.option("--no-history", is_flag=True, help="Draw no trend.")
 @handle_errors
-def report(result_file: Path, formats: tuple[str, ...], out: Path | None) -> None:
+def report(
+    result_file: Path,
+    formats: tuple[str, ...],
+    out: Path | None,
+    history_db: Path | None,
+    no_history: bool,
+) -> None:
     """Render a result.json into report formats (stage 3 of 3)."""
     chosen = check_formats(formats)
     result = load_result(result_file)
     target = out or result_file.parent
     check_out_dir(target)
+    if history_db is not None and not history_db.is_file():
+        raise InputError("history database not found", file=history_db)
+    db = None if no_history else history_path(result_file.parent, history_db, False)
+    check_history(db)
+    trend = trend_for(result, db)
     from auditor.fileio import write_bytes_atomic
     from auditor.render import RENDERERS
 
@@ -454,8 +517,8 @@ def report(result_file: Path, formats: tuple[str, ...], out: Path | None) -> Non
         path = target / (renderer.filename("report") if name != "json" else "result.json")
         if path.resolve() == result_file.resolve():
             continue
-        write_bytes_atomic(path, renderer.render(result))
+        write_bytes_atomic(path, render_format(name, result, trend))
         click.echo(f"baa-audit: wrote {path}", err=True)
 
 
-__all__ = ["collect", "evaluate", "report", "scan"]
+__all__ = ["collect", "evaluate", "finish_run", "report", "report_summary", "scan"]

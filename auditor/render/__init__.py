@@ -28,6 +28,7 @@ RENDERERS: dict[str, Renderer] = {
         html_renderer.MEDIA_TYPE,
         html_renderer.render,
         "HTML evidence report (self-contained, prints to PDF)",
+        html_renderer.render_with_trend,
     ),
     "pdf": Renderer(
         "pdf",
@@ -35,6 +36,7 @@ RENDERERS: dict[str, Renderer] = {
         pdf_renderer.MEDIA_TYPE,
         pdf_renderer.render,
         "the HTML evidence report as PDF (extra 'reports')",
+        pdf_renderer.render_with_trend,
     ),
     "sarif": Renderer(
         "sarif",

@@ -271,4 +271,16 @@ def render(result: RunResult) -> bytes:
     return render_html(result).encode("utf-8")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "TrendPoint", "render", "render_html", "trend_from_runs"]
+def render_with_trend(result: RunResult, trend: Sequence[TrendPoint]) -> bytes:
+    return render_html(result, trend=trend).encode("utf-8")
+
+
+__all__ = [
+    "EXTENSION",
+    "MEDIA_TYPE",
+    "TrendPoint",
+    "render",
+    "render_html",
+    "render_with_trend",
+    "trend_from_runs",
+]

@@ -9,10 +9,11 @@ fetcher refuses every URL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from auditor.errors import BaaAuditError
-from auditor.render.html import render_html
+from auditor.render.html import TrendPoint, render_html
 from auditor.result import RunResult
 
 MEDIA_TYPE = "application/pdf"
@@ -49,9 +50,13 @@ def _weasyprint() -> Any:
 
 
 def render(result: RunResult) -> bytes:
+    return render_with_trend(result, ())
+
+
+def render_with_trend(result: RunResult, trend: Sequence[TrendPoint]) -> bytes:
     weasyprint = _weasyprint()
     pass_detail = len(result.findings) <= PASS_DETAIL_LIMIT
-    html = render_html(result, pass_detail=pass_detail)
+    html = render_html(result, trend=trend or None, pass_detail=pass_detail)
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetch)
     # Fixed metadata keeps the PDF a pure function of the result.
     pdf: bytes = document.write_pdf(
@@ -61,4 +66,11 @@ def render(result: RunResult) -> bytes:
     return pdf
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "PASS_DETAIL_LIMIT", "PdfUnavailable", "render"]
+__all__ = [
+    "EXTENSION",
+    "MEDIA_TYPE",
+    "PASS_DETAIL_LIMIT",
+    "PdfUnavailable",
+    "render",
+    "render_with_trend",
+]

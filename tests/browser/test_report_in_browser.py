@@ -11,7 +11,7 @@ Screenshots are kept under ``test-artifacts/`` at the repository root.
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -198,5 +198,43 @@ def test_the_report_prints(browser, report_file):
         assert pdf.startswith(b"%PDF-")
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "report-printed-by-chromium.pdf").write_bytes(pdf)
+    finally:
+        context.close()
+
+
+def test_scheduled_runs_show_their_trend(browser, tmp_path, monkeypatch):
+    """Three `baa-audit evaluate` runs into one directory: the third report draws all three."""
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+    from tests.core.test_cli_errors import good_snapshot
+
+    now = [datetime(2026, 11, 1, tzinfo=UTC)]
+
+    def tick() -> datetime:
+        now[0] = now[0] + timedelta(hours=12)
+        return now[0]
+
+    monkeypatch.setattr("auditor.pipeline.now_utc", tick)
+    monkeypatch.setattr("auditor.cli.run.now_utc", tick)
+    snapshot, out = good_snapshot(tmp_path), tmp_path / "out"
+    for _ in range(3):
+        res = CliRunner().invoke(
+            cli, ["evaluate", str(snapshot), "--out", str(out), "--format", "html"]
+        )
+        assert "recorded run" in res.stderr, res.stderr
+    context, page, seen = _open(browser, out / "report.html", bypass_csp=False)
+    try:
+        chart = page.locator('svg[aria-label="Trend over past runs"]')
+        assert chart.count() == 1
+        assert chart.is_visible()
+        labels = chart.locator("text.label").all_text_contents()
+        assert labels == ["2026-11-01 12:00", "2026-11-02 12:00", "2026-11-03 12:00"]
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 40
+        assert seen["requests"] == []
+        chart.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        chart.screenshot(path=str(ARTIFACTS / "report-trend.png"))
     finally:
         context.close()
