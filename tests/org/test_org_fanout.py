@@ -150,3 +150,45 @@ def test_adaptive_retries_keep_max_attempts(monkeypatch: pytest.MonkeyPatch) -> 
     assert cfg.retries == {"mode": "adaptive", "max_attempts": 4}
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     assert adaptive(Config(retries={"mode": "standard"})).retries == {"mode": "standard"}
+
+
+def test_assumed_role_credentials_are_refreshed_before_they_expire(org: EmulatedOrg) -> None:
+    """A scan that outlasts the role session assumes the role again instead of failing.
+
+    The refresh margin is set beyond the session's lifetime, so every signed request finds the
+    credentials inside botocore's mandatory refresh window: exactly what happens an hour into a
+    long scan.
+    """
+    import boto3
+
+    from auditor.collectors.aws.calls import CallFailed, call
+    from auditor.collectors.aws.organization import (
+        ASSUME_ROLE_SECONDS,
+        role_credentials,
+        session_factory,
+    )
+
+    account = org.members[2]
+    arn = org.role_arn(account)
+    sts = boto3.client("sts", region_name="us-east-1")  # through the proxy (AWS_ENDPOINT_URL)
+
+    # a fresh session is not renewed: one AssumeRole for any number of calls
+    steady = session_factory(role_credentials(sts, arn, None))("s3", "us-east-1", None)
+    for _ in range(3):
+        assert [b["Name"] for b in call(steady, "list_buckets")["Buckets"]] == [f"phi-{account}"]
+    assert org.proxy.assumed == [arn]
+
+    org.proxy.assumed.clear()
+    credentials = role_credentials(sts, arn, None, refresh_before_seconds=ASSUME_ROLE_SECONDS + 60)
+    first_key = credentials.access_key  # reading it is itself a (mandatory) refresh
+    s3 = session_factory(credentials)("s3", "us-east-1", None)
+    for _ in range(2):
+        assert [b["Name"] for b in call(s3, "list_buckets")["Buckets"]] == [f"phi-{account}"]
+    assert org.proxy.assumed.count(arn) >= 4  # the first assume, then one per use
+    assert credentials.get_frozen_credentials().access_key != first_key
+
+    # a refresh that is refused fails the call that needed it, as a recorded AssumeRole failure
+    org.proxy.denied.add(arn)
+    with pytest.raises(CallFailed) as failed:
+        call(s3, "list_buckets")
+    assert (failed.value.operation, failed.value.error_code) == ("sts:AssumeRole", "AccessDenied")

@@ -241,7 +241,9 @@ def role_arn(partition: str, account: str, role_name: str) -> str:
 
 
 def assume_role(sts: Any, arn: str, external_id: str | None) -> dict[str, str]:
-    """Temporary credentials for ``arn``; raises CallFailed when the role cannot be assumed."""
+    """Temporary credentials for ``arn`` in botocore's refresh-metadata form
+    (``access_key``, ``secret_key``, ``token``, ``expiry_time``); raises CallFailed when the role
+    cannot be assumed."""
     kwargs: dict[str, Any] = {
         "RoleArn": arn,
         "RoleSessionName": ROLE_SESSION_NAME,
@@ -250,11 +252,45 @@ def assume_role(sts: Any, arn: str, external_id: str | None) -> dict[str, str]:
     if external_id:
         kwargs["ExternalId"] = external_id
     creds = call(sts, "assume_role", **kwargs)["Credentials"]
+    expiry = creds["Expiration"]
     return {
-        "aws_access_key_id": str(creds["AccessKeyId"]),
-        "aws_secret_access_key": str(creds["SecretAccessKey"]),
-        "aws_session_token": str(creds["SessionToken"]),
+        "access_key": str(creds["AccessKeyId"]),
+        "secret_key": str(creds["SecretAccessKey"]),
+        "token": str(creds["SessionToken"]),
+        "expiry_time": expiry.isoformat() if hasattr(expiry, "isoformat") else str(expiry),
     }
+
+
+def role_credentials(
+    sts: Any,
+    arn: str,
+    external_id: str | None,
+    *,
+    refresh_before_seconds: int | None = None,
+) -> Any:
+    """Credentials of ``arn`` that assume the role again before they expire.
+
+    The first AssumeRole happens now, so a role that cannot be assumed fails here (CallFailed),
+    before any client is built. A scan of a large account can outlast the session (one hour);
+    botocore then calls AssumeRole again, ``refresh_before_seconds`` before expiry (default:
+    botocore's 15 minutes advisory, 10 minutes mandatory), under its own lock, so the account's
+    threads share one refresh. A refresh that fails surfaces as CallFailed on the call that
+    needed it, which records a gap like any other failed call.
+    """
+    from botocore.credentials import RefreshableCredentials
+
+    def fetch() -> dict[str, str]:
+        return assume_role(sts, arn, external_id)
+
+    timeouts: dict[str, int] = {}
+    if refresh_before_seconds is not None:
+        timeouts = {
+            "advisory_timeout": refresh_before_seconds,
+            "mandatory_timeout": refresh_before_seconds,
+        }
+    return RefreshableCredentials.create_from_metadata(
+        fetch(), refresh_using=fetch, method="assume-role", **timeouts
+    )
 
 
 def collected_types() -> tuple[str, ...]:
@@ -323,10 +359,21 @@ def _base_factory(options: CollectOptions) -> ClientFactory:
     )
 
 
-def _session_factory(credentials: dict[str, str]) -> ClientFactory:
+def session_factory(credentials: Any) -> ClientFactory:
+    """Clients signed with ``credentials`` (refreshable ones stay refreshable)."""
     import boto3
+    import botocore.session
+    from botocore.credentials import CredentialProvider, CredentialResolver
 
-    session = boto3.Session(**credentials)
+    class _Given(CredentialProvider):  # type: ignore[misc]
+        METHOD = "baa-audit-assume-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    core = botocore.session.Session()
+    core.register_component("credential_provider", CredentialResolver([_Given()]))
+    session = boto3.Session(botocore_session=core)
     return lambda service, region, config: session.client(
         service, region_name=region, config=config
     )
@@ -405,7 +452,7 @@ def collect_aws_organization(
         else:
             arn = role_arn(partition, account, options.org_role_name or "")
             try:
-                make = _session_factory(assume_role(sts, arn, options.external_id))
+                make = session_factory(role_credentials(sts, arn, options.external_id))
             except CallFailed as failure:
                 account_unread(
                     shared_sink,
@@ -483,5 +530,7 @@ __all__ = [
     "instrument",
     "read_organization",
     "role_arn",
+    "role_credentials",
     "select_accounts",
+    "session_factory",
 ]
