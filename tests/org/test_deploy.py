@@ -127,3 +127,23 @@ def test_every_flag_the_examples_use_exists() -> None:
         for cmd, rest in re.findall(r"baa-audit (scan|merge)\b([^;\n]*(?:\n\s+--[^;\n]*)*)", text):
             for flag in re.findall(r"(--[a-z][a-z-]+)", rest):
                 assert flag in helps[cmd], f"baa-audit {cmd} has no {flag}"
+
+
+def test_shards_leave_the_history_to_the_merge() -> None:
+    """Shard runs are parts of one run: only the merged run is recorded (once, in one database)."""
+    texts = [
+        (DEPLOY / "kubernetes" / "cronjob-indexed.yaml").read_text(),
+        (DEPLOY / "cloudrun" / "job.yaml").read_text(),
+        (DEPLOY / "aws-batch" / "job-definition.json").read_text(),
+    ]
+    for text in texts:
+        scans = re.findall(r"baa-audit scan\b[^;]*", text)
+        assert scans
+        assert all("--no-history" in s for s in scans), scans
+    merges = [
+        (DEPLOY / "kubernetes" / "cronjob-indexed.yaml").read_text(),
+        (DEPLOY / "cloudrun" / "merge-job.yaml").read_text(),
+        (DEPLOY / "aws-batch" / "submit.sh").read_text(),
+    ]
+    for text in merges:
+        assert re.search(r"baa-audit merge\b[^;]*--history /data/history\.sqlite", text), text
