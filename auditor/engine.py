@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,10 +44,16 @@ from auditor.result import (
     summarize,
 )
 from auditor.rollup import promise_results, safeguard_results
+from auditor.scope import Scope
+from auditor.shard import Shard
 from auditor.waivers import Waiver
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 Place = tuple[str, str | None]  # (account, region)
+
+
+def _every_account(_account: str) -> bool:
+    return True
 
 
 def _show(value: Any) -> str:
@@ -184,8 +190,14 @@ class _Judge:
         return self.finding(ref, status, render_message(template, resource, self.params), evidence)
 
     def run(
-        self, resources: Sequence[Resource], inventory: Inventory, scope_accounts: Sequence[str]
+        self,
+        resources: Sequence[Resource],
+        inventory: Inventory,
+        scope_accounts: Sequence[str],
+        reports: Callable[[str], bool] = _every_account,
     ) -> list[Finding]:
+        """Findings for ``resources`` and for the places listed, of the accounts ``reports``
+        keeps (a GCP shard reports its own projects; see :func:`_reported_accounts`)."""
         rtype = self.policy.resource_type
         provider = self.policy.provider
         findings: list[Finding] = []
@@ -194,6 +206,8 @@ class _Judge:
         for resource in resources:
             place = (resource.account, resource.region)
             seen[place] += 1
+            if not reports(resource.account):
+                continue
             finding = self.judge(resource)
             if finding is not None:
                 matched[place] += 1
@@ -205,6 +219,8 @@ class _Judge:
             if gap.resource_type != rtype:
                 continue
             gapped.add((gap.account, gap.region))
+            if not reports(gap.account):
+                continue
             ref = ResourceRef(
                 provider=gap.provider, account=gap.account, region=gap.region, type=rtype, id="*"
             )
@@ -218,7 +234,7 @@ class _Judge:
                 )
             )
         for place in sorted(looked - gapped, key=lambda p: (p[0], p[1] or "")):
-            if matched[place]:
+            if matched[place] or not reports(place[0]):
                 continue
             account, region = place
             where = f"{account}/{region}" if region else account
@@ -241,6 +257,21 @@ class _Judge:
                 )
             )
         return findings
+
+
+def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
+    """Which accounts' findings this run reports.
+
+    AWS shards are split at collection (accounts of an organization, or regions of one account),
+    so they report everything they hold. A GCP shard holds the whole scope, because its projects
+    are judged through the organization and folders above them and through other projects (log
+    sinks, Shared VPC hosts); it reports the findings of the accounts (projects, and the
+    organization, folder or directory they hang from) whose hash its shard owns. Every finding
+    depends on its account alone, so shards 1..N report each finding exactly once.
+    """
+    if scope.shard is None or provider != "gcp":
+        return _every_account
+    return Shard.from_label(scope.shard).owns
 
 
 def _where_text(policy: Policy) -> str:
@@ -334,7 +365,10 @@ def evaluate(
         promise_ids = [p.id for p in prof.promises if policy.doc.safeguard in p.safeguards]
         accounts = scope.aws_accounts if policy.provider == "aws" else scope.gcp_projects
         judge = _Judge(policy, params, pctx, promise_ids)
-        findings.extend(judge.run(by_type.get(policy.resource_type, []), inventory, accounts))
+        reports = _reported_accounts(scope, policy.provider)
+        findings.extend(
+            judge.run(by_type.get(policy.resource_type, []), inventory, accounts, reports)
+        )
 
     findings, warnings = apply_waivers(findings, waivers, now)
     findings.sort(key=Finding.sort_key)

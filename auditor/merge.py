@@ -66,13 +66,25 @@ def _check_same(results: Sequence[RunResult]) -> None:
                 raise InputError(f"results made with different {key} (SHA-256 differs)")
 
 
+def _is_not_collected(finding: Finding) -> bool:
+    return finding.resource.id == "*" and finding.message.startswith(_NOT_COLLECTED)
+
+
 def _merge_not_collected(findings: list[Finding], accounts: list[str]) -> list[Finding]:
-    """The engine's "no listing at all" ERROR names the scope's accounts; keep one per policy."""
+    """The engine's "no listing at all" ERROR, merged as one run would have judged it.
+
+    A shard reports it when it collected nothing of a policy's type, which happens by design when
+    another shard holds that type (the global services live in shard 1 of an account split by
+    region). One run reports it only when nothing of the type was collected anywhere: so it is
+    dropped when another shard has any finding for the policy, and otherwise kept once, naming
+    the merged scope's accounts.
+    """
+    assessed = {f.policy_id for f in findings if not _is_not_collected(f)}
     kept: list[Finding] = []
     seen: set[str] = set()
     for finding in findings:
-        if finding.resource.id == "*" and finding.message.startswith(_NOT_COLLECTED):
-            if finding.policy_id in seen:
+        if _is_not_collected(finding):
+            if finding.policy_id in seen or finding.policy_id in assessed:
                 continue
             seen.add(finding.policy_id)
             ref = finding.resource.model_copy(update={"account": ",".join(accounts) or "*"})

@@ -100,6 +100,9 @@ def collect_to_snapshot(
     with SnapshotWriter(snapshot, header) as writer:
         for _name, function in functions:
             scope = scope.merged(function(options, writer, progress))
+        if options.shard is not None:
+            # the label merge needs to refuse a set with a shard missing or given twice
+            scope = scope.model_copy(update={"shard": "{}/{}".format(*options.shard)})
         writer.final_scope = scope
     return scope
 

@@ -57,6 +57,12 @@ class Shard:
     def as_tuple(self) -> tuple[int, int]:
         return (self.index, self.count)
 
+    @classmethod
+    def from_label(cls, label: str) -> Shard:
+        """The shard a ``K/N`` label (as recorded in a scope) names."""
+        index, _, count = label.partition("/")
+        return cls(_int(index, "shard index"), _int(count, "shard count"))
+
     def owns(self, key: str) -> bool:
         return shard_of(key, self.count) == self.index
 

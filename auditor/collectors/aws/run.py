@@ -136,11 +136,14 @@ def collect_aws(options: CollectOptions, sink: InventorySink, progress: Progress
     clients = ClientCache(_client_maker(options, config))
     home = _home_region()
     account, partition = _identity(clients, home)
-    regions = _regions(clients, home, options.regions)
+    all_regions = _regions(clients, home, options.regions)
+    regions = all_regions
     run_global = True
     if options.shard is not None:
+        # regional services: every Nth region; the account-wide services (which also walk the
+        # regions: S3 placement, CloudTrail, service usage) and log sampling: shard 1, over all
         k, n = options.shard
-        regions = regions[k - 1 :: n]
+        regions = all_regions[k - 1 :: n]
         run_global = k == 1
 
     locked = LockedSink(sink)
@@ -155,7 +158,7 @@ def collect_aws(options: CollectOptions, sink: InventorySink, progress: Progress
             params=options.params,
             clients=clients,
             sink=locked,
-            regions=tuple(regions),
+            regions=tuple(all_regions if region is None else regions),
         )
 
     jobs: list[tuple[str, ServiceCollector, str | None]] = []
@@ -179,7 +182,7 @@ def collect_aws(options: CollectOptions, sink: InventorySink, progress: Progress
         list(pool.map(work, jobs))
     progress.done(task)
     if run_global:
-        _sample_logs(options, clients, locked, progress, account, regions)
+        _sample_logs(options, clients, locked, progress, account, all_regions)
     return Scope(providers=["aws"], aws_accounts=[account], aws_regions=regions)
 
 
