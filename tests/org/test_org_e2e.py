@@ -1,20 +1,25 @@
 """The whole path on an emulated organization: real AWS collectors, engine, policies, merge.
 
 22 accounts (management + 21 members) on moto over HTTP, one account's role denied by the proxy.
+The unsharded run goes through the functions; the three shards through `baa-audit scan --shard`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from auditor.cli import cli
 from auditor.collectors.aws.organization import collect_aws_organization
 from auditor.collectors.base import CollectOptions
+from auditor.errors import InputError
 from auditor.inventory import Inventory
 from auditor.merge import merge
-from auditor.pipeline import evaluate_inventory, load_inputs
+from auditor.pipeline import evaluate_inventory, load_inputs, load_result
 from auditor.progress import NullProgress
 from tests.org.conftest import ROLE, EmulatedOrg
 
@@ -36,14 +41,29 @@ def _run(inputs: Any, **kw: Any) -> Any:
     return evaluate_inventory(inventory, inputs, None, STARTED)
 
 
+def _cli_run(out: Path, *extra: str) -> Any:
+    """The same scan through `baa-audit scan` (snapshot file, shard label, result.json)."""
+    res = CliRunner().invoke(
+        cli,
+        [
+            *("scan", "--provider", "aws", "--regions", "us-east-1,eu-west-1"),
+            *("--org-role-name", ROLE, "--workers", "16", "--out", str(out)),
+            *("--no-history", "--quiet", *extra),
+        ],
+        catch_exceptions=False,
+    )
+    assert res.exit_code in (1, 3), res.stderr
+    return load_result(out / "result.json")
+
+
 def test_denied_account_is_error_and_shards_merge_to_the_unsharded_run(
-    org: EmulatedOrg, inputs: Any
+    org: EmulatedOrg, inputs: Any, tmp_path: Path
 ) -> None:
     victim = org.members[3]
     org.proxy.denied = {org.role_arn(victim)}
     try:
         whole = _run(inputs)
-        shards = [_run(inputs, shard=(k, 3)) for k in (1, 2, 3)]
+        shards = [_cli_run(tmp_path / f"shard-{k}", "--shard", f"{k}/3") for k in (1, 2, 3)]
     finally:
         org.proxy.denied = set()
 
@@ -61,6 +81,9 @@ def test_denied_account_is_error_and_shards_merge_to_the_unsharded_run(
         assert not [f for f in theirs if "sts:AssumeRole" in f.message]
     assert whole.scope.aws_accounts == org.accounts
 
+    assert [s.scope.shard for s in shards] == ["1/3", "2/3", "3/3"]
+    with pytest.raises(InputError, match="missing 2/3"):
+        merge([shards[0], shards[2]])
     merged = merge(shards)
     assert merged.findings == whole.findings
     assert merged.summary == whole.summary
