@@ -32,17 +32,20 @@ DEFAULT_DB = Path("baa-audit-out") / HISTORY_FILENAME
 _DB_HELP = f"History database (SQLite). Env: {HISTORY_ENV}."
 
 
-def _load_run(ref: str, db: Path) -> tuple[RunResult, str]:
-    """A result file, or a run id (``7``, ``#7``, ``latest``, ``previous``) from the database."""
+def _load_run(ref: str, db: Path, profile: str | None = None) -> tuple[RunResult, str]:
+    """A result file, or a run id (``7``, ``#7``, ``latest``, ``previous``) from the database.
+
+    ``latest`` and ``previous`` count only runs of ``profile`` when one is given.
+    """
     path = Path(ref)
     if path.is_file():
         return load_result(path), str(path)
     key = ref.lstrip("#")
     with History(db, create=False) as history:
         if key in ("latest", "previous"):
-            run_id = history.latest()
+            run_id = history.latest(profile)
             if run_id is not None and key == "previous":
-                run_id = history.latest(before=run_id)
+                run_id = history.latest(profile, before=run_id)
             if run_id is None:
                 raise InputError(f"no {key} run in the history database", file=db)
         elif key.isdigit():
@@ -62,12 +65,19 @@ def _load_run(ref: str, db: Path) -> tuple[RunResult, str]:
     help=_DB_HELP,
 )
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--profile", default=None, metavar="ID", help="Only runs against this profile.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
 @handle_errors
-def history(db: Path, limit: int, as_json: bool) -> None:
-    """List recorded runs, newest first."""
+def history(db: Path, limit: int, profile: str | None, as_json: bool) -> None:
+    """List recorded runs, newest first.
+
+    \b
+    Examples:
+      baa-audit history
+      baa-audit history --db /data/history.sqlite --profile strict --json
+    """
     with History(db, create=False) as store:
-        rows = store.runs(limit=limit)
+        rows = store.runs(limit=limit, profile=profile)
     for row in rows:
         if as_json:
             click.echo(json.dumps(row.__dict__, sort_keys=True))
@@ -90,15 +100,27 @@ def history(db: Path, limit: int, as_json: bool) -> None:
     show_default=True,
     help=_DB_HELP,
 )
+@click.option(
+    "--profile",
+    default=None,
+    metavar="ID",
+    help="latest / previous count only runs against this profile.",
+)
 @click.option("--json", "as_json", is_flag=True, help="The drift as JSON.")
 @handle_errors
-def diff(old: str, new: str, db: Path, as_json: bool) -> None:
+def diff(old: str, new: str, db: Path, profile: str | None, as_json: bool) -> None:
     """Show what changed from OLD to NEW (result files, or run ids / latest / previous).
+
+    \b
+    Examples:
+      baa-audit diff previous latest --profile strict
+      baa-audit diff 12 15 --db /data/history.sqlite
+      baa-audit diff old/result.json new/result.json --json
 
     Exit code 0 when nothing changed, 1 when there are new failures, 4 for other changes.
     """
-    before, old_label = _load_run(old, db)
-    after, new_label = _load_run(new, db)
+    before, old_label = _load_run(old, db, profile)
+    after, new_label = _load_run(new, db, profile)
     drift = diff_runs(before, after, old_label=old_label, new_label=new_label)
     if as_json:
         click.echo(drift.model_dump_json(indent=2))

@@ -205,3 +205,20 @@ def test_merge_records_the_merged_run_by_default(tmp_path: Path) -> None:
     with History(out / "history.sqlite", create=False) as store:
         (row,) = store.runs()
     assert row.shard is None and row.summary["FAIL"] == 1 and row.summary["PASS"] == 1
+
+
+def test_history_and_diff_can_keep_to_one_profile(tmp_path: Path, clock) -> None:
+    snapshot, out = good_snapshot(tmp_path), tmp_path / "out"
+    db = str(out / "history.sqlite")
+    evaluate(snapshot, out)  # 1 strict
+    evaluate(snapshot, out, "--profile", "hipaa-baseline")  # 2
+    evaluate(snapshot, out)  # 3 strict
+    evaluate(snapshot, out, "--profile", "hipaa-baseline")  # 4
+    listed = invoke(["history", "--db", db, "--profile", "strict"])
+    assert [line.split()[0] for line in listed.output.splitlines()] == ["#3", "#1"]
+    # without --profile, previous/latest are runs 3 and 4: different profiles, everything moves
+    mixed = invoke(["diff", "previous", "latest", "--db", db])
+    assert "from run 3" in mixed.output and "to run 4" in mixed.output
+    same = invoke(["diff", "previous", "latest", "--db", db, "--profile", "strict"])
+    assert "from run 1" in same.output and "to run 3" in same.output
+    assert same.exit_code == 0, same.output
