@@ -283,3 +283,17 @@ def test_cli_input_errors_exit_2(run_dir, tmp_path):
     bad = _cli("bundle", str(run_dir), "--sign-key", str(tmp_path / "bad.pem"))
     assert bad.exit_code == 2
     assert "bad.pem" in bad.output
+
+
+def test_cli_bundle_leaves_the_history_database_out(run_dir, tmp_path):
+    from auditor.history import History
+    from auditor.pipeline import load_result
+
+    with History(run_dir / "history.sqlite") as store:
+        store.record(load_result(run_dir / "result.json"))
+    (run_dir / "history.sqlite-journal").write_bytes(b"")
+    made = _cli("bundle", str(run_dir))
+    assert made.exit_code == 0, made.output
+    names = set(zipfile.ZipFile(run_dir / "evidence-bundle.zip").namelist())
+    assert "result.json" in names
+    assert not {n for n in names if n.startswith("history.sqlite")}

@@ -11,11 +11,18 @@ import click
 from auditor.bundle import files_from_directory, load_private_key, verify_bundle, write_bundle
 from auditor.cli.common import F, handle_errors
 from auditor.errors import InputError
+from auditor.history import HISTORY_FILENAME
 from auditor.pipeline import RESULT_FILE, load_result
 from auditor.result import RunResult
 
 BUNDLE_FILE = "evidence-bundle.zip"
 EXIT_VERIFY_FAILED = 1
+
+
+def _is_history(name: str) -> bool:
+    """The history database (and SQLite's side files): every past run, not this run's evidence."""
+    base = name.rsplit("/", 1)[-1]
+    return base == HISTORY_FILENAME or base.startswith(f"{HISTORY_FILENAME}-")
 
 
 def _read_key(path: Path | None, what: str) -> bytes | None:
@@ -104,8 +111,8 @@ def bundle(
 ) -> None:
     """Bundle a run's output directory into one tamper-evident zip.
 
-    The zip holds every file of DIRECTORY (the snapshot, result.json, the reports) and a
-    manifest.json with the SHA-256 of each; with --sign-key, manifest.sig holds its ed25519
+    The zip holds every file of DIRECTORY (the snapshot, result.json, the reports; not the
+    history database, which holds every past run) and a manifest.json with the SHA-256 of each; with --sign-key, manifest.sig holds its ed25519
     signature. Check it later with `baa-audit verify`.
 
     \b
@@ -123,6 +130,7 @@ def bundle(
         for name, data in files_from_directory(directory).items()
         if not name.rsplit("/", 1)[-1].startswith(".")
         and name.rsplit("/", 1)[-1] != BUNDLE_FILE  # an earlier bundle of this directory
+        and not _is_history(name)
         and (directory / name).resolve() != target.resolve()
     }
     for item in extra:
