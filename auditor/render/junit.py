@@ -124,6 +124,10 @@ def render(result: RunResult) -> bytes:
             ("profile", result.profile.id),
             ("safeguard", key),
             ("tool_version", result.tool_version),
+            *(
+                (f"waiver_expiring:{w.id}", f"{w.expires.isoformat()} {w.policy} {w.resource}")
+                for w in result.waivers_expiring
+            ),
         ):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
         for finding in by_safeguard[key]:

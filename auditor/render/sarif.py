@@ -208,6 +208,7 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
             "scope": result.scope.label(),
             "inputs": result.inputs,
             "summary": result.summary,
+            "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
