@@ -192,25 +192,34 @@ def trend_for(result: RunResult, path: Path | None, limit: int = 20) -> list[Tre
     """
     if path is None or not path.is_file():
         return []
-    digest = result_digest(result)
     with History(path, create=False) as store:
         past = [
             row
             for row in store.runs(profile=result.profile.id)
             if row.shard == result.scope.shard
-            and row.result_sha256 != digest
             and datetime.fromisoformat(row.started_at) <= result.started_at
         ]
+    if any(datetime.fromisoformat(row.started_at) == result.started_at for row in past):
+        # only then can ``result`` itself be among them (`baa-audit report` of a recorded run)
+        digest = result_digest(result)
+        past = [row for row in past if row.result_sha256 != digest]
     points = trend_from_runs([*past, result], limit=limit)
     return points if len(points) >= 2 else []
 
 
-def record_run(result: RunResult, path: Path | None) -> int | None:
-    """Record ``result`` in the history database at ``path`` (created if needed)."""
-    if path is None:
-        return None
-    with History(path) as store:
-        return store.record(result)
+def finish_run(
+    result: RunResult, out: Path, formats: Sequence[str], db: Path | None
+) -> tuple[list[Path], tuple[Path, int] | None]:
+    """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``
+    (created if needed; ``None``: not recorded).
+
+    Returns the files written and, when recorded, the database and the run's id.
+    """
+    written = write_outputs(result, out, formats, trend_for(result, db))
+    if db is None:
+        return written, None
+    with History(db) as store:
+        return written, (db, store.record(result))
 
 
 def load_result(path: Path) -> RunResult:
@@ -265,11 +274,11 @@ __all__ = [
     "default_history_path",
     "evaluate_inventory",
     "exit_code",
+    "finish_run",
     "history_path",
     "load_inputs",
     "load_result",
     "now_utc",
-    "record_run",
     "render_format",
     "summary_line",
     "trend_for",

@@ -112,8 +112,9 @@ def bundle(
     """Bundle a run's output directory into one tamper-evident zip.
 
     The zip holds every file of DIRECTORY (the snapshot, result.json, the reports; not the
-    history database, which holds every past run) and a manifest.json with the SHA-256 of each; with --sign-key, manifest.sig holds its ed25519
-    signature. Check it later with `baa-audit verify`.
+    history database, which holds every past run) and a manifest.json with the SHA-256 of each;
+    with --sign-key, manifest.sig holds its ed25519 signature. Check it later with
+    `baa-audit verify`.
 
     \b
     Example:

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import format_option, handle_errors, quiet_option
-from auditor.cli.run import finish_run
 from auditor.collectors.base import CollectOptions
 from auditor.errors import CollectionError
 from auditor.fileio import sha256_file, write_text_atomic
@@ -23,6 +22,7 @@ from auditor.pipeline import (
     collect_to_snapshot,
     default_history_path,
     evaluate_inventory,
+    finish_run,
     load_inputs,
     now_utc,
 )

@@ -10,6 +10,7 @@ import click
 
 from auditor.cli.common import (
     HISTORY_ENV,
+    F,
     fail_on_option,
     format_option,
     handle_errors,
@@ -18,18 +19,36 @@ from auditor.cli.common import (
     quiet_option,
     summary_option,
 )
-from auditor.cli.run import finish_run, report_summary
+from auditor.cli.run import report_summary
 from auditor.diff import diff as diff_runs
 from auditor.diff import render_drift_text
 from auditor.errors import InputError
 from auditor.history import HISTORY_FILENAME, History
 from auditor.merge import merge as merge_results
-from auditor.pipeline import check_formats, check_history, exit_code, history_path, load_result
+from auditor.pipeline import (
+    check_formats,
+    check_history,
+    exit_code,
+    finish_run,
+    history_path,
+    load_result,
+)
 from auditor.result import RunResult, Severity
 
 #: Where ``scan`` records by default when run with its default ``--out``.
 DEFAULT_DB = Path("baa-audit-out") / HISTORY_FILENAME
-_DB_HELP = f"History database (SQLite). Env: {HISTORY_ENV}."
+
+
+def _db_option(fn: F) -> F:
+    """``--db FILE``: the history database to read."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        envvar=HISTORY_ENV,
+        show_default=True,
+        help=f"History database (SQLite). Env: {HISTORY_ENV}.",
+    )(fn)
 
 
 def _load_run(ref: str, db: Path, profile: str | None = None) -> tuple[RunResult, str]:
@@ -56,14 +75,7 @@ def _load_run(ref: str, db: Path, profile: str | None = None) -> tuple[RunResult
 
 
 @click.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    envvar=HISTORY_ENV,
-    show_default=True,
-    help=_DB_HELP,
-)
+@_db_option
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--profile", default=None, metavar="ID", help="Only runs against this profile.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
@@ -92,14 +104,7 @@ def history(db: Path, limit: int, profile: str | None, as_json: bool) -> None:
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_DB,
-    envvar=HISTORY_ENV,
-    show_default=True,
-    help=_DB_HELP,
-)
+@_db_option
 @click.option(
     "--profile",
     default=None,

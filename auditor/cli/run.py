@@ -36,15 +36,14 @@ from auditor.pipeline import (
     collect_to_snapshot,
     evaluate_inventory,
     exit_code,
+    finish_run,
     history_path,
     load_inputs,
     load_result,
     now_utc,
-    record_run,
     render_format,
     summary_line,
     trend_for,
-    write_outputs,
 )
 from auditor.progress import close_progress, make_progress
 from auditor.result import STATUSES, RunResult, Severity
@@ -262,18 +261,6 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
         except CollectionError as exc:
             raise InputError(str(exc)) from None
     return values
-
-
-def finish_run(
-    result: RunResult, out: Path, formats: list[str], db: Path | None
-) -> tuple[list[Path], tuple[Path, int] | None]:
-    """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``.
-
-    Returns the files written and, when recorded, the database and the run's id.
-    """
-    written = write_outputs(result, out, formats, trend_for(result, db))
-    run_id = record_run(result, db)
-    return written, (db, run_id) if db is not None and run_id is not None else None
 
 
 def report_summary(
@@ -521,4 +508,4 @@ def report(
         click.echo(f"baa-audit: wrote {path}", err=True)
 
 
-__all__ = ["collect", "evaluate", "finish_run", "report", "report_summary", "scan"]
+__all__ = ["collect", "evaluate", "report", "report_summary", "scan"]
