@@ -23,15 +23,21 @@ ROOT = Path(__file__).parent
 def tests(session: nox.Session) -> None:
     """The whole suite: unit, policy cases, end-to-end over HTTP against local emulators."""
     session.install("-e", ".[all,test]")
-    session.run("pytest", *(session.posargs or ["-q"]), env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"})
+    session.run(
+        "pytest",
+        *(session.posargs or ["-q", "-n", "auto"]),
+        env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+    )
 
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff lint and format check."""
-    session.install("ruff>=0.6")
+    """ruff lint and format check, and the layer contracts (import-linter, pyproject.toml)."""
+    session.install("ruff>=0.6", "import-linter>=2.1")
+    session.install("--no-deps", "-e", ".")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports", "--no-cache")
 
 
 @nox.session(python=PYTHON)

@@ -127,10 +127,10 @@ def seed(endpoint: str, per_region: int) -> int:
 def collect(count_calls: bool) -> tuple[float, int, int, Counter[str]]:
     import boto3
 
-    from auditor.collectors.aws.run import collect_aws
-    from auditor.collectors.base import CollectOptions
-    from auditor.inventory import Inventory
-    from auditor.progress import NullProgress
+    from auditor.collect.aws.run import collect_aws
+    from auditor.collect.base import CollectOptions
+    from auditor.core.inventory import Inventory
+    from auditor.core.progress import NullProgress
 
     calls: Counter[str] = Counter()
     lock = threading.Lock()

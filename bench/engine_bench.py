@@ -13,16 +13,16 @@ import time
 from datetime import UTC, datetime
 from itertools import cycle
 
-from auditor.catalog import load_catalog
-from auditor.engine import evaluate
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.model.base import Resource as ResourceModel
-from auditor.model.registry import resource_types
-from auditor.policy.cases import cases_file
-from auditor.policy.loader import load_default_policies
-from auditor.profile import load_profile
-from auditor.scope import Scope
-from auditor.yamlio import plain, read_yaml
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.model.base import Resource as ResourceModel
+from auditor.core.model.registry import resource_types
+from auditor.core.scope import Scope
+from auditor.core.yamlio import plain, read_yaml
+from auditor.judge.catalog import load_catalog
+from auditor.judge.engine import evaluate
+from auditor.judge.policy.cases import cases_file
+from auditor.judge.policy.loader import load_default_policies
+from auditor.judge.profile import load_profile
 
 TOTAL = int(os.environ.get("BAA_AUDIT_BENCH_RESOURCES", "100000"))
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]

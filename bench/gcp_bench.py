@@ -25,7 +25,7 @@ from typing import Any
 
 
 def synthetic_org(projects: int) -> list[dict[str, Any]]:
-    from auditor.demo.gcp import sample_org as s
+    from baa_audit_sample.gcp import sample_org as s
 
     folders = [f"folders/{900000 + i}" for i in range(max(1, projects // 50))]
     assets: list[dict[str, Any]] = [
@@ -197,7 +197,7 @@ def synthetic_org(projects: int) -> list[dict[str, Any]]:
 
 def serve(projects: int) -> None:
     """Child process: build the organization, serve it, print the endpoint, wait for stdin EOF."""
-    from auditor.demo.gcp.emulator import GcpEmulator
+    from baa_audit_sample.gcp.emulator import GcpEmulator
 
     assets = synthetic_org(projects)
     emulator = GcpEmulator(assets)
@@ -229,12 +229,12 @@ def main() -> None:
     try:
         assert child.stdout is not None
         info = json.loads(child.stdout.readline())
-        from auditor.collectors.base import CollectOptions
-        from auditor.collectors.gcp.assemble import Assembler
-        from auditor.collectors.gcp.run import collect_cai, make_asset_client
-        from auditor.inventory import SnapshotHeader, SnapshotWriter
-        from auditor.progress import NullProgress
-        from auditor.scope import Scope
+        from auditor.collect.base import CollectOptions
+        from auditor.collect.gcp.assemble import Assembler
+        from auditor.collect.gcp.run import collect_cai, make_asset_client
+        from auditor.core.inventory import SnapshotHeader, SnapshotWriter
+        from auditor.core.progress import NullProgress
+        from auditor.core.scope import Scope
 
         scope = "organizations/123456789012"
         options = CollectOptions(gcp_scope=scope, gcp_endpoint=info["endpoint"])

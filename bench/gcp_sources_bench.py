@@ -14,18 +14,19 @@ import sys
 import time
 import tracemalloc
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.accesscontext import collect_access_bindings
-from auditor.collectors.gcp.directory import collect_directory
-from auditor.collectors.gcp.iap import collect_iap
-from auditor.collectors.gcp.logging_config import collect_logging_config
-from auditor.collectors.gcp.rest_source import Targets
-from auditor.collectors.gcp.vertex import collect_vertex
-from auditor.demo.gcp.emulator import GcpEmulator
-from auditor.demo.gcp.routes_extra import ExtraData, install_extra_routes, sample_extra_data
-from auditor.demo.gcp.sample_org import ORG
-from auditor.inventory import Inventory
-from auditor.progress import NullProgress
+from baa_audit_sample.gcp.emulator import GcpEmulator
+from baa_audit_sample.gcp.routes_extra import ExtraData, install_extra_routes, sample_extra_data
+from baa_audit_sample.gcp.sample_org import ORG
+
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.accesscontext import collect_access_bindings
+from auditor.collect.gcp.directory import collect_directory
+from auditor.collect.gcp.iap import collect_iap
+from auditor.collect.gcp.logging_config import collect_logging_config
+from auditor.collect.gcp.rest_source import Targets
+from auditor.collect.gcp.vertex import collect_vertex
+from auditor.core.inventory import Inventory
+from auditor.core.progress import NullProgress
 
 
 def data_for(projects: list[str]) -> ExtraData:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.diff import diff
-from auditor.history import History
-from auditor.pipeline import trend_for
+from auditor.cli.pipeline import trend_for
+from auditor.evidence.diff import diff
+from auditor.evidence.history import History
 from bench.render_bench import big_result
 
 

@@ -74,10 +74,10 @@ def build(endpoint: str, members: int) -> None:
 
 
 def scan(workers: int, snapshot: Path | None = None) -> tuple[int, float, int]:
-    from auditor.collectors.aws.organization import CallStats, collect_aws_organization
-    from auditor.collectors.base import CollectOptions
-    from auditor.inventory import Inventory, SnapshotHeader, SnapshotWriter
-    from auditor.progress import NullProgress
+    from auditor.collect.aws.organization import CallStats, collect_aws_organization
+    from auditor.collect.base import CollectOptions
+    from auditor.core.inventory import Inventory, SnapshotHeader, SnapshotWriter
+    from auditor.core.progress import NullProgress
 
     stats = CallStats()
     options = CollectOptions(regions=REGIONS, org_role_name=ROLE, workers=workers)

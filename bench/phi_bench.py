@@ -21,8 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from auditor.phi.corpus import generate
-from auditor.phi.detectors import Scanner
+from auditor.collect.phi.corpus import generate
+from auditor.collect.phi.detectors import Scanner
 
 MIB = 1024 * 1024
 POOL_LINES = 50_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from auditor.redact import redact
+from auditor.core.redact import redact
 
 
 def sample(i: int) -> dict[str, object]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.render import RENDERERS
-from auditor.result import RunResult, summarize
+from auditor.core.result import RunResult, summarize
+from auditor.evidence.render import RENDERERS
 from tests.render.report_sample import build_result
 
 

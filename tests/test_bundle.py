@@ -10,7 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from auditor.bundle import (
+from auditor.core.errors import InputError
+from auditor.evidence.bundle import (
     MANIFEST,
     SIGNATURE,
     BundleError,
@@ -19,7 +20,6 @@ from auditor.bundle import (
     verify_bundle,
     write_bundle,
 )
-from auditor.errors import InputError
 
 FILES = {
     "snapshot.jsonl": b'{"kind": "header"}\n{"kind": "resource", "id": "b1"}\n',
@@ -209,7 +209,7 @@ def test_a_flipped_byte_in_the_raw_zip_data_is_named(tmp_path, keys, member):
 
 @pytest.fixture
 def run_dir(tmp_path):
-    from auditor.render import RENDERERS
+    from auditor.evidence.render import RENDERERS
     from tests.render.report_sample import build_result
 
     result = build_result()
@@ -286,8 +286,8 @@ def test_cli_input_errors_exit_2(run_dir, tmp_path):
 
 
 def test_cli_bundle_leaves_the_history_database_out(run_dir, tmp_path):
-    from auditor.history import History
-    from auditor.pipeline import load_result
+    from auditor.cli.pipeline import load_result
+    from auditor.evidence.history import History
 
     with History(run_dir / "history.sqlite") as store:
         store.record(load_result(run_dir / "result.json"))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
-from auditor.profile import load_profile
+from auditor.judge.catalog import load_catalog
+from auditor.judge.profile import load_profile
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
-from auditor.model.registry import resource_types
-from auditor.policy.cases import required_statuses, run_policy_cases
-from auditor.policy.loader import load_default_policies
-from auditor.profile import load_profile, shipped_profiles
+from auditor.core.model.registry import resource_types
+from auditor.judge.catalog import load_catalog
+from auditor.judge.policy.cases import required_statuses, run_policy_cases
+from auditor.judge.policy.loader import load_default_policies
+from auditor.judge.profile import load_profile, shipped_profiles
 
 POLICIES = load_default_policies()
 TYPES = resource_types()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.redact import is_secret_key, redact, redact_text
+from auditor.core.redact import is_secret_key, redact, redact_text
 
 SECRETS = [
     ("AKIAIOSFODNN7EXAMPLE", "aws-access-key-id"),

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import click
 
-from auditor.bundle import files_from_directory, load_private_key, verify_bundle, write_bundle
 from auditor.cli.common import F, handle_errors
-from auditor.errors import InputError
-from auditor.history import HISTORY_FILENAME
-from auditor.pipeline import RESULT_FILE, load_result
-from auditor.result import RunResult
+from auditor.cli.pipeline import RESULT_FILE, load_result
+from auditor.core.errors import InputError
+from auditor.core.result import RunResult
+from auditor.evidence.bundle import (
+    files_from_directory,
+    load_private_key,
+    verify_bundle,
+    write_bundle,
+)
+from auditor.evidence.history import HISTORY_FILENAME
 
 BUNDLE_FILE = "evidence-bundle.zip"
 EXIT_VERIFY_FAILED = 1

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 import yaml
 
-from auditor.catalog import load_catalog
 from auditor.cli.common import handle_errors
-from auditor.engine import policy_applies
-from auditor.errors import InputError
-from auditor.policy.loader import load_default_policies
-from auditor.profile import load_profile, shipped_profiles
+from auditor.core.errors import InputError
+from auditor.judge.catalog import load_catalog
+from auditor.judge.engine import policy_applies
+from auditor.judge.policy.loader import load_default_policies
+from auditor.judge.profile import load_profile, shipped_profiles
 
 
 @click.group()
@@ -155,8 +155,8 @@ def test_policies(policy_ids: tuple[str, ...], policy_dirs: tuple[Path, ...]) ->
 
     Every policy needs PASS, FAIL, ERROR and NOT_APPLICABLE cases. Exit 1 when any case fails.
     """
-    from auditor.model.registry import resource_types
-    from auditor.policy.cases import run_policy_cases
+    from auditor.core.model.registry import resource_types
+    from auditor.judge.policy.cases import run_policy_cases
 
     policy_set = load_default_policies(policy_dirs)
     chosen = [p for p in policy_set.policies if not policy_ids or p.id in policy_ids]

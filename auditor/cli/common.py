@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 import click
 
-from auditor.errors import BaaAuditError, ValidationFailed
-from auditor.pipeline import EXIT_USAGE
-from auditor.render import RENDERERS
-from auditor.result import SEVERITIES
+from auditor.cli.pipeline import EXIT_USAGE
+from auditor.core.errors import BaaAuditError, ValidationFailed
+from auditor.core.result import SEVERITIES
+from auditor.evidence.render import RENDERERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -10,11 +10,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import format_option, handle_errors, quiet_option
-from auditor.collectors.base import CollectOptions
-from auditor.errors import CollectionError
-from auditor.fileio import sha256_file, write_text_atomic
-from auditor.inventory import load_snapshot
-from auditor.pipeline import (
+from auditor.cli.pipeline import (
     SNAPSHOT_FILE,
     check_formats,
     check_history,
@@ -26,7 +22,11 @@ from auditor.pipeline import (
     load_inputs,
     now_utc,
 )
-from auditor.progress import close_progress, make_progress
+from auditor.collect.base import CollectOptions
+from auditor.core.errors import CollectionError
+from auditor.core.fileio import sha256_file, write_text_atomic
+from auditor.core.inventory import load_snapshot
+from auditor.core.progress import close_progress, make_progress
 
 
 @click.command()
@@ -72,7 +72,7 @@ def demo(out: Path, profile: str, provider: str, formats: tuple[str, ...], quiet
     write_text_atomic(waivers, demo_waivers(now_utc().date()))
     inputs = load_inputs(profile, waivers)
     try:
-        from auditor.demo import environment
+        from baa_audit_sample import environment
     except ImportError as exc:
         raise CollectionError(
             f"the demo needs its extras ({exc.name}): pip install 'baa-audit[demo,aws,gcp]'"
@@ -135,7 +135,7 @@ waivers:
 
 
 def _rich_formats() -> tuple[str, ...]:
-    from auditor.render import RENDERERS
+    from auditor.evidence.render import RENDERERS
 
     return tuple(name for name in ("html",) if name in RENDERERS)
 

@@ -19,13 +19,7 @@ from auditor.cli.common import (
     quiet_option,
     summary_option,
 )
-from auditor.cli.run import report_summary
-from auditor.diff import diff as diff_runs
-from auditor.diff import render_drift_text
-from auditor.errors import InputError
-from auditor.history import HISTORY_FILENAME, History
-from auditor.merge import merge as merge_results
-from auditor.pipeline import (
+from auditor.cli.pipeline import (
     check_formats,
     check_history,
     exit_code,
@@ -33,7 +27,13 @@ from auditor.pipeline import (
     history_path,
     load_result,
 )
-from auditor.result import RunResult, Severity
+from auditor.cli.run import report_summary
+from auditor.core.errors import InputError
+from auditor.core.result import RunResult, Severity
+from auditor.evidence.diff import diff as diff_runs
+from auditor.evidence.diff import render_drift_text
+from auditor.evidence.history import HISTORY_FILENAME, History
+from auditor.evidence.merge import merge as merge_results
 
 #: Where ``scan`` records by default when run with its default ``--out``.
 DEFAULT_DB = Path("baa-audit-out") / HISTORY_FILENAME

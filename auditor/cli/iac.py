@@ -19,8 +19,7 @@ from auditor.cli.common import (
     waivers_option,
     warning_days_option,
 )
-from auditor.errors import InputError
-from auditor.pipeline import (
+from auditor.cli.pipeline import (
     check_formats,
     check_out_dir,
     exit_code,
@@ -28,7 +27,8 @@ from auditor.pipeline import (
     load_result,
     write_outputs,
 )
-from auditor.result import Severity
+from auditor.core.errors import InputError
+from auditor.core.result import Severity
 
 
 @click.command()

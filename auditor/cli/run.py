@@ -23,12 +23,7 @@ from auditor.cli.common import (
     waivers_option,
     warning_days_option,
 )
-from auditor.collectors import PROVIDERS
-from auditor.collectors.base import CollectOptions
-from auditor.errors import CollectionError, InputError
-from auditor.fileio import sha256_file
-from auditor.inventory import load_snapshot
-from auditor.pipeline import (
+from auditor.cli.pipeline import (
     SNAPSHOT_FILE,
     check_formats,
     check_history,
@@ -45,8 +40,13 @@ from auditor.pipeline import (
     summary_line,
     trend_for,
 )
-from auditor.progress import close_progress, make_progress
-from auditor.result import STATUSES, RunResult, Severity
+from auditor.collect import PROVIDERS
+from auditor.collect.base import CollectOptions
+from auditor.core.errors import CollectionError, InputError
+from auditor.core.fileio import sha256_file
+from auditor.core.inventory import load_snapshot
+from auditor.core.progress import close_progress, make_progress
+from auditor.core.result import STATUSES, RunResult, Severity
 
 GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
 
@@ -56,8 +56,8 @@ def _providers(provider: str) -> list[str]:
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
-    """K/N, or auto/N (auto): K from the job engine's task index (see auditor/shard.py)."""
-    from auditor.shard import parse_shard
+    """K/N, or auto/N (auto): K from the job engine's task index (see auditor/core/shard.py)."""
+    from auditor.core.shard import parse_shard
 
     shard = parse_shard(value)
     return shard.as_tuple() if shard else None
@@ -254,7 +254,7 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise InputError(f"--sample-bound takes KEY=VALUE, got {pair!r}")
         values[key.strip()] = value.strip()
     if values:
-        from auditor.phi.bounds import SamplingBounds
+        from auditor.collect.phi.bounds import SamplingBounds
 
         try:
             SamplingBounds.from_options(values)
@@ -393,8 +393,8 @@ def collect(
     The snapshot is itself evidence: `baa-audit evaluate` can re-run on it offline, years later.
     The profile is read only for what collection needs (PHI tags, log groups to sample).
     """
-    from auditor.catalog import load_catalog
-    from auditor.profile import load_profile
+    from auditor.judge.catalog import load_catalog
+    from auditor.judge.profile import load_profile
 
     loaded = load_profile(profile, load_catalog())
     options = _build_options(**collect)
@@ -496,8 +496,8 @@ def report(
     db = None if no_history else history_path(result_file.parent, history_db, False)
     check_history(db)
     trend = trend_for(result, db)
-    from auditor.fileio import write_bytes_atomic
-    from auditor.render import RENDERERS
+    from auditor.core.fileio import write_bytes_atomic
+    from auditor.evidence.render import RENDERERS
 
     for name in chosen:
         renderer = RENDERERS[name]

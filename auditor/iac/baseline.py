@@ -7,7 +7,7 @@ the base branch from another directory, does not make an old failure look new.
 
 from __future__ import annotations
 
-from auditor.result import Finding, RunResult
+from auditor.core.result import Finding, RunResult
 
 FindingKey = tuple[str, str, str]
 
@@ -24,7 +24,7 @@ def new_failures(result: RunResult, baseline: RunResult) -> list[Finding]:
 
 def without_baseline_failures(result: RunResult, baseline: RunResult) -> RunResult:
     """``result`` where failures already in ``baseline`` no longer count (for the exit code)."""
-    from auditor.result import summarize
+    from auditor.core.result import summarize
 
     fresh = {finding_key(f) for f in new_failures(result, baseline)}
     kept = [f for f in result.findings if f.status != "FAIL" or finding_key(f) in fresh]

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.errors import BaaAuditError
+from auditor.core.errors import BaaAuditError
 
 #: The checkov release our checks are written and tested against.
 CHECKOV_VERSION = "3.3.30"

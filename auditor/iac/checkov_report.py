@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.errors import InputError
+from auditor.core.errors import InputError
 
 DETAILS_PREFIX = "baa-audit:"
 

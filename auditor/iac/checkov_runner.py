@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.errors import BaaAuditError
+from auditor.core.errors import BaaAuditError
 from auditor.iac.checkov_env import CheckovCommand, auditor_path_shim
 from auditor.iac.checkov_report import CheckovReport, parse_checkov_json
 

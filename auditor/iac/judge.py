@@ -3,7 +3,7 @@
 :class:`Judge` is built once per checkov run from the context the host wrote (profile, extra
 policy directories, the checks to register). For each Terraform resource it builds the typed
 model once (:mod:`auditor.iac.mappers`) and evaluates every selected policy of that model's type
-with :func:`auditor.engine.evaluate` over a one-resource inventory, so the verdict is exactly the
+with :func:`auditor.judge.engine.evaluate` over a one-resource inventory, so the verdict is exactly the
 one the engine gives a live resource with the same values.
 
 The host re-evaluates all models together (:mod:`auditor.iac.run`); a policy whose predicate
@@ -19,16 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from auditor.engine import evaluate, policy_applies
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.model.base import Coverage, Resource
+from auditor.core.result import Finding
+from auditor.core.scope import Scope
 from auditor.iac.mappers import IAC_ACCOUNT, Mapper, available_mappers
 from auditor.iac.tf import TfIndex, TfResource
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.model.base import Coverage, Resource
-from auditor.policy.loader import PolicySet, load_default_policies
-from auditor.policy.model import Policy
-from auditor.profile import LoadedProfile, load_profile
-from auditor.result import Finding
-from auditor.scope import Scope
+from auditor.judge.engine import evaluate, policy_applies
+from auditor.judge.policy.loader import PolicySet, load_default_policies
+from auditor.judge.policy.model import Policy
+from auditor.judge.profile import LoadedProfile, load_profile
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 #: The check that hands every relevant resource's configuration back to the host unjudged (the

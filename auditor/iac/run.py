@@ -7,7 +7,7 @@
 3. Read checkov's JSON report. The index check handed back every relevant resource's
    rendered configuration: map them all to typed models here, joining across resources, place
    each at its file and lines, and evaluate the inventory with the same engine, so the result
-   is a normal :class:`~auditor.result.RunResult` (promises, safeguards, NOT_APPLICABLE when
+   is a normal :class:`~auditor.core.result.RunResult` (promises, safeguards, NOT_APPLICABLE when
    nothing of a type was declared) for every renderer. Verdicts given inside checkov that
    differ are named in the warnings.
 4. With ``with_builtins``, checkov's own checks run too; their results are appended as findings
@@ -24,22 +24,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from auditor.engine import evaluate
-from auditor.errors import InputError
-from auditor.fileio import sha256_file
+from auditor.core.clock import now_utc
+from auditor.core.errors import InputError
+from auditor.core.fileio import sha256_file
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.model.base import Coverage, Resource, ResourceRef, SourceLocation
+from auditor.core.result import Finding, PolicyInfo, Remediation, RunResult, Status, summarize
+from auditor.core.scope import Scope
 from auditor.iac.checkov_env import CheckovCommand, ensure_checkov
 from auditor.iac.checkov_report import CheckovRecord, CheckovReport
 from auditor.iac.checkov_runner import CheckovTarget, run_checkov
 from auditor.iac.judge import INDEX_ID, check_specs, left_to_live_scan, selected_policies
 from auditor.iac.mappers import IAC_ACCOUNT, available_mappers
 from auditor.iac.tf import TfIndex, TfResource
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.model.base import Coverage, Resource, ResourceRef, SourceLocation
-from auditor.pipeline import EvaluationInputs, load_inputs, now_utc
-from auditor.policy.loader import PolicySet
-from auditor.policy.model import Policy
-from auditor.result import Finding, PolicyInfo, Remediation, RunResult, Status, summarize
-from auditor.scope import Scope
+from auditor.judge.engine import evaluate
+from auditor.judge.inputs import EvaluationInputs, load_inputs
+from auditor.judge.policy.loader import PolicySet
+from auditor.judge.policy.model import Policy
 
 #: The safeguard key checkov's own findings carry: they are not BAA safeguards.
 BUILTIN_SAFEGUARD = "checkov-builtin"

@@ -19,7 +19,7 @@ Use them like this::
   It yields an :class:`AwsEmulator` with ``endpoint``, ``account``, ``client(service, region)``,
   ``collect(...)`` and ``point_at(url)`` (send the collector somewhere else, e.g. through
   :mod:`tests.aws.faultproxy`).
-* ``encryption_scan`` (session scope) seeds :mod:`auditor.demo.aws.seed_encryption`, runs
+* ``encryption_scan`` (session scope) seeds :mod:`baa_audit_sample.aws.seed_encryption`, runs
   ``baa-audit scan --provider aws`` over HTTP and returns a :class:`ScanRun` (exit code, result
   JSON, snapshot path, every operation the collectors called, through a :class:`FaultProxy` with
   no faults).
@@ -129,10 +129,10 @@ class AwsEmulator:
 
     def collect(self, regions: list[str] | None = None, **options: Any) -> Any:
         """Run the AWS collector into an in-memory Inventory (scope on ``.header``)."""
-        from auditor.collectors.aws.run import collect_aws
-        from auditor.collectors.base import CollectOptions
-        from auditor.inventory import Inventory
-        from auditor.progress import NullProgress
+        from auditor.collect.aws.run import collect_aws
+        from auditor.collect.base import CollectOptions
+        from auditor.core.inventory import Inventory
+        from auditor.core.progress import NullProgress
 
         options.setdefault("client_factory", shared_client)
         inventory = Inventory()
@@ -213,7 +213,7 @@ REGIONS = "us-east-1,us-west-2"
 def encryption_scan(
     moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ScanRun]:
-    from auditor.demo.aws.seed_encryption import seed_encryption
+    from baa_audit_sample.aws.seed_encryption import seed_encryption
 
     from .faultproxy import FaultProxy
 
@@ -240,9 +240,9 @@ def judge(
     """Evaluate an inventory with the shipped policies: (policy id, resource name, status)."""
     from datetime import UTC, datetime
 
-    from auditor.engine import evaluate
-    from auditor.policy.loader import load_default_policies
-    from auditor.profile import load_profile
+    from auditor.judge.engine import evaluate
+    from auditor.judge.policy.loader import load_default_policies
+    from auditor.judge.profile import load_profile
 
     policies = load_default_policies()
     loaded = load_profile(profile, policies.catalog)

@@ -1,7 +1,7 @@
 """Run ``baa-audit scan --provider aws`` over HTTP against moto, behind two proxies.
 
     boto3 (the collectors) -> FaultProxy (tests/aws/faultproxy.py: denials, throttling, 500s,
-    delays) -> RecordedProxy (auditor/demo/aws/recorded.py: real-shaped answers for what moto
+    delays) -> RecordedProxy (sample/baa_audit_sample/aws/recorded.py: real-shaped answers for what moto
     lacks) -> moto's server
 
 and read back ``result.json``. Findings are keyed ``(policy_id, region, name)`` where ``name`` is
@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from baa_audit_sample.aws.recorded import RecordedProxy, Recordings
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.demo.aws.recorded import RecordedProxy, Recordings
 
 from .faultproxy import FaultProxy
 

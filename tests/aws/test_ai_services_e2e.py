@@ -4,7 +4,7 @@ AWS-SVC-001).
 ``baa-audit scan --provider aws`` over HTTP against moto's server mode behind the fault proxy and
 the recorded-answers proxy (tests/aws/identity_scan.py). Bedrock logging configurations, buckets,
 log groups and the Tagging API's ARNs are moto's own answers. Operations answered from recorded
-real-shape responses (:mod:`auditor.demo.aws.recorded`) because moto 5.2.5 lacks them:
+real-shape responses (:mod:`baa_audit_sample.aws.recorded`) because moto 5.2.5 lacks them:
 
 * ``organizations:DescribeEffectivePolicy`` (HTTP 500 in moto) - the effective AI services
   opt-out policy, or its ``EffectivePolicyNotFoundException`` /
@@ -19,8 +19,7 @@ real-shape responses (:mod:`auditor.demo.aws.recorded`) because moto 5.2.5 lacks
 from __future__ import annotations
 
 import pytest
-
-from auditor.demo.aws.seed_identity import ACCOUNT, seed_identity
+from baa_audit_sample.aws.seed_identity import ACCOUNT, seed_identity
 
 from .identity_scan import run_scan
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from baa_audit_sample.aws.seed_encryption import seed_encryption
 
-from auditor.collectors.aws import run, services
-from auditor.demo.aws.seed_encryption import seed_encryption
-from auditor.inventory import Inventory
-from auditor.policy.loader import load_default_policies
+from auditor.collect.aws import run, services
+from auditor.core.inventory import Inventory
+from auditor.judge.policy.loader import load_default_policies
 
 from .conftest import AwsEmulator, _test_env, judge, reset_moto
 from .faultproxy import FaultProxy
@@ -134,8 +134,8 @@ def test_denied_listing_is_an_error_and_the_rest_completes(
         ] or (rtype == "aws.elbv2.listener")
     from datetime import UTC, datetime
 
-    from auditor.engine import evaluate
-    from auditor.profile import load_profile
+    from auditor.judge.engine import evaluate
+    from auditor.judge.profile import load_profile
 
     result = evaluate(
         inventory, POLICIES, load_profile("strict", POLICIES.catalog), now=datetime.now(UTC)

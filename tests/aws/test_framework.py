@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.collectors.aws import services
-from auditor.collectors.aws.calls import CallFailed, call
-from auditor.collectors.aws.context import AwsContext
-from auditor.errors import CollectionError
-from auditor.inventory import InventorySink
+from auditor.collect.aws import services
+from auditor.collect.aws.calls import CallFailed, call
+from auditor.collect.aws.context import AwsContext
+from auditor.core.errors import CollectionError
+from auditor.core.inventory import InventorySink
 
 from .conftest import ACCOUNT, AwsEmulator
 
@@ -23,12 +23,12 @@ def test_scope_names_account_and_regions(aws: AwsEmulator) -> None:
 
 def test_all_enabled_regions_by_default(aws: AwsEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "SERVICE_COLLECTORS", {})
-    from auditor.collectors.aws import run
+    from auditor.collect.aws import run
 
     monkeypatch.setattr(run, "SERVICE_COLLECTORS", {})
-    from auditor.collectors.base import CollectOptions
-    from auditor.inventory import Inventory
-    from auditor.progress import NullProgress
+    from auditor.collect.base import CollectOptions
+    from auditor.core.inventory import Inventory
+    from auditor.core.progress import NullProgress
 
     scope = run.collect_aws(CollectOptions(), Inventory(), NullProgress())
     enabled = {
@@ -96,7 +96,7 @@ def test_a_crashing_collector_leaves_listing_gaps_and_the_rest_runs(
         seen.append(ctx.region)
         ctx.covered("aws.test.fine", 0)
 
-    from auditor.collectors.aws import run
+    from auditor.collect.aws import run
 
     monkeypatch.setattr(
         run,

@@ -2,7 +2,7 @@
 
 ``baa-audit scan --provider aws`` runs over HTTP against moto's server mode behind two proxies
 (see tests/aws/identity_scan.py). Operations answered from recorded real-shape responses by
-:mod:`auditor.demo.aws.recorded`, because moto lacks them or answers unrealistically:
+:mod:`baa_audit_sample.aws.recorded`, because moto lacks them or answers unrealistically:
 
 * ``iam:GetCredentialReport`` - moto's CSV has no ``<root_account>`` row; the proxy adds it.
 * ``iam:GetAccountSummary`` - moto hard-codes ``AccountMFAEnabled`` (and root keys) to 0; the proxy
@@ -18,9 +18,8 @@ Everything else is moto's own answer. Denials come from tests/aws/faultproxy.py.
 from __future__ import annotations
 
 import pytest
-
-from auditor.demo.aws.recorded import RootState
-from auditor.demo.aws.seed_identity import seed_identity
+from baa_audit_sample.aws.recorded import RootState
+from baa_audit_sample.aws.seed_identity import seed_identity
 
 from .identity_scan import run_scan
 

@@ -4,7 +4,7 @@ AWS-BR-002).
 ``baa-audit scan --provider aws`` over HTTP against moto's server mode behind the fault proxy and
 the recorded-answers proxy (tests/aws/identity_scan.py). Trails, event selectors, trail status,
 log groups and Bedrock logging configurations are moto's own answers. Operations answered from
-recorded real-shape responses (:mod:`auditor.demo.aws.recorded`), since moto 5.2.5 answers HTTP 500
+recorded real-shape responses (:mod:`baa_audit_sample.aws.recorded`), since moto 5.2.5 answers HTTP 500
 for them: ``logs:GetDataProtectionPolicy`` and ``logs:DescribeAccountPolicies`` (the data
 protection policies judged by AWS-LOGS-001); also, for the rest of the scan,
 ``iam:GetCredentialReport``, ``iam:GetAccountSummary``, ``organizations:DescribeEffectivePolicy``,
@@ -15,8 +15,7 @@ protection policies judged by AWS-LOGS-001); also, for the rest of the scan,
 from __future__ import annotations
 
 import pytest
-
-from auditor.demo.aws.seed_identity import seed_identity
+from baa_audit_sample.aws.seed_identity import seed_identity
 
 from .identity_scan import run_scan
 

@@ -85,18 +85,19 @@ def allowed(policy: dict, action: str, resource: str) -> bool:
 
 @pytest.fixture(scope="module")
 def demo_operations() -> Iterator[list[str]]:
-    from auditor.collectors.aws.run import collect_aws
-    from auditor.collectors.base import CollectOptions
-    from auditor.demo.aws import run_emulator
-    from auditor.inventory import Inventory
-    from auditor.progress import NullProgress
+    from baa_audit_sample.aws import run_emulator
+
+    from auditor.collect.aws.run import collect_aws
+    from auditor.collect.base import CollectOptions
+    from auditor.core.inventory import Inventory
+    from auditor.core.progress import NullProgress
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with pytest.MonkeyPatch.context() as monkeypatch:
         for key, value in TEST_ENV.items():
             monkeypatch.setenv(key, value)
         with run_emulator() as endpoint:
-            from auditor.demo.logs import seed_cloudwatch
+            from baa_audit_sample.logs import seed_cloudwatch
 
             seed_cloudwatch(endpoint)
             proxy = FaultProxy(endpoint).start()

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.pipeline import load_result
+from auditor.cli.pipeline import load_result
 
 from .conftest import REGIONS, AwsEmulator
 
@@ -29,7 +29,7 @@ def _scan(out: Path, *extra: str) -> None:
 
 
 def test_region_shards_merge_to_the_unsharded_scan(aws: AwsEmulator, tmp_path: Path) -> None:
-    from auditor.demo.aws.seed_encryption import seed_encryption
+    from baa_audit_sample.aws.seed_encryption import seed_encryption
 
     seed_encryption(aws.endpoint)
     _scan(tmp_path / "whole")

@@ -3,7 +3,7 @@
 ``baa-audit scan --provider aws`` over HTTP against moto's server mode behind the fault proxy and
 the recorded-answers proxy (tests/aws/identity_scan.py). Roles, Cognito app clients and Identity
 Center permission sets are moto's own answers. Operations answered from recorded real-shape
-responses (:mod:`auditor.demo.aws.recorded`) in these scans: ``iam:GetCredentialReport`` (root row
+responses (:mod:`baa_audit_sample.aws.recorded`) in these scans: ``iam:GetCredentialReport`` (root row
 added), ``iam:GetAccountSummary`` (AccountMFAEnabled set), ``logs:GetDataProtectionPolicy``,
 ``logs:DescribeAccountPolicies``, ``organizations:DescribeEffectivePolicy``,
 ``config:DescribeConfigurationRecorderStatus``, ``config:GetDiscoveredResourceCounts``,
@@ -13,8 +13,7 @@ added), ``iam:GetAccountSummary`` (AccountMFAEnabled set), ``logs:GetDataProtect
 from __future__ import annotations
 
 import pytest
-
-from auditor.demo.aws.seed_identity import seed_identity
+from baa_audit_sample.aws.seed_identity import seed_identity
 
 from .identity_scan import run_scan
 

@@ -14,8 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from auditor.demo.aws.seed_encryption import EXPECTED, EXPECTED_CMK
+from baa_audit_sample.aws.seed_encryption import EXPECTED, EXPECTED_CMK
 
 from .conftest import AwsEmulator, ScanRun, judge, only, run_cli
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from auditor.demo.aws.seed_encryption import EXPECTED
+from baa_audit_sample.aws.seed_encryption import EXPECTED
 
 from .conftest import AwsEmulator, ScanRun, judge, only, run_cli
 
@@ -123,7 +122,7 @@ def test_rest_api_security_policy_from_a_recorded_answer(aws: AwsEmulator, fault
 def test_unresolvable_tls_policy_is_an_error_not_a_guess_from_the_name(
     aws: AwsEmulator, fault_proxy
 ) -> None:
-    from auditor.demo.aws.seed_encryption import seed_load_balancers
+    from baa_audit_sample.aws.seed_encryption import seed_load_balancers
 
     seed_load_balancers(
         aws.client("ec2"), aws.client("elbv2"), aws.client("elb"), aws.client("acm")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.render.html import TrendPoint, render_html
+from auditor.evidence.render.html import TrendPoint, render_html
 from tests.render.report_sample import XSS_IMG, XSS_SCRIPT, build_result
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -149,8 +149,8 @@ def _strict_profile_result():
     """The sample result carrying every promise of the shipped strict profile (the demo's)."""
     import yaml
 
-    from auditor.resources import policies_dir
-    from auditor.result import STATUSES, PromiseResult
+    from auditor.core.resources import policies_dir
+    from auditor.core.result import STATUSES, PromiseResult
 
     profile = yaml.safe_load((policies_dir() / "profiles" / "strict.yaml").read_text())
     promises = [
@@ -215,7 +215,7 @@ def test_scheduled_runs_show_their_trend(browser, tmp_path, monkeypatch):
         now[0] = now[0] + timedelta(hours=12)
         return now[0]
 
-    monkeypatch.setattr("auditor.pipeline.now_utc", tick)
+    monkeypatch.setattr("auditor.cli.pipeline.now_utc", tick)
     monkeypatch.setattr("auditor.cli.run.now_utc", tick)
     snapshot, out = good_snapshot(tmp_path), tmp_path / "out"
     for _ in range(3):

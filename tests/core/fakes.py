@@ -6,11 +6,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from auditor.catalog import load_catalog
-from auditor.model.base import Resource
-from auditor.model.registry import build_registry
-from auditor.policy.loader import PolicySet, load_policies
-from auditor.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.core.model.base import Resource
+from auditor.core.model.registry import build_registry
+from auditor.judge.catalog import load_catalog
+from auditor.judge.policy.loader import PolicySet, load_policies
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 
 class FakeTls(BaseModel):

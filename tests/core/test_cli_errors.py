@@ -39,7 +39,7 @@ def run(args: list[str], cwd: Path) -> tuple[int, str]:
 
 
 def good_snapshot(tmp_path: Path) -> Path:
-    from auditor.inventory import dump_snapshot
+    from auditor.core.inventory import dump_snapshot
 
     inv = sample_inventory()
     inv.resources = [r for r in inv.resources if r.resource_type != "aws.test.listener"]
@@ -179,7 +179,7 @@ def test_error_message_names_file_and_line(tmp_path: Path, out: Path) -> None:
 
 
 def test_profile_validate_accepts_shipped_profiles(tmp_path: Path) -> None:
-    from auditor.profile import shipped_profiles
+    from auditor.judge.profile import shipped_profiles
 
     for path in shipped_profiles().values():
         code, stderr = run(["profile", "validate", str(path)], tmp_path)

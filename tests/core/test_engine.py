@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from auditor.catalog import load_catalog
-from auditor.engine import evaluate
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.model.base import Coverage, Gap, ListingGap
-from auditor.profile import load_profile
-from auditor.render import RENDERERS
-from auditor.scope import Scope
-from auditor.waivers import Waiver
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.model.base import Coverage, Gap, ListingGap
+from auditor.core.scope import Scope
+from auditor.evidence.render import RENDERERS
+from auditor.judge.catalog import load_catalog
+from auditor.judge.engine import evaluate
+from auditor.judge.profile import load_profile
+from auditor.judge.waivers import Waiver
 
 from .fakes import TLS_POLICY, listener, load_test_policies, write_policy
 

@@ -30,10 +30,14 @@ def test_wheel_ships_policies_and_reports(tmp_path: Path) -> None:
     ]
     source_files = list((ROOT / "policies" / "aws").rglob("*.yaml"))
     assert len(policy_files) == len(source_files)
+    # the sample environment ships beside the product, not inside it
+    assert "baa_audit_sample/gcp/emulator.py" in names
+    assert not [n for n in names if n.startswith("auditor/") and "emulator" in n]
+    assert not [n for n in names if n.startswith("auditor/demo/")]
 
 
 def test_data_dir_is_found_without_the_working_directory(tmp_path: Path) -> None:
-    code = "from auditor.resources import policies_dir; print(policies_dir())"
+    code = "from auditor.core.resources import policies_dir; print(policies_dir())"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )

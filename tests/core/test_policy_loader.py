@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.errors import ValidationFailed
+from auditor.core.errors import ValidationFailed
 
 from .fakes import TLS_POLICY, load_test_policies, write_policy
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.inventory import Inventory, SnapshotHeader, dump_snapshot, load_snapshot
+from auditor.core.inventory import Inventory, SnapshotHeader, dump_snapshot, load_snapshot
 
 from .fakes import TYPES, listener
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.errors import InputError
-from auditor.inventory import Inventory, SnapshotHeader, dump_snapshot, load_snapshot
-from auditor.model.base import Coverage, Gap, ListingGap
-from auditor.scope import Scope
+from auditor.core.errors import InputError
+from auditor.core.inventory import Inventory, SnapshotHeader, dump_snapshot, load_snapshot
+from auditor.core.model.base import Coverage, Gap, ListingGap
+from auditor.core.scope import Scope
 
 from .fakes import TYPES, listener
 
@@ -114,7 +114,7 @@ def test_malformed_line_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
-    from auditor.inventory import SnapshotWriter
+    from auditor.core.inventory import SnapshotWriter
 
     path = tmp_path / "snap.jsonl"
     with pytest.raises(RuntimeError), SnapshotWriter(path, SnapshotHeader()) as writer:

@@ -19,17 +19,18 @@ pytest.importorskip(
     "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
 )
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.run import collect_gcp
-from auditor.demo.gcp import run_emulator
-from auditor.demo.gcp.sample_org import ORG, sample_assets
-from auditor.engine import evaluate
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.model.gcp import GCP_CAI_TYPES
-from auditor.policy.loader import PolicySet, load_default_policies
-from auditor.profile import load_profile
-from auditor.progress import NullProgress
-from auditor.result import RunResult
+from baa_audit_sample.gcp import run_emulator
+from baa_audit_sample.gcp.sample_org import ORG, sample_assets
+
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.run import collect_gcp
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.model.gcp import GCP_CAI_TYPES
+from auditor.core.progress import NullProgress
+from auditor.core.result import RunResult
+from auditor.judge.engine import evaluate
+from auditor.judge.policy.loader import PolicySet, load_default_policies
+from auditor.judge.profile import load_profile
 
 pytestmark = pytest.mark.e2e
 

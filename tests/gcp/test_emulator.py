@@ -12,14 +12,13 @@ pytest.importorskip(
     "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
 )
 
+from baa_audit_sample.gcp import build_emulator, run_emulator
+from baa_audit_sample.gcp.emulator import EmulatorResponse, Faults
+from baa_audit_sample.gcp.sample_org import ORG, sample_assets
 from google.api_core import exceptions as gexc
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import asset_v1
-
-from auditor.demo.gcp import build_emulator, run_emulator
-from auditor.demo.gcp.emulator import EmulatorResponse, Faults
-from auditor.demo.gcp.sample_org import ORG, sample_assets
 
 pytestmark = pytest.mark.e2e
 

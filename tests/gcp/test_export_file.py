@@ -11,14 +11,15 @@ pytest.importorskip(
     "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
 )
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.export_file import collect_export, iter_export
-from auditor.collectors.gcp.run import collect_gcp
-from auditor.demo.gcp import run_emulator
-from auditor.demo.gcp.sample_org import ORG, export_lines, sample_assets
-from auditor.errors import InputError
-from auditor.inventory import Inventory
-from auditor.progress import NullProgress
+from baa_audit_sample.gcp import run_emulator
+from baa_audit_sample.gcp.sample_org import ORG, export_lines, sample_assets
+
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.export_file import collect_export, iter_export
+from auditor.collect.gcp.run import collect_gcp
+from auditor.core.errors import InputError
+from auditor.core.inventory import Inventory
+from auditor.core.progress import NullProgress
 
 
 def write_export(path: Path, lines: list[dict]) -> Path:
@@ -35,8 +36,8 @@ def from_api(scope: str = ORG) -> Inventory:
 
 def collect_cai_only(options: CollectOptions, inventory: Inventory) -> None:
     """collect_gcp without the extra sources (they are not part of the export file)."""
-    from auditor.collectors.gcp.assemble import Assembler
-    from auditor.collectors.gcp.run import collect_cai, make_asset_client
+    from auditor.collect.gcp.assemble import Assembler
+    from auditor.collect.gcp.run import collect_cai, make_asset_client
 
     assembler = Assembler(str(options.gcp_scope))
     collect_cai(make_asset_client(options), str(options.gcp_scope), assembler, NullProgress())
@@ -124,11 +125,11 @@ def test_collect_gcp_uses_the_export_file_when_given(tmp_path: Path) -> None:
 def test_export_file_and_api_give_identical_findings(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from auditor.engine import evaluate
-    from auditor.inventory import SnapshotHeader
-    from auditor.policy.loader import load_default_policies
-    from auditor.profile import load_profile
-    from auditor.scope import Scope
+    from auditor.core.inventory import SnapshotHeader
+    from auditor.core.scope import Scope
+    from auditor.judge.engine import evaluate
+    from auditor.judge.policy.loader import load_default_policies
+    from auditor.judge.profile import load_profile
 
     export = write_export(tmp_path / "assets.json", export_lines(sample_assets()))
     policies = load_default_policies()

@@ -14,14 +14,15 @@ pytest.importorskip(
     "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
 )
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.assemble import Assembler
-from auditor.collectors.gcp.run import collect_cai, make_asset_client, make_retry
-from auditor.demo.gcp import build_emulator
-from auditor.demo.gcp.emulator import Faults
-from auditor.demo.gcp.sample_org import ORG
-from auditor.inventory import Inventory
-from auditor.progress import NullProgress
+from baa_audit_sample.gcp import build_emulator
+from baa_audit_sample.gcp.emulator import Faults
+from baa_audit_sample.gcp.sample_org import ORG
+
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.assemble import Assembler
+from auditor.collect.gcp.run import collect_cai, make_asset_client, make_retry
+from auditor.core.inventory import Inventory
+from auditor.core.progress import NullProgress
 
 pytestmark = pytest.mark.e2e
 
@@ -201,12 +202,12 @@ COMPUTE_POLICIES = {f"GCP-GCE-0{n}" for n in ("01", "10", "11", "12", "13", "14"
 def findings(inventory: Inventory) -> dict[tuple[str, str, str], str]:
     from datetime import UTC, datetime
 
-    from auditor.engine import evaluate
-    from auditor.inventory import SnapshotHeader
-    from auditor.model.gcp import GCP_CAI_TYPES
-    from auditor.policy.loader import PolicySet, load_default_policies
-    from auditor.profile import load_profile
-    from auditor.scope import Scope
+    from auditor.core.inventory import SnapshotHeader
+    from auditor.core.model.gcp import GCP_CAI_TYPES
+    from auditor.core.scope import Scope
+    from auditor.judge.engine import evaluate
+    from auditor.judge.policy.loader import PolicySet, load_default_policies
+    from auditor.judge.profile import load_profile
 
     cai = {cls.resource_type for cls in GCP_CAI_TYPES}
     loaded = load_default_policies()

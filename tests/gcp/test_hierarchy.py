@@ -17,17 +17,18 @@ pytest.importorskip(
     "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
 )
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.assemble import Assembler
-from auditor.collectors.gcp.run import collect_cai, make_asset_client, make_retry
-from auditor.demo.gcp import build_emulator
-from auditor.demo.gcp.emulator import Faults
-from auditor.demo.gcp.sample_org import CLINICAL, ORG, sample_assets
-from auditor.inventory import Inventory
-from auditor.params import Parameters
-from auditor.predicates import predicates
-from auditor.predicates.base import GapError, PredicateContext
-from auditor.progress import NullProgress
+from baa_audit_sample.gcp import build_emulator
+from baa_audit_sample.gcp.emulator import Faults
+from baa_audit_sample.gcp.sample_org import CLINICAL, ORG, sample_assets
+
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.assemble import Assembler
+from auditor.collect.gcp.run import collect_cai, make_asset_client, make_retry
+from auditor.core.inventory import Inventory
+from auditor.core.params import Parameters
+from auditor.core.progress import NullProgress
+from auditor.judge.predicates import predicates
+from auditor.judge.predicates.base import GapError, PredicateContext
 
 pytestmark = pytest.mark.e2e
 

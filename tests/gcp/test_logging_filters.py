@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.collectors.gcp.rest_source import parse_duration
-from auditor.predicates.gcp.logging import (
+from auditor.collect.gcp.rest_source import parse_duration
+from auditor.judge.predicates.gcp.logging import (
     Coverage,
     exclusion_drops_data_access,
     filter_carries_audit_logs,

@@ -2,7 +2,7 @@
 
 The real collector (google-cloud-asset over REST for the CAI pass, google-auth's AuthorizedSession
 for the Admin SDK, Access Context Manager, IAP, Vertex AI and Logging reads) talks to the local
-emulator (auditor.demo.gcp) serving the sample organization; the inventory is judged by the
+emulator (baa_audit_sample.gcp) serving the sample organization; the inventory is judged by the
 shipped policies under the strict profile and the findings are compared exactly.
 """
 
@@ -12,19 +12,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from baa_audit_sample.gcp import build_emulator
+from baa_audit_sample.gcp.emulator import Faults, GcpEmulator
+from baa_audit_sample.gcp.routes_extra import ExtraData, install_extra_routes, sample_extra_data
+from baa_audit_sample.gcp.sample_org import ORG
 
-from auditor.collectors.base import CollectOptions
-from auditor.collectors.gcp.run import collect_gcp
-from auditor.demo.gcp import build_emulator
-from auditor.demo.gcp.emulator import Faults, GcpEmulator
-from auditor.demo.gcp.routes_extra import ExtraData, install_extra_routes, sample_extra_data
-from auditor.demo.gcp.sample_org import ORG
-from auditor.engine import evaluate
-from auditor.inventory import Inventory, SnapshotHeader
-from auditor.policy.loader import PolicySet, load_default_policies
-from auditor.profile import load_profile
-from auditor.progress import NullProgress
-from auditor.result import RunResult
+from auditor.collect.base import CollectOptions
+from auditor.collect.gcp.run import collect_gcp
+from auditor.core.inventory import Inventory, SnapshotHeader
+from auditor.core.progress import NullProgress
+from auditor.core.result import RunResult
+from auditor.judge.engine import evaluate
+from auditor.judge.policy.loader import PolicySet, load_default_policies
+from auditor.judge.profile import load_profile
 
 pytestmark = pytest.mark.e2e
 
@@ -240,7 +240,7 @@ def test_paging_follows_next_page_token(policies: PolicySet) -> None:
     data.users = data.users * 1  # four users
     emulator = _emulator(data)
     with emulator.serve() as endpoint:
-        from auditor.collectors.gcp.rest_source import make_client
+        from auditor.collect.gcp.rest_source import make_client
 
         client = make_client(CollectOptions(gcp_endpoint=endpoint), "admin")
         pages = list(
@@ -260,7 +260,7 @@ def test_paging_follows_next_page_token(policies: PolicySet) -> None:
 
 def test_throttling_is_retried_and_a_malformed_answer_is_an_error(policies: PolicySet) -> None:
     """429 twice on one project's cache config, then success; a broken bindings page."""
-    from auditor.demo.gcp.emulator import EmulatorRequest, EmulatorResponse, google_error
+    from baa_audit_sample.gcp.emulator import EmulatorRequest, EmulatorResponse, google_error
 
     emulator = _emulator()
     answers = iter([google_error(429, "Quota exceeded"), google_error(429, "Quota exceeded")])

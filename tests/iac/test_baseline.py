@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from auditor.core.model.base import ResourceRef, SourceLocation
+from auditor.core.result import Finding, ProfileInfo, RunResult, Status, summarize
+from auditor.core.scope import Scope
 from auditor.iac.baseline import new_failures, without_baseline_failures
-from auditor.model.base import ResourceRef, SourceLocation
-from auditor.result import Finding, ProfileInfo, RunResult, Status, summarize
-from auditor.scope import Scope
 
 
 def _finding(policy: str, rid: str, status: Status, line: int) -> Finding:

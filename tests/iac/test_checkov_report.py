@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from auditor.errors import InputError
+from auditor.core.errors import InputError
 from auditor.iac.checkov_report import parse_checkov_json
 
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
+from auditor.core.result import Finding
 from auditor.iac.checkov_env import CheckovCommand
 from auditor.iac.run import BUILTIN_SAFEGUARD, IacRequest, IacRun, run_iac
-from auditor.result import Finding
 from tests.iac.conftest import FIXTURES, REPO, TEST_POLICIES
 
 

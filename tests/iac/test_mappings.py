@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from auditor.core.model.base import Resource
 from auditor.iac.checkov_env import CheckovCommand
 from auditor.iac.mappers import available_mappers
 from auditor.iac.run import IacRequest, IacRun, map_terraform
-from auditor.model.base import Resource
 from tests.iac.conftest import FIXTURES, REPO
 
 KEYS = {

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 
-from auditor.engine import evaluate
+from auditor.cli.pipeline import load_inputs
+from auditor.core.model.base import Resource
+from auditor.core.result import Finding
 from auditor.iac.run import IacRun
-from auditor.model.base import Resource
-from auditor.pipeline import load_inputs
-from auditor.result import Finding
+from auditor.judge.engine import evaluate
 from tests.aws.conftest import AwsEmulator, aws, moto_endpoint  # noqa: F401  (fixtures)
 
 COMPARED = (
@@ -310,7 +310,7 @@ KEY = "projects/phi-prod/locations/us-central1/keyRings/phi/cryptoKeys/phi-data"
 
 def _gcp_assets() -> list[dict[str, Any]]:
     """The GCP fixtures as ListAssets records, written by hand from the REST reference."""
-    from auditor.demo.gcp.sample_org import asset, hierarchy
+    from baa_audit_sample.gcp.sample_org import asset, hierarchy
 
     def compute(kind: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
         return asset(
@@ -433,11 +433,12 @@ def test_gcp_terraform_and_live_findings_agree(fixture_run: IacRun) -> None:
     pytest.importorskip(
         "google.cloud.asset_v1", reason="needs the gcp extra: pip install 'baa-audit[gcp]'"
     )
-    from auditor.collectors.base import CollectOptions
-    from auditor.collectors.gcp.run import collect_gcp
-    from auditor.demo.gcp import run_emulator
-    from auditor.inventory import Inventory, SnapshotHeader
-    from auditor.progress import NullProgress
+    from baa_audit_sample.gcp import run_emulator
+
+    from auditor.collect.base import CollectOptions
+    from auditor.collect.gcp.run import collect_gcp
+    from auditor.core.inventory import Inventory, SnapshotHeader
+    from auditor.core.progress import NullProgress
 
     assert fixture_run.mapped is not None
     tf = _gcp_statuses(fixture_run.result.findings, fixture_run.mapped.models)

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from auditor.cli.pipeline import load_inputs
+from auditor.core.result import RunResult
 from auditor.iac.run import IacRun, evaluate_mapped
-from auditor.pipeline import load_inputs
-from auditor.result import RunResult
 
 # Policies of mapped types that read what Terraform resources do not carry: named, not judged.
 LEFT_TO_LIVE_SCAN = {"GCP-GCS-010", "GCP-IAM-001", "GCP-IAM-002", "GCP-IAM-003", "GCP-IAM-006"}
@@ -255,11 +255,11 @@ def test_customer_managed_key_promise(fixture_run: IacRun) -> None:
     """Neither shipped profile promises customer-managed keys; with that promise switched on
     (a parameter override, as a custom profile would set it) the AWS-owned-key and SSE-S3
     variants fail the key policies, which the shipped profiles never run."""
-    from auditor.engine import evaluate
     from auditor.iac.judge import _why_not
     from auditor.iac.mappers import available_mappers
     from auditor.iac.run import build_inventory
-    from auditor.policy.loader import PolicySet
+    from auditor.judge.engine import evaluate
+    from auditor.judge.policy.loader import PolicySet
 
     assert fixture_run.mapped is not None
     inputs = load_inputs("strict")

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from auditor.model.base import Provider, Resource
+from auditor.core.model.base import Provider, Resource
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
@@ -92,7 +92,7 @@ def collect_volumes(ctx: Any, sink: Any) -> None:
 
 @pytest.fixture
 def test_collectors(monkeypatch: pytest.MonkeyPatch) -> None:
-    from auditor.collectors.aws import run, services
+    from auditor.collect.aws import run, services
 
     registry = {
         "test-s3": services.ServiceCollector(collect_buckets, ("test.s3.bucket",), global_=True),

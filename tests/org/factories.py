@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from auditor.model.base import ResourceRef
-from auditor.result import (
+from auditor.core.model.base import ResourceRef
+from auditor.core.result import (
     CitationInfo,
     Finding,
     PolicyInfo,
@@ -19,7 +19,7 @@ from auditor.result import (
     summarize,
     worst,
 )
-from auditor.scope import Scope
+from auditor.core.scope import Scope
 
 POLICIES = {
     "AWS-S3-001": ("aws.s3.bucket", "encryption-at-rest", "encryption-at-rest"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from auditor.diff import diff, flatten_evidence, render_drift_text
+from auditor.evidence.diff import diff, flatten_evidence, render_drift_text
 from tests.org.factories import finding, result
 
 

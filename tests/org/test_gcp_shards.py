@@ -15,10 +15,11 @@ from click.testing import CliRunner
 
 pytest.importorskip("google.cloud.asset_v1", reason="needs the gcp extra")
 
+from baa_audit_sample.gcp import run_emulator
+
 from auditor.cli import cli
-from auditor.demo.gcp import run_emulator
-from auditor.pipeline import load_result
-from auditor.shard import shard_of
+from auditor.cli.pipeline import load_result
+from auditor.core.shard import shard_of
 
 SHARDS = 3
 

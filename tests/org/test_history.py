@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.diff import diff
-from auditor.errors import InputError
-from auditor.history import SCHEMA_VERSION, History, is_incomplete, result_digest
+from auditor.core.errors import InputError
+from auditor.evidence.diff import diff
+from auditor.evidence.history import SCHEMA_VERSION, History, is_incomplete, result_digest
 from tests.org.factories import finding, result
 
 

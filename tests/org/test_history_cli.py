@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from auditor.cli import cli
-from auditor.history import History
+from auditor.evidence.history import History
 from tests.core.test_cli_errors import good_snapshot, snapshot_tree
 from tests.org.factories import finding, result
 
@@ -34,7 +34,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
         now[0] += timedelta(hours=12)
         return now[0]
 
-    monkeypatch.setattr("auditor.pipeline.now_utc", tick)
+    monkeypatch.setattr("auditor.cli.pipeline.now_utc", tick)
     monkeypatch.setattr("auditor.cli.run.now_utc", tick)
     yield now
 

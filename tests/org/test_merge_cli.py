@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.errors import InputError
-from auditor.merge import merge
+from auditor.core.errors import InputError
+from auditor.evidence.merge import merge
 from tests.org.factories import finding, result
 
 

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.collectors.aws.organization import collect_aws_organization
-from auditor.collectors.base import CollectOptions
-from auditor.errors import InputError
-from auditor.inventory import Inventory
-from auditor.merge import merge
-from auditor.pipeline import evaluate_inventory, load_inputs, load_result
-from auditor.progress import NullProgress
+from auditor.cli.pipeline import evaluate_inventory, load_inputs, load_result
+from auditor.collect.aws.organization import collect_aws_organization
+from auditor.collect.base import CollectOptions
+from auditor.core.errors import InputError
+from auditor.core.inventory import Inventory
+from auditor.core.progress import NullProgress
+from auditor.evidence.merge import merge
 from tests.org.conftest import ROLE, EmulatedOrg
 
 STARTED = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from auditor.collectors.aws.organization import (
+from auditor.collect.aws.organization import (
     CallStats,
     RateLimiter,
     adaptive,
     collect_aws_organization,
 )
-from auditor.collectors.base import CollectOptions
-from auditor.errors import CollectionError
-from auditor.inventory import Inventory, SnapshotHeader, SnapshotWriter, load_snapshot
-from auditor.progress import LineProgress, NullProgress
+from auditor.collect.base import CollectOptions
+from auditor.core.errors import CollectionError
+from auditor.core.inventory import Inventory, SnapshotHeader, SnapshotWriter, load_snapshot
+from auditor.core.progress import LineProgress, NullProgress
 from tests.org.conftest import MANAGEMENT, MEMBERS, REGIONS, ROLE, TEST_TYPES, EmulatedOrg
 
 pytestmark = pytest.mark.usefixtures("test_collectors")
@@ -161,8 +161,8 @@ def test_assumed_role_credentials_are_refreshed_before_they_expire(org: Emulated
     """
     import boto3
 
-    from auditor.collectors.aws.calls import CallFailed, call
-    from auditor.collectors.aws.organization import (
+    from auditor.collect.aws.calls import CallFailed, call
+    from auditor.collect.aws.organization import (
         ASSUME_ROLE_SECONDS,
         role_credentials,
         session_factory,

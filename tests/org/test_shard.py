@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.errors import InputError
-from auditor.shard import Shard, parse_shard, partition, shard_of
+from auditor.core.errors import InputError
+from auditor.core.shard import Shard, parse_shard, partition, shard_of
 
 ACCOUNTS = [f"{100000000000 + i * 7919:012d}" for i in range(200)]
 

@@ -264,8 +264,8 @@ def all_files() -> Any:
 
 def evaluate_and_render(inventory: Any, out: Path) -> Any:
     """Run the real engine with the strict profile and write result.json and every report."""
-    from auditor.pipeline import evaluate_inventory, load_inputs, now_utc, write_outputs
-    from auditor.render import RENDERERS
+    from auditor.cli.pipeline import evaluate_inventory, load_inputs, now_utc, write_outputs
+    from auditor.evidence.render import RENDERERS
 
     result = evaluate_inventory(inventory, load_inputs("strict"), None, now_utc())
     write_outputs(result, out, list(RENDERERS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.phi.checksums import (
+from auditor.collect.phi.checksums import (
     card_brand,
     card_valid,
     dea_valid,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.phi.corpus import clean_line, generate
-from auditor.phi.detectors import DETECTORS, Scanner, normalize
-from auditor.phi.masking import Hasher
+from auditor.collect.phi.corpus import clean_line, generate
+from auditor.collect.phi.detectors import DETECTORS, Scanner, normalize
+from auditor.collect.phi.masking import Hasher
 
 SEED = 20261123
 LABELLED_LINES = 20_000

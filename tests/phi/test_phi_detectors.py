@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from auditor.phi.detectors import DETECTORS, Detection, Scanner, UnknownDetector, normalize
-from auditor.phi.masking import Hasher, mask_keep_last
+from auditor.collect.phi.detectors import DETECTORS, Detection, Scanner, UnknownDetector, normalize
+from auditor.collect.phi.masking import Hasher, mask_keep_last
 
 SALT = "test-salt"
 
@@ -160,7 +160,7 @@ def test_mask_never_reveals_more_than_half() -> None:
 def test_payload_loggers_are_quiet_while_sampling_and_restored_after() -> None:
     import logging
 
-    from auditor.phi.sample import quiet_payload_loggers
+    from auditor.collect.phi.sample import quiet_payload_loggers
 
     parsers = logging.getLogger("botocore.parsers")
     logging.getLogger("botocore").setLevel(logging.DEBUG)
@@ -177,8 +177,8 @@ def test_payload_loggers_are_quiet_while_sampling_and_restored_after() -> None:
 def test_a_stream_name_that_looks_like_phi_is_withheld() -> None:
     from datetime import UTC, datetime
 
-    from auditor.phi.bounds import SamplingBounds
-    from auditor.phi.sample import Event, LogAccumulator
+    from auditor.collect.phi.bounds import SamplingBounds
+    from auditor.collect.phi.sample import Event, LogAccumulator
 
     now = datetime.now(UTC)
     acc = LogAccumulator(Scanner(), SamplingBounds(), (now, now), "logs:FilterLogEvents")
@@ -217,10 +217,10 @@ def test_odd_input_never_breaks_the_scanner(scanner: Scanner) -> None:
 
 
 def test_scanner_from_the_profile_and_bounds_from_the_options() -> None:
-    from auditor.errors import CollectionError
-    from auditor.params import CustomPattern, Parameters
-    from auditor.phi.bounds import SamplingBounds
-    from auditor.phi.sample import make_scanner
+    from auditor.collect.phi.bounds import SamplingBounds
+    from auditor.collect.phi.sample import make_scanner
+    from auditor.core.errors import CollectionError
+    from auditor.core.params import CustomPattern, Parameters
 
     bounds = SamplingBounds.from_options({"min_confidence": 0.5, "hash_salt": "s3cret"})
     params = Parameters(

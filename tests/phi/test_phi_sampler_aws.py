@@ -9,13 +9,13 @@ from typing import Any
 import boto3
 import pytest
 
-from auditor.collectors.base import CollectOptions
-from auditor.inventory import Inventory, dump_snapshot, load_snapshot
-from auditor.model.phi import LogsPhiSample
-from auditor.params import Parameters
-from auditor.phi.detectors import DETECTORS
-from auditor.phi.sampler_aws import sample_cloudwatch
-from auditor.progress import LineProgress, NullProgress
+from auditor.collect.base import CollectOptions
+from auditor.collect.phi.detectors import DETECTORS
+from auditor.collect.phi.sampler_aws import sample_cloudwatch
+from auditor.core.inventory import Inventory, dump_snapshot, load_snapshot
+from auditor.core.model.phi import LogsPhiSample
+from auditor.core.params import Parameters
+from auditor.core.progress import LineProgress, NullProgress
 
 pytestmark = pytest.mark.e2e
 

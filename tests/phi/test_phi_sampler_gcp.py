@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from auditor.collectors.base import CollectOptions
-from auditor.inventory import Inventory, dump_snapshot, load_snapshot
-from auditor.model.phi import LoggingPhiSample
-from auditor.params import Parameters
-from auditor.phi.detectors import DETECTORS
-from auditor.phi.sampler_gcp import log_filter, sample_cloud_logging
-from auditor.progress import LineProgress, NullProgress
+from auditor.collect.base import CollectOptions
+from auditor.collect.phi.detectors import DETECTORS
+from auditor.collect.phi.sampler_gcp import log_filter, sample_cloud_logging
+from auditor.core.inventory import Inventory, dump_snapshot, load_snapshot
+from auditor.core.model.phi import LoggingPhiSample
+from auditor.core.params import Parameters
+from auditor.core.progress import LineProgress, NullProgress
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.result import RunResult
+from auditor.core.result import RunResult
 from tests.render.report_sample import build_result
 
 GOLDEN = Path(__file__).parent / "golden"

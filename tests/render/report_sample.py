@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from auditor.model.base import Gap, ListingGap, ResourceRef, SourceLocation
-from auditor.result import (
+from auditor.core.model.base import Gap, ListingGap, ResourceRef, SourceLocation
+from auditor.core.result import (
     CitationInfo,
     Finding,
     PolicyInfo,
@@ -19,7 +19,7 @@ from auditor.result import (
     WaiverRef,
     summarize,
 )
-from auditor.scope import Scope
+from auditor.core.scope import Scope
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"

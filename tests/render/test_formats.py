@@ -12,10 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.model.base import ResourceRef
-from auditor.render import csv as csv_render
-from auditor.render import html, junit, ocsf, sarif
-from auditor.result import Finding, RunResult
+from auditor.core.model.base import ResourceRef
+from auditor.core.result import Finding, RunResult
+from auditor.evidence.render import csv as csv_render
+from auditor.evidence.render import html, junit, ocsf, sarif
 from tests.render.report_sample import CSV_FORMULA, XSS_IMG, XSS_SCRIPT
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -293,7 +293,7 @@ def test_pdf_is_the_same_report(result, tmp_path):
     import shutil
     import subprocess
 
-    from auditor.render import pdf
+    from auditor.evidence.render import pdf
 
     data = pdf.render(result)
     assert data.startswith(b"%PDF-")
@@ -329,7 +329,7 @@ def test_pdf_of_a_large_result_itemizes_only_what_needs_attention(result, monkey
     import shutil
     import subprocess
 
-    from auditor.render import pdf
+    from auditor.evidence.render import pdf
 
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed; cannot read the PDF text back")
@@ -363,7 +363,7 @@ def test_html_names_gcp_organization_level_places(result):
 
 
 def test_trend_from_recorded_runs(result, tmp_path):
-    from auditor.history import History
+    from auditor.evidence.history import History
 
     with History(tmp_path / "history.sqlite") as history:
         for hours in (1, 2, 3):

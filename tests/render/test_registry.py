@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.render import RENDERERS
+from auditor.evidence.render import RENDERERS
 
 MINE = {
     "html": "report.html",

@@ -3,52 +3,15 @@
 Each :class:`Mapper` turns one Terraform resource type (``aws_lb_listener``) into one resource
 model (``aws.elbv2.listener``). The registry is a plain dict built from the provider modules by
 explicit imports. A mapper whose model type is not registered (see
-:func:`auditor.model.registry.resource_types`) is simply not offered.
+:func:`auditor.core.model.registry.resource_types`) is simply not offered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
-from auditor.iac.tf import TfIndex, TfResource
-from auditor.model.base import Gap, Resource, SourceLocation
-
-#: ``Resource.account`` for resources read from Terraform (no account is known before deploy).
-IAC_ACCOUNT = "terraform"
-
-MapperFn = Callable[[TfResource, TfIndex], Resource | None]
-
-
-@dataclass(frozen=True)
-class Mapper:
-    """How one Terraform resource type becomes one resource model."""
-
-    tf_type: str
-    resource_type: str
-    fn: MapperFn
-    #: Model fields a Terraform resource of this type never carries (IAM bindings granted by
-    #: other resources...). Policies reading them are not run on Terraform: the live scan judges.
-    unreadable: tuple[str, ...] = ()
-
-    def map(self, res: TfResource, index: TfIndex) -> Resource | None:
-        model = self.fn(res, index)
-        if model is not None and model.location is None and res.file:
-            model.location = SourceLocation(
-                file=res.file, line_start=res.line_start, line_end=res.line_end
-            )
-        return model
-
-
-def unknown_gap(fields: Iterable[str], what: str) -> Gap:
-    """A field Terraform only knows after apply (or checkov could not render)."""
-    return Gap(
-        operation="terraform:render",
-        error_code="UnknownBeforeApply",
-        message=f"{what} is known only after apply or from unresolved input; "
-        "judge the plan (baa-audit iac --plan) or the live resource",
-        fields=tuple(fields),
-    )
+from auditor.core.model.base import Resource
+from auditor.iac.mappers.base import IAC_ACCOUNT, Mapper, MapperFn, unknown_gap
 
 
 def build_mappers(*groups: Iterable[Mapper]) -> dict[str, Mapper]:
@@ -87,7 +50,7 @@ def join_types() -> set[str]:
 def available_mappers(types: Mapping[str, type[Resource]] | None = None) -> dict[str, Mapper]:
     """The mappers whose model type exists in ``types`` (default: the model registry)."""
     if types is None:
-        from auditor.model.registry import resource_types
+        from auditor.core.model.registry import resource_types
 
         types = resource_types()
     return {k: m for k, m in all_mappers().items() if m.resource_type in types}

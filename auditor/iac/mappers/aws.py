@@ -16,7 +16,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from auditor.iac.mappers import IAC_ACCOUNT, Mapper, unknown_gap
+from auditor.core.model.base import Gap, Resource
+from auditor.iac.mappers.base import IAC_ACCOUNT, Mapper, unknown_gap
 from auditor.iac.tf import (
     TfIndex,
     TfResource,
@@ -29,12 +30,11 @@ from auditor.iac.tf import (
     first,
     is_unresolved,
 )
-from auditor.model.base import Gap, Resource
 
 
 @lru_cache(maxsize=1)
 def _types() -> dict[str, type[Resource]]:
-    from auditor.model.registry import resource_types
+    from auditor.core.model.registry import resource_types
 
     return resource_types()
 
@@ -146,7 +146,7 @@ _TOKENS = (
 
 
 def _user_pool_client(res: TfResource, index: TfIndex) -> Resource:
-    from auditor.collectors.aws.cognito import token_seconds
+    from auditor.collect.aws.cognito import token_seconds
 
     units_block = block(res.conf, "token_validity_units") or {}
     detail: dict[str, Any] = {"TokenValidityUnits": {}}
@@ -199,7 +199,7 @@ def _log_group_ref(value: Any, index: TfIndex) -> str | None:
 
 
 def _trail(res: TfResource, index: TfIndex) -> Resource:
-    from auditor.collectors.aws.cloudtrail import _selectors
+    from auditor.collect.aws.cloudtrail import _selectors
 
     def flag(arg: str, default: bool) -> bool:
         value = as_bool(res.get(arg))
@@ -282,7 +282,7 @@ def _log_group_model(
     policy: TfResource | None,
     index: TfIndex,
 ) -> Resource:
-    from auditor.collectors.aws.logs import parse_data_protection
+    from auditor.collect.aws.logs import parse_data_protection
 
     gaps: list[Gap] = []
     protection = None
@@ -340,7 +340,7 @@ def _log_protection(res: TfResource, index: TfIndex) -> Resource | None:
 
 
 def _org_policy(res: TfResource, index: TfIndex) -> Resource | None:
-    from auditor.collectors.aws.organizations import opt_out_settings
+    from auditor.collect.aws.organizations import opt_out_settings
 
     policy_type = as_str(res.get("type"))
     if policy_type != "AISERVICES_OPT_OUT_POLICY":
@@ -377,8 +377,8 @@ def _org_policy(res: TfResource, index: TfIndex) -> Resource | None:
 @lru_cache(maxsize=1)
 def elb_ssl_policies() -> dict[str, list[str]]:
     """Policy name -> protocols, from policies/data/elb_ssl_policies.yaml."""
-    from auditor.resources import policies_dir
-    from auditor.yamlio import read_yaml
+    from auditor.core.resources import policies_dir
+    from auditor.core.yamlio import read_yaml
 
     data = read_yaml(policies_dir() / "data" / "elb_ssl_policies.yaml")
     table = data.get("policies") if isinstance(data, dict) else None
@@ -527,7 +527,7 @@ def _s3_bucket(res: TfResource, index: TfIndex) -> Resource:
 def _tls_parameters(
     group_ref: Any, engine: str | None, tf_group_type: str, index: TfIndex, what: str
 ) -> tuple[dict[str, Any] | None, list[Gap]]:
-    from auditor.collectors.aws.rds import _FIELD_OF, tls_parameter_names
+    from auditor.collect.aws.rds import _FIELD_OF, tls_parameter_names
 
     if group_ref is None:
         return {}, []
@@ -697,7 +697,7 @@ def _kms_key(res: TfResource, index: TfIndex) -> Resource:
 
 
 def _distribution(res: TfResource, index: TfIndex) -> Resource:
-    from auditor.collectors.aws.cloudfront import _origin
+    from auditor.collect.aws.cloudfront import _origin
 
     cert = block(res.conf, "viewer_certificate") or {}
     default_cert = bool(as_bool(first(cert, "cloudfront_default_certificate")))

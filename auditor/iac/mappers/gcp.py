@@ -2,7 +2,7 @@
 
 Each mapper rewrites the Terraform arguments into the REST shape Cloud Asset Inventory returns
 in ``resource.data`` (camelCase, the service's own JSON) and hands it to the live collector's own
-builder (:data:`auditor.collectors.gcp.mapping.ASSET_KINDS`). The model is therefore built by the
+builder (:data:`auditor.collect.gcp.mapping.ASSET_KINDS`). The model is therefore built by the
 same code as the live one; only the translation Terraform -> REST lives here. Where Terraform
 leaves an argument out, the provider's documented default (which is the API's default) is
 written in, so a value is judged as it will be after apply.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.iac.mappers import IAC_ACCOUNT, Mapper, unknown_gap
+from auditor.core.model.base import Gap, Resource
+from auditor.iac.mappers.base import IAC_ACCOUNT, Mapper, unknown_gap
 from auditor.iac.tf import (
     TfIndex,
     TfResource,
@@ -24,7 +25,6 @@ from auditor.iac.tf import (
     first,
     is_unresolved,
 )
-from auditor.model.base import Gap, Resource
 
 COMPUTE = "https://www.googleapis.com/compute/v1/"
 
@@ -42,7 +42,7 @@ def _name(res: TfResource) -> str:
 def _build(
     asset_type: str, data: dict[str, Any], base: dict[str, Any], gaps: list[Gap]
 ) -> Resource:
-    from auditor.collectors.gcp.mapping import ASSET_KINDS
+    from auditor.collect.gcp.mapping import ASSET_KINDS
 
     model = ASSET_KINDS[asset_type].build(data, base)
     model.gaps.extend(gaps)
@@ -261,7 +261,7 @@ def _project_audit(res: TfResource, index: TfIndex) -> Resource | None:
     group = _owner_group(res, index, "project")
     if group is None:
         return None  # judged once, with every audit config of this project, on the first one
-    from auditor.collectors.gcp.mapping import audit_configs
+    from auditor.collect.gcp.mapping import audit_configs
 
     project = _project(res)
     data = {"projectId": project, "projectNumber": project, "lifecycleState": "ACTIVE"}
@@ -276,7 +276,7 @@ def _org_audit(res: TfResource, index: TfIndex) -> Resource | None:
     group = _owner_group(res, index, "org_id")
     if group is None:
         return None
-    from auditor.collectors.gcp.mapping import audit_configs
+    from auditor.collect.gcp.mapping import audit_configs
 
     org = as_str(res.get("org_id")) or IAC_ACCOUNT
     data = {"name": f"organizations/{org}", "lifecycleState": "ACTIVE"}

@@ -1,0 +1,258 @@
+"""The three stages joined by two files, as functions the CLI composes.
+
+This module and the CLI are the only places that read or write files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from auditor.collect import collector
+from auditor.collect.base import CollectOptions
+from auditor.core.clock import now_utc
+from auditor.core.errors import InputError
+from auditor.core.fileio import sha256_file, write_bytes_atomic
+from auditor.core.inventory import Inventory, SnapshotHeader, SnapshotWriter
+from auditor.core.progress import Progress
+from auditor.core.result import RunResult, Severity, severity_at_least
+from auditor.core.scope import Scope
+from auditor.evidence.history import History, default_history_path, result_digest
+from auditor.evidence.render import RENDERERS
+from auditor.evidence.render.html import TrendPoint, trend_from_runs
+from auditor.judge.engine import evaluate
+from auditor.judge.inputs import EvaluationInputs, load_inputs
+
+RESULT_FILE = "result.json"
+SNAPSHOT_FILE = "snapshot.jsonl"
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+def check_formats(formats: Sequence[str]) -> list[str]:
+    chosen: list[str] = []
+    for entry in formats:
+        for raw in entry.split(","):
+            name = raw.strip()
+            if not name:
+                continue
+            if name not in RENDERERS:
+                raise InputError(f"unknown format {name!r}; formats: {', '.join(RENDERERS)}")
+            if name not in chosen:
+                chosen.append(name)
+    return chosen
+
+
+def check_out_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError("output path exists and is not a directory", file=out)
+
+
+def collect_to_snapshot(
+    providers: Sequence[str],
+    options: CollectOptions,
+    snapshot: Path,
+    progress: Progress,
+    source: str = "live",
+) -> Scope:
+    """Run the collectors for ``providers``, streaming into ``snapshot`` (written atomically)."""
+    functions = [(p, collector(p)) for p in providers]  # fails fast on a missing extra
+    header = SnapshotHeader(
+        collected_at=now_utc(), scope=Scope(providers=list(providers)), source=source
+    )
+    if options.gcp_export_file is not None:
+        header.inputs["gcp_export_file"] = sha256_file(options.gcp_export_file)
+    scope = Scope(providers=list(providers))
+    with SnapshotWriter(snapshot, header) as writer:
+        for _name, function in functions:
+            scope = scope.merged(function(options, writer, progress))
+        if options.shard is not None:
+            # the label merge needs to refuse a set with a shard missing or given twice
+            scope = scope.model_copy(update={"shard": "{}/{}".format(*options.shard)})
+        writer.final_scope = scope
+    return scope
+
+
+def evaluate_inventory(
+    inventory: Inventory,
+    inputs: EvaluationInputs,
+    snapshot_sha256: str | None,
+    started_at: datetime,
+    waiver_warning_days: int = 30,
+) -> RunResult:
+    digests: dict[str, str] = {}
+    if snapshot_sha256:
+        digests["snapshot"] = snapshot_sha256
+    if inputs.waivers_sha256:
+        digests["waivers"] = inputs.waivers_sha256
+    return evaluate(
+        inventory,
+        inputs.policies,
+        inputs.profile,
+        inputs.waivers,
+        now=now_utc(),
+        started_at=started_at,
+        inputs=digests,
+        waiver_warning_days=waiver_warning_days,
+    )
+
+
+def write_outputs(
+    result: RunResult,
+    out: Path,
+    formats: Sequence[str],
+    trend: Sequence[TrendPoint] = (),
+) -> list[Path]:
+    """Write result.json and each requested format into ``out``, each atomically.
+
+    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can.
+    """
+    written: list[Path] = []
+    target = out / RESULT_FILE
+    write_bytes_atomic(target, RENDERERS["json"].render(result))
+    written.append(target)
+    for name in formats:
+        if name == "json":
+            continue
+        path = out / RENDERERS[name].filename("report")
+        write_bytes_atomic(path, render_format(name, result, trend))
+        written.append(path)
+    return written
+
+
+def render_format(name: str, result: RunResult, trend: Sequence[TrendPoint] = ()) -> bytes:
+    """``result`` in format ``name``, with the trend where the format can draw one."""
+    renderer = RENDERERS[name]
+    if trend and renderer.render_with_trend is not None:
+        return renderer.render_with_trend(result, trend)
+    return renderer.render(result)
+
+
+# -- history -----------------------------------------------------------------------------------
+def history_path(out: Path, history: Path | None, disabled: bool) -> Path | None:
+    """Where to record the run: ``--history``, else ``<out>/history.sqlite``; None if disabled."""
+    if disabled:
+        return None
+    return history if history is not None else default_history_path(out)
+
+
+def check_history(path: Path | None) -> None:
+    """Refuse an unusable history database before anything is collected or written.
+
+    A database that does not exist yet is fine (it is created when the run is recorded); one that
+    exists must open and be of a schema this version understands.
+    """
+    if path is None:
+        return
+    if path.exists() and not path.is_file():
+        raise InputError("history path exists and is not a file", file=path)
+    if path.is_file():
+        History(path, create=False).close()
+
+
+def trend_for(result: RunResult, path: Path | None, limit: int = 20) -> list[TrendPoint]:
+    """Counts of the runs recorded in ``path`` up to ``result``, and of ``result`` itself.
+
+    Only runs of the same profile and shard count (a trend mixes nothing else). ``result`` is
+    counted once whether or not it has been recorded yet. Fewer than two points make no trend.
+    """
+    if path is None or not path.is_file():
+        return []
+    with History(path, create=False) as store:
+        past = [
+            row
+            for row in store.runs(profile=result.profile.id)
+            if row.shard == result.scope.shard
+            and datetime.fromisoformat(row.started_at) <= result.started_at
+        ]
+    if any(datetime.fromisoformat(row.started_at) == result.started_at for row in past):
+        # only then can ``result`` itself be among them (`baa-audit report` of a recorded run)
+        digest = result_digest(result)
+        past = [row for row in past if row.result_sha256 != digest]
+    points = trend_from_runs([*past, result], limit=limit)
+    return points if len(points) >= 2 else []
+
+
+def finish_run(
+    result: RunResult, out: Path, formats: Sequence[str], db: Path | None
+) -> tuple[list[Path], tuple[Path, int] | None]:
+    """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``
+    (created if needed; ``None``: not recorded).
+
+    Returns the files written and, when recorded, the database and the run's id.
+    """
+    written = write_outputs(result, out, formats, trend_for(result, db))
+    if db is None:
+        return written, None
+    with History(db) as store:
+        return written, (db, store.record(result))
+
+
+def load_result(path: Path) -> RunResult:
+    if not path.is_file():
+        raise InputError("result file not found", file=path)
+    try:
+        return RunResult.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] == "json_invalid":
+            raise InputError(f"not valid JSON: {err['msg']}", file=path) from None
+        loc = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"not a baa-audit result: {loc}: {err['msg']}", file=path) from None
+
+
+def exit_code(result: RunResult, fail_on: Severity) -> int:
+    """0 clean; 1 failures at or above ``fail_on``; 3 nothing failed but some checks errored."""
+    failing = [
+        f for f in result.findings if f.status == "FAIL" and severity_at_least(f.severity, fail_on)
+    ]
+    if failing:
+        return EXIT_FAILURES
+    if result.count("ERROR"):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def summary_line(result: RunResult, code: int) -> str:
+    counts = " ".join(f"{k.lower()}={v}" for k, v in result.summary.items())
+    status = {EXIT_OK: "ok", EXIT_FAILURES: "fail", EXIT_INCOMPLETE: "incomplete"}.get(
+        code, "error"
+    )
+    return f"baa-audit status={status} profile={result.profile.id} {counts} exit={code}"
+
+
+def digests_of(paths: Mapping[str, Path]) -> dict[str, str]:
+    return {name: sha256_file(path) for name, path in paths.items()}
+
+
+__all__ = [
+    "EXIT_FAILURES",
+    "EXIT_INCOMPLETE",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "RESULT_FILE",
+    "SNAPSHOT_FILE",
+    "EvaluationInputs",
+    "check_formats",
+    "check_history",
+    "check_out_dir",
+    "collect_to_snapshot",
+    "default_history_path",
+    "evaluate_inventory",
+    "exit_code",
+    "finish_run",
+    "history_path",
+    "load_inputs",
+    "load_result",
+    "now_utc",
+    "render_format",
+    "summary_line",
+    "trend_for",
+    "write_outputs",
+]

@@ -1,0 +1,226 @@
+"""RDS DB instances and DB clusters: storage encryption and the TLS parameters in force.
+
+A parameter group lists only what it was asked for on some emulators and for some engine
+versions; a TLS parameter the group does not report is looked up among the engine defaults of the
+group's family (``DescribeEngineDefaultParameters`` / ``...ClusterParameters``), and ``sources``
+records where each value came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from auditor.collect.aws.calls import CallFailed, call
+from auditor.collect.aws.context import AwsContext
+from auditor.core.inventory import InventorySink
+from auditor.core.model.aws.rds import RdsDbCluster, RdsDbInstance, RdsTlsParameters
+from auditor.core.model.base import Gap
+
+TYPES: tuple[str, ...] = (RdsDbInstance.resource_type, RdsDbCluster.resource_type)
+
+_FIELD_OF = {
+    "rds.force_ssl": "force_ssl",
+    "ssl_min_protocol_version": "ssl_min_protocol_version",
+    "require_secure_transport": "require_secure_transport",
+    "tls_version": "tls_version",
+}
+
+
+def tls_parameter_names(engine: str | None) -> tuple[str, ...]:
+    """The parameters that govern TLS for an engine; () for engines configured elsewhere."""
+    engine = (engine or "").lower()
+    if engine in ("postgres", "aurora-postgresql"):
+        return ("rds.force_ssl", "ssl_min_protocol_version")
+    if engine in ("mysql", "mariadb", "aurora-mysql", "aurora"):
+        return ("require_secure_transport", "tls_version")
+    if engine.startswith("sqlserver"):
+        return ("rds.force_ssl",)
+    return ()
+
+
+class _Parameters:
+    """Resolves TLS parameters of groups, caching groups and engine defaults per region."""
+
+    def __init__(self, ctx: AwsContext, cluster: bool) -> None:
+        self.ctx = ctx
+        self.cluster = cluster
+        self._groups: dict[str, tuple[dict[str, dict[str, Any]] | None, CallFailed | None]] = {}
+        self._defaults: dict[str, tuple[dict[str, dict[str, Any]], CallFailed | None]] = {}
+        self._families: dict[str, str | None] = {}
+
+    def _client(self) -> Any:
+        return self.ctx.client("rds")
+
+    def _group(self, name: str) -> tuple[dict[str, dict[str, Any]] | None, CallFailed | None]:
+        if name not in self._groups:
+            method, arg = (
+                ("describe_db_cluster_parameters", "DBClusterParameterGroupName")
+                if self.cluster
+                else ("describe_db_parameters", "DBParameterGroupName")
+            )
+            try:
+                found = call(self._client(), method, **{arg: name})
+                self._groups[name] = (
+                    {p["ParameterName"]: p for p in found.get("Parameters", [])},
+                    None,
+                )
+            except CallFailed as failure:
+                not_found = failure.error_code in (
+                    "DBParameterGroupNotFound",
+                    "DBParameterGroupNotFoundFault",
+                )
+                self._groups[name] = (None, None if not_found else failure)
+        return self._groups[name]
+
+    def _family(self, name: str) -> str | None:
+        if name not in self._families:
+            family: str | None = None
+            method, arg, key, fam = (
+                (
+                    "describe_db_cluster_parameter_groups",
+                    "DBClusterParameterGroupName",
+                    "DBClusterParameterGroups",
+                    "DBParameterGroupFamily",
+                )
+                if self.cluster
+                else (
+                    "describe_db_parameter_groups",
+                    "DBParameterGroupName",
+                    "DBParameterGroups",
+                    "DBParameterGroupFamily",
+                )
+            )
+            try:
+                groups = call(self._client(), method, **{arg: name}).get(key, [])
+                family = groups[0].get(fam) if groups else None
+            except CallFailed:
+                family = None
+            if family is None and name.startswith("default."):
+                family = name.removeprefix(
+                    "default."
+                )  # AWS names default groups after their family
+            self._families[name] = family
+        return self._families[name]
+
+    def _engine_defaults(self, family: str) -> tuple[dict[str, dict[str, Any]], CallFailed | None]:
+        if family not in self._defaults:
+            method = (
+                "describe_engine_default_cluster_parameters"
+                if self.cluster
+                else "describe_engine_default_parameters"
+            )
+            try:
+                found = call(self._client(), method, DBParameterGroupFamily=family)
+                params = found.get("EngineDefaults", {}).get("Parameters", [])
+                self._defaults[family] = ({p["ParameterName"]: p for p in params}, None)
+            except CallFailed as failure:
+                self._defaults[family] = ({}, failure)
+        return self._defaults[family]
+
+    def resolve(
+        self, group: str | None, engine: str | None, gaps: list[Gap]
+    ) -> RdsTlsParameters | None:
+        wanted = tls_parameter_names(engine)
+        if group is None:
+            return RdsTlsParameters()
+        result = RdsTlsParameters(parameter_group=group)
+        if not wanted:
+            return result
+        listed, failure = self._group(group)
+        if failure is not None:
+            gaps.append(failure.gap(["tls_parameters"]))
+            return None
+        listed = listed or {}
+        missing = [name for name in wanted if name not in listed]
+        result.family = self._family(group) if missing else None
+        defaults: dict[str, dict[str, Any]] = {}
+        if missing:
+            if result.family is None:
+                gaps.append(
+                    Gap(
+                        operation="rds:DescribeDBParameterGroups",
+                        error_code="FamilyUnknown",
+                        message="parameter group family could not be read",
+                        fields=("tls_parameters",),
+                    )
+                )
+                return None
+            defaults, failure = self._engine_defaults(result.family)
+            if failure is not None:
+                gaps.append(failure.gap(["tls_parameters"]))
+                return None
+        for name in wanted:
+            param = listed.get(name) or defaults.get(name)
+            if param is None:
+                continue
+            setattr(result, _FIELD_OF[name], param.get("ParameterValue"))
+            result.sources[name] = str(
+                param.get("Source") or ("engine-default" if name in defaults else "user")
+            )
+        return result
+
+
+def _tags(raw: Iterable[dict[str, str]] | None) -> dict[str, str]:
+    return {str(t["Key"]): str(t.get("Value", "")) for t in raw or []}
+
+
+def _instances(ctx: AwsContext, sink: InventorySink) -> None:
+    listed = ctx.listing(RdsDbInstance.resource_type, "rds", "describe_db_instances")
+    if listed is None:
+        return
+    resolver = _Parameters(ctx, cluster=False)
+    items = listed.get("DBInstances", [])
+    for raw in items:
+        instance = RdsDbInstance(
+            id=str(raw.get("DBInstanceArn") or ctx.arn("rds", f"db:{raw['DBInstanceIdentifier']}")),
+            name=raw["DBInstanceIdentifier"],
+            account=ctx.account,
+            region=ctx.region,
+            tags=_tags(raw.get("TagList")),
+            engine=raw.get("Engine"),
+            engine_version=raw.get("EngineVersion"),
+            storage_encrypted=raw.get("StorageEncrypted"),
+            storage_encryption_type=raw.get("StorageEncryptionType"),
+            kms_key_id=raw.get("KmsKeyId"),
+            db_cluster_identifier=raw.get("DBClusterIdentifier"),
+        )
+        if instance.db_cluster_identifier is None:
+            groups = raw.get("DBParameterGroups") or []
+            group = groups[0].get("DBParameterGroupName") if groups else None
+            instance.tls_parameters = resolver.resolve(group, instance.engine, instance.gaps)
+        sink.add_resource(instance)
+    ctx.covered(RdsDbInstance.resource_type, len(items))
+
+
+def _clusters(ctx: AwsContext, sink: InventorySink) -> None:
+    listed = ctx.listing(RdsDbCluster.resource_type, "rds", "describe_db_clusters")
+    if listed is None:
+        return
+    resolver = _Parameters(ctx, cluster=True)
+    items = listed.get("DBClusters", [])
+    for raw in items:
+        cluster = RdsDbCluster(
+            id=str(
+                raw.get("DBClusterArn") or ctx.arn("rds", f"cluster:{raw['DBClusterIdentifier']}")
+            ),
+            name=raw["DBClusterIdentifier"],
+            account=ctx.account,
+            region=ctx.region,
+            tags=_tags(raw.get("TagList")),
+            engine=raw.get("Engine"),
+            engine_version=raw.get("EngineVersion"),
+            storage_encrypted=raw.get("StorageEncrypted"),
+            storage_encryption_type=raw.get("StorageEncryptionType"),
+            kms_key_id=raw.get("KmsKeyId"),
+        )
+        cluster.tls_parameters = resolver.resolve(
+            raw.get("DBClusterParameterGroup"), cluster.engine, cluster.gaps
+        )
+        sink.add_resource(cluster)
+    ctx.covered(RdsDbCluster.resource_type, len(items))
+
+
+def collect(ctx: AwsContext, sink: InventorySink) -> None:
+    _instances(ctx, sink)
+    _clusters(ctx, sink)

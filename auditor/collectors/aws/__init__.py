@@ -1,1 +1,0 @@
-"""AWS collectors: :func:`auditor.collectors.aws.run.collect_aws` and one module per service."""

@@ -1,0 +1,50 @@
+"""Amazon Cognito user pools and their app clients (service ``cognito-idp``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from auditor.core.model.base import Provider, Resource
+
+
+class CognitoUserPool(Resource):
+    """A user pool: whether its users must present a second factor."""
+
+    resource_type: ClassVar[str] = "aws.cognito.user_pool"
+    provider: ClassVar[Provider] = "aws"
+
+    mfa_configuration: str | None = Field(
+        default=None, description="DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
+    )
+
+
+class CognitoUserPoolClient(Resource):
+    """An app client: how long its tokens live.
+
+    The ``*_seconds`` fields are the validities converted with ``TokenValidityUnits``; when the
+    service leaves a validity or unit out, Cognito's documented default applies (access and ID
+    tokens 1 hour; refresh tokens 30 days) and ``defaults_applied`` names the token.
+    ``ClientSecret`` is never read into the inventory.
+    """
+
+    resource_type: ClassVar[str] = "aws.cognito.user_pool_client"
+    provider: ClassVar[Provider] = "aws"
+
+    user_pool_id: str
+    access_token_validity_seconds: int | None = None
+    id_token_validity_seconds: int | None = None
+    refresh_token_validity_seconds: int | None = None
+    defaults_applied: list[str] = Field(default_factory=list)
+    token_validity_units: dict[str, str] = Field(
+        default_factory=dict, description="TokenValidityUnits as returned"
+    )
+    enable_token_revocation: bool | None = None
+    refresh_token_rotation: str | None = Field(
+        default=None, description="RefreshTokenRotation.Feature: ENABLED | DISABLED"
+    )
+    auth_session_validity_minutes: int | None = None
+
+
+__all__ = ["CognitoUserPool", "CognitoUserPoolClient"]

@@ -1,0 +1,81 @@
+"""IAM: the root user of an account, IAM users and IAM roles.
+
+Sources: ``iam:GetAccountSummary`` (``SummaryMap``), the credential report
+(``iam:GenerateCredentialReport`` / ``iam:GetCredentialReport``, a CSV),
+``iam:GetAccountAuthorizationDetails`` (users with their attached and inline policies) and
+``iam:ListRoles`` (``MaxSessionDuration``, ``AssumeRolePolicyDocument``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from auditor.core.model.base import Provider, Resource
+
+
+class IamRootUser(Resource):
+    """The account's root user, as the account summary and the credential report show it."""
+
+    resource_type: ClassVar[str] = "aws.iam.root_user"
+    provider: ClassVar[Provider] = "aws"
+
+    account_mfa_enabled: bool | None = Field(
+        default=None, description="GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
+    )
+    account_access_keys_present: bool | None = Field(
+        default=None, description="GetAccountSummary SummaryMap.AccountAccessKeysPresent == 1"
+    )
+    mfa_active: bool | None = Field(
+        default=None, description="credential report <root_account> mfa_active"
+    )
+    password_enabled: str | None = Field(
+        default=None,
+        description="credential report <root_account> password_enabled (always not_supported)",
+    )
+    access_key_1_active: bool | None = Field(
+        default=None, description="credential report access_key_1_active"
+    )
+    access_key_2_active: bool | None = Field(
+        default=None, description="credential report access_key_2_active"
+    )
+
+
+class IamUser(Resource):
+    """An IAM user: console access and MFA from the credential report, policies from GAAD."""
+
+    resource_type: ClassVar[str] = "aws.iam.user"
+    provider: ClassVar[Provider] = "aws"
+
+    password_enabled: bool | None = Field(
+        default=None, description="credential report password_enabled"
+    )
+    mfa_active: bool | None = Field(default=None, description="credential report mfa_active")
+    access_key_1_active: bool | None = None
+    access_key_2_active: bool | None = None
+    attached_policies: list[str] = Field(
+        default_factory=list, description="ARNs of managed policies attached to the user directly"
+    )
+    inline_policies: list[str] = Field(
+        default_factory=list, description="names of the user's inline policies"
+    )
+    groups: list[str] = Field(default_factory=list)
+
+
+class IamRole(Resource):
+    """An IAM role: how long its sessions may last and who may assume it."""
+
+    resource_type: ClassVar[str] = "aws.iam.role"
+    provider: ClassVar[Provider] = "aws"
+
+    path: str | None = None
+    max_session_duration: int | None = Field(
+        default=None, description="ListRoles MaxSessionDuration, seconds (3600-43200)"
+    )
+    assume_role_policy: dict[str, Any] | None = Field(
+        default=None, description="the trust policy (AssumeRolePolicyDocument), parsed"
+    )
+
+
+__all__ = ["IamRole", "IamRootUser", "IamUser"]

@@ -1,0 +1,70 @@
+"""Amazon CloudWatch Logs: log groups (retention, data protection) and account-level policies."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.core.model.base import Provider, Resource
+
+
+class DataProtectionPolicy(BaseModel):
+    """A data protection policy document, reduced to the identifiers it names.
+
+    Managed identifiers are named without their ARN prefix
+    (``arn:aws:dataprotection::aws:data-identifier/EmailAddress`` -> ``EmailAddress``); custom
+    identifiers by the name the policy's ``Configuration.CustomDataIdentifier`` gives them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    masked_identifiers: list[str] = Field(
+        default_factory=list,
+        description="identifiers of Operation.Deidentify.MaskConfig statements",
+    )
+    audited_identifiers: list[str] = Field(
+        default_factory=list, description="identifiers of Operation.Audit statements"
+    )
+    custom_identifiers: list[str] = Field(default_factory=list)
+    findings_destinations: list[str] = Field(
+        default_factory=list,
+        description="kinds of audit findings destination: CloudWatchLogs, Firehose, S3",
+    )
+
+
+class LogsLogGroup(Resource):
+    """A log group. ``retention_in_days`` None means the events never expire."""
+
+    resource_type: ClassVar[str] = "aws.logs.log_group"
+    provider: ClassVar[Provider] = "aws"
+
+    retention_in_days: int | None = None
+    kms_key_id: str | None = None
+    data_protection_status: str | None = Field(
+        default=None,
+        description="dataProtectionStatus: ACTIVATED, DELETED, ARCHIVED or DISABLED",
+    )
+    inherited_properties: list[str] = Field(
+        default_factory=list, description="e.g. ACCOUNT_DATA_PROTECTION"
+    )
+    data_protection_policy: DataProtectionPolicy | None = Field(
+        default=None,
+        description="GetDataProtectionPolicy for this log group; None when it has none",
+    )
+
+
+class LogsAccountPolicy(Resource):
+    """An account-level CloudWatch Logs policy (DescribeAccountPolicies), one region."""
+
+    resource_type: ClassVar[str] = "aws.logs.account_policy"
+    provider: ClassVar[Provider] = "aws"
+
+    policy_type: str
+    scope: str | None = Field(default=None, description="ALL")
+    selection_criteria: str | None = None
+    data_protection_policy: DataProtectionPolicy | None = None
+
+
+__all__ = ["DataProtectionPolicy", "LogsAccountPolicy", "LogsLogGroup"]

@@ -1,0 +1,32 @@
+"""AWS services in use in an account, by ARN service namespace (``arn:aws:<namespace>:...``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from auditor.core.model.base import Provider, Resource
+
+
+class AwsServiceInUse(Resource):
+    """A service namespace with resources in the account.
+
+    Found through the Resource Groups Tagging API (``GetResources``: ARNs) and, where AWS Config
+    records, ``GetDiscoveredResourceCounts`` (resource types such as ``AWS::EFS::FileSystem``).
+    """
+
+    resource_type: ClassVar[str] = "aws.service"
+    provider: ClassVar[Provider] = "aws"
+
+    namespace: str
+    resource_count: int = 0
+    regions: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list, description="tagging | config")
+    config_resource_types: list[str] = Field(default_factory=list)
+    example_arns: list[str] = Field(
+        default_factory=list, description="at most three ARNs, as evidence"
+    )
+
+
+__all__ = ["AwsServiceInUse"]

@@ -1,0 +1,55 @@
+"""Pieces shared by GCP resource models: the Cloud Asset base and IAM policy parts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.core.model.base import Provider, Resource
+
+
+class IamBinding(BaseModel):
+    """One ``bindings[]`` entry of an IAM policy (``role`` granted to ``members``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str
+    members: list[str] = Field(default_factory=list)
+    condition: str | None = Field(default=None, description="condition.expression, if any")
+
+
+class AuditLogConfig(BaseModel):
+    """``auditConfigs[].auditLogConfigs[]``: one log type turned on, with its exemptions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    log_type: str = Field(description="ADMIN_READ | DATA_READ | DATA_WRITE")
+    exempted_members: list[str] = Field(default_factory=list)
+
+
+class AuditConfig(BaseModel):
+    """``auditConfigs[]`` of an IAM policy: the Data Access logs turned on for ``service``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: str = Field(description="'allServices' or an API such as storage.googleapis.com")
+    audit_log_configs: list[AuditLogConfig] = Field(default_factory=list)
+
+
+class GcpResource(Resource):
+    """Base of every GCP model read from Cloud Asset Inventory.
+
+    ``id`` is the asset's full resource name (``//storage.googleapis.com/bucket``), ``account``
+    the project id (for organizations and folders: ``organizations/N`` / ``folders/N``), and
+    ``ancestors`` the hierarchy from the project up (``projects/N``, ``folders/N``...,
+    ``organizations/N``) as Cloud Asset Inventory reports it.
+    """
+
+    provider: ClassVar[Provider] = "gcp"
+    asset_type: ClassVar[str]
+
+    ancestors: list[str] = Field(default_factory=list)
+
+
+__all__ = ["AuditConfig", "AuditLogConfig", "GcpResource", "IamBinding"]

@@ -1,0 +1,77 @@
+"""Compute Engine: persistent disks and the load-balancer pieces that decide TLS."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from auditor.core.model.gcp.common import GcpResource
+
+
+class Disk(GcpResource):
+    resource_type = "gcp.compute.disk"
+    asset_type = "compute.googleapis.com/Disk"
+
+    self_link: str | None = None
+    kms_key_name: str | None = Field(
+        default=None, description="diskEncryptionKey.kmsKeyName, without /cryptoKeyVersions/N"
+    )
+    customer_supplied_key: bool = Field(
+        default=False, description="diskEncryptionKey carries a sha256 of a customer-supplied key"
+    )
+
+
+class SslPolicy(GcpResource):
+    resource_type = "gcp.compute.ssl_policy"
+    asset_type = "compute.googleapis.com/SslPolicy"
+
+    self_link: str | None = None
+    profile: str | None = Field(
+        default=None, description="COMPATIBLE | MODERN | RESTRICTED | CUSTOM | FIPS_202205"
+    )
+    min_tls_version: str | None = Field(
+        default=None, description="minTlsVersion as a version string: '1.0', '1.1', '1.2', '1.3'"
+    )
+
+
+class TargetHttpsProxy(GcpResource):
+    resource_type = "gcp.compute.target_https_proxy"
+    asset_type = "compute.googleapis.com/TargetHttpsProxy"
+
+    self_link: str | None = None
+    ssl_policy: str | None = Field(
+        default=None, description="self link; None means Google's default policy"
+    )
+    url_map: str | None = None
+
+
+class TargetSslProxy(GcpResource):
+    resource_type = "gcp.compute.target_ssl_proxy"
+    asset_type = "compute.googleapis.com/TargetSslProxy"
+
+    self_link: str | None = None
+    ssl_policy: str | None = Field(
+        default=None, description="self link; None means Google's default policy"
+    )
+    backend_service: str | None = None
+
+
+class TargetHttpProxy(GcpResource):
+    resource_type = "gcp.compute.target_http_proxy"
+    asset_type = "compute.googleapis.com/TargetHttpProxy"
+
+    self_link: str | None = None
+    url_map: str | None = None
+
+
+class UrlMap(GcpResource):
+    resource_type = "gcp.compute.url_map"
+    asset_type = "compute.googleapis.com/UrlMap"
+
+    self_link: str | None = None
+    https_redirect: bool | None = Field(
+        default=None, description="defaultUrlRedirect.httpsRedirect"
+    )
+    default_service: str | None = None
+
+
+__all__ = ["Disk", "SslPolicy", "TargetHttpProxy", "TargetHttpsProxy", "TargetSslProxy", "UrlMap"]

@@ -1,0 +1,102 @@
+"""Cloud Logging routing and storage: sinks, log buckets and exclusions.
+
+Read with the Logging API v2 (``GET v2/{parent}/sinks``, ``v2/{parent}/locations/-/buckets``,
+``v2/{parent}/exclusions``) for the organization, folders and projects in scope. Field names follow
+the ``LogSink``, ``LogBucket`` and ``LogExclusion`` schemas of the ``logging.v2`` discovery
+document. Booleans follow proto3 JSON: an omitted ``disabled``/``includeChildren``/``locked`` is
+False.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.core.model.base import Provider, Resource
+
+ParentType = Literal["organization", "folder", "project", "billingAccount"]
+
+
+class LogSink(Resource):
+    """One sink. ``id`` is its full name (``organizations/O/sinks/S``); ``account`` its parent."""
+
+    resource_type: ClassVar[str] = "gcp.logging.sink"
+    provider: ClassVar[Provider] = "gcp"
+
+    parent: str
+    parent_type: ParentType
+    destination: str | None = None
+    filter: str | None = None
+    disabled: bool | None = None
+    include_children: bool | None = None
+    intercept_children: bool | None = None
+    exclusion_filters: list[str] = Field(default_factory=list)
+    writer_identity: str | None = None
+
+
+class LogBucket(Resource):
+    """One log bucket. ``id`` is ``{parent}/locations/L/buckets/B``; ``region`` the location."""
+
+    resource_type: ClassVar[str] = "gcp.logging.bucket"
+    provider: ClassVar[Provider] = "gcp"
+
+    parent: str
+    bucket_id: str
+    retention_days: int | None = None
+    locked: bool | None = None
+    lifecycle_state: str | None = None
+    kms_key_name: str | None = None
+
+
+class LogExclusion(Resource):
+    """One exclusion of a sink. Parent-level exclusions (``exclusions.list``) are those of the
+    ``_Default`` sink (``sink="_Default"``); others come from a sink's ``exclusions``. ``id`` is
+    the exclusion's full name."""
+
+    resource_type: ClassVar[str] = "gcp.logging.exclusion"
+    provider: ClassVar[Provider] = "gcp"
+
+    parent: str
+    filter: str | None = None
+    disabled: bool | None = None
+    sink: str | None = Field(default=None, description="sink name when embedded in a sink")
+    sink_include_children: bool | None = None
+
+
+class SinkSummary(BaseModel):
+    """What the organization-level view keeps of each sink."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    destination: str | None = None
+    filter: str | None = None
+    disabled: bool | None = None
+    include_children: bool | None = None
+    exclusion_filters: list[str] = Field(default_factory=list)
+
+
+class OrganizationSinks(Resource):
+    """The result of listing an organization's sinks, so that "no aggregated sink" is a finding.
+
+    ``id`` and ``account`` are ``organizations/ID``.
+    """
+
+    resource_type: ClassVar[str] = "gcp.logging.organization_sinks"
+    provider: ClassVar[Provider] = "gcp"
+
+    sinks: list[SinkSummary] = Field(default_factory=list)
+
+
+LOGGING_TYPES: tuple[type[Resource], ...] = (LogSink, LogBucket, LogExclusion, OrganizationSinks)
+
+__all__ = [
+    "LOGGING_TYPES",
+    "LogBucket",
+    "LogExclusion",
+    "LogSink",
+    "OrganizationSinks",
+    "ParentType",
+    "SinkSummary",
+]

@@ -1,0 +1,56 @@
+"""What a run looked at: providers, accounts or projects, regions."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.core.model.base import Provider
+
+
+class Scope(BaseModel):
+    """The scope of a collection, carried by the snapshot and every result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    providers: list[Provider] = Field(default_factory=list)
+    aws_accounts: list[str] = Field(default_factory=list)
+    aws_regions: list[str] = Field(default_factory=list)
+    aws_organization: str | None = None
+    gcp_parent: str | None = Field(
+        default=None, description="organizations/ID, folders/ID or projects/ID"
+    )
+    gcp_projects: list[str] = Field(default_factory=list)
+    shard: str | None = Field(default=None, description="K/N when this run is one shard of N")
+
+    def label(self) -> str:
+        parts: list[str] = []
+        if "aws" in self.providers:
+            accounts = ",".join(self.aws_accounts) or "?"
+            regions = ",".join(self.aws_regions) or "all regions"
+            parts.append(f"aws {accounts} ({regions})")
+        if "gcp" in self.providers:
+            parts.append(f"gcp {self.gcp_parent or ','.join(self.gcp_projects) or '?'}")
+        if self.shard:
+            parts.append(f"shard {self.shard}")
+        return "; ".join(parts) or "empty scope"
+
+    def merged(self, other: Scope) -> Scope:
+        """The union of two scopes, used when shard results are merged."""
+
+        def union(a: list[str], b: list[str]) -> list[str]:
+            return sorted(set(a) | set(b))
+
+        providers: list[Provider] = [
+            p for p in ("aws", "gcp") if p in self.providers or p in other.providers
+        ]
+        return Scope(
+            providers=providers,
+            aws_accounts=union(self.aws_accounts, other.aws_accounts),
+            aws_regions=union(self.aws_regions, other.aws_regions),
+            aws_organization=self.aws_organization or other.aws_organization,
+            gcp_parent=self.gcp_parent or other.gcp_parent,
+            gcp_projects=union(self.gcp_projects, other.gcp_projects),
+        )
+
+
+__all__ = ["Scope"]

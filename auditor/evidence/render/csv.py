@@ -1,0 +1,108 @@
+"""CSV, one row per finding, for spreadsheets.
+
+Every cell is guarded against formula injection: a cloud-supplied string that a spreadsheet would
+run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+prefixed with a single quote, so it shows as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from auditor.core.result import Finding, RunResult
+
+MEDIA_TYPE = "text/csv"
+EXTENSION = "csv"
+
+COLUMNS = (
+    "policy_id",
+    "policy_title",
+    "status",
+    "severity",
+    "safeguard",
+    "promises",
+    "citations",
+    "provider",
+    "account",
+    "region",
+    "resource_type",
+    "resource_id",
+    "resource_name",
+    "location",
+    "message",
+    "evidence",
+    "gap_operation",
+    "gap_error_code",
+    "gap_message",
+    "waiver_id",
+    "waiver_reason",
+    "waiver_approver",
+    "waiver_expires",
+    "waiver_expired",
+    "manual_evidence",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: str) -> str:
+    """``value`` as a spreadsheet shows it, never evaluates it."""
+    if value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _row(finding: Finding, result: RunResult) -> list[str]:
+    res = finding.resource
+    policy = result.policies.get(finding.policy_id)
+    location = ""
+    if res.location is not None:
+        location = res.location.file
+        if res.location.line_start:
+            location += f":{res.location.line_start}"
+    gap = finding.gap
+    waiver = finding.waiver
+    cells = [
+        finding.policy_id,
+        policy.title if policy else "",
+        finding.status,
+        finding.severity,
+        finding.safeguard,
+        ";".join(finding.promises),
+        ";".join(finding.citations),
+        res.provider,
+        res.account,
+        res.region or "",
+        res.type,
+        res.id,
+        res.name or "",
+        location,
+        finding.message,
+        json.dumps(finding.evidence, sort_keys=True, ensure_ascii=False, default=str)
+        if finding.evidence
+        else "",
+        gap.operation if gap else "",
+        gap.error_code if gap else "",
+        gap.message if gap else "",
+        waiver.id if waiver else "",
+        waiver.reason if waiver else "",
+        waiver.approver if waiver else "",
+        waiver.expires.isoformat() if waiver else "",
+        ("yes" if waiver.expired else "no") if waiver else "",
+        finding.manual_evidence or "",
+    ]
+    return [safe_cell(c) for c in cells]
+
+
+def render(result: RunResult) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for finding in sorted(result.findings, key=Finding.sort_key):
+        writer.writerow(_row(finding, result))
+    return buffer.getvalue().encode("utf-8")
+
+
+__all__ = ["COLUMNS", "EXTENSION", "MEDIA_TYPE", "render", "safe_cell"]

@@ -1,0 +1,286 @@
+"""The HTML evidence report: one self-contained file a compliance officer reads or prints.
+
+The first screen quotes every BAA promise with its verdict; then come the cover (scope, profile,
+period, tool version, input digests), the summary by safeguard with inline SVG charts, each promise
+with the policies testing it and the observed values per resource, waivers, MANUAL items and
+ERRORs with what could not be read and why.
+
+Every cloud-supplied string is hostile: the jinja2 environment autoescapes everything, the
+template holds no ``<script>``, and a Content-Security-Policy forbids scripts and any fetch. Charts
+are computed here as plain geometry and drawn by the template, so they too go through escaping.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Protocol
+
+import jinja2
+
+from auditor.core.resources import reports_dir
+from auditor.core.result import STATUSES, Finding, RunResult, Status
+
+MEDIA_TYPE = "text/html"
+EXTENSION = "html"
+
+_TEMPLATE = "html/report.html.j2"
+
+#: Width of the bar area of a chart, in SVG user units.
+_BAR_WIDTH = 420
+_LABEL_WIDTH = 250
+_ROW_HEIGHT = 22
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One past run for the trend chart: when it ran and its counts by status."""
+
+    when: datetime
+    summary: dict[str, int]
+
+
+#: Status colours, set as SVG attributes so every renderer (browsers, WeasyPrint) draws them.
+COLOURS: dict[str, str] = {
+    "FAIL": "#b71c1c",
+    "ERROR": "#e65100",
+    "MANUAL": "#6a1b9a",
+    "WAIVED": "#455a64",
+    "PASS": "#1b5e20",
+    "NOT_APPLICABLE": "#757575",
+}
+
+
+class _PastRun(Protocol):
+    """What a trend needs of a past run (``auditor.evidence.history.RunRow`` has it)."""
+
+    @property
+    def started_at(self) -> str | datetime: ...
+
+    @property
+    def summary(self) -> dict[str, int]: ...
+
+
+def trend_from_runs(runs: Iterable[_PastRun], *, limit: int = 20) -> list[TrendPoint]:
+    """The newest ``limit`` past runs as trend points, oldest first.
+
+    ``History(path).runs(profile=result.profile.id)`` gives exactly such runs.
+    """
+    points = []
+    for run in runs:
+        when = run.started_at
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when)
+        points.append(TrendPoint(when=when, summary=dict(run.summary)))
+    points.sort(key=lambda p: p.when)
+    return points[-limit:] if limit > 0 else points
+
+
+@dataclass(frozen=True)
+class _Segment:
+    status: str
+    colour: str
+    x: float
+    width: float
+    count: int
+
+
+@dataclass(frozen=True)
+class _Bar:
+    label: str
+    y: int
+    total: int
+    segments: list[_Segment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Chart:
+    title: str
+    width: int
+    height: int
+    label_width: int
+    bar_width: int
+    row_height: int
+    bars: list[_Bar]
+
+
+def _evidence_value(value: Any) -> str:
+    """An observed value as a person reads it; ``None`` is observed-absent, never a blank."""
+    if value is None:
+        return "null (observed absent)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["evidence"] = _evidence_value
+    env.globals["colours"] = COLOURS
+    env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
+    env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
+    return env
+
+
+def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> _Chart | None:
+    rows = [(label, counts) for label, counts in rows if sum(counts.values())]
+    if not rows:
+        return None
+    biggest = max(sum(counts.values()) for _, counts in rows)
+    bars: list[_Bar] = []
+    for index, (label, counts) in enumerate(rows):
+        x = 0.0
+        segments: list[_Segment] = []
+        for status in STATUSES:
+            count = counts.get(status, 0)
+            if not count:
+                continue
+            width = round(_BAR_WIDTH * count / biggest, 2)
+            segments.append(
+                _Segment(
+                    status=status, colour=COLOURS[status], x=round(x, 2), width=width, count=count
+                )
+            )
+            x += width
+        bars.append(
+            _Bar(label=label, y=index * _ROW_HEIGHT, total=sum(counts.values()), segments=segments)
+        )
+    return _Chart(
+        title=title,
+        width=_LABEL_WIDTH + _BAR_WIDTH + 60,
+        height=len(bars) * _ROW_HEIGHT + 4,
+        label_width=_LABEL_WIDTH,
+        bar_width=_BAR_WIDTH,
+        row_height=_ROW_HEIGHT,
+        bars=bars,
+    )
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        counts[finding.status] += 1
+    return dict(counts)
+
+
+def _where(finding: Finding) -> str:
+    res = finding.resource
+    if res.provider == "gcp":
+        # organization- and folder-level resources carry their full name, not a project id
+        return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
+    return f"{res.provider} account {res.account}"
+
+
+_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+
+
+def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
+    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, PASS, NOT_APPLICABLE)."""
+    return (_STATUS_ORDER[finding.status], finding.sort_key())
+
+
+def _view(
+    result: RunResult, trend: Sequence[TrendPoint] | None, pass_detail: bool
+) -> dict[str, Any]:
+    findings = sorted(result.findings, key=Finding.sort_key)
+    by_promise: dict[str, list[Finding]] = defaultdict(list)
+    for finding in sorted(findings, key=_attention_first):
+        for promise_id in finding.promises:
+            by_promise[promise_id].append(finding)
+    promise_ids = {p.id for p in result.promises}
+    unpromised = sorted(
+        (f for f in findings if not set(f.promises) & promise_ids), key=_attention_first
+    )
+
+    by_place: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_place[_where(finding)].append(finding)
+
+    safeguard_rows = [(s.title, s.counts) for s in result.safeguards]
+    charts = [
+        c
+        for c in (
+            _chart("Findings by safeguard", safeguard_rows),
+            _chart(
+                "Findings by account / project",
+                [(place, _counts(by_place[place])) for place in sorted(by_place)],
+            ),
+        )
+        if c is not None
+    ]
+    trend_chart = None
+    if trend:
+        points = sorted(trend, key=lambda p: p.when)
+        trend_chart = _chart(
+            "Trend over past runs",
+            [(p.when.strftime("%Y-%m-%d %H:%M"), dict(p.summary)) for p in points],
+        )
+
+    def with_status(status: Status) -> list[Finding]:
+        return [f for f in findings if f.status == status]
+
+    return {
+        "r": result,
+        "pass_detail": pass_detail,
+        "statuses": STATUSES,
+        "findings": findings,
+        "by_promise": by_promise,
+        "unpromised": unpromised,
+        "charts": charts,
+        "trend_chart": trend_chart,
+        "waived": with_status("WAIVED"),
+        "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
+        "manual": with_status("MANUAL"),
+        "errors": with_status("ERROR"),
+        "failures": with_status("FAIL"),
+        "policies": result.policies,
+        "citations": result.citations,
+        "safeguard_titles": {s.key: s.title for s in result.safeguards},
+    }
+
+
+def render_html(
+    result: RunResult,
+    *,
+    trend: Sequence[TrendPoint] | None = None,
+    pass_detail: bool = True,
+) -> str:
+    """The report as one HTML document.
+
+    ``trend`` adds a chart of past runs' counts. ``pass_detail=False`` leaves PASS and
+    NOT_APPLICABLE findings out of the per-promise tables (their counts stay, with a note saying
+    where they are itemized); the PDF uses it for very large results.
+    """
+    env = _environment(str(reports_dir()))
+    return env.get_template(_TEMPLATE).render(**_view(result, trend, pass_detail))
+
+
+def render(result: RunResult) -> bytes:
+    return render_html(result).encode("utf-8")
+
+
+def render_with_trend(result: RunResult, trend: Sequence[TrendPoint]) -> bytes:
+    return render_html(result, trend=trend).encode("utf-8")
+
+
+__all__ = [
+    "EXTENSION",
+    "MEDIA_TYPE",
+    "TrendPoint",
+    "render",
+    "render_html",
+    "render_with_trend",
+    "trend_from_runs",
+]

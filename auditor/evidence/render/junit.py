@@ -1,0 +1,140 @@
+"""JUnit XML for CI systems: one testsuite per safeguard, one testcase per finding.
+
+FAIL is a ``<failure>``, ERROR an ``<error>`` (not assessed: the operation and error code that left
+it unread), NOT_APPLICABLE and WAIVED are ``<skipped>``. MANUAL is ``<skipped>`` too, with the
+evidence to attach: it is neither a pass nor a failure, and a passed testcase would be a false PASS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from auditor.core.result import Finding, RunResult
+
+MEDIA_TYPE = "application/xml"
+EXTENSION = "junit.xml"
+
+#: Characters XML 1.0 cannot carry at all; cloud strings may hold them.
+_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _details(finding: Finding) -> str:
+    res = finding.resource
+    lines = [
+        finding.message,
+        f"resource: {res.type} {res.id} ({res.provider} {res.account}"
+        + (f"/{res.region})" if res.region else ")"),
+        f"severity: {finding.severity}; safeguard: {finding.safeguard}; "
+        f"citations: {', '.join(finding.citations)}",
+    ]
+    if res.location is not None:
+        lines.append(f"declared in: {res.location.file}:{res.location.line_start or ''}")
+    for key in sorted(finding.evidence):
+        value = json.dumps(finding.evidence[key], sort_keys=True, ensure_ascii=False, default=str)
+        lines.append(f"observed {key} = {value}")
+    if finding.gap is not None:
+        lines.append(f"could not read: {finding.gap.operation} -> {finding.gap.error_code}")
+        if finding.gap.message:
+            lines.append(finding.gap.message)
+    return _clean("\n".join(lines))
+
+
+def _testcase(suite: ET.Element, finding: Finding) -> None:
+    res = finding.resource
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        {
+            "classname": _clean(finding.policy_id),
+            "name": _clean(f"{res.name or res.id} [{res.account}/{res.region or 'global'}]"),
+            "time": "0",
+        },
+    )
+    if res.location is not None:
+        case.set("file", _clean(res.location.file))
+        if res.location.line_start:
+            case.set("line", str(res.location.line_start))
+    message = _clean(finding.message)
+    if finding.status == "FAIL":
+        node = ET.SubElement(case, "failure", {"message": message, "type": finding.severity})
+        node.text = _details(finding)
+    elif finding.status == "ERROR":
+        code = finding.gap.error_code if finding.gap is not None else "NotAssessed"
+        node = ET.SubElement(case, "error", {"message": message, "type": _clean(code)})
+        node.text = _details(finding)
+    elif finding.status == "WAIVED":
+        why = message
+        if finding.waiver is not None:
+            w = finding.waiver
+            why = _clean(
+                f"WAIVED by {w.id}: {w.reason} (approved by {w.approver}, "
+                f"expires {w.expires.isoformat()})"
+            )
+        ET.SubElement(case, "skipped", {"message": why})
+    elif finding.status == "NOT_APPLICABLE":
+        ET.SubElement(case, "skipped", {"message": _clean(f"NOT_APPLICABLE: {finding.message}")})
+    elif finding.status == "MANUAL":
+        attach = finding.manual_evidence or "see the policy"
+        ET.SubElement(case, "skipped", {"message": _clean(f"MANUAL: evidence to attach: {attach}")})
+    out = ET.SubElement(case, "system-out")
+    out.text = _details(finding)
+
+
+def _tally(findings: list[Finding]) -> dict[str, str]:
+    statuses = [f.status for f in findings]
+    return {
+        "tests": str(len(statuses)),
+        "failures": str(statuses.count("FAIL")),
+        "errors": str(statuses.count("ERROR")),
+        "skipped": str(sum(s in ("WAIVED", "NOT_APPLICABLE", "MANUAL") for s in statuses)),
+    }
+
+
+def render(result: RunResult) -> bytes:
+    findings = sorted(result.findings, key=Finding.sort_key)
+    by_safeguard: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_safeguard[finding.safeguard].append(finding)
+    titles = {s.key: s.title for s in result.safeguards}
+    elapsed = f"{(result.finished_at - result.started_at).total_seconds():.3f}"
+    root = ET.Element(
+        "testsuites",
+        {"name": _clean(f"baa-audit {result.profile.id}"), **_tally(findings), "time": elapsed},
+    )
+    for key in sorted(by_safeguard):
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _clean(titles.get(key, key)),
+                **_tally(by_safeguard[key]),
+                "time": "0",
+                "timestamp": result.started_at.isoformat(),
+            },
+        )
+        props = ET.SubElement(suite, "properties")
+        for name, value in (
+            ("profile", result.profile.id),
+            ("safeguard", key),
+            ("tool_version", result.tool_version),
+            *(
+                (f"waiver_expiring:{w.id}", f"{w.expires.isoformat()} {w.policy} {w.resource}")
+                for w in result.waivers_expiring
+            ),
+        ):
+            ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
+        for finding in by_safeguard[key]:
+            _testcase(suite, finding)
+    ET.indent(root)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+__all__ = ["EXTENSION", "MEDIA_TYPE", "render"]

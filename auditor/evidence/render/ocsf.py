@@ -1,0 +1,176 @@
+"""OCSF Compliance Finding events (class_uid 2003), for SIEMs and security lakes.
+
+Built with ``py-ocsf-models`` so every event is checked against the OCSF models as it is made. One
+event per finding; the output is a JSON array. The compliance status says what the check found
+(PASS is Pass, FAIL Fail, ERROR and MANUAL Warning: "did not yield a result due to missing
+information"); a WAIVED finding is a Fail whose finding status is Suppressed. What OCSF has no
+attribute for (promises, waiver, gap, manual evidence) goes under ``unmapped.baa_audit``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from auditor.core.result import Finding, RunResult, Severity
+from auditor.evidence.render.sarif import fingerprint
+
+if TYPE_CHECKING:
+    from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
+
+MEDIA_TYPE = "application/json"
+EXTENSION = "ocsf.json"
+
+_SEVERITY_ID: dict[Severity, int] = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
+_COMPLIANCE_STATUS = {
+    "PASS": 1,
+    "FAIL": 3,
+    "WAIVED": 3,
+    "ERROR": 2,
+    "MANUAL": 2,
+    "NOT_APPLICABLE": 99,
+}
+_COMPLIANCE_CAPTION = {1: "Pass", 2: "Warning", 3: "Fail", 99: "Other"}
+
+
+def _import_models() -> Any:
+    try:
+        import py_ocsf_models.events.findings.compliance_finding as module
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        from auditor.core.errors import BaaAuditError
+
+        raise BaaAuditError(
+            "the OCSF format needs py-ocsf-models: pip install 'baa-audit[reports]'"
+        ) from exc
+    return module
+
+
+def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFinding:
+    from py_ocsf_models.events.findings.activity_id import ActivityID
+    from py_ocsf_models.events.findings.compliance_finding_type_id import (
+        ComplianceFindingTypeID,
+    )
+    from py_ocsf_models.events.findings.severity_id import SeverityID
+    from py_ocsf_models.events.findings.status_id import StatusID
+    from py_ocsf_models.objects.check import Check
+    from py_ocsf_models.objects.compliance import Compliance
+    from py_ocsf_models.objects.compliance_status import StatusID as ComplianceStatusID
+    from py_ocsf_models.objects.evidence_artifacts import EvidenceArtifacts
+    from py_ocsf_models.objects.finding_info import FindingInformation
+    from py_ocsf_models.objects.metadata import Metadata
+    from py_ocsf_models.objects.product import Product
+    from py_ocsf_models.objects.remediation import Remediation
+    from py_ocsf_models.objects.resource_details import ResourceDetails
+
+    res = finding.resource
+    policy = result.policies.get(finding.policy_id)
+    title = policy.title if policy else finding.policy_id
+    uid = fingerprint(finding)
+    when_ms = int(result.finished_at.timestamp() * 1000)
+    severity_id = SeverityID(_SEVERITY_ID[finding.severity])
+    compliance_status = ComplianceStatusID(_COMPLIANCE_STATUS[finding.status])
+    requirements = [
+        f"HIPAA Security Rule 45 CFR {result.citations[c].cfr} {result.citations[c].title}"
+        if c in result.citations
+        else c
+        for c in finding.citations
+    ]
+    data: dict[str, object] = {"provider": res.provider, "account": res.account}
+    if res.location is not None:
+        data["location"] = res.location.model_dump(mode="json", exclude_none=True)
+    extra: dict[str, Any] = {
+        "status": finding.status,
+        "promises": finding.promises,
+        "profile": result.profile.id,
+        "safeguard": finding.safeguard,
+    }
+    if finding.gap is not None:
+        extra["gap"] = finding.gap.model_dump(mode="json")
+    if finding.waiver is not None:
+        extra["waiver"] = finding.waiver.model_dump(mode="json")
+    if finding.manual_evidence:
+        extra["manual_evidence"] = finding.manual_evidence
+    event = module.ComplianceFinding(
+        activity_id=ActivityID.Create,
+        activity_name="Create",
+        class_name="Compliance Finding",
+        type_uid=ComplianceFindingTypeID.Create,
+        type_name="Compliance Finding: Create",
+        time=when_ms,
+        severity_id=severity_id,
+        severity=severity_id.name,
+        status_id=StatusID.Suppressed if finding.status == "WAIVED" else StatusID.New,
+        status="Suppressed" if finding.status == "WAIVED" else "New",
+        status_code=finding.status,
+        status_detail=finding.message,
+        message=finding.message,
+        metadata=Metadata(
+            product=Product(name="baa-audit", vendor_name="baa-audit", version=result.tool_version),
+            uid=uid,
+            event_code=finding.policy_id,
+            tenant_uid=res.account,
+        ),
+        finding_info=FindingInformation(
+            uid=uid,
+            title=title,
+            desc=finding.message,
+            types=[finding.safeguard],
+            created_time=when_ms,
+        ),
+        compliance=Compliance(
+            standards=["HIPAA Security Rule"],
+            requirements=requirements,
+            control=finding.policy_id,
+            desc=title,
+            category=finding.safeguard,
+            status_id=compliance_status,
+            checks=[
+                Check(
+                    uid=finding.policy_id,
+                    name=title,
+                    severity=finding.severity,
+                    severity_id=severity_id,
+                    standards=["HIPAA Security Rule"],
+                    status=_COMPLIANCE_CAPTION[int(compliance_status)],
+                    status_id=compliance_status,
+                )
+            ],
+        ),
+        resources=[
+            ResourceDetails(
+                uid=res.id,
+                name=res.name,
+                type=res.type,
+                region=res.region,
+                cloud_partition="aws" if res.provider == "aws" else None,
+                data=data,
+            )
+        ],
+        remediation=Remediation(
+            desc=policy.remediation.summary, references=policy.references or None
+        )
+        if policy
+        else None,
+        evidences=[EvidenceArtifacts(name="observed values", data=dict(finding.evidence))]
+        if finding.evidence
+        else None,
+        unmapped={"baa_audit": extra},
+    )
+    return event
+
+
+def render_events(result: RunResult) -> list[dict[str, Any]]:
+    module = _import_models()
+    events = []
+    for finding in sorted(result.findings, key=Finding.sort_key):
+        event = _event(finding, result, module)
+        events.append(event.model_dump(mode="json", exclude_none=True))
+    return events
+
+
+def render(result: RunResult) -> bytes:
+    text = json.dumps(render_events(result), indent=2, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+__all__ = ["EXTENSION", "MEDIA_TYPE", "render", "render_events"]

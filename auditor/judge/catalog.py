@@ -1,0 +1,95 @@
+"""The HIPAA catalog: citations and the safeguard tree, written once in policies/frameworks/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from auditor.core.errors import InputError, Problem, ValidationFailed
+from auditor.core.resources import policies_dir
+from auditor.core.validation import problems_from
+from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cfr: str
+    kind: str
+    title: str
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+
+
+class Safeguard(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    group: str
+    title: str
+    description: str
+    citations: list[str]
+
+
+class FrameworkInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    source: str
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    framework: FrameworkInfo
+    citations: dict[str, Citation]
+    groups: dict[str, Group]
+    safeguards: dict[str, Safeguard]
+
+
+def default_catalog_path() -> Path:
+    return policies_dir() / "frameworks" / "hipaa.yaml"
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    file = path or default_catalog_path()
+    try:
+        node = read_yaml(file)
+    except OSError as exc:
+        raise InputError(f"cannot read catalog: {exc.strerror}", file=file) from None
+    except YamlError as exc:
+        raise InputError(exc.message, file=file, line=exc.line) from None
+    try:
+        catalog = Catalog.model_validate(plain(node))
+    except ValidationError as exc:
+        raise ValidationFailed(problems_from(exc, file, node)) from None
+    problems: list[Problem] = []
+    for key, safeguard in catalog.safeguards.items():
+        if safeguard.group not in catalog.groups:
+            problems.append(
+                Problem(
+                    str(file),
+                    line_of(node, "safeguards", key, "group"),
+                    f"unknown group {safeguard.group!r}",
+                )
+            )
+        for cite in safeguard.citations:
+            if cite not in catalog.citations:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "safeguards", key, "citations"),
+                        f"unknown citation {cite!r}",
+                    )
+                )
+    if problems:
+        raise ValidationFailed(problems)
+    return catalog
+
+
+__all__ = ["Catalog", "Citation", "Group", "Safeguard", "default_catalog_path", "load_catalog"]

@@ -1,0 +1,73 @@
+"""Effective Data Access audit logging through the organization / folder / project hierarchy.
+
+Audit configs are inherited and additive: a log type turned on at the organization is on for
+every project below it, and an exempted member at any level is exempt below it. The promise
+"all PHI access is logged" holds for a project when, counting the project and every ancestor,
+``allServices`` has ADMIN_READ, DATA_READ and DATA_WRITE and nobody is exempted anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.core.model.base import Resource
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path, require_read
+
+REQUIRED_LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
+
+
+def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict:
+    chain = lineage(resource, ctx)
+    enabled: dict[str, list[str]] = {}
+    exemptions: list[str] = []
+    levels: dict[str, Any] = {}
+    for node in chain:
+        require_read(node, "audit_configs")
+        where = node_path(node) or node.id
+        configs = getattr(node, "audit_configs", [])
+        levels[where] = [
+            {"service": c.service, "log_types": [lc.log_type for lc in c.audit_log_configs]}
+            for c in configs
+        ]
+        for config in configs:
+            for log_config in config.audit_log_configs:
+                if config.service == "allServices":
+                    enabled.setdefault(log_config.log_type, []).append(where)
+                for member in log_config.exempted_members:
+                    exemptions.append(
+                        f"{member} from {log_config.log_type} of {config.service} at {where}"
+                    )
+    missing = [t for t in REQUIRED_LOG_TYPES if t not in enabled]
+    evidence = {
+        "enabled_for_all_services": {t: enabled.get(t, []) for t in REQUIRED_LOG_TYPES},
+        "exemptions": exemptions,
+        "levels": levels,
+    }
+    if missing or exemptions:
+        problems = []
+        if missing:
+            problems.append(f"allServices lacks {', '.join(missing)} at every level")
+        if exemptions:
+            problems.append("exempted: " + "; ".join(exemptions))
+        return Verdict.fail(f"Data Access logging is incomplete: {'; '.join(problems)}.", evidence)
+    return Verdict.passed(
+        "ADMIN_READ, DATA_READ and DATA_WRITE are logged for allServices (set at "
+        + ", ".join(sorted({w for ws in enabled.values() for w in ws}))
+        + ") with no exemptions.",
+        evidence,
+    )
+
+
+AUDIT_PREDICATES: dict[str, Predicate] = {
+    "gcp_effective_data_access_logging": Predicate(
+        name="gcp_effective_data_access_logging",
+        resource_type="gcp.resourcemanager.project",
+        reads=("audit_configs", "ancestors"),
+        related=HIERARCHY_TYPES,
+        fn=_effective_data_access,
+        description="Data Access audit logs for allServices, effective through the hierarchy",
+    ),
+}
+
+__all__ = ["AUDIT_PREDICATES", "REQUIRED_LOG_TYPES"]
