@@ -16,6 +16,22 @@ _CONNECT_HINTS = {
 }
 
 
+#: libpq reports a failed connection without a SQLSTATE; its message says which it was.
+_CONNECT_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("password authentication failed", "28P01"),
+    ("no password supplied", "28P01"),
+    ("no pg_hba.conf entry", "28000"),
+    ("does not exist", "3D000"),
+    ("permission denied for database", "42501"),
+    ("too many clients", "53300"),
+    ("connection refused", "ConnectionRefused"),
+    ("could not translate host name", "UnknownHost"),
+    ("timeout expired", "Timeout"),
+    ("server does not support ssl", "SSLUnsupported"),
+    ("certificate", "SSLCertificate"),
+)
+
+
 @dataclass(frozen=True)
 class PgFailure:
     """What a failed connection or query tells a gap: code, name and message."""
@@ -44,11 +60,14 @@ def _first_line(exc: BaseException, config: PgConfig) -> str:
 
 def connect_failure(exc: BaseException, config: PgConfig, database: str) -> PgFailure:
     code = sqlstate_of(exc)
+    if code is None:
+        lowered = str(exc).lower()
+        code = next((c for text, c in _CONNECT_MESSAGES if text in lowered), None)
     need = _CONNECT_HINTS.get(code or "")
     message = f"could not connect to {database} as {config.user or 'the default user'}: {_first_line(exc, config)}"
     if need:
         message += f"; needs {need}"
-    return PgFailure(error_code=_name(exc) if code else "ConnectionFailed", message=message)
+    return PgFailure(error_code=code or "ConnectionFailed", message=message)
 
 
 def query_failure(exc: BaseException, config: PgConfig, what: str, needs: str) -> PgFailure:
