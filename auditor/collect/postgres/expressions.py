@@ -19,36 +19,40 @@ no filter: the reader can be too strict, never too lenient.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import lru_cache
 
 _CAST = re.compile(r'::(?:"[^"]+"|[A-Za-z_][\w ]*(?:\([\d, ]*\))?)(?:\[\])*\s*$')
 
 
-def _scan(text: str) -> Iterator[tuple[int, str, int]]:
-    """Yield ``(index, char, depth)`` for every character outside string and quoted names."""
+@lru_cache(maxsize=4096)
+def _depths(text: str) -> tuple[int, ...]:
+    """Parenthesis depth after each character; -1 inside string literals and quoted names."""
+    depths: list[int] = []
     depth = 0
+    quote = ""
     i = 0
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch in "'\"":
+        if quote:
+            depths.append(-1)
+            if ch == quote:
+                if i + 1 < n and text[i + 1] == quote:  # doubled quote inside
+                    depths.append(-1)
+                    i += 2
+                    continue
+                quote = ""
+        elif ch in "'\"":
             quote = ch
-            i += 1
-            while i < n:
-                if text[i] == quote:
-                    if i + 1 < n and text[i + 1] == quote:  # doubled quote inside
-                        i += 2
-                        continue
-                    break
-                i += 1
-            i += 1
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        yield i, ch, depth
+            depths.append(-1)
+        else:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            depths.append(depth)
         i += 1
+    return tuple(depths)
 
 
 def without_literals(text: str) -> str:
@@ -78,13 +82,10 @@ def without_literals(text: str) -> str:
 def _strip_parens(text: str) -> str:
     """Remove parentheses that enclose the whole of ``text``."""
     text = text.strip()
-    while text.startswith("(") and text.endswith(")"):
-        closes_at = None
-        for i, ch, depth in _scan(text):
-            if ch == ")" and depth == 0:
-                closes_at = i
-                break
-        if closes_at != len(text) - 1:
+    while len(text) >= 2 and text[0] == "(" and text[-1] == ")":
+        inner = _depths(text)[:-1]
+        # the opening parenthesis closes only at the end: depth never falls back to 0 before
+        if any(d == 0 for d in inner):
             break
         text = text[1:-1].strip()
     return text
@@ -92,13 +93,18 @@ def _strip_parens(text: str) -> str:
 
 def _split_top(text: str, word: str) -> list[str]:
     """Split ``text`` at ``word`` (e.g. `` AND ``) where it stands at parenthesis depth 0."""
+    depths = _depths(text)
+    upper = text.upper()
     parts: list[str] = []
     start = 0
-    upper = text.upper()
-    for i, _ch, depth in _scan(text):
-        if depth == 0 and i >= start and upper.startswith(word, i):
-            parts.append(text[start:i])
-            start = i + len(word)
+    at = upper.find(word)
+    while at != -1:
+        if depths[at] == 0:
+            parts.append(text[start:at])
+            start = at + len(word)
+            at = upper.find(word, start)
+        else:
+            at = upper.find(word, at + 1)
     parts.append(text[start:])
     return [p.strip() for p in parts]
 
@@ -118,6 +124,7 @@ def _is_column(text: str, column: str) -> bool:
     return name.lower() == column
 
 
+@lru_cache(maxsize=4096)
 def mentions_column(text: str | None, column: str) -> bool:
     """True when the column's name appears in ``text`` as a name (string literals ignored)."""
     if not text:
@@ -142,6 +149,7 @@ def _comparison(term: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def filters_on_tenant(expression: str | None, column: str, setting: str) -> bool:
     """Whether ``expression`` keeps only rows whose ``column`` matches ``setting`` (see above)."""
     if not expression:
