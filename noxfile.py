@@ -24,10 +24,25 @@ EXPLICIT_ONLY = frozenset({"prowler_bench.py"})
 def tests(session: nox.Session) -> None:
     """The whole suite: unit, policy cases, end-to-end over HTTP against local emulators."""
     session.install("-e", ".[all,test]")
+    session.log(_postgres_line())
     session.run(
         "pytest",
         *(session.posargs or ["-q", "-n", "auto"]),
         env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
+    )
+
+
+def _postgres_line() -> str:
+    """One line saying whether tests/postgres can start a real PostgreSQL server here."""
+    import shutil
+
+    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    found = shutil.which("pg_ctl") or (str(debian[-1]) if debian else None)
+    if found:
+        return f"postgres: tests/postgres start a real server with {found}"
+    return (
+        "postgres: NO PostgreSQL server binaries (pg_ctl) on PATH or in /usr/lib/postgresql/*/bin: "
+        "tests/postgres will be SKIPPED (install: apt-get install postgresql)"
     )
 
 

@@ -26,9 +26,9 @@ def test_policy_cases(policy) -> None:
     assert len(outcomes) >= len(required_statuses(policy))
 
 
-def test_there_are_policies_for_both_clouds() -> None:
+def test_there_are_policies_for_every_provider() -> None:
     providers = {p.provider for p in POLICIES.policies}
-    assert providers == {"aws", "gcp"}
+    assert providers == {"aws", "gcp", "postgres"}
 
 
 @pytest.mark.parametrize("name", sorted(shipped_profiles()))

@@ -23,7 +23,7 @@ def policies() -> None:
 @policies.command("list")
 @click.option(
     "--provider",
-    type=click.Choice(["aws", "gcp"]),
+    type=click.Choice(["aws", "gcp", "postgres"]),
     default=None,
     help="Only this provider's policies.",
 )

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 
 from auditor.collect import collector
 from auditor.collect.base import CollectOptions
+from auditor.collect.postgres.endpoints import InstanceIndex
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
 from auditor.core.fileio import sha256_file, write_bytes_atomic
-from auditor.core.inventory import Inventory, SnapshotHeader, SnapshotWriter
+from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
 from auditor.core.result import RunResult, Severity, severity_at_least
 from auditor.core.scope import Scope
@@ -70,8 +71,13 @@ def collect_to_snapshot(
         header.inputs["gcp_export_file"] = sha256_file(options.gcp_export_file)
     scope = Scope(providers=list(providers))
     with SnapshotWriter(snapshot, header) as writer:
+        # database endpoints are matched to the RDS instances collected in the same run
+        index = InstanceIndex(writer) if "postgres" in providers else None
+        sink: InventorySink = index or writer
         for _name, function in functions:
-            scope = scope.merged(function(options, writer, progress))
+            scope = scope.merged(function(options, sink, progress))
+        if index is not None:
+            scope = index.annotate(scope)
         if options.shard is not None:
             # the label merge needs to refuse a set with a shard missing or given twice
             scope = scope.model_copy(update={"shard": "{}/{}".format(*options.shard)})

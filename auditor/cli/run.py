@@ -40,7 +40,7 @@ from auditor.cli.pipeline import (
     summary_line,
     trend_for,
 )
-from auditor.collect import PROVIDERS
+from auditor.collect import PROVIDERS, providers_for_all
 from auditor.collect.base import CollectOptions
 from auditor.core.errors import CollectionError, InputError
 from auditor.core.fileio import sha256_file
@@ -52,7 +52,7 @@ GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
 
 
 def _providers(provider: str) -> list[str]:
-    return list(PROVIDERS) if provider == "all" else [provider]
+    return providers_for_all() if provider == "all" else [provider]
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -69,7 +69,16 @@ def collect_options(fn: F) -> F:
             "--provider",
             type=click.Choice([*PROVIDERS, "all"]),
             required=True,
-            help="Cloud to collect from.",
+            help="What to collect from: a cloud, or a PostgreSQL server (connection from "
+            "BAA_AUDIT_PG_DSN and the PG* variables; see docs/postgres.md). 'all': both clouds, "
+            "and postgres when BAA_AUDIT_PG_DSN is set.",
+        ),
+        click.option(
+            "--probe-isolation",
+            "pg_probe_isolation",
+            is_flag=True,
+            help="PostgreSQL: also probe tenant isolation live, as the profile's app_role in a "
+            "read-only transaction that is always rolled back (counts rows only; docs/postgres.md).",
         ),
         click.option(
             "--regions",
@@ -222,6 +231,11 @@ def _build_options(
         raise InputError(
             f"--gcp-scope must start with organizations/, folders/ or projects/, got {gcp_scope!r}"
         )
+    if extra.get("pg_probe_isolation") and "postgres" not in _providers(provider):
+        raise InputError(
+            "--probe-isolation probes a PostgreSQL database: use it with --provider postgres "
+            "(or all, with BAA_AUDIT_PG_DSN set)"
+        )
     sampling = _sampling(extra.get("sample_bounds", ()))
     return CollectOptions(
         gcp_sources=list(extra.get("gcp_sources") or []) or None,
@@ -243,6 +257,7 @@ def _build_options(
         accounts_include=list(extra.get("accounts_include") or []),
         accounts_exclude=list(extra.get("accounts_exclude") or []),
         ous=list(extra.get("ous") or []),
+        pg_probe_isolation=bool(extra.get("pg_probe_isolation")),
     )
 
 
@@ -334,6 +349,8 @@ def scan(
       baa-audit scan --provider aws --profile strict --out out/
       baa-audit scan --provider gcp --gcp-scope organizations/123456789012 --format html,sarif
       baa-audit scan --provider all --gcp-scope projects/phi-prod --waivers waivers.yaml
+      BAA_AUDIT_PG_DSN='host=db.internal dbname=app user=baa_audit' \\
+        baa-audit scan --provider postgres --profile littleclouds --out out/
 
     Every run is recorded in a history database (default OUT/history.sqlite; see
     `baa-audit history` and `baa-audit diff`), and the HTML report draws the trend from it.

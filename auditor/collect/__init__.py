@@ -18,7 +18,7 @@ def _missing(extra: str, exc: ImportError) -> CollectionError:
 
 
 def collector(provider: str) -> CollectorFn:
-    """The collector for ``provider`` ('aws' or 'gcp')."""
+    """The collector for ``provider`` ('aws', 'gcp' or 'postgres')."""
     if provider == "aws":
         try:
             from auditor.collect.aws.organization import collect_aws_or_organization
@@ -31,9 +31,24 @@ def collector(provider: str) -> CollectorFn:
         except ImportError as exc:
             raise _missing("gcp", exc) from None
         return collect_gcp
-    raise CollectionError(f"unknown provider {provider!r}; choose aws or gcp")
+    if provider == "postgres":
+        try:
+            from auditor.collect.postgres.run import collect_postgres
+        except ImportError as exc:
+            raise _missing("postgres", exc) from None
+        return collect_postgres
+    raise CollectionError(f"unknown provider {provider!r}; choose {', '.join(PROVIDERS)}")
 
 
-PROVIDERS: tuple[str, ...] = ("aws", "gcp")
+PROVIDERS: tuple[str, ...] = ("aws", "gcp", "postgres")
 
-__all__ = ["PROVIDERS", "CollectOptions", "CollectorFn", "collector"]
+
+def providers_for_all() -> list[str]:
+    """What ``--provider all`` means: both clouds, and PostgreSQL only when a connection is
+    configured (``BAA_AUDIT_PG_DSN`` set; the libpq variables alone do not opt in)."""
+    from auditor.collect.postgres.connect import configured
+
+    return ["aws", "gcp", *(["postgres"] if configured() else [])]
+
+
+__all__ = ["PROVIDERS", "CollectOptions", "CollectorFn", "collector", "providers_for_all"]

@@ -47,6 +47,9 @@ class CollectOptions:
     gcp_directory_subject: str | None = None  # admin to impersonate (domain-wide delegation)
     gcp_access_org: str | None = None  # organizations/ID of the access bindings; None -> scope org
     gcp_iap_resources: list[str] | None = None  # IAP settings names; None -> projects/N/iap_web
+    # PostgreSQL (auditor/collect/postgres/): the connection comes from BAA_AUDIT_PG_DSN and the
+    # libpq environment, never from here
+    pg_probe_isolation: bool = False  # opt-in live probe: count other tenants' rows visible
     # shared
     params: Parameters = field(default_factory=Parameters)  # the profile's parameters
     workers: int = 8

@@ -13,6 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
 TLS_VERSIONS: tuple[str, ...] = ("1.0", "1.1", "1.2", "1.3")
 
+#: A column name as written unquoted (PostgreSQL folds it to lower case; 63 bytes at most).
+_IDENTIFIER = r"^[a-z_][a-z0-9_$]{0,62}$"
+#: A custom setting: two or more dotted identifiers, e.g. ``app.practice_id``.
+_SETTING = r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$"
+
 
 class CustomPattern(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -62,6 +67,32 @@ class Parameters(BaseModel):
     # subcontractors
     covered_services_only: bool | None = None
     subprocessors: list[str] | None = None
+    # breach notification (contractual: shown with its clause, judged as MANUAL)
+    breach_notification_days: int | None = Field(
+        default=None, ge=1, description="Calendar days after discovery to notify of a breach"
+    )
+    # tenant isolation in the database (row-level security; see docs/postgres.md)
+    tenant_key: str | None = Field(
+        default=None,
+        pattern=_IDENTIFIER,
+        description="The tenant key column every tenant table carries, e.g. practice_id",
+    )
+    tenant_setting: str | None = Field(
+        default=None,
+        pattern=_SETTING,
+        description="The setting the application sets per request, e.g. app.practice_id",
+    )
+    app_role: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=63,
+        description="The database role the application connects as",
+    )
+    databases: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Databases to read on the server (default: the connection's own database)",
+    )
 
     def allowed_tls_versions(self) -> list[str] | None:
         """Derived: the protocol names (``TLSv1.3``) at or above ``min_tls_version``."""

@@ -1,10 +1,37 @@
-"""What a run looked at: providers, accounts or projects, regions."""
+"""What a run looked at: providers, accounts or projects, regions, database endpoints."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.base import Provider
+
+
+class DatabaseEndpoint(BaseModel):
+    """A database a data-plane collector read (never with its password or connection string)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str = Field(default="postgres", description="postgres")
+    host: str
+    port: int | None = None
+    database: str
+    platform: str | None = Field(
+        default=None, description="postgresql | aws-rds | aws-aurora | gcp-cloudsql"
+    )
+    instance: str | None = Field(
+        default=None,
+        description="the cloud instance the endpoint belongs to: an ARN when matched in the same "
+        "snapshot, else what the host name says (e.g. 'aws rds instance db1 in us-east-1')",
+    )
+    connected: bool = Field(default=True, description="False when the connection failed")
+
+    def label(self) -> str:
+        where = f"{self.host}:{self.port}" if self.port is not None else self.host
+        text = f"{where}/{self.database}"
+        if self.instance:
+            text += f" ({self.instance})"
+        return text if self.connected else text + " [not reached]"
 
 
 class Scope(BaseModel):
@@ -21,6 +48,9 @@ class Scope(BaseModel):
     )
     gcp_projects: list[str] = Field(default_factory=list)
     shard: str | None = Field(default=None, description="K/N when this run is one shard of N")
+    databases: list[DatabaseEndpoint] = Field(
+        default_factory=list, description="database endpoints read (provider postgres)"
+    )
 
     def label(self) -> str:
         parts: list[str] = []
@@ -30,6 +60,8 @@ class Scope(BaseModel):
             parts.append(f"aws {accounts} ({regions})")
         if "gcp" in self.providers:
             parts.append(f"gcp {self.gcp_parent or ','.join(self.gcp_projects) or '?'}")
+        if "postgres" in self.providers:
+            parts.append(f"postgres {', '.join(d.label() for d in self.databases) or '?'}")
         if self.shard:
             parts.append(f"shard {self.shard}")
         return "; ".join(parts) or "empty scope"
@@ -41,8 +73,11 @@ class Scope(BaseModel):
             return sorted(set(a) | set(b))
 
         providers: list[Provider] = [
-            p for p in ("aws", "gcp") if p in self.providers or p in other.providers
+            p for p in ("aws", "gcp", "postgres") if p in self.providers or p in other.providers
         ]
+        databases = list(self.databases)
+        known = {(d.host, d.port, d.database) for d in databases}
+        databases += [d for d in other.databases if (d.host, d.port, d.database) not in known]
         return Scope(
             providers=providers,
             aws_accounts=union(self.aws_accounts, other.aws_accounts),
@@ -50,7 +85,8 @@ class Scope(BaseModel):
             aws_organization=self.aws_organization or other.aws_organization,
             gcp_parent=self.gcp_parent or other.gcp_parent,
             gcp_projects=union(self.gcp_projects, other.gcp_projects),
+            databases=databases,
         )
 
 
-__all__ = ["Scope"]
+__all__ = ["DatabaseEndpoint", "Scope"]

@@ -17,7 +17,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Provider = Literal["aws", "gcp"]
+#: Who a resource belongs to: a cloud, or a database server read over its own protocol.
+Provider = Literal["aws", "gcp", "postgres"]
 
 WHOLE_RESOURCE = "*"
 

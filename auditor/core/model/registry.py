@@ -25,12 +25,15 @@ def build_registry(*groups: Iterable[type[Resource]]) -> dict[str, type[Resource
 
 
 def resource_types() -> dict[str, type[Resource]]:
-    """Every resource type the tool knows, AWS and GCP."""
+    """Every resource type the tool knows: AWS, GCP and PostgreSQL."""
     from auditor.core.model.aws import AWS_RESOURCE_TYPES
     from auditor.core.model.gcp import GCP_RESOURCE_TYPES
     from auditor.core.model.phi import PHI_RESOURCE_TYPES
+    from auditor.core.model.postgres import POSTGRES_RESOURCE_TYPES
 
-    return build_registry(AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES)
+    return build_registry(
+        AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES, POSTGRES_RESOURCE_TYPES
+    )
 
 
 __all__ = ["ResourceTypes", "build_registry", "resource_types"]

@@ -34,7 +34,7 @@ from auditor.judge.policy.model import Policy, PolicyDoc
 from auditor.judge.policy.paths import PathError, resolve_type
 from auditor.judge.predicates.base import Predicate
 
-PROVIDER_DIRS = ("aws", "gcp")
+PROVIDER_DIRS = ("aws", "gcp", "postgres")
 CASES_SUFFIX = ".cases.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _RESOURCE_KEYS = frozenset({"id", "name", "account", "region"})
