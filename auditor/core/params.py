@@ -62,6 +62,20 @@ class Parameters(BaseModel):
     # subcontractors
     covered_services_only: bool | None = None
     subprocessors: list[str] | None = None
+    subprocessors_without_phi: list[str] | None = Field(
+        default=None, description="Subcontractors the BAA names as receiving no PHI"
+    )
+    # contractual terms (answered by attestation; shown with the clause)
+    breach_notification_days: int | None = Field(
+        default=None, ge=1, description="Calendar days after discovery to notify a breach"
+    )
+    return_or_destroy_on_termination: bool | None = Field(
+        default=None, description="PHI is returned or destroyed when the agreement ends"
+    )
+    # tenant isolation
+    tenant_key: str | None = Field(
+        default=None, description="The column that names the tenant (e.g. practice_id)"
+    )
 
     def allowed_tls_versions(self) -> list[str] | None:
         """Derived: the protocol names (``TLSv1.3``) at or above ``min_tls_version``."""
