@@ -16,6 +16,7 @@ from auditor.core.errors import InputError, ValidationFailed
 from auditor.core.fileio import write_text_atomic
 from auditor.judge.baa_text import (
     Draft,
+    NoPromise,
     SourceFormat,
     detect_format,
     draft_profile,
@@ -174,8 +175,8 @@ def validate_profile(file: Path, strict: bool) -> None:
             )
 
 
-#: a BAA is a few dozen kilobytes; a trust-centre page a few hundred
-MAX_BAA_BYTES = 4 * 1024 * 1024
+#: a BAA is a few dozen kilobytes, a saved trust-centre page a few hundred
+MAX_BAA_BYTES = 1024 * 1024
 _BAA_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
 
 
@@ -230,8 +231,10 @@ def _draft(
             base_name=base,
             profile_id=profile_id,
         )
-    except ValueError as exc:
+    except NoPromise as exc:
         raise InputError(f"{exc}: is this a BAA?", file=file) from None
+    except ValueError as exc:  # SourceError: not readable in bounded time
+        raise InputError(str(exc), file=file) from None
     return drafted, profile_yaml(drafted.profile)
 
 

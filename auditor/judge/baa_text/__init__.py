@@ -9,12 +9,20 @@ from auditor.judge.baa_text.draft import (
     FROM_BASE,
     Draft,
     DraftStats,
+    NoPromise,
     draft_profile,
     match_sentence,
     obligation_reason,
 )
 from auditor.judge.baa_text.emit import profile_yaml
-from auditor.judge.baa_text.extract import FORMATS, Extracted, SourceFormat, detect_format, extract
+from auditor.judge.baa_text.extract import (
+    FORMATS,
+    Extracted,
+    SourceError,
+    SourceFormat,
+    detect_format,
+    extract,
+)
 from auditor.judge.baa_text.rules import RuleSet, load_rules, rules_dir
 
 __all__ = [
@@ -23,7 +31,9 @@ __all__ = [
     "Draft",
     "DraftStats",
     "Extracted",
+    "NoPromise",
     "RuleSet",
+    "SourceError",
     "SourceFormat",
     "detect_format",
     "draft_profile",

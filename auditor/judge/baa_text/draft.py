@@ -7,8 +7,9 @@ quoted exactly with its offsets in the source; other runs are kept as related qu
 that reads like an obligation but that no rule maps goes to the ``review`` list.
 
 A base profile (``--base``) supplies only the settings a BAA does not state (how PHI stores are
-tagged, which detectors scan logs, how long audit logs are kept...), never a promised value:
-a promise whose clause states no TLS version gets none from the base.
+tagged, which detectors scan logs, how long audit logs are kept...), never a promised value, and
+only to promises the BAA states precisely: a vague promise, or one whose clause states no value
+for what it promises (TLS without a version), takes nothing from the base.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ FROM_BASE: tuple[str, ...] = (
     "app_role",
     "databases",
 )
+
+
+class NoPromise(ValueError):
+    """The text makes no promise any rule recognises (is it a BAA?)."""
 
 
 @dataclass
@@ -163,7 +168,7 @@ _DATE_LABELLED = re.compile(
     re.IGNORECASE,
 )
 _PARTY = re.compile(
-    r"between\s+(?P<name>[^()\n]{2,80}?)\s*\(\s*(?:the\s+)?[\"“]Business\s+Associate[\"”]"
+    r"between\s+(?P<name>[^()]{2,80}?)\s*\(\s*(?:the\s+)?[\"“]Business\s+Associate[\"”]"
     r"(?:\s*or\s*[\"“](?P<alias>[^\"”]{2,40})[\"”])?",
     re.IGNORECASE,
 )
@@ -388,17 +393,28 @@ def _promise(
         related=related,
         rules=rule_ids,
     )
-    return promise, unspecified, bool(phrases) or bool(unspecified)
+    without_value = (
+        bool(phrases) or bool(unspecified) or any(h.rule.doc.fallback for h in building.hits)
+    )
+    return promise, unspecified, without_value
 
 
 def _fill_from_base(
-    promises: list[Promise], unspecified: dict[str, set[str]], base: Profile
+    promises: list[Promise], vague: set[str], base: Profile
 ) -> tuple[list[Promise], int]:
+    """Settings (``FROM_BASE``) from the base profile, for promises the BAA states precisely.
+
+    A vague promise, or one that states no value for what it promises, takes nothing: the base
+    must not make it look more definite than the BAA is.
+    """
     taken = {name for p in promises for name in p.parameters.model_fields_set}
     filled = 0
     out: list[Promise] = []
     for drafted in promises:
         promise = drafted
+        if promise.id in vague:
+            out.append(promise)
+            continue
         candidates = [b for b in base.promises if b.id == promise.id] or [
             b for b in base.promises if set(b.safeguards) & set(promise.safeguards)
         ]
@@ -406,7 +422,7 @@ def _fill_from_base(
         added: list[str] = []
         for candidate in candidates:
             for name in candidate.parameters.model_dump(exclude_unset=True):
-                if name not in FROM_BASE or name in taken or name in unspecified[promise.id]:
+                if name not in FROM_BASE or name in taken:
                     continue
                 values[name] = getattr(candidate.parameters, name)
                 taken.add(name)
@@ -437,7 +453,9 @@ def draft_profile(
 ) -> Draft:
     """Read ``source`` (the BAA's text) and return the profile draft it supports.
 
-    Raises ``ValueError`` when no promise is recognised (the caller says so to the user).
+    Raises :class:`NoPromise` when no promise is recognised, and
+    :class:`~auditor.judge.baa_text.extract.SourceError` when the document cannot be read in
+    bounded time (both ``ValueError``: the caller says so to the user).
     """
     extracted = extract(source, source_format)
     units = segment(extracted)
@@ -466,18 +484,19 @@ def draft_profile(
             )
         )
     promises: list[Promise] = []
-    unspecified: dict[str, set[str]] = {}
+    vague: set[str] = set()
     for item in building.values():
-        promise, missing, vague = _promise(item, rules, extracted, review)
+        promise, _, without_value = _promise(item, rules, extracted, review)
         promises.append(promise)
-        unspecified[promise.id] = missing
-        stats.vague_promises += int(vague)
+        if without_value:
+            vague.add(promise.id)
+        stats.vague_promises += int(without_value)
         stats.attestation_promises += int(bool(promise.attestation))
     stats.text_parameters = sum(len(p.parameters.model_fields_set) for p in promises)
     if base is not None:
-        promises, stats.base_parameters = _fill_from_base(promises, unspecified, base)
+        promises, stats.base_parameters = _fill_from_base(promises, vague, base)
     if not promises:
-        raise ValueError(
+        raise NoPromise(
             f"no promise recognised ({stats.units} sentences read, {stats.obligations} obligations)"
         )
     review.sort(key=lambda r: r.offsets.start)
@@ -517,6 +536,7 @@ __all__ = [
     "Draft",
     "DraftStats",
     "Hit",
+    "NoPromise",
     "baa_facts",
     "draft_profile",
     "match_sentence",

@@ -66,43 +66,43 @@ class Extracted:
         return piece.src_end if end else piece.src_start
 
 
+class SourceError(ValueError):
+    """The document cannot be read as a BAA in bounded time (the message says why)."""
+
+
 class _Builder:
     def __init__(self, source: str, fmt: SourceFormat) -> None:
         self.out = Extracted(source=source, format=fmt)
         self._parts: list[str] = []
         self._length = 0
+        # the aligned run being built: (text_start, src_start, length), flushed when it breaks
+        self._run: list[int] | None = None
+
+    def _flush(self) -> None:
+        if self._run is not None:
+            t, src, n = self._run
+            self.out.pieces.append(Piece(t, n, src, src + n, True))
+            self._run = None
 
     def aligned(self, src_start: int, text: str) -> None:
         """Text that stands for the same number of source characters from ``src_start``."""
         if not text:
             return
-        pieces = self.out.pieces
-        last = pieces[-1] if pieces else None
-        if (
-            last is not None
-            and last.aligned
-            and last.src_end == src_start
-            and last.text_start + last.length == self._length
-        ):
-            pieces[-1] = Piece(
-                last.text_start,
-                last.length + len(text),
-                last.src_start,
-                src_start + len(text),
-                True,
-            )
+        run = self._run
+        if run is not None and run[1] + run[2] == src_start and run[0] + run[2] == self._length:
+            run[2] += len(text)
         else:
-            pieces.append(Piece(self._length, len(text), src_start, src_start + len(text), True))
-        self._append(text)
+            self._flush()
+            self._run = [self._length, src_start, len(text)]
+        self._parts.append(text)
+        self._length += len(text)
 
     def replaced(self, src_start: int, src_end: int, text: str) -> None:
         """Text that stands for the source span as a whole (an entity, an inserted break)."""
         if not text:
             return
+        self._flush()
         self.out.pieces.append(Piece(self._length, len(text), src_start, src_end, False))
-        self._append(text)
-
-    def _append(self, text: str) -> None:
         self._parts.append(text)
         self._length += len(text)
 
@@ -114,6 +114,7 @@ class _Builder:
         return not self._parts or self._parts[-1].endswith("\n")
 
     def done(self) -> Extracted:
+        self._flush()
         self.out.text = "".join(self._parts)
         return self.out
 
@@ -164,19 +165,19 @@ _MD_INLINE = [
 
 def _md_drops(line: str) -> list[tuple[int, int]]:
     """Spans of ``line`` (relative) that are markup, non-overlapping and sorted."""
-    taken: list[tuple[int, int]] = []
     drops: list[tuple[int, int]] = []
     for pattern in _MD_INLINE:
         for match in pattern.finditer(line):
             start, end = match.span()
-            if any(s < end and start < e for s, e in taken):
-                continue
-            taken.append((start, end))
             if "keep" in pattern.groupindex and match.group("keep") is not None:
                 ks, ke = match.span("keep")
-                drops.extend([(start, ks), (ke, end)])
+                new = [(start, ks), (ke, end)]
             else:
-                drops.append((start, end))
+                new = [(start, end)]
+            # nested markup (_**date**_) is fine; markup whose markers overlap is left alone
+            if any(s < e2 and s2 < e for s, e in new for s2, e2 in drops):
+                continue
+            drops.extend(new)
     return sorted((s, e) for s, e in drops if e > s)
 
 
@@ -252,6 +253,46 @@ _VOID_BREAK = {"br", "hr"}
 _WHITESPACE = re.compile(r"[\t\n\r\f\v]")
 
 
+#: a document with more tags and entities than this is not a contract page
+MAX_HTML_EVENTS = 100_000
+#: a tag that does not close within this many characters is text, not a tag
+_MAX_TAG = 65_536
+_LT = "\ue000"
+_AMP = "\ue001"
+_RESTORE = str.maketrans({_LT: "<", _AMP: "&"})
+
+
+_STRAY_LT = re.compile(r"<(?![A-Za-z/!?])")
+_STRAY_AMP = re.compile(r"&(?![A-Za-z#])")
+_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+
+
+def _neutralise(source: str) -> str:
+    """The source with every ``<`` or ``&`` that cannot start markup replaced one for one.
+
+    The standard tokenizer handles a stray ``<`` or ``&`` one character at a time, and re-scans
+    to the end of the document for a ``<`` whose tag never closes: turning those into private-use
+    characters (restored in the text) keeps parsing linear and offsets unchanged.
+    """
+    text = _STRAY_AMP.sub(_AMP, _STRAY_LT.sub(_LT, source))
+    parts: list[str] = []
+    cursor = 0
+    next_gt = text.find(">")
+    for match in _TAG_OPEN.finditer(text):
+        at = match.start()
+        if next_gt != -1 and next_gt < at:
+            next_gt = text.find(">", at)
+        if next_gt != -1 and next_gt - at <= _MAX_TAG:
+            continue
+        parts.append(text[cursor:at])
+        parts.append(_LT)
+        cursor = at + 1
+    if not parts:
+        return text
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
 class _HtmlText(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
@@ -261,6 +302,15 @@ class _HtmlText(HTMLParser):
         self._line_starts.extend(m.end() for m in re.finditer("\n", source))
         self._skip: list[str] = []
         self._heading_start: int | None = None
+        self._events = 0
+
+    def _count(self) -> None:
+        self._events += 1
+        if self._events > MAX_HTML_EVENTS:
+            raise SourceError(
+                f"more than {MAX_HTML_EVENTS} tags and entities: not a contract page "
+                "(save the BAA's text alone)"
+            )
 
     def _pos(self) -> int:
         line, column = self.getpos()
@@ -273,6 +323,7 @@ class _HtmlText(HTMLParser):
             self.builder.replaced(at, at, marker)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count()
         if self._skip:
             if tag == self._skip[-1]:
                 self._skip.append(tag)
@@ -289,11 +340,13 @@ class _HtmlText(HTMLParser):
             self._heading_start = self.builder.length
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count()
         if not self._skip and tag in _VOID_BREAK:
             at = self._pos()
             self.builder.replaced(at, at, "\n")
 
     def handle_endtag(self, tag: str) -> None:
+        self._count()
         if self._skip:
             if tag == self._skip[-1]:
                 self._skip.pop()
@@ -306,20 +359,25 @@ class _HtmlText(HTMLParser):
             self._break(at)
 
     def handle_data(self, data: str) -> None:
+        self._count()
         if self._skip or not data:
             return
         # HTML whitespace is insignificant: line breaks in the source become spaces (one for one,
         # so offsets still align); only block elements break lines.
-        self.builder.aligned(self._pos(), _WHITESPACE.sub(" ", data))
+        self.builder.aligned(self._pos(), _WHITESPACE.sub(" ", data).translate(_RESTORE))
 
     def _reference(self, raw: str) -> None:
+        self._count()
         if self._skip:
             return
         at = self._pos()
         end = at + len(raw)
         if self.source.startswith(";", end):
             end += 1
-        self.builder.replaced(at, end, html.unescape(self.source[at:end]))
+        reference = self.source[at:end]
+        # a numeric reference of absurd length is text, not a character
+        text = html.unescape(reference) if len(reference) <= 40 else reference
+        self.builder.replaced(at, end, text)
 
     def handle_entityref(self, name: str) -> None:
         self._reference("&" + name)
@@ -330,9 +388,18 @@ class _HtmlText(HTMLParser):
 
 def _extract_html(source: str) -> Extracted:
     parser = _HtmlText(source)
-    parser.feed(source)
+    parser.feed(_neutralise(source))
     parser.close()
     return parser.builder.done()
 
 
-__all__ = ["FORMATS", "Extracted", "Piece", "SourceFormat", "detect_format", "extract"]
+__all__ = [
+    "FORMATS",
+    "MAX_HTML_EVENTS",
+    "Extracted",
+    "Piece",
+    "SourceError",
+    "SourceFormat",
+    "detect_format",
+    "extract",
+]

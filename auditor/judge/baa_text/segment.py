@@ -35,6 +35,7 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Za-z]\.){2,}|\b[A-Z]\.|\b(?:Inc|Ltd|LLC|Co|Corp|No|Nos|Sec|Secs|Art|Para|pp?|vs?|"
     r"Mr|Mrs|Ms|Dr|St|Fig|approx|cf|seq|al|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
 )
+_NUMBER_CONTINUES = re.compile(r"^[ \t]*\(\d{1,4}\)")
 _ITEM_TAIL = re.compile(r"(?:[;,]\s*(?:and|or)?|\s(?:and|or))\s*$")
 
 
@@ -106,11 +107,15 @@ def _lines(extracted: Extracted) -> list[_Line]:
 
 def _continues(previous: _Line, line: _Line, wrapped: bool) -> bool:
     """Whether ``line`` continues the paragraph or item that ``previous`` belongs to."""
-    if not wrapped or line.kind != "plain":
+    if not wrapped or line.kind not in ("plain", "item"):
         return False
     above = previous.text.rstrip()
     if _TERMINAL.search(above):
         return False
+    if line.kind == "item":
+        # "no later than ten\n(10) business days": a wrapped line that starts with the digits
+        # of the number the line above spells
+        return bool(_NUMBER_CONTINUES.match(line.text)) and above[-1:].isalnum()
     first = line.text.lstrip()[:1]
     return first.islower() or len(above) >= 60 or line.text[:1] in " \t"
 
