@@ -88,7 +88,11 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("latin1.txt", "Vendor shall use TLS 1.3 – café".encode("latin-1", "replace"), "not UTF-8"),
+        (
+            "latin1.txt",
+            "Vendor shall use TLS 1.3 \u2013 café".encode("latin-1", "replace"),
+            "not UTF-8",
+        ),
         ("scan.txt", b"%PDF-1.7\x00\x01binary", "binary file"),
         ("menu.txt", b"Soup of the day.\n", "no promise recognised"),
         ("huge.txt", b"Vendor shall use TLS 1.3. " * 50_000, "the limit is"),
@@ -110,7 +114,9 @@ def test_unreadable_baas_are_one_line_and_exit_2(
 def test_missing_baa_and_unknown_base(tmp_path: Path) -> None:
     missing = run("profile", "from-baa", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 2
-    assert missing.stderr.strip() == f"baa-audit: error: {tmp_path / 'nope.txt'}: BAA file not found"
+    assert (
+        missing.stderr.strip() == f"baa-audit: error: {tmp_path / 'nope.txt'}: BAA file not found"
+    )
     base = run("profile", "from-baa", str(IMEPRO), "--base", "nonesuch")
     assert base.exit_code == 2
     assert "unknown profile 'nonesuch'" in base.stderr
@@ -166,7 +172,9 @@ def test_profile_diff_pairs_promises_by_safeguards(tmp_path: Path) -> None:
     strict = (ROOT / "policies" / "profiles" / "strict.yaml").read_text(encoding="utf-8")
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text(
-        strict.replace("id: ai-processing", "id: no-ai-training").replace("id: strict", "id: renamed"),
+        strict.replace("id: ai-processing", "id: no-ai-training").replace(
+            "id: strict", "id: renamed"
+        ),
         encoding="utf-8",
     )
     result = run("profile", "diff", "strict", str(renamed), "--format", "json")
