@@ -124,6 +124,16 @@ def show_profile(name_or_file: str) -> None:
     loaded = load_profile(name_or_file, load_catalog())
     prof = loaded.profile
     click.echo(f"{prof.id}: {prof.title}  ({loaded.source})")
+    if prof.draft is not None:
+        state = (
+            f"approved by {prof.draft.reviewed_by} on {prof.draft.approved_on}"
+            if prof.draft.approved()
+            else "NOT YET APPROVED"
+        )
+        click.echo(
+            f"# drafted from {prof.baa.source} ({prof.draft.generated_by}): {state}; "
+            f"{len(prof.review)} sentences listed for review"
+        )
     for promise in prof.promises:
         click.echo(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
     params = {k: v for k, v in prof.parameters().resolved().items() if v is not None}

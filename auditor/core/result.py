@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.core.model.base import Gap, ListingGap, ResourceRef
 from auditor.core.scope import Scope
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"
 
 Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL"]
 STATUSES: tuple[Status, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED", "PASS", "NOT_APPLICABLE")
@@ -111,10 +111,18 @@ class SafeguardResult(_Model):
     policies: list[str]
 
 
+class ClauseOffsets(_Model):
+    """Where a promise's clause is in the BAA file (``profile.baa_source``), in characters."""
+
+    start: int
+    end: int
+
+
 class PromiseResult(_Model):
     id: str
     section: str | None
     clause: str
+    clause_offsets: ClauseOffsets | None = None
     safeguards: list[str]
     parameters: dict[str, Any]
     verdict: Status
@@ -166,6 +174,7 @@ __all__ = [
     "SEVERITIES",
     "STATUSES",
     "CitationInfo",
+    "ClauseOffsets",
     "Finding",
     "PolicyInfo",
     "ProfileInfo",

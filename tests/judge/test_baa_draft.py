@@ -303,16 +303,23 @@ def test_vague_wording_is_never_upgraded_to_a_number_even_with_a_base(tmp_path: 
         "3. Security\n"
         "Vendor will protect all customer data with industry-standard encryption.\n"
         "Vendor will use commercially reasonable safeguards.\n"
-        "Vendor will report a Breach promptly.\n",
+        "Vendor will report a Breach promptly.\n"
+        "Sessions expire after eight (9) hours regardless of activity.\n",
     )
     drafted, _ = draft(path, base="strict")
     promises = by_id(drafted.profile)
-    assert sorted(promises) == ["breach-notification", "encryption", "security-safeguards"]
+    assert sorted(promises) == [
+        "breach-notification",
+        "encryption",
+        "security-safeguards",
+        "session-management",
+    ]
     for promise in promises.values():
         assert params(promise) == {}, promise.id
         assert promise.notes, promise.id
     assert any('"industry standard"' in n for n in promises["encryption"].notes)
     assert any('"promptly"' in n for n in promises["breach-notification"].notes)
+    assert any("spells 8 but writes 9" in n for n in promises["session-management"].notes)
     assert drafted.profile.parameters().model_dump(exclude_none=True) == {}
 
 

@@ -180,3 +180,41 @@ def test_profile_diff_pairs_promises_by_safeguards(tmp_path: Path) -> None:
     result = run("profile", "diff", "strict", str(renamed), "--format", "json")
     assert result.exit_code == 0, result.stdout
     assert "ai-processing / no-ai-training" in json.loads(result.stdout)["same_promises"]
+
+
+def test_reports_trace_each_clause_to_its_place_in_the_baa(tmp_path: Path) -> None:
+    """clause -> promise -> policies -> findings, with where the clause is in the BAA file."""
+    from tests.core.test_cli_errors import good_snapshot
+
+    profile = tmp_path / "imepro.yaml"
+    drafted = run("profile", "from-baa", str(IMEPRO), "--base", "strict", "--out", str(profile))
+    assert drafted.exit_code == 0, drafted.stderr
+    out = tmp_path / "out"
+    result = run(
+        "evaluate",
+        str(good_snapshot(tmp_path)),
+        "--profile",
+        str(profile),
+        "--out",
+        str(out),
+        "--format",
+        "json,markdown,html",
+        "--no-history",
+    )
+    assert result.exit_code in (0, 1, 3), result.stderr
+    doc = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    with IMEPRO.open(encoding="utf-8", newline="") as handle:
+        source = handle.read()
+    assert doc["schema_version"] == "1.1"
+    assert len(doc["promises"]) == 11
+    for promise in doc["promises"]:
+        at = promise["clause_offsets"]
+        assert source[at["start"] : at["end"]] == promise["clause"], promise["id"]
+    transit = next(p for p in doc["promises"] if p["id"] == "encryption-in-transit")
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert (
+        "Quoted from imepro-baa.txt, &sect; 3. Security Measures, characters "
+        f"{transit['clause_offsets']['start']}&ndash;{transit['clause_offsets']['end']}."
+    ) in page
+    markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert f"(characters {transit['clause_offsets']['start']}-" in markdown

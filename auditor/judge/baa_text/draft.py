@@ -132,7 +132,8 @@ def _hits(rules: RuleSet, ctx: Context, unit: Unit) -> list[Hit]:
             if not rule.triggered(ctx):
                 continue
             params = {p.name: extract_param(rule, p, ctx, rules.vocabulary) for p in rule.params}
-            if any(not params[name].found for name in rule.doc.requires):
+            # a value stated but not exactly ("eight (9) hours") still makes the rule's promise
+            if any(not (params[name].found or params[name].unparsed) for name in rule.doc.requires):
                 continue
             out.append(Hit(rule, unit, params))
         return out
