@@ -103,7 +103,7 @@ def show_policy(policy_id: str) -> None:
 
 @click.group()
 def profile() -> None:
-    """List, show and validate BAA profiles."""
+    """List, show, validate and compare BAA profiles, and draft one from a BAA's text."""
 
 
 @profile.command("list")
@@ -303,7 +303,7 @@ def profile_from_baa(
     \b
     Examples:
       baa-audit profile from-baa vendor-baa.txt --out vendor.yaml --base strict
-      baa-audit profile from-baa https-saved-trust-page.html | less
+      baa-audit profile from-baa saved-trust-page.html | less
     """
     if out is not None and out.exists() and not force:
         raise InputError("the profile file exists; use --force to overwrite it", file=out)

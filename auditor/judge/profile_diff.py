@@ -8,6 +8,7 @@ values the policies see), so a value that moved from one promise to another is n
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -200,16 +201,23 @@ def _show(value: Any) -> str:
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
+def _printable(text: str) -> str:
+    """Control and format characters (terminal escapes, bidi overrides) shown as code points."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+
+
 def _clip(text: str | None, width: int = 70) -> str:
-    flat = " ".join((text or "").split())
+    flat = _printable(" ".join((text or "").split()))
     return flat if len(flat) <= width else flat[: width - 3] + "..."
 
 
 def render_profile_diff(diff: ProfileDiff) -> str:
     """The readable table: promises, then parameters (the values policies see), then safeguards."""
     lines = [
-        f"A: {diff.a.id} ({diff.a.source}): {diff.a.baa}",
-        f"B: {diff.b.id} ({diff.b.source}): {diff.b.baa}",
+        f"A: {diff.a.id} ({_printable(diff.a.source)}): {_clip(diff.a.baa, 100)}",
+        f"B: {diff.b.id} ({_printable(diff.b.source)}): {_clip(diff.b.baa, 100)}",
         "+ only B promises it, - only A does, ~ both, differently",
         "",
     ]

@@ -218,3 +218,18 @@ def test_reports_trace_each_clause_to_its_place_in_the_baa(tmp_path: Path) -> No
     ) in page
     markdown = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert f"(characters {transit['clause_offsets']['start']}-" in markdown
+
+
+def test_profile_diff_never_prints_a_terminal_escape_from_a_baa(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "3. Security\nVendor shall use TLS 1.2 \x1b[2J\x1b]0;owned\x07 for all traffic.\n",
+        encoding="utf-8",
+    )
+    result = run("profile", "diff", "strict", str(hostile))
+    assert result.exit_code == 4
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\u001b[2J" in result.stdout
+    drafted = run("profile", "from-baa", str(hostile))
+    assert drafted.exit_code == 0
+    assert "\x1b" not in drafted.stdout
