@@ -1,18 +1,32 @@
-"""policies list|show and profile list|show|validate."""
+"""policies list|show|test and profile list|show|validate|from-baa|diff."""
 
 from __future__ import annotations
 
+import hashlib
+import sys
+import tempfile
 from pathlib import Path
 
 import click
 import yaml
 
+from auditor import __version__
 from auditor.cli.common import handle_errors
-from auditor.core.errors import InputError
-from auditor.judge.catalog import load_catalog
+from auditor.core.errors import InputError, ValidationFailed
+from auditor.core.fileio import write_text_atomic
+from auditor.judge.baa_text import (
+    Draft,
+    NoPromise,
+    SourceFormat,
+    detect_format,
+    draft_profile,
+    load_rules,
+    profile_yaml,
+)
+from auditor.judge.catalog import Catalog, load_catalog
 from auditor.judge.engine import policy_applies
 from auditor.judge.policy.loader import load_default_policies
-from auditor.judge.profile import load_profile, shipped_profiles
+from auditor.judge.profile import Profile, load_profile, shipped_profiles, unreviewed
 
 
 @click.group()
@@ -89,7 +103,7 @@ def show_policy(policy_id: str) -> None:
 
 @click.group()
 def profile() -> None:
-    """List, show and validate BAA profiles."""
+    """List, show, validate and compare BAA profiles, and draft one from a BAA's text."""
 
 
 @profile.command("list")
@@ -110,6 +124,16 @@ def show_profile(name_or_file: str) -> None:
     loaded = load_profile(name_or_file, load_catalog())
     prof = loaded.profile
     click.echo(f"{prof.id}: {prof.title}  ({loaded.source})")
+    if prof.draft is not None:
+        state = (
+            f"approved by {prof.draft.reviewed_by} on {prof.draft.approved_on}"
+            if prof.draft.approved()
+            else "NOT YET APPROVED"
+        )
+        click.echo(
+            f"# drafted from {prof.baa.source} ({prof.draft.generated_by}): {state}; "
+            f"{len(prof.review)} sentences listed for review"
+        )
     for promise in prof.promises:
         click.echo(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
     params = {k: v for k, v in prof.parameters().resolved().items() if v is not None}
@@ -118,12 +142,31 @@ def show_profile(name_or_file: str) -> None:
 
 @profile.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also refuse a profile drafted from a BAA (profile from-baa) that no one has approved.",
+)
 @handle_errors
-def validate_profile(file: Path) -> None:
-    """Check a profile file: schema, safeguards, parameters. Exit 2 with file:line on mistakes."""
+def validate_profile(file: Path, strict: bool) -> None:
+    """Check a profile file: schema, safeguards, parameters. Exit 2 with file:line on mistakes.
+
+    A draft written by 'profile from-baa' is valid but unreviewed until draft.reviewed_by and
+    draft.approved_on are filled: validate warns, and with --strict refuses it (exit 2).
+    """
     if not file.is_file():
         raise InputError("profile file not found", file=file)
     loaded = load_profile(str(file), load_catalog())
+    pending = unreviewed(file)
+    if pending and strict:
+        raise ValidationFailed(pending)
+    for problem in pending:
+        click.echo(f"{problem} (warning)", err=True)
+    if loaded.profile.review and pending:
+        click.echo(
+            f"{file}: warning: {len(loaded.profile.review)} sentences of the BAA are listed for review",
+            err=True,
+        )
     policy_set = load_default_policies()
     prof = loaded.profile
     params = prof.parameters().resolved()
@@ -132,11 +175,202 @@ def validate_profile(file: Path) -> None:
     click.echo(
         f"{file}: valid profile {prof.id!r} with {len(prof.promises)} promises; {len(running)} policies apply"
     )
+    attested = {s for p in prof.promises if p.attestation for s in p.safeguards}
     for key in sorted(promised):
         if not any(p.doc.safeguard == key for p in running):
+            rests = "; the promise rests on its attestation" if key in attested else ""
             click.echo(
-                f"{file}: note: no policy checks safeguard {key!r} with these parameters", err=True
+                f"{file}: note: no policy checks safeguard {key!r} with these parameters{rests}",
+                err=True,
             )
+
+
+#: a BAA is a few dozen kilobytes, a saved trust-centre page a few hundred
+MAX_BAA_BYTES = 1024 * 1024
+_BAA_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+def _read_baa(file: Path) -> tuple[str, str]:
+    """The BAA's text (UTF-8, line endings kept, so offsets are true) and its SHA-256."""
+    if not file.is_file():
+        raise InputError("BAA file not found", file=file)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BAA_BYTES:
+            raise InputError(f"BAA file is {size} bytes; the limit is {MAX_BAA_BYTES}", file=file)
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BAA_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read BAA file: {exc.strerror}", file=file) from None
+    if len(data) > MAX_BAA_BYTES:
+        raise InputError(f"BAA file is over the limit of {MAX_BAA_BYTES} bytes", file=file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}); save the BAA as UTF-8 plain text, Markdown or HTML",
+            file=file,
+        ) from None
+    if "\x00" in text:
+        raise InputError("a binary file, not a BAA's text (PDF? save it as text first)", file=file)
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def _draft(
+    file: Path,
+    catalog: Catalog,
+    source_format: str,
+    base: str | None = None,
+    profile_id: str | None = None,
+) -> tuple[Draft, str]:
+    text, digest = _read_baa(file)
+    base_profile: Profile | None = load_profile(base, catalog).profile if base else None
+    rules = load_rules(safeguards=set(catalog.safeguards))
+    fmt: SourceFormat = (
+        detect_format(file.name, text) if source_format == "auto" else source_format  # type: ignore[assignment]
+    )
+    try:
+        drafted = draft_profile(
+            text,
+            source_name=file.name,
+            source_format=fmt,
+            source_sha256=digest,
+            rules=rules,
+            generated_by=f"baa-audit {__version__} profile from-baa",
+            base=base_profile,
+            base_name=base,
+            profile_id=profile_id,
+        )
+    except NoPromise as exc:
+        raise InputError(f"{exc}: is this a BAA?", file=file) from None
+    except ValueError as exc:  # SourceError: not readable in bounded time
+        raise InputError(str(exc), file=file) from None
+    return drafted, profile_yaml(drafted.profile)
+
+
+def _check_draft(document: str, catalog: Catalog) -> None:
+    """The draft passes exactly what 'profile validate' checks (it is loaded the same way)."""
+    with tempfile.TemporaryDirectory(prefix="baa-audit-draft-") as tmp:
+        path = Path(tmp) / "draft.yaml"
+        path.write_text(document, encoding="utf-8")
+        load_profile(str(path), catalog)
+
+
+@profile.command("from-baa")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PROFILE.yaml",
+    help="Write the draft here (atomically) instead of printing it.",
+)
+@click.option(
+    "--base",
+    default=None,
+    metavar="NAME|FILE",
+    help="Take the settings the BAA does not state (tag keys, log detectors, audit log retention, "
+    "key rotation) from this profile: strict, hipaa-baseline or a file. Never a promised value.",
+)
+@click.option(
+    "--source-format",
+    type=click.Choice(["auto", "text", "markdown", "html"]),
+    default="auto",
+    show_default=True,
+    help="How to read FILE (auto: by its name, then its content).",
+)
+@click.option(
+    "--id", "profile_id", default=None, help="Profile id (default: from the BAA's party)."
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@handle_errors
+def profile_from_baa(
+    file: Path,
+    out: Path | None,
+    base: str | None,
+    source_format: str,
+    profile_id: str | None,
+    force: bool,
+) -> None:
+    """Draft a profile from a BAA or trust-centre page (plain text, Markdown or HTML).
+
+    Every promise the rules recognise is written with its clause quoted exactly (and its character
+    offsets in FILE), its safeguards and the parameters the text states. Vague wording keeps the
+    promise with a note and no value; promises answered by documents list them under
+    attestation; obligations no rule maps are listed under review. The draft passes
+    'profile validate', and 'profile validate --strict' refuses it until a person approves it.
+
+    \b
+    Examples:
+      baa-audit profile from-baa vendor-baa.txt --out vendor.yaml --base strict
+      baa-audit profile from-baa saved-trust-page.html | less
+    """
+    if out is not None and out.exists() and not force:
+        raise InputError("the profile file exists; use --force to overwrite it", file=out)
+    catalog = load_catalog()
+    drafted, document = _draft(file, catalog, source_format, base, profile_id)
+    _check_draft(document, catalog)
+    stats = drafted.stats
+    summary = (
+        f"{file}: {stats.promises} promises ({stats.text_parameters} parameters from the BAA"
+        + (f", {stats.base_parameters} settings from {base}" if base else "")
+        + f"), {stats.attestation_promises} answered by attestation, {stats.vague_promises} vague "
+        f"or without a value, {stats.review} sentences to review"
+    )
+    if out is None:
+        click.echo(document, nl=False)
+        click.echo(summary, err=True)
+        return
+    write_text_atomic(out, document)
+    click.echo(f"{summary}; draft written to {out}", err=True)
+
+
+def _profile_or_draft(ref: str, catalog: Catalog) -> tuple[Profile, str]:
+    path = Path(ref)
+    if path.suffix.lower() in _BAA_SUFFIXES:
+        drafted, _ = _draft(path, catalog, "auto")
+        return drafted.profile, f"{ref}, drafted"
+    loaded = load_profile(ref, catalog)
+    return loaded.profile, loaded.source
+
+
+@profile.command("diff")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable table, or JSON.",
+)
+@handle_errors
+def profile_diff(a: str, b: str, fmt: str) -> None:
+    """Show what B promises that A does not, and the reverse.
+
+    A and B are profiles (a shipped name or a YAML file) or BAAs (.txt, .md, .html: drafted
+    on the fly). Promises pair by id, then by safeguards; parameters are compared per promise and
+    over the whole profile.
+
+    \b
+    Examples:
+      baa-audit profile diff hipaa-baseline strict
+      baa-audit profile diff imepro-baa.txt littleclouds-baa.txt --format json
+
+    Exit code 0 when they promise the same, 4 when they differ.
+    """
+    from auditor.judge.profile_diff import diff_profiles, render_profile_diff
+
+    catalog = load_catalog()
+    left, source_a = _profile_or_draft(a, catalog)
+    right, source_b = _profile_or_draft(b, catalog)
+    result = diff_profiles(left, right, source_a, source_b)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(render_profile_diff(result), nl=False)
+    sys.exit(0 if result.is_empty() else 4)
 
 
 @policies.command("test")

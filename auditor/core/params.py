@@ -93,6 +93,12 @@ class Parameters(BaseModel):
         min_length=1,
         description="Databases to read on the server (default: the connection's own database)",
     )
+    subprocessors_without_phi: list[str] | None = Field(
+        default=None, description="Subcontractors the BAA names as receiving no PHI"
+    )
+    return_or_destroy_on_termination: bool | None = Field(
+        default=None, description="PHI is returned or destroyed when the agreement ends"
+    )
 
     def allowed_tls_versions(self) -> list[str] | None:
         """Derived: the protocol names (``TLSv1.3``) at or above ``min_tls_version``."""

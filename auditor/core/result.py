@@ -111,10 +111,18 @@ class SafeguardResult(_Model):
     policies: list[str]
 
 
+class ClauseOffsets(_Model):
+    """Where a promise's clause is in the BAA file (``profile.baa_source``), in characters."""
+
+    start: int
+    end: int
+
+
 class PromiseResult(_Model):
     id: str
     section: str | None
     clause: str
+    clause_offsets: ClauseOffsets | None = None
     safeguards: list[str]
     parameters: dict[str, Any]
     verdict: Status
@@ -166,6 +174,7 @@ __all__ = [
     "SEVERITIES",
     "STATUSES",
     "CitationInfo",
+    "ClauseOffsets",
     "Finding",
     "PolicyInfo",
     "ProfileInfo",

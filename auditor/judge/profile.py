@@ -7,10 +7,11 @@ carries its parameters; a parameter may be set by only one promise, so every val
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
@@ -29,14 +30,73 @@ class BaaInfo(BaseModel):
     dated: str | None = None
 
 
+class Offsets(BaseModel):
+    """Character offsets of a quoted passage in the BAA file named by ``baa.source``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Offsets:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class Quote(BaseModel):
+    """A passage of the BAA: its exact text, where it is, and the heading above it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str | None = None
+    text: str = Field(min_length=1)
+    offsets: Offsets
+
+
+class ReviewItem(Quote):
+    """A sentence of the BAA that a person must read: it obliges, but no rule mapped it."""
+
+    reason: str
+
+
+class DraftInfo(BaseModel):
+    """Set by ``profile from-baa``: a draft is used only after a person has reviewed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    generated_by: str
+    source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    source_format: Literal["text", "markdown", "html"]
+    rules_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    base: str | None = None
+    reviewed_by: str | None = None
+    approved_on: date | None = None
+
+    def approved(self) -> bool:
+        return bool(self.reviewed_by and self.reviewed_by.strip()) and self.approved_on is not None
+
+
 class Promise(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     section: str | None = None
     clause: str = Field(min_length=1)
+    #: where ``clause`` is in the BAA file (drafts record it; hand-written profiles may)
+    offsets: Offsets | None = None
     safeguards: list[str] = Field(min_length=1)
     parameters: Parameters = Field(default_factory=Parameters)
+    #: documents that answer the promise where no live check can; empty: live checks only
+    attestation: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    #: other passages of the BAA that make the same promise
+    related: list[Quote] = Field(default_factory=list)
+    #: parameters taken from the draft's base profile, not read from the BAA
+    from_base: list[str] = Field(default_factory=list)
+    #: the drafting rules that recognised the promise
+    rules: list[str] = Field(default_factory=list)
 
 
 class Profile(BaseModel):
@@ -46,7 +106,11 @@ class Profile(BaseModel):
     title: str
     description: str = ""
     baa: BaaInfo
+    #: present on profiles drafted from a BAA's text, until and after a person approves them
+    draft: DraftInfo | None = None
     promises: list[Promise] = Field(min_length=1)
+    #: obligations in the BAA that the draft could not map, for the reviewer
+    review: list[ReviewItem] = Field(default_factory=list)
 
     def parameters(self) -> Parameters:
         """All promises' parameters merged (each is set by at most one promise)."""
@@ -131,17 +195,51 @@ def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
                     )
                 )
             set_by[param] = promise.id
+        for param in promise.from_base:
+            if param not in promise.parameters.model_fields_set:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "promises", index, "from_base"),
+                        f"from_base names {param!r}, which the promise does not set",
+                    )
+                )
     if problems:
         raise ValidationFailed(problems)
     return LoadedProfile(profile=profile, source=str(file), sha256=sha256_file(file))
 
 
+def unreviewed(file: Path) -> list[Problem]:
+    """Why the drafted profile in ``file`` is not yet approved (empty when it is, or no draft)."""
+    node = read_yaml(file)
+    if not isinstance(node, dict) or not isinstance(node.get("draft"), dict):
+        return []
+    draft = node["draft"]
+    problems = []
+    for key in ("reviewed_by", "approved_on"):
+        value = draft.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append(
+                Problem(
+                    str(file),
+                    line_of(node, "draft", key) if key in draft else line_of(node, "draft"),
+                    f"draft.{key} is empty: this profile was drafted from a BAA and no one has approved it",
+                )
+            )
+    return problems
+
+
 __all__ = [
     "BaaInfo",
+    "DraftInfo",
     "LoadedProfile",
+    "Offsets",
     "Profile",
     "Promise",
+    "Quote",
+    "ReviewItem",
     "load_profile",
     "resolve_profile_path",
     "shipped_profiles",
+    "unreviewed",
 ]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from auditor.core.result import STATUSES, Finding, PromiseResult, SafeguardResult, Status, worst
+from auditor.core.result import (
+    STATUSES,
+    ClauseOffsets,
+    Finding,
+    PromiseResult,
+    SafeguardResult,
+    Status,
+    worst,
+)
 from auditor.judge.catalog import Catalog
 from auditor.judge.profile import Profile
 
@@ -41,6 +49,11 @@ def promise_results(findings: Sequence[Finding], profile: Profile) -> list[Promi
                 id=promise.id,
                 section=promise.section,
                 clause=promise.clause,
+                clause_offsets=(
+                    ClauseOffsets(start=promise.offsets.start, end=promise.offsets.end)
+                    if promise.offsets
+                    else None
+                ),
                 safeguards=list(promise.safeguards),
                 parameters=promise.parameters.model_dump(mode="json", exclude_unset=True),
                 verdict=verdict,

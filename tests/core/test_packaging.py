@@ -23,6 +23,7 @@ def test_wheel_ships_policies_and_reports(tmp_path: Path) -> None:
     assert "auditor/_data/policies/profiles/strict.yaml" in names
     assert "auditor/_data/policies/profiles/hipaa-baseline.yaml" in names
     assert "auditor/_data/policies/frameworks/hipaa.yaml" in names
+    assert "auditor/_data/policies/baa-rules/encryption-in-transit.yaml" in names
     assert any(n.startswith("auditor/_data/reports/") for n in names)
     assert "auditor/py.typed" in names
     policy_files = [

@@ -53,8 +53,10 @@ def render(result: RunResult) -> bytes:
     lines.append("|---|---|---|---|")
     for promise in result.promises:
         tally = ", ".join(f"{k} {v}" for k, v in promise.counts.items() if v)
+        at = promise.clause_offsets
+        where = f" (characters {at.start}-{at.end})" if at else ""
         lines.append(
-            f"| {promise.id} | {_cell(promise.clause)} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
+            f"| {promise.id} | {_cell(promise.clause)}{where} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
         )
     lines.append("")
     lines.append("## Safeguards")
