@@ -62,6 +62,15 @@ class Parameters(BaseModel):
     # subcontractors
     covered_services_only: bool | None = None
     subprocessors: list[str] | None = None
+    subprocessors_without_phi: list[str] | None = Field(
+        default=None, description="Vendors the BAA names as receiving no PHI (attested, not read)"
+    )
+    # breach notification (contractual: attested, not read from any cloud)
+    breach_notification_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Calendar days after discovery within which a breach is reported",
+    )
 
     def allowed_tls_versions(self) -> list[str] | None:
         """Derived: the protocol names (``TLSv1.3``) at or above ``min_tls_version``."""

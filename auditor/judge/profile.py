@@ -37,6 +37,13 @@ class Promise(BaseModel):
     clause: str = Field(min_length=1)
     safeguards: list[str] = Field(min_length=1)
     parameters: Parameters = Field(default_factory=Parameters)
+    manual_evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The promise needs attestation: what evidence to attach. It then yields a "
+        "MANUAL finding of its own (one per vendor its subprocessor lists name), which an "
+        "attestation can answer (see docs/attestations.md).",
+    )
 
 
 class Profile(BaseModel):

@@ -10,6 +10,7 @@ _ICON = {
     "ERROR": "ERROR (not assessed)",
     "MANUAL": "MANUAL (evidence needed)",
     "WAIVED": "WAIVED",
+    "ATTESTED": "ATTESTED (document on file)",
     "NOT_APPLICABLE": "NOT APPLICABLE",
     None: "-",
 }
@@ -30,6 +31,17 @@ def _resource(f: Finding) -> str:
     where = f"{r.account}/{r.region}" if r.region else r.account
     name = r.id if r.id != "*" else f"all {r.type}"
     return f"{name} ({where})"
+
+
+def _terms(parameters: dict[str, object]) -> str:
+    """A promise's parameters after its clause: `` (breach_notification_days = 30)``."""
+    if not parameters:
+        return ""
+    shown = "; ".join(
+        f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in sorted(parameters.items())
+    )
+    return f" ({shown})"
 
 
 def render(result: RunResult) -> bytes:
@@ -53,8 +65,9 @@ def render(result: RunResult) -> bytes:
     lines.append("|---|---|---|---|")
     for promise in result.promises:
         tally = ", ".join(f"{k} {v}" for k, v in promise.counts.items() if v)
+        clause = promise.clause + _terms(promise.parameters)
         lines.append(
-            f"| {promise.id} | {_cell(promise.clause)} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
+            f"| {promise.id} | {_cell(clause)} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
         )
     lines.append("")
     lines.append("## Safeguards")
@@ -71,6 +84,7 @@ def render(result: RunResult) -> bytes:
         ("Not assessed (errors)", "ERROR"),
         ("Evidence to attach (manual)", "MANUAL"),
         ("Waived", "WAIVED"),
+        ("Attested (answered by a document, not read from a cloud)", "ATTESTED"),
     ]
     for title, status in sections:
         chosen = [f for f in result.findings if f.status == status]
@@ -87,6 +101,11 @@ def render(result: RunResult) -> bytes:
                 message += f" Evidence to attach: {f.manual_evidence}"
             if f.waiver:
                 message += f" Waiver {f.waiver.id} by {f.waiver.approver} until {f.waiver.expires}: {f.waiver.reason}"
+            if f.attestation and f.status != "ATTESTED":
+                a = f.attestation
+                message += (
+                    f" Attestation {a.id} ({a.state}): {a.document}, review by {a.review_by}."
+                )
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
             )
@@ -95,6 +114,19 @@ def render(result: RunResult) -> bytes:
         lines.append("## Warnings")
         lines.append("")
         lines.extend(f"- {_cell(w)}" for w in result.warnings)
+    if result.attestations:
+        lines.append("")
+        lines.append("## Attestations")
+        lines.append("")
+        lines.append("| Attestation | Answers | Document | SHA-256 | Signed | Review by | State |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for a in result.attestations:
+            state = a.state + (f": {a.detail}" if a.detail else "")
+            lines.append(
+                f"| {_cell(a.id)} | {_cell(a.answers)} | {_cell(a.document)} | "
+                f"{a.sha256 or 'none'} | {_cell(a.signed_by)}, {a.signed_on} | {a.review_by} | "
+                f"{_cell(state)} |"
+            )
     if result.waivers_expiring:
         lines.append("")
         lines.append("## Waivers expiring soon")
