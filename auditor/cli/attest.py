@@ -103,7 +103,13 @@ def _entry(need: Need) -> list[str]:
             f"Answers promise {ref.promise} ({where}quoted): \u201c{ref.clause}\u201d"
         )
         for name, value in sorted(ref.parameters.items()):
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            shown = (
+                ", ".join(map(str, value))
+                if isinstance(value, list)
+                else json.dumps(value)
+                if isinstance(value, bool)
+                else value
+            )
             lines += _comment(f"{name} = {shown}", lead="#   ")
     lines += _comment(f"Attach: {need.attach}")
     lines.append(f"  - id: {need.suggested_id}")

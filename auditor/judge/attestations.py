@@ -310,53 +310,75 @@ def _read(path: Path) -> Any:
         raise ValidationFailed(problems) from None
 
 
-def _entry_problems(entry: Attestation, file: Path, node: Any, index: int) -> list[Problem]:
+def _as_date(value: object) -> date | None:
+    try:
+        got = _iso_date(value)
+    except ValueError:
+        return None
+    return got if isinstance(got, date) and not isinstance(got, datetime) else None
+
+
+def _entry_problems(item: Any, file: Path, node: Any, index: int) -> list[Problem]:
+    """The checks across fields, on the entry as written (so they run even when another field
+    of the same entry is malformed): every mistake at once."""
+    if not isinstance(item, dict):
+        return []
     problems: list[Problem] = []
+    ident = item.get("id")
+    who = (f"attestation {ident} " if isinstance(ident, str) else "attestation ") + (
+        f"(entry {index + 1})"
+    )
 
-    def at(*keys: str) -> int | None:
-        return line_of(node, "attestations", index, *keys)
+    def add(key: str | None, message: str) -> None:
+        line = line_of(node, "attestations", index, *([key] if key else []))
+        problems.append(Problem(str(file), line, f"{who}: {message}"))
 
-    if (entry.promise is None) == (entry.policy is None):
-        problems.append(
-            Problem(
-                str(file),
-                at(),
-                f"attestation {entry.id}: name exactly one of promise or policy",
-            )
-        )
-    if entry.review_by <= entry.signed_on:
-        problems.append(
-            Problem(
-                str(file),
-                at("review_by"),
-                f"attestation {entry.id}: review_by ({entry.review_by}) must be after signed_on "
-                f"({entry.signed_on})",
-            )
-        )
-    if entry.is_url and not entry.document.lower().startswith(("https://", "http://")):
-        problems.append(
-            Problem(str(file), at("document"), "a document URL must be http:// or https://")
-        )
-    if not entry.is_url and (
-        entry.document.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", entry.document)
+    if (item.get("promise") is None) == (item.get("policy") is None):
+        add(None, "name exactly one of promise or policy")
+    signed, review = _as_date(item.get("signed_on")), _as_date(item.get("review_by"))
+    if signed is not None and review is not None and review <= signed:
+        add("review_by", f"review_by ({review}) must be after signed_on ({signed})")
+    document = item.get("document")
+    if isinstance(document, str) and _URL.match(document):
+        if not document.lower().startswith(("https://", "http://")):
+            add("document", "a document URL must be http:// or https://")
+    elif isinstance(document, str) and (
+        document.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", document)
     ):
-        problems.append(
-            Problem(
-                str(file),
-                at("document"),
-                "write the document's path relative to the attestations file, so the evidence "
-                "folder can move with it",
-            )
+        add(
+            "document",
+            "write the document's path relative to the attestations file, so the evidence "
+            "folder can move with it",
         )
-    if entry.scope is not None and not entry.scope.as_dict():
-        problems.append(
-            Problem(
-                str(file),
-                at("scope"),
-                "scope names no accounts, projects or vendors (leave it out to cover every place)",
-            )
+    scope = item.get("scope")
+    if isinstance(scope, dict) and not any(
+        scope.get(k) for k in ("accounts", "projects", "vendors")
+    ):
+        add(
+            "scope",
+            "scope names no accounts, projects or vendors (leave it out to cover every place)",
         )
     return problems
+
+
+def _named(problems: list[Problem], item: Any) -> list[Problem]:
+    """``attestations.3.signed_on: ...`` as ``attestation ATT-X (entry 4): signed_on: ...``."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    out = []
+    for problem in problems:
+        head, sep, rest = problem.message.partition(": ")
+        parts = head.split(".")
+        if sep and len(parts) >= 2 and parts[0] == "attestations" and parts[1].isdigit():
+            who = f"attestation {ident}" if isinstance(ident, str) else "attestation"
+            where = ".".join(parts[2:])
+            rest = rest.removeprefix("Value error, ")
+            message = f"{who} (entry {int(parts[1]) + 1}): " + (
+                f"{where}: {rest}" if where else rest
+            )
+            out.append(Problem(problem.file, problem.line, message))
+        else:
+            out.append(problem)
+    return out
 
 
 def load_partial(path: Path) -> tuple[AttestationSet, list[Problem]]:
@@ -383,21 +405,23 @@ def load_partial(path: Path) -> tuple[AttestationSet, list[Problem]]:
     seen: dict[str, int] = {}
     base = path.parent
     for index, item in enumerate(items):
-        try:
-            entry = Attestation.model_validate(plain(item))
-        except ValidationError as exc:
-            problems.extend(problems_from(exc, path, node, ("attestations", index)))
-            continue
-        problems.extend(_entry_problems(entry, path, node, index))
-        if entry.id in seen:
+        problems.extend(_entry_problems(item, path, node, index))
+        ident = item.get("id") if isinstance(item, dict) else None
+        if isinstance(ident, str) and ident in seen:
             problems.append(
                 Problem(
                     str(path),
                     line_of(node, "attestations", index, "id"),
-                    f"duplicate attestation id {entry.id!r} (first at entry {seen[entry.id] + 1})",
+                    f"duplicate attestation id {ident!r} (first at entry {seen[ident] + 1})",
                 )
             )
-        seen.setdefault(entry.id, index)
+        if isinstance(ident, str):
+            seen.setdefault(ident, index)
+        try:
+            entry = Attestation.model_validate(plain(item))
+        except ValidationError as exc:
+            problems.extend(_named(problems_from(exc, path, node, ("attestations", index)), item))
+            continue
         entries.append(
             LoadedAttestation(
                 entry,

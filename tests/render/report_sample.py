@@ -256,7 +256,12 @@ def build_result() -> RunResult:
             citations=["hipaa.164.502.a"],
             promises=["ai-processing"],
             resource=_ref(
-                "gcp", "phi-analytics", None, "gcp.project", "projects/phi-analytics", "phi-analytics"
+                "gcp",
+                "phi-analytics",
+                None,
+                "gcp.project",
+                "projects/phi-analytics",
+                "phi-analytics",
             ),
             message="No control plane shows whether prompts are used for model training."
             " Attested by ATT-AI: https://trust.example.com/no-training.pdf.",

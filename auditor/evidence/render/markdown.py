@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from auditor.core.result import STATUSES, Finding, RunResult
 
 _ICON = {
@@ -38,7 +40,7 @@ def _terms(parameters: dict[str, object]) -> str:
     if not parameters:
         return ""
     shown = "; ".join(
-        f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else v}"
         for k, v in sorted(parameters.items())
     )
     return f" ({shown})"
@@ -101,11 +103,6 @@ def render(result: RunResult) -> bytes:
                 message += f" Evidence to attach: {f.manual_evidence}"
             if f.waiver:
                 message += f" Waiver {f.waiver.id} by {f.waiver.approver} until {f.waiver.expires}: {f.waiver.reason}"
-            if f.attestation and f.status != "ATTESTED":
-                a = f.attestation
-                message += (
-                    f" Attestation {a.id} ({a.state}): {a.document}, review by {a.review_by}."
-                )
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
             )
