@@ -32,7 +32,14 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
@@ -47,6 +54,7 @@ from auditor.core.result import (
     Status,
 )
 from auditor.core.scope import Scope
+from auditor.core.shard import Shard
 from auditor.core.validation import problems_from
 from auditor.core.yamlio import YamlError, line_of, parse_yaml, plain
 from auditor.judge.catalog import Catalog
@@ -94,8 +102,23 @@ def _iso_date(value: object) -> object:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(value: str) -> str:
+    """Text goes into terminals and every report: no control characters (newlines included)."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters (newlines, escapes) are not allowed here")
+    return value
+
+
+def _printable_note(value: str) -> str:
+    return _printable(value.replace("\n", " ").strip())
+
+
 Day = Annotated[date, BeforeValidator(_iso_date)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable)]
+Note = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_printable_note)]
 
 
 class _Strict(BaseModel):
@@ -132,7 +155,7 @@ class Attestation(_Strict):
     signed_on: Day
     review_by: Day
     scope: AttestationScope | None = None
-    note: Text | None = None
+    note: Note | None = None
 
     @property
     def answers(self) -> str:
@@ -497,9 +520,10 @@ def promise_vendors(promise: Promise) -> list[tuple[str, str]]:
     return out
 
 
-def _first_shard(scope: Scope) -> bool:
-    """Contract items belong to no account: a sharded run reports them once, in shard 1."""
-    return scope.shard is None or scope.shard.split("/", 1)[0] == "1"
+def _reports_contract(scope: Scope) -> bool:
+    """Contract items belong to the account ``organisation``: of N shards, the one that owns that
+    key reports them (as each shard reports the accounts it owns), so a merge counts them once."""
+    return scope.shard is None or Shard.from_label(scope.shard).owns(CONTRACT_ACCOUNT)
 
 
 def _contract_info(promise: Promise, profile: Profile, catalog: Catalog) -> PolicyInfo:
@@ -576,7 +600,7 @@ def contract_items(
     a policy entry (``BAA-<PROMISE>``) for each such promise."""
     findings: list[Finding] = []
     infos: dict[str, PolicyInfo] = {}
-    if not _first_shard(scope):
+    if not _reports_contract(scope):
         return findings, infos
     for promise in profile.promises:
         if promise.manual_evidence is None:

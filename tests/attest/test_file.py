@@ -196,3 +196,23 @@ def test_document_states_are_kept_not_raised(tmp_path: Path, folder) -> None:
     assert states["URL"][0] == "missing" and "needs its SHA-256" in states["URL"][1]
     assert states["DIR"][0] == "missing" and "not a regular file" in states["DIR"][1]
     assert states["SWAP"][0] == "changed" and "records " + "0" * 64 in states["SWAP"][1]
+
+
+def test_text_that_would_reach_a_terminal_carries_no_control_characters(tmp_path: Path) -> None:
+    text = (
+        "attestations:\n"
+        "  - id: A\n"
+        "    promise: risk-analysis\n"
+        '    document: "ra\\u001b[2J.md"\n'
+        '    signed_by: "Dana\\nWhitfield"\n'
+        "    signed_on: 2026-01-01\n"
+        "    review_by: 2027-01-01\n"
+        "    note: >\n"
+        "      folded notes\n"
+        "      are fine\n"
+    )
+    problems = problems_of(write(tmp_path, text))
+    assert len(problems) == 2
+    assert all("control characters" in p for p in problems)
+    assert any(":4: " in p and "document" in p for p in problems)
+    assert any(":5: " in p and "signed_by" in p for p in problems)

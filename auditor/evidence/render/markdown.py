@@ -121,7 +121,7 @@ def render(result: RunResult) -> bytes:
             state = a.state + (f": {a.detail}" if a.detail else "")
             lines.append(
                 f"| {_cell(a.id)} | {_cell(a.answers)} | {_cell(a.document)} | "
-                f"{a.sha256 or 'none'} | {_cell(a.signed_by)}, {a.signed_on} | {a.review_by} | "
+                f"{_cell(a.sha256 or 'none')} | {_cell(a.signed_by)}, {a.signed_on} | {a.review_by} | "
                 f"{_cell(state)} |"
             )
     if result.waivers_expiring:
