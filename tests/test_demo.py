@@ -73,6 +73,6 @@ def test_demo_shows_every_status_on_real_collectors(demo_run) -> None:
         "NOT_APPLICABLE",
     }
     providers = {f["resource"]["provider"] for f in result["findings"]}
-    assert providers == {"aws", "gcp"}
+    assert providers == {"aws", "gcp", "baa"}  # baa: the contractual items, to be attested
     assert result["scope"]["aws_accounts"] and result["scope"]["gcp_projects"]
     assert any("expired" in w for w in result["warnings"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from auditor import __version__
+from auditor.cli.attest import attest
 from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
@@ -27,6 +28,7 @@ def cli() -> None:
       baa-audit profile list                  the shipped BAA profiles (strict, hipaa-baseline)
       baa-audit policies list --profile strict    what will be checked
       baa-audit iac infra/ --profile strict   the same policies on Terraform, before deploy
+      baa-audit attest template --profile strict  the documents no API can show, to attest
 
     Stages one by one: collect -> snapshot -> evaluate -> result.json -> report.
     """
@@ -36,6 +38,7 @@ for command in (scan, collect, evaluate, report, demo, iac, policies, profile, b
     cli.add_command(command)
 for command in (history, diff, merge):
     cli.add_command(command)
+cli.add_command(attest)
 
 
 def main() -> None:

@@ -68,6 +68,7 @@ def bundle_files(
     result: RunResult, files: dict[str, bytes], target: Path, sign_key: Path | None
 ) -> Path:
     """Write ``files`` as a bundle at ``target``, stamped with the result's version and time."""
+    _check_documents(result, files, target)
     key = _read_key(sign_key, "signing key")
     try:
         return write_bundle(
@@ -79,6 +80,22 @@ def bundle_files(
         )
     except InputError as exc:
         raise InputError(str(exc), file=sign_key) from None
+
+
+def _check_documents(result: RunResult, files: dict[str, bytes], target: Path) -> None:
+    """Refuse a bundle that would not carry the attested documents its result names."""
+    from auditor.core.errors import Problem, ValidationFailed
+    from auditor.evidence.attested import document_problems, expected_documents
+
+    expected = expected_documents(
+        result.model_dump(mode="json", include={"inputs", "attestations"})
+    )
+    problems = [
+        Problem(str(target), None, f"cannot bundle: {kind} {name} ({detail})")
+        for kind, name, detail in document_problems(expected, files)
+    ]
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def bundle_outputs(

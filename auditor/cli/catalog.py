@@ -175,7 +175,7 @@ def validate_profile(file: Path, strict: bool) -> None:
     click.echo(
         f"{file}: valid profile {prof.id!r} with {len(prof.promises)} promises; {len(running)} policies apply"
     )
-    attested = {s for p in prof.promises if p.attestation for s in p.safeguards}
+    attested = {s for p in prof.promises if p.manual_evidence for s in p.safeguards}
     for key in sorted(promised):
         if not any(p.doc.safeguard == key for p in running):
             rests = "; the promise rests on its attestation" if key in attested else ""

@@ -83,6 +83,17 @@ def waivers_option(fn: F) -> F:
     )(fn)
 
 
+def attestations_option(fn: F) -> F:
+    return click.option(
+        "--attestations",
+        type=click.Path(dir_okay=False, path_type=str),
+        default=None,
+        metavar="FILE",
+        help="YAML file of attestations: signed documents that answer MANUAL findings "
+        "(see 'baa-audit attest template' and docs/attestations.md).",
+    )(fn)
+
+
 def policies_option(fn: F) -> F:
     return click.option(
         "--policies",
@@ -159,6 +170,7 @@ def warning_days_option(fn: F) -> F:
 __all__ = [
     "HISTORY_ENV",
     "F",
+    "attestations_option",
     "fail",
     "fail_on_option",
     "format_option",

@@ -24,6 +24,7 @@ from auditor.core.scope import Scope
 from auditor.evidence.history import History, default_history_path, result_digest
 from auditor.evidence.render import RENDERERS
 from auditor.evidence.render.html import TrendPoint, trend_from_runs
+from auditor.judge.attestations import empty_set
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
 
@@ -97,6 +98,8 @@ def evaluate_inventory(
         digests["snapshot"] = snapshot_sha256
     if inputs.waivers_sha256:
         digests["waivers"] = inputs.waivers_sha256
+    if inputs.attestations is not None:
+        digests["attestations"] = inputs.attestations.sha256
     return evaluate(
         inventory,
         inputs.policies,
@@ -106,6 +109,8 @@ def evaluate_inventory(
         started_at=started_at,
         inputs=digests,
         waiver_warning_days=waiver_warning_days,
+        # a live run always lists its contractual items; the file, when given, answers them
+        attestations=inputs.attestations or empty_set(),
     )
 
 

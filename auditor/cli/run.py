@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from auditor.cli.attest import copy_documents
 from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
 from auditor.cli.common import (
     F,
+    attestations_option,
     fail_on_option,
     format_option,
     handle_errors,
@@ -310,6 +312,7 @@ def report_summary(
 @out_option("baa-audit-out", "the snapshot, result.json and reports")
 @format_option
 @waivers_option
+@attestations_option
 @policies_option
 @fail_on_option
 @warning_days_option
@@ -331,6 +334,7 @@ def scan(
     out: Path,
     formats: tuple[str, ...],
     waivers: str | None,
+    attestations: str | None,
     policy_dirs: tuple[str, ...],
     fail_on: Severity,
     waiver_warning_days: int,
@@ -351,6 +355,7 @@ def scan(
       baa-audit scan --provider all --gcp-scope projects/phi-prod --waivers waivers.yaml
       BAA_AUDIT_PG_DSN='host=db.internal dbname=app user=baa_audit' \\
         baa-audit scan --provider postgres --profile littleclouds --out out/
+      baa-audit scan --provider aws --attestations attestations.yaml --bundle evidence.zip
 
     Every run is recorded in a history database (default OUT/history.sqlite; see
     `baa-audit history` and `baa-audit diff`), and the HTML report draws the trend from it.
@@ -362,7 +367,10 @@ def scan(
     chosen = check_formats(formats)
     check_bundle_options(bundle_path, sign_key)
     inputs = load_inputs(
-        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+        profile,
+        Path(waivers) if waivers else None,
+        [Path(d) for d in policy_dirs],
+        Path(attestations) if attestations else None,
     )
     options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
@@ -380,7 +388,7 @@ def scan(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
     outputs, recorded = finish_run(result, out, chosen, db)
-    written = [snapshot, *outputs]
+    written = [snapshot, *outputs, *copy_documents(inputs.attestations, out)]
     if bundle_path is not None:
         written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
     code = exit_code(result, fail_on)
@@ -433,6 +441,7 @@ def collect(
 @out_option("baa-audit-out", "result.json and reports")
 @format_option
 @waivers_option
+@attestations_option
 @policies_option
 @fail_on_option
 @warning_days_option
@@ -446,6 +455,7 @@ def evaluate(
     out: Path,
     formats: tuple[str, ...],
     waivers: str | None,
+    attestations: str | None,
     policy_dirs: tuple[str, ...],
     fail_on: Severity,
     waiver_warning_days: int,
@@ -461,7 +471,10 @@ def evaluate(
     started = now_utc()
     chosen = check_formats(formats)
     inputs = load_inputs(
-        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+        profile,
+        Path(waivers) if waivers else None,
+        [Path(d) for d in policy_dirs],
+        Path(attestations) if attestations else None,
     )
     inventory = load_snapshot(snapshot)
     check_out_dir(out)
@@ -471,6 +484,7 @@ def evaluate(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
     written, recorded = finish_run(result, out, chosen, db)
+    written += copy_documents(inputs.attestations, out)
     code = exit_code(result, fail_on)
     report_summary(result, written, code, quiet, summary, recorded)
     sys.exit(code)

@@ -16,8 +16,13 @@ from auditor.core.scope import Scope
 
 RESULT_SCHEMA_VERSION = "1.1"
 
-Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL"]
-STATUSES: tuple[Status, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED", "PASS", "NOT_APPLICABLE")
+Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL", "ATTESTED"]
+#: ATTESTED (schema 1.1): a MANUAL item answered by a current, hashed document. It sits between
+#: WAIVED and PASS: never counted as PASS, and a promise whose findings are ATTESTED and PASS rolls
+#: up to ATTESTED (its evidence rests in part on a document, not on what was read).
+STATUSES: tuple[Status, ...] = (
+    "FAIL", "ERROR", "MANUAL", "WAIVED", "ATTESTED", "PASS", "NOT_APPLICABLE",
+)  # fmt: skip
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 
@@ -26,7 +31,8 @@ _PRECEDENCE: dict[str, int] = {s: i for i, s in enumerate(STATUSES)}
 
 
 def worst(statuses: list[Status] | tuple[Status, ...]) -> Status | None:
-    """The verdict of a group of findings: FAIL > ERROR > MANUAL > WAIVED > PASS > NOT_APPLICABLE."""
+    """The verdict of a group of findings:
+    FAIL > ERROR > MANUAL > WAIVED > ATTESTED > PASS > NOT_APPLICABLE."""
     if not statuses:
         return None
     return min(statuses, key=lambda s: _PRECEDENCE[s])
@@ -50,6 +56,39 @@ class WaiverRef(_Model):
     expired: bool = False
 
 
+AttestationState = Literal["current", "overdue", "missing", "changed", "future"]
+
+
+class AttestationRef(_Model):
+    """The attestation that answered a MANUAL finding (schema 1.1), as the finding carries it.
+
+    ``state`` says what it made of the finding: ``current`` -> ATTESTED; ``overdue`` (review date
+    passed) -> FAIL; ``missing`` (document not found, or a URL without a recorded digest),
+    ``changed`` (document differs from the digest recorded for it) or ``future`` (signed after
+    the run) -> ERROR.
+    """
+
+    id: str
+    answers: str = Field(description="'promise:<id>' or 'policy:<id>'")
+    document: str = Field(description="as written in the attestations file: a relative path or URL")
+    sha256: str | None = Field(default=None, description="SHA-256 of the document, when known")
+    bundle_path: str | None = Field(
+        default=None, description="where the document sits in the output directory and bundle"
+    )
+    signed_by: str
+    signed_on: date
+    review_by: date
+    state: AttestationState
+
+
+class AttestationRecord(AttestationRef):
+    """One entry of the attestations file, with the state of its document (``attestations``)."""
+
+    scope: dict[str, list[str]] = Field(default_factory=dict)
+    note: str | None = None
+    detail: str | None = Field(default=None, description="why the document is not current")
+
+
 class Finding(_Model):
     policy_id: str
     status: Status
@@ -65,6 +104,7 @@ class Finding(_Model):
     gap: Gap | ListingGap | None = None
     manual_evidence: str | None = None
     waiver: WaiverRef | None = None
+    attestation: AttestationRef | None = None
 
     def sort_key(self) -> tuple[str, str, str, str, str, str]:
         r = self.resource
@@ -147,7 +187,9 @@ class RunResult(_Model):
     finished_at: datetime
     collected_at: datetime | None = None
     scope: Scope
-    inputs: dict[str, str] = Field(description="SHA-256 of snapshot, policies, profile, waivers")
+    inputs: dict[str, str] = Field(
+        description="SHA-256 of snapshot, policies, profile, waivers, attestations"
+    )
     summary: dict[str, int]
     findings: list[Finding]
     promises: list[PromiseResult]
@@ -157,6 +199,9 @@ class RunResult(_Model):
     listing_gaps: list[ListingGap] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     waivers_expiring: list[WaiverRef] = Field(default_factory=list)
+    attestations: list[AttestationRecord] = Field(
+        default_factory=list, description="the attestations file's entries and their documents"
+    )
 
     def count(self, status: Status) -> int:
         return self.summary.get(status, 0)
@@ -173,6 +218,9 @@ __all__ = [
     "RESULT_SCHEMA_VERSION",
     "SEVERITIES",
     "STATUSES",
+    "AttestationRecord",
+    "AttestationRef",
+    "AttestationState",
     "CitationInfo",
     "ClauseOffsets",
     "Finding",

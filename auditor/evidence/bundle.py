@@ -298,6 +298,8 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
         if name not in (MANIFEST, SIGNATURE) and _check_name(name):
             report.add("unsafe-name", name, str(_check_name(name)))
 
+    _check_attested_documents(contents, report)
+
     signature = contents.get(SIGNATURE)
     report.signed = signature is not None
     if public_key is not None:
@@ -313,6 +315,16 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
             except InvalidSignature:
                 report.add("bad-signature", SIGNATURE, "does not match manifest.json and this key")
     return report
+
+
+def _check_attested_documents(contents: Mapping[str, bytes], report: Verification) -> None:
+    """Attested documents against the digests result.json records (auditor/evidence/attested.py)."""
+    from auditor.evidence.attested import bundle_document_problems
+
+    reported = {p.file for p in report.problems}
+    for kind, name, detail in bundle_document_problems(contents):
+        if name not in reported:
+            report.add("missing" if kind == "missing" else "changed", name, detail)
 
 
 __all__ = [

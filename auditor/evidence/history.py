@@ -82,15 +82,20 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX findings_by_identity ON findings (policy_id, resource_key);
         """,
     ),
+    (
+        2,
+        "ATTESTED count (result schema 1.1)",
+        "ALTER TABLE runs ADD COLUMN attested INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 _INSERT_RUN = """
     INSERT INTO runs (
         recorded_at, started_at, finished_at, profile, scope_label, shard, tool_version,
-        result_schema_version, pass, fail, error, manual, waived, not_applicable, finding_count,
-        incomplete, result_sha256, meta_json
-    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        result_schema_version, pass, fail, error, manual, waived, not_applicable, attested,
+        finding_count, incomplete, result_sha256, meta_json
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_FINDING = """
     INSERT INTO findings (
@@ -146,6 +151,7 @@ _SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("MANUAL", "manual"),
     ("WAIVED", "waived"),
     ("NOT_APPLICABLE", "not_applicable"),
+    ("ATTESTED", "attested"),
 )
 assert {s for s, _ in _SUMMARY_COLUMNS} == set(STATUSES)
 
@@ -264,8 +270,8 @@ class History:
         """Recorded runs, newest first."""
         sql = (
             "SELECT id, recorded_at, started_at, finished_at, profile, scope_label, shard,"
-            " tool_version, pass, fail, error, manual, waived, not_applicable, finding_count,"
-            " incomplete, result_sha256 FROM runs"
+            " tool_version, finding_count, incomplete, result_sha256,"
+            " pass, fail, error, manual, waived, not_applicable, attested FROM runs"
         )
         args: list[Any] = []
         if profile is not None:
@@ -277,7 +283,7 @@ class History:
             args.append(limit)
         rows = []
         for row in self._conn.execute(sql, args):
-            summary = {status: int(row[8 + i]) for i, (status, _) in enumerate(_SUMMARY_COLUMNS)}
+            summary = {status: int(row[11 + i]) for i, (status, _) in enumerate(_SUMMARY_COLUMNS)}
             rows.append(
                 RunRow(
                     id=row[0],
@@ -289,9 +295,9 @@ class History:
                     shard=row[6],
                     tool_version=row[7],
                     summary=summary,
-                    finding_count=row[14],
-                    incomplete=bool(row[15]),
-                    result_sha256=row[16],
+                    finding_count=row[8],
+                    incomplete=bool(row[9]),
+                    result_sha256=row[10],
                 )
             )
         return rows

@@ -24,7 +24,7 @@ from auditor.core.result import (
 )
 
 #: Inputs every shard must share; the snapshot digest differs per shard and is kept per shard.
-SHARED_INPUTS = ("policies", "profile", "waivers")
+SHARED_INPUTS = ("policies", "profile", "waivers", "attestations")
 _NOT_COLLECTED = "Not assessed: no listing of "
 
 

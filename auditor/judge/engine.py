@@ -13,7 +13,8 @@ Per policy and resource the order of judgement is fixed:
 Then per place (account/region): a failed listing -> ERROR; a place where nothing matched ->
 one NOT_APPLICABLE naming what was looked at; a provider in scope with no listing at all of the
 policy's type -> ERROR ("not collected"). Finally waivers turn FAIL into WAIVED, or, once
-expired, leave FAIL with a warning.
+expired, leave FAIL with a warning; then attestations (``attestations=``, see
+:mod:`auditor.judge.attestations`) list the contractual items and answer MANUAL findings.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from auditor.core.result import (
 )
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
+from auditor.judge.attestations import AttestationSet, attest
 from auditor.judge.policy.conditions import condition_paths, evaluate_condition
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
@@ -342,6 +344,7 @@ def evaluate(
     inputs: Mapping[str, str] | None = None,
     waiver_warning_days: int = 30,
     params_override: Mapping[str, Any] | None = None,
+    attestations: AttestationSet | None = None,
 ) -> RunResult:
     """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring."""
     prof = profile.profile
@@ -371,6 +374,8 @@ def evaluate(
         )
 
     findings, warnings = apply_waivers(findings, waivers, now)
+    attested = attest(findings, prof, policies.catalog, scope, attestations, now)
+    findings = attested.findings
     findings.sort(key=Finding.sort_key)
     horizon = now.date() + timedelta(days=waiver_warning_days)
     expiring = [
@@ -401,7 +406,7 @@ def evaluate(
         findings=findings,
         promises=promise_results(findings, prof),
         safeguards=safeguard_results(findings, prof, catalog),
-        policies={p.id: p.info() for p in ran},
+        policies={p.id: p.info() for p in ran} | attested.policies,
         citations={
             key: CitationInfo(key=key, cfr=c.cfr, title=c.title, kind=c.kind)
             for key, c in sorted(catalog.citations.items())
@@ -411,8 +416,9 @@ def evaluate(
             inventory.listing_gaps,
             key=lambda g: (g.provider, g.account, g.region or "", g.resource_type),
         ),
-        warnings=warnings,
+        warnings=[*warnings, *attested.warnings],
         waivers_expiring=expiring,
+        attestations=attested.records,
     )
 
 

@@ -88,8 +88,13 @@ class Promise(BaseModel):
     offsets: Offsets | None = None
     safeguards: list[str] = Field(min_length=1)
     parameters: Parameters = Field(default_factory=Parameters)
-    #: documents that answer the promise where no live check can; empty: live checks only
-    attestation: list[str] = Field(default_factory=list)
+    manual_evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The promise needs attestation: what evidence to attach. It then yields a "
+        "MANUAL finding of its own (one per vendor its subprocessor lists name), which an "
+        "attestation can answer (see docs/attestations.md).",
+    )
     notes: list[str] = Field(default_factory=list)
     #: other passages of the BAA that make the same promise
     related: list[Quote] = Field(default_factory=list)

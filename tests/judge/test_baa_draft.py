@@ -83,7 +83,7 @@ def assert_matches_fixture(drafted: Draft, fixture: dict[str, Any]) -> None:
         from_text = {k: v for k, v in params(got).items() if k not in got.from_base}
         assert from_text == spec["parameters"], pid
         assert got.section == spec["section"], pid
-    assert sorted(p.id for p in drafted.profile.promises if p.attestation) == sorted(
+    assert sorted(p.id for p in drafted.profile.promises if p.manual_evidence) == sorted(
         fixture["attestation"]
     )
     vague = sorted(p.id for p in drafted.profile.promises if p.notes)
@@ -117,7 +117,7 @@ def test_imepro_draft_reproduces_the_strict_profile() -> None:
         assert extras[pid].section == spec["section"]
     assert drafted.profile.baa.name == shipped.baa.name
     assert drafted.profile.baa.dated == shipped.baa.dated
-    assert sorted(p.id for p in drafted.profile.promises if p.attestation) == sorted(
+    assert sorted(p.id for p in drafted.profile.promises if p.manual_evidence) == sorted(
         fixture["attestation"]
     )
     assert_quotes_verbatim(drafted.profile, source)
@@ -250,7 +250,7 @@ def test_markdown_baa() -> None:
         "audit-logging": {"audit_log_retention_days": 2190},
         "ai-processing": {"ai_training_opt_out": True},
         "breach-notification": {},
-        "return-or-destroy": {"return_or_destroy_on_termination": True},
+        "return-or-destruction": {"return_or_destroy_on_termination": True},
     }
     promises = by_id(drafted.profile)
     # business days are not calendar days: the promise stays, with why it has no number

@@ -10,7 +10,13 @@ import pytest
 
 from auditor.core.errors import InputError
 from auditor.evidence.diff import diff
-from auditor.evidence.history import SCHEMA_VERSION, History, is_incomplete, result_digest
+from auditor.evidence.history import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    History,
+    is_incomplete,
+    result_digest,
+)
 from tests.org.factories import finding, result
 
 
@@ -81,7 +87,9 @@ def test_schema_is_versioned_and_migrations_run_once(tmp_path: Path) -> None:
     with History(db) as history:
         history.record(_run(20))
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(SCHEMA_VERSION,)]
+    applied = conn.execute("SELECT version FROM schema_migrations").fetchall()
+    assert applied == [(version,) for version, _, _ in MIGRATIONS]  # each once
+    assert applied[-1] == (SCHEMA_VERSION,)
     conn.execute("INSERT INTO schema_migrations VALUES (999, 'from the future', '2030-01-01')")
     conn.commit()
     conn.close()

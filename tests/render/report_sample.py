@@ -1,5 +1,5 @@
 """The fixed RunResult every report test uses: every status, two clouds, an IaC finding, a waiver,
-an expiring waiver, a listing gap, and cloud-supplied strings that try to break out of HTML, XML,
+an expiring waiver, an attestation, a listing gap, and cloud-supplied strings that try to break out of HTML, XML,
 CSV and JSON."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 
 from auditor.core.model.base import Gap, ListingGap, ResourceRef, SourceLocation
 from auditor.core.result import (
+    AttestationRecord,
+    AttestationRef,
     CitationInfo,
     Finding,
     PolicyInfo,
@@ -28,6 +30,20 @@ ATTACH = "Attach the signed Google Cloud BAA and the Vertex AI data-governance t
 HOSTILE = [XSS_IMG, XSS_SCRIPT, CSV_FORMULA]
 
 UTC = UTC
+
+#: An attestation that answered a MANUAL finding (ATTESTED), signed by a hostile string. Its
+#: document is a URL with a recorded digest, so bundles of this result need no document file
+#: (tests/attest covers documents copied into the output directory and bundle).
+ATTESTATION = AttestationRef(
+    id="ATT-AI",
+    answers="policy:MANUAL-AI-001",
+    document="https://trust.example.com/no-training.pdf",
+    sha256="e" * 64,
+    signed_by=XSS_IMG,
+    signed_on=date(2026, 3, 1),
+    review_by=date(2027, 3, 1),
+    state="current",
+)
 
 
 def _ref(
@@ -231,6 +247,26 @@ def build_result() -> RunResult:
             resource=_ref("gcp", "phi-prod", None, "gcp.project", "projects/phi-prod", "phi-prod"),
             message="No control plane shows whether prompts are used for model training.",
             manual_evidence=ATTACH,
+        ),
+        Finding(
+            policy_id="MANUAL-AI-001",
+            status="ATTESTED",
+            severity="high",
+            safeguard="ai-no-training",
+            citations=["hipaa.164.502.a"],
+            promises=["ai-processing"],
+            resource=_ref(
+                "gcp",
+                "phi-analytics",
+                None,
+                "gcp.project",
+                "projects/phi-analytics",
+                "phi-analytics",
+            ),
+            message="No control plane shows whether prompts are used for model training."
+            " Attested by ATT-AI: https://trust.example.com/no-training.pdf.",
+            manual_evidence=ATTACH,
+            attestation=ATTESTATION,
         ),
     ]
     findings.sort(key=Finding.sort_key)
@@ -466,4 +502,18 @@ def build_result() -> RunResult:
         ],
         warnings=["Waiver W-3 expired on 2026-11-01; its findings count as FAIL again."],
         waivers_expiring=[waiver],
+        attestations=[
+            AttestationRecord(**ATTESTATION.model_dump(), scope={"projects": ["phi-analytics"]}),
+            AttestationRecord(
+                id="ATT-BREACH",
+                answers="promise:breach-notification",
+                document="https://trust.example.com/breach-procedure.pdf",
+                sha256="f" * 64,
+                signed_by="Privacy Officer",
+                signed_on=date(2025, 1, 10),
+                review_by=date(2026, 1, 10),
+                state="overdue",
+                detail="review was due on 2026-01-10",
+            ),
+        ],
     )

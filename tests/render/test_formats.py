@@ -175,7 +175,7 @@ def test_junit_maps_statuses(result):
     cases = root.findall(".//testcase")
     assert len(cases) == len(result.findings)
     assert root.get("tests") == str(len(result.findings))
-    assert root.get("failures") == "2" and root.get("errors") == "2" and root.get("skipped") == "3"
+    assert root.get("failures") == "2" and root.get("errors") == "2" and root.get("skipped") == "4"
     assert len(root.findall(".//testcase/failure")) == 2
     errors = root.findall(".//testcase/error")
     assert len(errors) == 2 and {e.get("type") for e in errors} == {"AccessDenied"}

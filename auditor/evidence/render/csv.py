@@ -42,6 +42,13 @@ COLUMNS = (
     "waiver_expires",
     "waiver_expired",
     "manual_evidence",
+    "attestation_id",
+    "attestation_state",
+    "attestation_document",
+    "attestation_sha256",
+    "attestation_signed_by",
+    "attestation_signed_on",
+    "attestation_review_by",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -64,6 +71,7 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
             location += f":{res.location.line_start}"
     gap = finding.gap
     waiver = finding.waiver
+    att = finding.attestation
     cells = [
         finding.policy_id,
         policy.title if policy else "",
@@ -92,6 +100,19 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
         waiver.expires.isoformat() if waiver else "",
         ("yes" if waiver.expired else "no") if waiver else "",
         finding.manual_evidence or "",
+        *(
+            (
+                att.id,
+                att.state,
+                att.document,
+                att.sha256 or "",
+                att.signed_by,
+                att.signed_on.isoformat(),
+                att.review_by.isoformat(),
+            )
+            if att
+            else ("",) * 7
+        ),
     ]
     return [safe_cell(c) for c in cells]
 

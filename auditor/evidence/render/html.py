@@ -13,6 +13,7 @@ are computed here as plain geometry and drawn by the template, so they too go th
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 import jinja2
 
 from auditor.core.resources import reports_dir
-from auditor.core.result import STATUSES, Finding, RunResult, Status
+from auditor.core.result import STATUSES, AttestationRef, Finding, RunResult, Status
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
@@ -50,6 +51,7 @@ COLOURS: dict[str, str] = {
     "ERROR": "#e65100",
     "MANUAL": "#6a1b9a",
     "WAIVED": "#455a64",
+    "ATTESTED": "#00695c",
     "PASS": "#1b5e20",
     "NOT_APPLICABLE": "#757575",
 }
@@ -129,6 +131,7 @@ def _environment(directory: str) -> jinja2.Environment:
     )
     env.filters["evidence"] = _evidence_value
     env.globals["colours"] = COLOURS
+    env.globals["document_link"] = document_link
     env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
     env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
     return env
@@ -177,6 +180,8 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 def _where(finding: Finding) -> str:
     res = finding.resource
+    if res.provider == "baa":
+        return "BAA (contractual, shown by documents)"
     if res.provider == "gcp":
         # organization- and folder-level resources carry their full name, not a project id
         return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
@@ -187,7 +192,7 @@ _STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
 
 
 def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
-    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, PASS, NOT_APPLICABLE)."""
+    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, ATTESTED, PASS, NOT_APPLICABLE)."""
     return (_STATUS_ORDER[finding.status], finding.sort_key())
 
 
@@ -231,6 +236,11 @@ def _view(
     def with_status(status: Status) -> list[Finding]:
         return [f for f in findings if f.status == status]
 
+    answered: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        if finding.attestation is not None:
+            answered[finding.attestation.id] += 1
+
     return {
         "r": result,
         "pass_detail": pass_detail,
@@ -243,12 +253,27 @@ def _view(
         "waived": with_status("WAIVED"),
         "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
         "manual": with_status("MANUAL"),
+        "attestations": [(a, answered[a.id]) for a in result.attestations],
         "errors": with_status("ERROR"),
         "failures": with_status("FAIL"),
         "policies": result.policies,
         "citations": result.citations,
         "safeguard_titles": {s.key: s.title for s in result.safeguards},
     }
+
+
+#: A document's place in the run's output directory and bundle (auditor/judge/attestations.py).
+_DOCUMENT_PLACE = re.compile(r"^attestations/[0-9a-f]{16}/[A-Za-z0-9._-]+$")
+
+
+def document_link(ref: AttestationRef) -> str | None:
+    """A relative link to the attested document beside the report (in the output directory and
+    the bundle), or its https URL; None when there is nothing safe to link to."""
+    if ref.bundle_path and _DOCUMENT_PLACE.match(ref.bundle_path):
+        return ref.bundle_path
+    if re.match(r"^https?://[^\s\"'<>]+$", ref.document):
+        return ref.document
+    return None
 
 
 def render_html(

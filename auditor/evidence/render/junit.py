@@ -3,6 +3,7 @@
 FAIL is a ``<failure>``, ERROR an ``<error>`` (not assessed: the operation and error code that left
 it unread), NOT_APPLICABLE and WAIVED are ``<skipped>``. MANUAL is ``<skipped>`` too, with the
 evidence to attach: it is neither a pass nor a failure, and a passed testcase would be a false PASS.
+ATTESTED is ``<skipped>`` for the same reason, naming the attestation, its document and digest.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ def _details(finding: Finding) -> str:
         lines.append(f"could not read: {finding.gap.operation} -> {finding.gap.error_code}")
         if finding.gap.message:
             lines.append(finding.gap.message)
+    if finding.attestation is not None:
+        a = finding.attestation
+        lines.append(
+            f"attestation {a.id} ({a.state}): {a.document} sha256 {a.sha256 or 'not recorded'}; "
+            f"signed by {a.signed_by} on {a.signed_on.isoformat()}; review by "
+            f"{a.review_by.isoformat()}"
+        )
     return _clean("\n".join(lines))
 
 
@@ -83,6 +91,13 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
     elif finding.status == "MANUAL":
         attach = finding.manual_evidence or "see the policy"
         ET.SubElement(case, "skipped", {"message": _clean(f"MANUAL: evidence to attach: {attach}")})
+    elif finding.status == "ATTESTED" and finding.attestation is not None:
+        a = finding.attestation
+        why = (
+            f"ATTESTED by {a.id}: {a.document} (sha256 {a.sha256 or 'not recorded'}), signed by "
+            f"{a.signed_by} on {a.signed_on.isoformat()}, review by {a.review_by.isoformat()}"
+        )
+        ET.SubElement(case, "skipped", {"message": _clean(why)})
     out = ET.SubElement(case, "system-out")
     out.text = _details(finding)
 
@@ -93,7 +108,9 @@ def _tally(findings: list[Finding]) -> dict[str, str]:
         "tests": str(len(statuses)),
         "failures": str(statuses.count("FAIL")),
         "errors": str(statuses.count("ERROR")),
-        "skipped": str(sum(s in ("WAIVED", "NOT_APPLICABLE", "MANUAL") for s in statuses)),
+        "skipped": str(
+            sum(s in ("WAIVED", "NOT_APPLICABLE", "MANUAL", "ATTESTED") for s in statuses)
+        ),
     }
 
 

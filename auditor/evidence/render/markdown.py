@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from auditor.core.result import STATUSES, Finding, RunResult
 
 _ICON = {
@@ -10,6 +12,7 @@ _ICON = {
     "ERROR": "ERROR (not assessed)",
     "MANUAL": "MANUAL (evidence needed)",
     "WAIVED": "WAIVED",
+    "ATTESTED": "ATTESTED (document on file)",
     "NOT_APPLICABLE": "NOT APPLICABLE",
     None: "-",
 }
@@ -30,6 +33,17 @@ def _resource(f: Finding) -> str:
     where = f"{r.account}/{r.region}" if r.region else r.account
     name = r.id if r.id != "*" else f"all {r.type}"
     return f"{name} ({where})"
+
+
+def _terms(parameters: dict[str, object]) -> str:
+    """A promise's parameters after its clause: `` (breach_notification_days = 30)``."""
+    if not parameters:
+        return ""
+    shown = "; ".join(
+        f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else v}"
+        for k, v in sorted(parameters.items())
+    )
+    return f" ({shown})"
 
 
 def render(result: RunResult) -> bytes:
@@ -55,8 +69,9 @@ def render(result: RunResult) -> bytes:
         tally = ", ".join(f"{k} {v}" for k, v in promise.counts.items() if v)
         at = promise.clause_offsets
         where = f" (characters {at.start}-{at.end})" if at else ""
+        clause = promise.clause + _terms(promise.parameters)
         lines.append(
-            f"| {promise.id} | {_cell(promise.clause)}{where} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
+            f"| {promise.id} | {_cell(clause)}{where} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
         )
     lines.append("")
     lines.append("## Safeguards")
@@ -73,6 +88,7 @@ def render(result: RunResult) -> bytes:
         ("Not assessed (errors)", "ERROR"),
         ("Evidence to attach (manual)", "MANUAL"),
         ("Waived", "WAIVED"),
+        ("Attested (answered by a document, not read from a cloud)", "ATTESTED"),
     ]
     for title, status in sections:
         chosen = [f for f in result.findings if f.status == status]
@@ -97,6 +113,19 @@ def render(result: RunResult) -> bytes:
         lines.append("## Warnings")
         lines.append("")
         lines.extend(f"- {_cell(w)}" for w in result.warnings)
+    if result.attestations:
+        lines.append("")
+        lines.append("## Attestations")
+        lines.append("")
+        lines.append("| Attestation | Answers | Document | SHA-256 | Signed | Review by | State |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for a in result.attestations:
+            state = a.state + (f": {a.detail}" if a.detail else "")
+            lines.append(
+                f"| {_cell(a.id)} | {_cell(a.answers)} | {_cell(a.document)} | "
+                f"{_cell(a.sha256 or 'none')} | {_cell(a.signed_by)}, {a.signed_on} | {a.review_by} | "
+                f"{_cell(state)} |"
+            )
     if result.waivers_expiring:
         lines.append("")
         lines.append("## Waivers expiring soon")

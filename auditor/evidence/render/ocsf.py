@@ -3,8 +3,9 @@
 Built with ``py-ocsf-models`` so every event is checked against the OCSF models as it is made. One
 event per finding; the output is a JSON array. The compliance status says what the check found
 (PASS is Pass, FAIL Fail, ERROR and MANUAL Warning: "did not yield a result due to missing
-information"); a WAIVED finding is a Fail whose finding status is Suppressed. What OCSF has no
-attribute for (promises, waiver, gap, manual evidence) goes under ``unmapped.baa_audit``.
+information"); a WAIVED finding is a Fail whose finding status is Suppressed; ATTESTED (a signed
+document answers it, nothing was read) is Other, never Pass. What OCSF has no attribute for
+(promises, waiver, gap, manual evidence, attestation) goes under ``unmapped.baa_audit``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _COMPLIANCE_STATUS = {
     "WAIVED": 3,
     "ERROR": 2,
     "MANUAL": 2,
+    "ATTESTED": 99,
     "NOT_APPLICABLE": 99,
 }
 _COMPLIANCE_CAPTION = {1: "Pass", 2: "Warning", 3: "Fail", 99: "Other"}
@@ -90,6 +92,8 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
         extra["waiver"] = finding.waiver.model_dump(mode="json")
     if finding.manual_evidence:
         extra["manual_evidence"] = finding.manual_evidence
+    if finding.attestation is not None:
+        extra["attestation"] = finding.attestation.model_dump(mode="json")
     event = module.ComplianceFinding(
         activity_id=ActivityID.Create,
         activity_name="Create",

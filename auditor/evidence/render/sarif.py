@@ -3,7 +3,8 @@
 One rule per policy (help text from its remediation, ``properties.security-severity`` from its
 severity), one result per finding. Statuses map onto SARIF's ``kind``: FAIL is ``fail`` (level by
 severity), PASS ``pass``, ERROR ``open`` (the tool could not decide), MANUAL ``review``,
-NOT_APPLICABLE ``notApplicable``; a WAIVED finding is a ``fail`` carrying an accepted external
+NOT_APPLICABLE ``notApplicable``, ATTESTED ``informational`` (answered by a signed document, never
+a ``pass``: its ``properties.attestation`` names the document and its SHA-256); a WAIVED finding is a ``fail`` carrying an accepted external
 suppression with the waiver's reason. A finding on infrastructure code points at its file and
 lines (``physicalLocation``); a live resource is named by a ``logicalLocation`` (its ARN or full
 resource name). GitHub code scanning rejects a whole file when any location lacks a physical
@@ -49,6 +50,7 @@ _KIND = {
     "PASS": "pass",
     "ERROR": "open",
     "MANUAL": "review",
+    "ATTESTED": "informational",
     "NOT_APPLICABLE": "notApplicable",
 }
 
@@ -150,6 +152,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         out["properties"]["manual_evidence"] = finding.manual_evidence
     if finding.waiver is not None:
         out["properties"]["waiver"] = finding.waiver.model_dump(mode="json")
+    if finding.attestation is not None:
+        out["properties"]["attestation"] = finding.attestation.model_dump(mode="json")
     if finding.status == "WAIVED" and finding.waiver is not None:
         # an expired waiver suppresses nothing: its finding is a FAIL again
         waiver = finding.waiver
@@ -209,6 +213,11 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
             "inputs": result.inputs,
             "summary": result.summary,
             "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
+            **(
+                {"attestations": [a.model_dump(mode="json") for a in result.attestations]}
+                if result.attestations
+                else {}
+            ),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

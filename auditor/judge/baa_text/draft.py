@@ -389,7 +389,7 @@ def _promise(
         offsets=quote.offsets,
         safeguards=safeguards,
         parameters=Parameters.model_validate(values),
-        attestation=attestation,
+        manual_evidence="Attach: " + "; ".join(attestation) if attestation else None,
         notes=notes,
         related=related,
         rules=rule_ids,
@@ -492,7 +492,7 @@ def draft_profile(
         if without_value:
             vague.add(promise.id)
         stats.vague_promises += int(without_value)
-        stats.attestation_promises += int(bool(promise.attestation))
+        stats.attestation_promises += int(bool(promise.manual_evidence))
     stats.text_parameters = sum(len(p.parameters.model_fields_set) for p in promises)
     if base is not None:
         promises, stats.base_parameters = _fill_from_base(promises, vague, base)

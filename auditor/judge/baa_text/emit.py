@@ -67,8 +67,8 @@ def _promise(promise: Promise) -> dict[str, Any]:
     out["parameters"] = {k: _value(v) for k, v in params.items()}
     if promise.from_base:
         out["from_base"] = _Flow(promise.from_base)
-    if promise.attestation:
-        out["attestation"] = list(promise.attestation)
+    if promise.manual_evidence:
+        out["manual_evidence"] = promise.manual_evidence
     if promise.notes:
         out["notes"] = list(promise.notes)
     if promise.related:
@@ -111,7 +111,7 @@ def profile_yaml(profile: Profile) -> str:
         "#      (offsets are character offsets in the BAA file; from_base lists parameters taken",
         "#      from the base profile, not from the BAA), and the notes;",
         "#   2. settles every sentence in `review:` (map it to a promise, or decide it needs none),",
-        "#      and every promise with an `attestation:` list gets those documents;",
+        "#      and every promise with `manual_evidence:` says which documents answer it;",
         "#   3. writes their name in draft.reviewed_by and the date in draft.approved_on.",
         "# `baa-audit profile validate --strict FILE` refuses the profile until step 3 is done.",
         "# See docs/profile-from-baa.md.",
