@@ -52,7 +52,6 @@ STRICT: dict[str, dict[str, str]] = {
         "organizations/123456789012/example-health.org": "MANUAL",
     },
     # runs only under a profile with a breach window (littleclouds); strict promises none
-    "GCP-BREACH-001": {},
     "GCP-ALLOYDB-001": {
         "phi-analytics/warehouse": "MANUAL",
         "phi-prod/ehr": "PASS",
@@ -220,7 +219,6 @@ CMEK: dict[str, dict[str, str]] = {
 #: Policies that cannot show both a PASS and a FAIL on one organization, and why.
 NO_PASS_OR_FAIL = {
     "GCP-AI-003": "contractual: always MANUAL",
-    "GCP-BREACH-001": "contractual: always MANUAL, and not promised by strict",
     "GCP-GCE-014": "backend TLS is not settable: always MANUAL",
     "GCP-SQL-011": "Cloud SQL TLS version is not settable: MANUAL at best",
     "GCP-IAM-006": "one organization: its FAIL is shown by test_organization_level_fail",
