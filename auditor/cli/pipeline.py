@@ -5,7 +5,7 @@ This module and the CLI are the only places that read or write files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from auditor.evidence.render import RENDERERS
 from auditor.evidence.render.html import TrendPoint, trend_from_runs
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
+from auditor.judge.selection import narrow, providers_in, record_selection, would_run
 
 RESULT_FILE = "result.json"
 SNAPSHOT_FILE = "snapshot.jsonl"
@@ -91,9 +92,13 @@ def evaluate_inventory(
         digests["snapshot"] = snapshot_sha256
     if inputs.waivers_sha256:
         digests["waivers"] = inputs.waivers_sha256
-    return evaluate(
+    policies, outcome = inputs.policies, None
+    if not inputs.selection.empty:
+        candidates = would_run(inputs.policies.policies, inputs.profile, providers_in(inventory))
+        policies, outcome = narrow(inputs.policies, inputs.selection, candidates)
+    result = evaluate(
         inventory,
-        inputs.policies,
+        policies,
         inputs.profile,
         inputs.waivers,
         now=now_utc(),
@@ -101,6 +106,11 @@ def evaluate_inventory(
         inputs=digests,
         waiver_warning_days=waiver_warning_days,
     )
+    if outcome is not None:
+        result = record_selection(
+            result, inputs.selection, outcome.left_out, inputs.policies.policies
+        )
+    return result
 
 
 def write_outputs(
@@ -108,10 +118,13 @@ def write_outputs(
     out: Path,
     formats: Sequence[str],
     trend: Sequence[TrendPoint] = (),
+    renderers: Mapping[str, Callable[[RunResult], bytes]] | None = None,
 ) -> list[Path]:
     """Write result.json and each requested format into ``out``, each atomically.
 
-    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can.
+    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can;
+    ``renderers`` replaces the registry's function for some formats (``iac``: SARIF with FAIL
+    and ERROR results only).
     """
     written: list[Path] = []
     target = out / RESULT_FILE
@@ -121,7 +134,10 @@ def write_outputs(
         if name == "json":
             continue
         path = out / RENDERERS[name].filename("report")
-        write_bytes_atomic(path, render_format(name, result, trend))
+        special = (renderers or {}).get(name)
+        write_bytes_atomic(
+            path, special(result) if special is not None else render_format(name, result, trend)
+        )
         written.append(path)
     return written
 

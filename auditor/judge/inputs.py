@@ -8,6 +8,7 @@ from pathlib import Path
 
 from auditor.judge.policy.loader import PolicySet, load_default_policies
 from auditor.judge.profile import LoadedProfile, load_profile
+from auditor.judge.selection import Selection, validate_selection
 from auditor.judge.waivers import Waiver, load_waivers
 
 
@@ -19,18 +20,26 @@ class EvaluationInputs:
     profile: LoadedProfile
     waivers: list[Waiver] = field(default_factory=list)
     waivers_sha256: str | None = None
+    #: which checks run (``--checks``, ``--skip-checks``, ``--services``, ``--severity``)
+    selection: Selection = field(default_factory=Selection)
 
 
 def load_inputs(
-    profile: str, waivers: Path | None = None, policy_dirs: Sequence[Path] = ()
+    profile: str,
+    waivers: Path | None = None,
+    policy_dirs: Sequence[Path] = (),
+    selection: Selection | None = None,
 ) -> EvaluationInputs:
+    """Load and check everything evaluation needs; a selection naming nothing is an input error."""
     policies = load_default_policies(policy_dirs)
+    if selection is not None:
+        validate_selection(selection, policies.policies)
     loaded = load_profile(profile, policies.catalog)
     waiver_list: list[Waiver] = []
     digest = None
     if waivers is not None:
         waiver_list, digest = load_waivers(waivers)
-    return EvaluationInputs(policies, loaded, waiver_list, digest)
+    return EvaluationInputs(policies, loaded, waiver_list, digest, selection or Selection())
 
 
 __all__ = ["EvaluationInputs", "load_inputs"]
