@@ -19,7 +19,8 @@ def _iac_options() -> set[str]:
 def test_pre_commit_hook_runs_baa_audit_iac() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     argv = shlex.split(hook["entry"])
-    assert argv[:2] == ["baa-audit", "iac"] and hook["files"] == r"\.tf$" and hook["pass_filenames"]
+    assert argv[:2] == ["baa-audit", "iac"] and hook["pass_filenames"]
+    assert hook["files"] == r"\.tf(\.json)?$"
     assert {a for a in argv if a.startswith("--")} <= _iac_options()
 
 
