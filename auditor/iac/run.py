@@ -189,6 +189,19 @@ _PARSE_ERROR_INFO = PolicyInfo(
 )
 
 
+def _json_not_judged(file: Path, base: Path) -> Finding:
+    """A ``.tf.json`` file: checkov's terraform framework does not read Terraform's JSON syntax,
+    so none of its resources were judged (ERROR, never a silent pass)."""
+    finding = _parse_error(str(file), base)
+    return finding.model_copy(
+        update={
+            "message": f"Not assessed: {finding.resource.id} is Terraform JSON syntax, which "
+            "checkov's terraform framework does not read; none of its resources were judged "
+            "(judge the plan instead: baa-audit iac --plan)."
+        }
+    )
+
+
 def _parse_error(file: str, base: Path) -> Finding:
     location = SourceLocation(file=_display_path(file, base))
     return Finding(
@@ -576,6 +589,9 @@ def run_iac(
     for problem in report.parsing_errors:
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
         findings.append(_parse_error(problem, base))
+        policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
+    for json_file in terraform_files(target.directories, ".tf.json"):
+        findings.append(_json_not_judged(json_file, base))
         policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
     if skips:
         findings, unused = apply_skips(findings, skips, base)

@@ -6,8 +6,6 @@ baa-audit reads its own comment, with the same placement rules:
 * a ``#`` or ``//`` comment **inside** the resource block (any line from its header to its
   closing brace, the header line's trailing comment included), or in the comment lines
   **directly above** the block (no blank line between);
-* in ``.tf.json``, a ``"//": "baa-audit:skip=ID reason"`` property inside the resource's object
-  (JSON has no comments; ``"//"`` is Terraform's own comment key there);
 * ``ID`` is one policy id (no globs); the reason is required and follows after a space or a
   colon (``baa-audit:skip=AWS-S3-001: logs only, no PHI``, the colon being checkov's spelling).
 
@@ -16,6 +14,9 @@ and the comment's ``file:line`` as the approver's record (the change was reviewe
 comment was written). An ERROR stays ERROR: what was not assessed cannot be accepted. A skip
 without a reason, or naming an unknown policy, is an input error (exit 2) naming its file:line;
 every such mistake is reported at once. A skip that matches nothing is named in the warnings.
+
+``.tf.json`` files are not read for skips: checkov's terraform framework does not read Terraform's
+JSON syntax, so ``baa-audit iac`` reports such a file as not assessed (judge the plan instead).
 
 ``#checkov:skip=`` comments are checkov's: baa-audit does not honour them for its own policy
 ids (they carry no reason by default and no record), and says so in the warnings.
@@ -33,10 +34,9 @@ from auditor.core.result import Finding, WaiverRef
 
 MARKER = "baa-audit:skip="
 _MARKER_BYTES = MARKER.encode()
-_SUFFIXES = (".tf", ".tf.json")
+_SUFFIX = ".tf"
 #: After the marker: the id, then a space or a colon, then the reason.
 _BODY = re.compile(r"(?P<id>[^\s:\"]*)(?P<rest>.*)$")
-_JSON_COMMENT = re.compile(r'"//"\s*:\s*"(?P<text>(?:[^"\\]|\\.)*)"')
 _HEREDOC = re.compile(r"<<-?\s*(?P<tag>[A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
@@ -63,13 +63,13 @@ def display(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def terraform_files(directories: Iterable[Path]) -> list[Path]:
-    """The ``.tf`` and ``.tf.json`` files checkov reads under ``directories`` (recursively,
-    ``.terraform`` excluded), sorted."""
+def terraform_files(directories: Iterable[Path], suffix: str = _SUFFIX) -> list[Path]:
+    """The ``.tf`` files (or those ending in ``suffix``) under ``directories``, recursively,
+    ``.terraform`` excluded, sorted: what checkov's terraform framework reads."""
     found: set[Path] = set()
     for directory in directories:
-        for path in directory.rglob("*"):
-            if path.name.endswith(_SUFFIXES) and ".terraform" not in path.parts and path.is_file():
+        for path in directory.rglob(f"*{suffix}"):
+            if ".terraform" not in path.parts and path.is_file():
                 found.add(path.resolve())
     return sorted(found)
 
@@ -98,7 +98,7 @@ def _comment_start(line: str) -> int | None:
 
 def _parse_body(text: str) -> tuple[str, str]:
     """(policy id, reason) from what follows the marker."""
-    match = _BODY.match(text.strip())
+    match = _BODY.match(text.rstrip())  # a space right after '=' means no id
     if match is None:  # pragma: no cover - the pattern matches any string
         return "", ""
     reason = match.group("rest").strip()
@@ -152,23 +152,6 @@ def _with_above(skip: InlineSkip, line: int) -> InlineSkip:
     return InlineSkip(skip.file, skip.line, skip.policy_id, skip.reason, above=line)
 
 
-def _json_skips(path: Path, text: str) -> tuple[list[InlineSkip], list[Problem]]:
-    skips: list[InlineSkip] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        for match in _JSON_COMMENT.finditer(raw):
-            body = match.group("text").strip()
-            if not body.startswith(MARKER):
-                continue
-            policy_id, reason = _parse_body(body[len(MARKER) :])
-            problem = _problem(path, number, policy_id, reason)
-            if problem is not None:
-                problems.append(problem)
-            else:
-                skips.append(InlineSkip(path, number, policy_id, reason))
-    return skips, problems
-
-
 def _problem(path: Path, line: int, policy_id: str, reason: str) -> Problem | None:
     if not policy_id:
         return Problem(str(path), line, f"{MARKER}<POLICY-ID> <reason>: the policy id is missing")
@@ -194,10 +177,7 @@ def read_skips(files: Sequence[Path]) -> tuple[list[InlineSkip], list[Problem]]:
             continue
         if _MARKER_BYTES not in data:  # the common case: one read, no parsing
             continue
-        text = data.decode("utf-8", errors="replace")
-        found, wrong = (
-            _json_skips(path, text) if path.name.endswith(".json") else _hcl_skips(path, text)
-        )
+        found, wrong = _hcl_skips(path, data.decode("utf-8", errors="replace"))
         skips.extend(found)
         problems.extend(wrong)
     return skips, problems

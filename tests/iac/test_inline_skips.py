@@ -41,7 +41,7 @@ def test_reader_finds_comments_not_strings_or_heredocs(tmp_path: Path) -> None:
     assert [(s.line, s.policy_id, s.reason, s.above) for s in skips] == [
         (1, "AWS-RDS-001", "above the block", 3),
         (4, "AWS-RDS-010", "trailing, checkov's colon", None),
-        (5, "AWS-RDS-011", "slashes inside", None),
+        (5, "AWS-RDS-011", "slashes inside", 6),  # inside the block: its lines cover it
         (12, "AWS-EBS-002", "a blank line below: not above any block", None),
     ]
 
@@ -50,14 +50,12 @@ def test_reader_reports_every_skip_without_a_reason_or_id(tmp_path: Path) -> Non
     (tmp_path / "a.tf").write_text(
         'resource "x" "y" {\n  # baa-audit:skip=AWS-S3-001\n  # baa-audit:skip= why\n}\n'
     )
-    (tmp_path / "b.tf.json").write_text(
-        '{"resource": {"x": {"y": {"//": "baa-audit:skip=AWS-S3-001"}}}}\n'
-    )
-    _, problems = read_skips([tmp_path / "a.tf", tmp_path / "b.tf.json"])
+    (tmp_path / "b.tf").write_text('resource "x" "z" { // baa-audit:skip=AWS-S3-001:\n}\n')
+    _, problems = read_skips([tmp_path / "a.tf", tmp_path / "b.tf"])
     assert [(Path(p.file).name, p.line) for p in problems] == [
         ("a.tf", 2),
         ("a.tf", 3),
-        ("b.tf.json", 1),
+        ("b.tf", 1),
     ]
     assert "has no reason" in problems[0].message and "id is missing" in problems[1].message
 
@@ -115,18 +113,14 @@ resource "aws_s3_bucket" "logs" {
 }
 """
 
-VOLUME_JSON = {
-    "resource": {
-        "aws_ebs_volume": {
-            "scratch": {
-                "//": "baa-audit:skip=AWS-EBS-002 scratch space, wiped nightly",
-                "availability_zone": "us-east-1a",
-                "size": 8,
-                "encrypted": False,
-            }
-        }
-    }
+VOLUME = """\
+resource "aws_ebs_volume" "scratch" {
+  availability_zone = "us-east-1a"
+  size              = 8
+  encrypted         = false
+  // baa-audit:skip=AWS-EBS-002 scratch space, wiped nightly
 }
+"""
 
 CHECKS = "AWS-RDS-001,AWS-IAM-005,AWS-EBS-002,AWS-S3-001"
 
@@ -144,7 +138,7 @@ def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checkov_command: Chec
     root = tmp_path / "stack"
     root.mkdir()
     (root / "main.tf").write_text(MAIN)
-    (root / "volume.tf.json").write_text(json.dumps(VOLUME_JSON, indent=2) + "\n")
+    (root / "volume.tf").write_text(VOLUME)
     monkeypatch.chdir(tmp_path)
     return root
 
@@ -175,9 +169,7 @@ def test_inline_skips_waive_with_reason_and_file_line(stack: Path) -> None:
     assert glass["status"] == "WAIVED" and glass["waiver"]["location"] == "stack/main.tf:30"
     assert glass["waiver"]["reason"] == "break-glass role, reviewed quarterly"
     volume = status[("AWS-EBS-002", "aws_ebs_volume.scratch")]
-    assert volume["status"] == "WAIVED" and volume["waiver"]["location"].startswith(
-        "stack/volume.tf.json:"
-    )
+    assert volume["status"] == "WAIVED" and volume["waiver"]["location"] == "stack/volume.tf:5"
     # a skip covers only its own resource and policy
     assert status[("AWS-IAM-005", "aws_iam_role.long")]["status"] == "FAIL"
     assert code == 1
