@@ -5,7 +5,7 @@ This module and the CLI are the only places that read or write files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,13 @@ from auditor.evidence.render import RENDERERS
 from auditor.evidence.render.html import TrendPoint, trend_from_runs
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
-from auditor.judge.selection import narrow, providers_in, record_selection, would_run
+from auditor.judge.selection import (
+    narrow,
+    providers_in,
+    record_selection,
+    require_some,
+    would_run,
+)
 
 RESULT_FILE = "result.json"
 SNAPSHOT_FILE = "snapshot.jsonl"
@@ -94,7 +100,9 @@ def evaluate_inventory(
         digests["waivers"] = inputs.waivers_sha256
     policies, outcome = inputs.policies, None
     if not inputs.selection.empty:
-        candidates = would_run(inputs.policies.policies, inputs.profile, providers_in(inventory))
+        providers = providers_in(inventory)
+        candidates = would_run(inputs.policies.policies, inputs.profile, providers)
+        require_some(inputs.selection, candidates, _where(inputs, providers))
         policies, outcome = narrow(inputs.policies, inputs.selection, candidates)
     result = evaluate(
         inventory,
@@ -111,6 +119,17 @@ def evaluate_inventory(
             result, inputs.selection, outcome.left_out, inputs.policies.policies
         )
     return result
+
+
+def _where(inputs: EvaluationInputs, providers: Iterable[str]) -> str:
+    return f"under profile {inputs.profile.profile.id!r} for {', '.join(sorted(providers)) or 'no provider'}"
+
+
+def check_selection_runs(inputs: EvaluationInputs, providers: Iterable[str]) -> None:
+    """Before anything is collected or written: the selection leaves something to run."""
+    if not inputs.selection.empty:
+        candidates = would_run(inputs.policies.policies, inputs.profile, providers)
+        require_some(inputs.selection, candidates, _where(inputs, providers))
 
 
 def write_outputs(
@@ -258,6 +277,7 @@ __all__ = [
     "check_formats",
     "check_history",
     "check_out_dir",
+    "check_selection_runs",
     "collect_to_snapshot",
     "default_history_path",
     "evaluate_inventory",

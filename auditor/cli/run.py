@@ -31,6 +31,7 @@ from auditor.cli.pipeline import (
     check_formats,
     check_history,
     check_out_dir,
+    check_selection_runs,
     collect_to_snapshot,
     evaluate_inventory,
     exit_code,
@@ -378,6 +379,7 @@ def scan(
     )
     options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
+    check_selection_runs(inputs, _providers(collect["provider"]))
     check_out_dir(out)
     db = history_path(out, history_db, no_history)
     check_history(db)

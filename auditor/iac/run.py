@@ -57,6 +57,7 @@ from auditor.judge.selection import (
     SelectionOutcome,
     providers_in,
     record_selection,
+    require_some,
     select_policies,
 )
 
@@ -557,7 +558,13 @@ def run_iac(
         else:
             ignored = len(read_skips(terraform_files(target.directories))[0])
     mappers = available_mappers()
-    chosen, _ = _narrowed(inputs, selected_policies(inputs.policies, inputs.profile, mappers))
+    judgeable = selected_policies(inputs.policies, inputs.profile, mappers)
+    require_some(
+        inputs.selection,
+        judgeable,
+        f"on Terraform under profile {inputs.profile.profile.id!r}",
+    )
+    chosen, _ = _narrowed(inputs, judgeable)
     specs = check_specs(chosen, mappers)
     our_ids = {p.id for p in chosen}
     command = command or ensure_checkov(request.checkov)

@@ -26,7 +26,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.core.errors import Problem, ValidationFailed
+from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.inventory import Inventory
 from auditor.core.result import (
     SEVERITIES,
@@ -231,6 +231,17 @@ def would_run(
     return [p for p in policies if p.provider in wanted and policy_applies(p, params, promised)]
 
 
+def require_some(selection: Selection, candidates: Sequence[Policy], where: str) -> None:
+    """An input error when ``selection`` leaves none of ``candidates`` (the policies that would
+    run ``where``) to run: a run that judges nothing must not look clean."""
+    if selection.empty or select_policies(candidates, selection).chosen:
+        return
+    raise InputError(
+        f"the selection leaves nothing to run: none of the {len(candidates)} policies that run "
+        f"{where} matches it (see 'baa-audit policies list --profile ...' with the same options)"
+    )
+
+
 def narrow(
     policies: PolicySet, selection: Selection, candidates: Sequence[Policy]
 ) -> tuple[PolicySet, SelectionOutcome]:
@@ -314,6 +325,7 @@ __all__ = [
     "narrow",
     "providers_in",
     "record_selection",
+    "require_some",
     "select_policies",
     "service_of",
     "split_values",

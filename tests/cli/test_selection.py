@@ -258,3 +258,25 @@ def test_a_selection_naming_nothing_is_an_input_error(command: str, tmp_path: Pa
         "medium, low, info)",
     ]
     assert not out.exists()  # nothing written, nothing collected
+
+
+def test_a_selection_that_leaves_nothing_to_run_is_an_input_error(tmp_path: Path) -> None:
+    from tests.cli.test_table import _snapshot
+
+    snapshot = _snapshot(tmp_path / "snapshot.jsonl")
+    # AWS-RDS-003 exists, but the strict profile promises no customer-managed keys
+    code, _, stderr = _cli(
+        ["evaluate", str(snapshot), "--out", str(tmp_path / "out"), "--checks", "AWS-RDS-003"]
+    )
+    assert code == 2
+    assert "the selection leaves nothing to run: none of the" in stderr
+    assert "under profile 'strict' for aws" in stderr
+    assert not (tmp_path / "out").exists()
+    # on Terraform: GCP-IAM-001 reads IAM bindings, which Terraform resources do not carry
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text("")
+    code, _, stderr = _cli(
+        ["iac", str(tmp_path / "tf"), "--out", str(tmp_path / "iac"), "--checks", "GCP-IAM-001"]
+    )
+    assert code == 2 and "policies that run on Terraform under profile 'strict'" in stderr
+    assert not (tmp_path / "iac").exists()

@@ -24,6 +24,18 @@ def test_pre_commit_hook_runs_baa_audit_iac() -> None:
     assert {a for a in argv if a.startswith("--")} <= _iac_options()
 
 
+def test_pre_commit_hook_installs_what_the_aws_mappings_need() -> None:
+    """The AWS mappers reuse the live collectors' readers (botocore): the hook's environment
+    gets the aws extra's requirements, kept equal to pyproject's."""
+    import tomllib
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert hook["additional_dependencies"] == extras["aws"]
+
+
 def test_ci_workflow_fails_only_on_new_failures() -> None:
     workflow = yaml.safe_load((REPO / "deploy" / "ci" / "github-actions-iac.yml").read_text())
     steps = workflow["jobs"]["iac"]["steps"]

@@ -28,7 +28,9 @@ def test_tf_json_is_not_assessed(
         "aws_ebs_volume": {"v": {"availability_zone": "us-east-1a", "size": 8, "encrypted": False}}
     }
     (stack / "volume.tf.json").write_text(json.dumps({"resource": volume}))
-    res = CliRunner().invoke(cli, ["iac", "stack", "--checks", "AWS-EBS-002", "--out", "out"])
+    res = CliRunner().invoke(
+        cli, ["iac", "stack", "--checks", "AWS-EBS-002", "--out", "out", "--format", "sarif"]
+    )
     assert res.exit_code == 3, res.output
     result = json.loads(Path("out/result.json").read_text())
     errors = [f for f in result["findings"] if f["status"] == "ERROR"]
@@ -37,3 +39,5 @@ def test_tf_json_is_not_assessed(
     ]
     assert "Terraform JSON syntax" in errors[0]["message"]
     assert "stack/volume.tf.json" in res.stdout  # the ERROR row
+    sarif = json.loads(Path("out/report.sarif").read_text())
+    assert [r["properties"]["status"] for r in sarif["runs"][0]["results"]] == ["ERROR"]
