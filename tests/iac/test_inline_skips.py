@@ -100,6 +100,7 @@ resource "aws_iam_role" "break_glass" {
 }
 
 resource "aws_iam_role" "long" {
+  #checkov:skip=AWS-IAM-005:checkov's own comment is not a baa-audit waiver
   name                 = "long"
   max_session_duration = 43200
   assume_role_policy   = jsonencode({
@@ -170,8 +171,13 @@ def test_inline_skips_waive_with_reason_and_file_line(stack: Path) -> None:
     assert glass["waiver"]["reason"] == "break-glass role, reviewed quarterly"
     volume = status[("AWS-EBS-002", "aws_ebs_volume.scratch")]
     assert volume["status"] == "WAIVED" and volume["waiver"]["location"] == "stack/volume.tf:5"
-    # a skip covers only its own resource and policy
+    # a skip covers only its own resource and policy; checkov's own comment is no waiver
     assert status[("AWS-IAM-005", "aws_iam_role.long")]["status"] == "FAIL"
+    assert any(
+        "AWS-IAM-005 on aws_iam_role.long is suppressed with a checkov:skip comment; baa-audit "
+        "judges it anyway" in w
+        for w in result["warnings"]
+    )
     assert code == 1
     # the unused skip (the bucket passes) is named
     assert any(
