@@ -1,13 +1,16 @@
 """Benchmark ``baa-audit iac``: files and resources per second on a generated Terraform tree.
 
-    python bench/iac_bench.py [--resources 600] [--per-file 6] [--profile strict] [--keep DIR]
+    python bench/iac_bench.py [--resources 600] [--per-file 6] [--profile strict] [--keep DIR] [--skips]
 
 Generates a tree of ``--resources`` Terraform resources of the covered types (half of them
 compliant, half not), spread over modules-like sub-directories with ``--per-file`` resources per
 file, then runs the same scan ``baa-audit iac`` runs (checkov in its own environment with our
 checks) and prints wall time, files/s and resources/s. A second run with checkov's built-in
-checks on gives the cost of keeping them. Checkov's environment is created first if needed and
-that time is reported apart, not counted in the scan.
+checks on gives the cost of keeping them. Reading the inline skip comments is timed on its own,
+on the tree as generated (no comments: one read per file) and on a copy with a
+``# baa-audit:skip=`` comment above every block; ``--skips`` also runs the whole scan on that copy.
+Checkov's environment is created first if needed and that time is reported apart, not counted in
+the scan.
 """
 
 from __future__ import annotations
@@ -99,6 +102,20 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "b{n}" {{
 ]
 
 
+#: A policy each template's resource is judged by, for ``--skips`` (one skip per resource).
+SKIP_IDS: list[str] = [
+    "AWS-ELB-001",
+    "AWS-EBS-002",
+    "AWS-S3-001",
+    "AWS-RDS-001",
+    "AWS-IAM-005",
+    "AWS-KMS-001",
+    "GCP-GCE-010",
+    "GCP-SQL-010",
+    "GCP-GCS-001",
+]
+
+
 def _values(n: int) -> dict[str, str]:
     good = n % 2 == 0
     return {
@@ -113,14 +130,18 @@ def _values(n: int) -> dict[str, str]:
     }
 
 
-def generate(root: Path, resources: int, per_file: int) -> tuple[int, int]:
-    """Write the tree; returns (files, resources) written."""
+def generate(root: Path, resources: int, per_file: int, skips: bool = False) -> tuple[int, int]:
+    """Write the tree; returns (files, resources) written. ``skips``: an inline skip comment
+    above every block (``# baa-audit:skip=ID reason``)."""
     files = 0
     written = 0
     buffer: list[str] = []
     for n in range(resources):
         template = TEMPLATES[n % len(TEMPLATES)]
-        buffer.append(template.format(**_values(n)))
+        text = template.format(**_values(n))
+        if skips:
+            text = f"# baa-audit:skip={SKIP_IDS[n % len(SKIP_IDS)]} bench: accepted risk\n" + text
+        buffer.append(text)
         written += template.count('resource "')
         if len(buffer) == per_file or n == resources - 1:
             sub = root / f"stack{files // 20:02d}"
@@ -131,6 +152,20 @@ def generate(root: Path, resources: int, per_file: int) -> tuple[int, int]:
     return files, written
 
 
+def _time_skips(label: str, root: Path) -> None:
+    """What reading the inline skips costs on its own: every .tf file read, marked ones parsed."""
+    from auditor.iac.skips import read_skips, terraform_files
+
+    started = time.perf_counter()
+    files = terraform_files([root])
+    skips, problems = read_skips(files)
+    ms = (time.perf_counter() - started) * 1000
+    print(
+        f"{label:28s} {len(files)} files, {len(skips)} skips ({len(problems)} malformed) read in "
+        f"{ms:6.1f} ms ({ms / max(len(files), 1):.2f} ms/file)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=600)
@@ -139,6 +174,11 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="write the tree here and keep it")
     parser.add_argument(
         "--no-builtins-run", action="store_true", help="skip the run with checkov's own checks"
+    )
+    parser.add_argument(
+        "--skips",
+        action="store_true",
+        help="also time a run of the same tree with an inline skip comment on every resource",
     )
     args = parser.parse_args()
 
@@ -158,17 +198,24 @@ def main() -> int:
     )
 
     with tempfile.TemporaryDirectory(prefix="baa-iac-bench-") as tmp:
-        root = args.keep or Path(tmp)
+        base = args.keep or Path(tmp)
+        root = base / "tree"
         root.mkdir(parents=True, exist_ok=True)
         files, resources = generate(root, args.resources, args.per_file)
         print(f"tree: {files} files, {resources} resources under {root}")
-        runs = [("baa-audit checks only", False)]
+        skipped_root = base / "tree-skips"
+        generate(skipped_root, args.resources, args.per_file, skips=True)
+        _time_skips("inline skips, no comments", root)
+        _time_skips("inline skips, one per block", skipped_root)
+        runs = [("baa-audit checks only", False, root)]
         if not args.no_builtins_run:
-            runs.append(("with checkov built-ins", True))
-        for label, builtins in runs:
+            runs.append(("with checkov built-ins", True, root))
+        if args.skips:
+            runs.append(("a skip on every block", False, skipped_root))
+        for label, builtins, tree in runs:
             started = time.monotonic()
             run = run_iac(
-                IacRequest(paths=(root,), profile=args.profile, with_builtins=builtins),
+                IacRequest(paths=(tree,), profile=args.profile, with_builtins=builtins),
                 command=command,
             )
             wall = time.monotonic() - started

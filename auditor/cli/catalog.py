@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 import yaml
 
 from auditor import __version__
-from auditor.cli.common import handle_errors
+from auditor.cli.common import handle_errors, selection_from, selection_options
 from auditor.core.errors import InputError, ValidationFailed
 from auditor.core.fileio import write_text_atomic
 from auditor.judge.baa_text import (
@@ -56,13 +57,31 @@ def policies() -> None:
     metavar="DIR",
     help="Extra policy directory.",
 )
+@selection_options
 @handle_errors
 def list_policies(
-    provider: str | None, profile: str | None, safeguard: str | None, policy_dirs: tuple[Path, ...]
+    provider: str | None,
+    profile: str | None,
+    safeguard: str | None,
+    policy_dirs: tuple[Path, ...],
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
 ) -> None:
-    """One line per policy: id, severity, safeguard, resource type, title."""
+    """One line per policy: id, severity, safeguard, resource type, title.
+
+    --checks, --skip-checks, --services and --severity preview what a scan, evaluate or iac
+    run with the same options would judge.
+    """
+    from auditor.judge.selection import select_policies, validate_selection
+
     policy_set = load_default_policies(policy_dirs)
     chosen = list(policy_set.policies)
+    selection = selection_from(checks, skip_checks, services, severity)
+    if selection is not None:
+        validate_selection(selection, chosen)
+        chosen = list(select_policies(chosen, selection).chosen)
     if profile:
         loaded = load_profile(profile, policy_set.catalog).profile
         params = loaded.parameters().resolved()
@@ -373,42 +392,94 @@ def profile_diff(a: str, b: str, fmt: str) -> None:
     sys.exit(0 if result.is_empty() else 4)
 
 
+def _policies_values(values: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """``--policies`` of ``policies test``: each value an existing directory (your own
+    policies) or policy ids (comma lists and globs)."""
+    dirs: list[Path] = []
+    ids: list[str] = []
+    for value in values:
+        path = Path(value)
+        if path.is_dir() or os.sep in value or value.startswith("."):
+            dirs.append(path)
+        else:
+            ids.append(value)
+    return dirs, ids
+
+
 @policies.command("test")
 @click.argument("policy_ids", nargs=-1, metavar="[ID]...")
 @click.option(
-    "--policies",
-    "policy_dirs",
+    "--checks",
+    "--check",
+    "checks",
     multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Extra policy directory (your own policies).",
+    metavar="ID[,ID]",
+    help="Only these policies' cases: ids or globs (AWS-S3-*), repeatable or comma-separated.",
+)
+@click.option(
+    "--policies",
+    "policy_values",
+    multiple=True,
+    metavar="DIR|ID[,ID]",
+    help="A directory of your own policies (then only its policies' cases run, unless ids are "
+    "given), or policy ids as for --checks. Repeatable.",
 )
 @handle_errors
-def test_policies(policy_ids: tuple[str, ...], policy_dirs: tuple[Path, ...]) -> None:
+def test_policies(
+    policy_ids: tuple[str, ...], checks: tuple[str, ...], policy_values: tuple[str, ...]
+) -> None:
     """Run each policy's cases (<ID>.cases.yaml beside it) through the engine.
 
-    Every policy needs PASS, FAIL, ERROR and NOT_APPLICABLE cases. Exit 1 when any case fails.
+    \b
+    Examples:
+      baa-audit policies test                          every shipped policy's cases
+      baa-audit policies test AWS-ELB-001              one policy's cases
+      baa-audit policies test --policies 'AWS-S3-*,GCP-SQL-001'
+      baa-audit policies test --policies my-policies/  your own policies' cases
+
+    Every policy needs PASS, FAIL, ERROR and NOT_APPLICABLE cases. Every failing case and
+    every unknown id is reported (not only the first). Exit 1 when any case fails.
     """
+    from auditor.core.errors import BaaAuditError, Problem, ValidationFailed
     from auditor.core.model.registry import resource_types
     from auditor.judge.policy.cases import run_policy_cases
+    from auditor.judge.selection import Selection, check_selection, select_policies
 
-    policy_set = load_default_policies(policy_dirs)
-    chosen = [p for p in policy_set.policies if not policy_ids or p.id in policy_ids]
-    unknown = set(policy_ids) - {p.id for p in chosen}
+    dirs, named = _policies_values(policy_values)
+    policy_set = load_default_policies(dirs)
+    selection = Selection.of(checks=(*policy_ids, *checks, *named))
+    unknown = check_selection(selection, policy_set.policies)
     if unknown:
-        raise InputError(f"unknown policy {sorted(unknown)[0]!r}")
+        raise ValidationFailed([Problem("policies test", None, p.message) for p in unknown])
+    chosen = list(policy_set.policies)
+    if selection.checks:
+        chosen = list(select_policies(chosen, selection).chosen)
+    elif dirs:  # your own directory and no ids: its policies only
+        roots = [d.resolve() for d in dirs]
+        chosen = [
+            p
+            for p in chosen
+            if any(policy_set.files[p.id].resolve().is_relative_to(r) for r in roots)
+        ]
     types = resource_types()
     failed = 0
     total = 0
     for policy in chosen:
-        for outcome in run_policy_cases(
-            policy, policy_set.files[policy.id], policy_set, types, policy_set.catalog
-        ):
+        try:
+            outcomes = run_policy_cases(
+                policy, policy_set.files[policy.id], policy_set, types, policy_set.catalog
+            )
+        except BaaAuditError as exc:  # e.g. a case naming an unknown profile: report, go on
+            total += 1
+            failed += 1
+            click.echo(f"FAIL {policy.id}: cases file: {exc}")
+            continue
+        for outcome in outcomes:
             total += 1
             if not outcome.ok:
                 failed += 1
                 click.echo(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
-    click.echo(f"{total - failed} passed, {failed} failed")
+    click.echo(f"{total - failed} passed, {failed} failed ({len(chosen)} policies)")
     if failed:
         raise SystemExit(1)
 

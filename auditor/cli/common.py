@@ -14,6 +14,7 @@ from auditor.cli.pipeline import EXIT_USAGE
 from auditor.core.errors import BaaAuditError, ValidationFailed
 from auditor.core.result import SEVERITIES
 from auditor.evidence.render import RENDERERS
+from auditor.judge.selection import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,8 +108,69 @@ def policies_option(fn: F) -> F:
 
 def quiet_option(fn: F) -> F:
     return click.option(
-        "--quiet", "-q", is_flag=True, help="No progress output; only errors and the summary line."
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="No progress output; print only the FAIL rows and the counts line (and errors).",
     )(fn)
+
+
+def selection_options(fn: F) -> F:
+    """``--checks``, ``--skip-checks``, ``--services``, ``--severity``: which checks run.
+
+    The same spellings on scan, evaluate and iac (Prowler's; Checkov's ``--check`` and
+    ``--skip-check`` and Prowler's ``--excluded-checks`` are accepted too). Each is repeatable
+    and takes comma lists; ids take globs. See :mod:`auditor.judge.selection`.
+    """
+    options = [
+        click.option(
+            "--checks",
+            "--check",
+            "checks",
+            multiple=True,
+            metavar="ID[,ID]",
+            help="Run only these policies: ids or globs (AWS-S3-*), repeatable or comma-separated. "
+            "A promise with checks left out is never PASS (partial).",
+        ),
+        click.option(
+            "--skip-checks",
+            "--skip-check",
+            "--excluded-checks",
+            "skip_checks",
+            multiple=True,
+            metavar="ID[,ID]",
+            help="Never run these policies (ids or globs); wins over --checks.",
+        ),
+        click.option(
+            "--services",
+            "services",
+            multiple=True,
+            metavar="SERVICE[,SERVICE]",
+            help="Run only policies on these services: the resource type's service (s3, elbv2, "
+            "sql, storage), optionally with its provider (aws.s3, gcp.sql), or a glob.",
+        ),
+        click.option(
+            "--severity",
+            "severity",
+            multiple=True,
+            metavar="SEVERITY[,SEVERITY]",
+            help=f"Run only policies of these severities ({', '.join(SEVERITIES)}).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def selection_from(
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
+) -> Selection | None:
+    """The selection the options name (None when none was given)."""
+    selection = Selection.of(checks, skip_checks, services, severity)
+    return None if selection.empty else selection
 
 
 def out_option(default: str, what: str) -> Callable[[F], F]:
@@ -180,6 +242,8 @@ __all__ = [
     "policies_option",
     "profile_option",
     "quiet_option",
+    "selection_from",
+    "selection_options",
     "summary_option",
     "waivers_option",
     "warning_days_option",

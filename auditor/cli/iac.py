@@ -15,6 +15,8 @@ from auditor.cli.common import (
     policies_option,
     profile_option,
     quiet_option,
+    selection_from,
+    selection_options,
     summary_option,
     waivers_option,
     warning_days_option,
@@ -41,11 +43,33 @@ from auditor.core.result import Severity
     help="Judge `terraform show -json PLANFILE` output instead of directories: values known only "
     "after variables and modules expand are judged as planned.",
 )
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Terraform variable values (.tfvars or .tfvars.json), repeatable: as with terraform, "
+    "a later file wins; passed to checkov's --var-file.",
+)
 @profile_option
 @out_option("baa-audit-iac", "result.json and reports")
 @format_option
 @waivers_option
 @policies_option
+@selection_options
+@click.option(
+    "--no-inline-skips",
+    is_flag=True,
+    help="Ignore '# baa-audit:skip=ID reason' comments (for audits: every failure counts; "
+    "waivers files still apply).",
+)
+@click.option(
+    "--sarif-all",
+    is_flag=True,
+    help="SARIF with every status (PASS, NOT_APPLICABLE, MANUAL, WAIVED too); by default the "
+    "SARIF holds only FAIL and ERROR results, as code scanning expects.",
+)
 @fail_on_option
 @warning_days_option
 @click.option(
@@ -89,6 +113,13 @@ def iac(
     checkov_path: str | None,
     quiet: bool,
     summary: bool,
+    var_files: tuple[Path, ...],
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
+    no_inline_skips: bool,
+    sarif_all: bool,
 ) -> None:
     """Judge Terraform against a BAA profile before it is deployed.
 
@@ -96,9 +127,14 @@ def iac(
     changed files). Findings carry the same policy ids as the live scan, and the file and lines
     of the resource, in every report format (SARIF for code scanning).
 
+    A FAIL is accepted where it is declared with a comment inside (or directly above) the
+    resource block: `# baa-audit:skip=AWS-S3-001 reason`; it becomes WAIVED with the reason
+    and the comment's file:line. `--no-inline-skips` turns them off.
+
     \b
     Examples:
       baa-audit iac infra/ --profile strict --format sarif,markdown
+      baa-audit iac infra/ --var-file prod.tfvars --checks 'AWS-ELB-*,AWS-RDS-*'
       terraform show -json plan.out > plan.json && baa-audit iac --plan plan.json
       baa-audit iac infra/ --baseline base/result.json     (fail only on new failures)
 
@@ -106,6 +142,7 @@ def iac(
     3 no failures but some checks could not be assessed.
     """
     from auditor.cli.run import report_summary
+    from auditor.evidence.render.sarif import render_attention
     from auditor.iac.baseline import new_failures, without_baseline_failures
     from auditor.iac.run import IacRequest, our_exit_findings, run_iac
 
@@ -114,7 +151,10 @@ def iac(
         raise InputError("give a Terraform directory (or .tf files) or --plan PLAN_JSON")
     base = load_result(baseline) if baseline is not None else None
     inputs = load_inputs(
-        profile, Path(waivers) if waivers else None, [Path(d) for d in policy_dirs]
+        profile,
+        Path(waivers) if waivers else None,
+        [Path(d) for d in policy_dirs],
+        selection=selection_from(checks, skip_checks, services, severity),
     )
     check_out_dir(out)
     request = IacRequest(
@@ -126,10 +166,14 @@ def iac(
         with_builtins=with_builtins,
         checkov=checkov_path,
         waiver_warning_days=waiver_warning_days,
+        selection=inputs.selection,
+        var_files=tuple(var_files),
+        inline_skips=not no_inline_skips,
     )
     run = run_iac(request, inputs=inputs)
     result = run.result
-    written = write_outputs(result, out, chosen)
+    renderers = None if sarif_all else {"sarif": render_attention}
+    written = write_outputs(result, out, chosen, renderers=renderers)
     judged = our_exit_findings(result)
     if base is not None:
         fresh = new_failures(judged, base)

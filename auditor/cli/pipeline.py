@@ -5,7 +5,7 @@ This module and the CLI are the only places that read or write files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +27,13 @@ from auditor.evidence.render.html import TrendPoint, trend_from_runs
 from auditor.judge.attestations import empty_set
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
+from auditor.judge.selection import (
+    narrow,
+    providers_in,
+    record_selection,
+    require_some,
+    would_run,
+)
 
 RESULT_FILE = "result.json"
 SNAPSHOT_FILE = "snapshot.jsonl"
@@ -100,9 +107,15 @@ def evaluate_inventory(
         digests["waivers"] = inputs.waivers_sha256
     if inputs.attestations is not None:
         digests["attestations"] = inputs.attestations.sha256
-    return evaluate(
+    policies, outcome = inputs.policies, None
+    if not inputs.selection.empty:
+        providers = providers_in(inventory)
+        candidates = would_run(inputs.policies.policies, inputs.profile, providers)
+        require_some(inputs.selection, candidates, _where(inputs, providers))
+        policies, outcome = narrow(inputs.policies, inputs.selection, candidates)
+    result = evaluate(
         inventory,
-        inputs.policies,
+        policies,
         inputs.profile,
         inputs.waivers,
         now=now_utc(),
@@ -112,6 +125,22 @@ def evaluate_inventory(
         # a live run always lists its contractual items; the file, when given, answers them
         attestations=inputs.attestations or empty_set(),
     )
+    if outcome is not None:
+        result = record_selection(
+            result, inputs.selection, outcome.left_out, inputs.policies.policies
+        )
+    return result
+
+
+def _where(inputs: EvaluationInputs, providers: Iterable[str]) -> str:
+    return f"under profile {inputs.profile.profile.id!r} for {', '.join(sorted(providers)) or 'no provider'}"
+
+
+def check_selection_runs(inputs: EvaluationInputs, providers: Iterable[str]) -> None:
+    """Before anything is collected or written: the selection leaves something to run."""
+    if not inputs.selection.empty:
+        candidates = would_run(inputs.policies.policies, inputs.profile, providers)
+        require_some(inputs.selection, candidates, _where(inputs, providers))
 
 
 def write_outputs(
@@ -119,10 +148,13 @@ def write_outputs(
     out: Path,
     formats: Sequence[str],
     trend: Sequence[TrendPoint] = (),
+    renderers: Mapping[str, Callable[[RunResult], bytes]] | None = None,
 ) -> list[Path]:
     """Write result.json and each requested format into ``out``, each atomically.
 
-    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can.
+    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can;
+    ``renderers`` replaces the registry's function for some formats (``iac``: SARIF with FAIL
+    and ERROR results only).
     """
     written: list[Path] = []
     target = out / RESULT_FILE
@@ -132,7 +164,10 @@ def write_outputs(
         if name == "json":
             continue
         path = out / RENDERERS[name].filename("report")
-        write_bytes_atomic(path, render_format(name, result, trend))
+        special = (renderers or {}).get(name)
+        write_bytes_atomic(
+            path, special(result) if special is not None else render_format(name, result, trend)
+        )
         written.append(path)
     return written
 
@@ -253,6 +288,7 @@ __all__ = [
     "check_formats",
     "check_history",
     "check_out_dir",
+    "check_selection_runs",
     "collect_to_snapshot",
     "default_history_path",
     "evaluate_inventory",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from auditor.cli.common import (
     policies_option,
     profile_option,
     quiet_option,
+    selection_from,
+    selection_options,
     summary_option,
     waivers_option,
     warning_days_option,
@@ -30,6 +33,7 @@ from auditor.cli.pipeline import (
     check_formats,
     check_history,
     check_out_dir,
+    check_selection_runs,
     collect_to_snapshot,
     evaluate_inventory,
     exit_code,
@@ -48,7 +52,8 @@ from auditor.core.errors import CollectionError, InputError
 from auditor.core.fileio import sha256_file
 from auditor.core.inventory import load_snapshot
 from auditor.core.progress import close_progress, make_progress
-from auditor.core.result import STATUSES, RunResult, Severity
+from auditor.core.result import RunResult, Severity
+from auditor.evidence.render.terminal import neutralise
 
 GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
 
@@ -280,6 +285,18 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
+def print_findings(result: RunResult, quiet: bool) -> None:
+    """The findings table (FAIL and ERROR rows; ``quiet``: FAIL only) and the counts, on stdout."""
+    import shutil
+
+    from auditor.evidence.render.terminal import PIPE_WIDTH, render_table
+
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
+    color = tty and "NO_COLOR" not in os.environ
+    click.echo(render_table(result, quiet=quiet, width=width, color=color), nl=False)
+
+
 def report_summary(
     result: RunResult,
     written: list[Path],
@@ -288,16 +305,21 @@ def report_summary(
     summary: bool,
     recorded: tuple[Path, int] | None = None,
 ) -> None:
+    """stdout: the findings table and counts (then ``--summary-line``); stderr: the promises'
+    verdicts, warnings and the files written (not with ``--quiet``)."""
+    print_findings(result, quiet)
     if not quiet:
-        counts = ", ".join(f"{s} {result.summary.get(s, 0)}" for s in STATUSES)
-        click.echo(
-            f"baa-audit: {len(result.findings)} findings ({counts}) against profile {result.profile.id}",
-            err=True,
-        )
         for promise in result.promises:
-            click.echo(f"  {promise.verdict:<15} {promise.id}", err=True)
+            partial = " (partial)" if promise.left_out else ""
+            click.echo(f"  {promise.verdict:<15} {promise.id}{partial}", err=True)
+        if result.selection is not None:
+            click.echo(
+                f"baa-audit: selection left out {len(result.selection.left_out)} checks that "
+                "would have run (see result.json 'selection')",
+                err=True,
+            )
         for warning in result.warnings:
-            click.echo(f"baa-audit: warning: {warning}", err=True)
+            click.echo(f"baa-audit: warning: {neutralise(warning)}", err=True)
         for path in written:
             click.echo(f"baa-audit: wrote {path}", err=True)
         if recorded is not None:
@@ -314,6 +336,7 @@ def report_summary(
 @waivers_option
 @attestations_option
 @policies_option
+@selection_options
 @fail_on_option
 @warning_days_option
 @history_option
@@ -344,6 +367,10 @@ def scan(
     summary: bool,
     bundle_path: Path | None,
     sign_key: Path | None,
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
     **collect: Any,
 ) -> None:
     """Collect, evaluate and render in one go.
@@ -371,9 +398,11 @@ def scan(
         Path(waivers) if waivers else None,
         [Path(d) for d in policy_dirs],
         Path(attestations) if attestations else None,
+        selection=selection_from(checks, skip_checks, services, severity),
     )
     options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
+    check_selection_runs(inputs, _providers(collect["provider"]))
     check_out_dir(out)
     db = history_path(out, history_db, no_history)
     check_history(db)
@@ -443,6 +472,7 @@ def collect(
 @waivers_option
 @attestations_option
 @policies_option
+@selection_options
 @fail_on_option
 @warning_days_option
 @history_option
@@ -463,6 +493,10 @@ def evaluate(
     no_history: bool,
     quiet: bool,
     summary: bool,
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
 ) -> None:
     """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3).
 
@@ -475,6 +509,7 @@ def evaluate(
         Path(waivers) if waivers else None,
         [Path(d) for d in policy_dirs],
         Path(attestations) if attestations else None,
+        selection=selection_from(checks, skip_checks, services, severity),
     )
     inventory = load_snapshot(snapshot)
     check_out_dir(out)
@@ -539,4 +574,4 @@ def report(
         click.echo(f"baa-audit: wrote {path}", err=True)
 
 
-__all__ = ["collect", "evaluate", "report", "report_summary", "scan"]
+__all__ = ["collect", "evaluate", "print_findings", "report", "report_summary", "scan"]

@@ -50,10 +50,23 @@ class WaiverRef(_Model):
     id: str
     reason: str
     approver: str
-    expires: date
+    expires: date | None = Field(
+        description="end date; None only for an inline skip in Terraform (kind 'inline-skip')"
+    )
     policy: str
     resource: str
     expired: bool = False
+    kind: Literal["waiver", "inline-skip"] = Field(
+        default="waiver",
+        description="a waivers-file entry, or a '# baa-audit:skip=' comment in Terraform",
+    )
+    location: str | None = Field(
+        default=None, description="file:line of an inline skip (the approver's record)"
+    )
+
+    def expiry_text(self) -> str:
+        """The expiry as reports print it."""
+        return self.expires.isoformat() if self.expires is not None else "no expiry (inline skip)"
 
 
 AttestationState = Literal["current", "overdue", "missing", "changed", "future"]
@@ -149,6 +162,9 @@ class SafeguardResult(_Model):
     verdict: Status | None
     counts: dict[str, int]
     policies: list[str]
+    left_out: list[str] = Field(
+        default_factory=list, description="policies the run's selection left out (partial)"
+    )
 
 
 class ClauseOffsets(_Model):
@@ -169,6 +185,26 @@ class PromiseResult(_Model):
     counts: dict[str, int]
     policies: list[str]
     note: str | None = None
+    left_out: list[str] = Field(
+        default_factory=list,
+        description="policies the run's selection left out: the verdict is partial (never PASS)",
+    )
+
+
+class LeftOutPolicy(_Model):
+    policy_id: str
+    reason: str
+
+
+class SelectionRecord(_Model):
+    """The checks a run was narrowed to (``--checks``, ``--skip-checks``, ``--services``,
+    ``--severity``) and the policies that would have run and were left out."""
+
+    checks: list[str] = Field(default_factory=list)
+    skip_checks: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+    severity: list[str] = Field(default_factory=list)
+    left_out: list[LeftOutPolicy] = Field(default_factory=list)
 
 
 class ProfileInfo(_Model):
@@ -202,6 +238,9 @@ class RunResult(_Model):
     attestations: list[AttestationRecord] = Field(
         default_factory=list, description="the attestations file's entries and their documents"
     )
+    selection: SelectionRecord | None = Field(
+        default=None, description="set when the run was narrowed to some checks"
+    )
 
     def count(self, status: Status) -> int:
         return self.summary.get(status, 0)
@@ -224,12 +263,14 @@ __all__ = [
     "CitationInfo",
     "ClauseOffsets",
     "Finding",
+    "LeftOutPolicy",
     "PolicyInfo",
     "ProfileInfo",
     "PromiseResult",
     "Remediation",
     "RunResult",
     "SafeguardResult",
+    "SelectionRecord",
     "Severity",
     "Status",
     "WaiverRef",

@@ -33,10 +33,12 @@ class CheckovFailed(BaaAuditError):
 
 @dataclass(frozen=True)
 class CheckovTarget:
-    """What to scan: Terraform directories, or one plan JSON file."""
+    """What to scan: Terraform directories (with variable files), or one plan JSON file."""
 
     directories: tuple[Path, ...] = ()
     plan: Path | None = None
+    #: ``--var-file`` values, in order (later files win, as with terraform)
+    var_files: tuple[Path, ...] = ()
 
     @property
     def framework(self) -> str:
@@ -48,6 +50,8 @@ class CheckovTarget:
         out: list[str] = []
         for directory in self.directories:
             out += ["-d", str(directory)]
+        for var_file in self.var_files:
+            out += ["--var-file", str(var_file)]
         return out
 
 
@@ -90,7 +94,9 @@ def run_checkov(
     """
     if len(target.directories) <= 1:
         return _run_one(command, target, context, check_ids, timeout)
-    parts = [CheckovTarget(directories=(d,)) for d in target.directories]
+    parts = [
+        CheckovTarget(directories=(d,), var_files=target.var_files) for d in target.directories
+    ]
     workers = max(1, min(len(parts), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         reports = list(pool.map(lambda t: _run_one(command, t, context, check_ids, timeout), parts))

@@ -29,18 +29,37 @@ from auditor.core.errors import InputError
 from auditor.core.fileio import sha256_file
 from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Coverage, Resource, ResourceRef, SourceLocation
-from auditor.core.result import Finding, PolicyInfo, Remediation, RunResult, Status, summarize
+from auditor.core.result import (
+    Finding,
+    LeftOutPolicy,
+    PolicyInfo,
+    Remediation,
+    RunResult,
+    Status,
+    summarize,
+)
 from auditor.core.scope import Scope
 from auditor.iac.checkov_env import CheckovCommand, ensure_checkov
 from auditor.iac.checkov_report import CheckovRecord, CheckovReport
 from auditor.iac.checkov_runner import CheckovTarget, run_checkov
 from auditor.iac.judge import INDEX_ID, check_specs, left_to_live_scan, selected_policies
 from auditor.iac.mappers import IAC_ACCOUNT, available_mappers
+from auditor.iac.skips import MARKER as SKIP_MARKER
+from auditor.iac.skips import InlineSkip, apply_skips, load_skips, read_skips, terraform_files
 from auditor.iac.tf import TfIndex, TfResource
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
+from auditor.judge.rollup import promise_results, safeguard_results
+from auditor.judge.selection import (
+    Selection,
+    SelectionOutcome,
+    providers_in,
+    record_selection,
+    require_some,
+    select_policies,
+)
 
 #: The safeguard key checkov's own findings carry: they are not BAA safeguards.
 BUILTIN_SAFEGUARD = "checkov-builtin"
@@ -60,6 +79,12 @@ class IacRequest:
     checkov: str | None = None
     relative_to: Path | None = None  # file paths in findings are relative to this (default: cwd)
     waiver_warning_days: int = 30
+    #: which checks run (``--checks`` ...); used when ``run_iac`` loads the inputs itself
+    selection: Selection | None = None
+    #: ``--var-file`` (.tfvars, .tfvars.json), in order: later files win, as with terraform
+    var_files: tuple[Path, ...] = ()
+    #: honour ``# baa-audit:skip=`` comments (``--no-inline-skips`` turns them off)
+    inline_skips: bool = True
 
 
 @dataclass
@@ -73,10 +98,31 @@ class IacRun:
     mapped: Mapped | None = None
 
 
+_VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
+
+
+def _var_files(request: IacRequest) -> tuple[Path, ...]:
+    files: list[Path] = []
+    for path in request.var_files:
+        if not path.is_file():
+            raise InputError("variable file not found", file=path)
+        if not path.name.endswith(_VAR_FILE_SUFFIXES):
+            raise InputError(
+                "a variable file ends in .tfvars or .tfvars.json (as terraform requires)",
+                file=path,
+            )
+        files.append(path.resolve())
+    return tuple(files)
+
+
 def target_of(request: IacRequest) -> CheckovTarget:
     if request.plan is not None:
         if request.paths:
             raise InputError("give Terraform directories or --plan, not both")
+        if request.var_files:
+            raise InputError(
+                "--var-file does not apply to --plan: a plan already holds its variables' values"
+            )
         if not request.plan.is_file():
             raise InputError("plan file not found", file=request.plan)
         return CheckovTarget(plan=request.plan.resolve())
@@ -89,7 +135,7 @@ def target_of(request: IacRequest) -> CheckovTarget:
         directory = (path if path.is_dir() else path.parent).resolve()
         if directory not in dirs:
             dirs.append(directory)
-    return CheckovTarget(directories=tuple(dirs))
+    return CheckovTarget(directories=tuple(dirs), var_files=_var_files(request))
 
 
 def terraform_digest(target: CheckovTarget) -> str:
@@ -97,6 +143,8 @@ def terraform_digest(target: CheckovTarget) -> str:
     if target.plan is not None:
         return sha256_file(target.plan)
     digest = hashlib.sha256()
+    for var_file in target.var_files:  # in order: the order decides which value wins
+        digest.update(f"--var-file\0{var_file.name}\0{sha256_file(var_file)}\n".encode())
     for directory in target.directories:
         files = sorted(
             p
@@ -123,6 +171,7 @@ def _location(record: CheckovRecord, base: Path) -> SourceLocation:
         file=_display_path(record.file_abs_path or record.file_path, base),
         line_start=record.line_start,
         line_end=record.line_end,
+        address=record.resource or None,
     )
 
 
@@ -139,6 +188,19 @@ _PARSE_ERROR_INFO = PolicyInfo(
     remediation=Remediation(summary="Fix the file's syntax (terraform validate), then run again."),
     source="baa-audit iac",
 )
+
+
+def _json_not_judged(file: Path, base: Path) -> Finding:
+    """A ``.tf.json`` file: checkov's terraform framework does not read Terraform's JSON syntax,
+    so none of its resources were judged (ERROR, never a silent pass)."""
+    finding = _parse_error(str(file), base)
+    return finding.model_copy(
+        update={
+            "message": f"Not assessed: {finding.resource.id} is Terraform JSON syntax, which "
+            "checkov's terraform framework does not read; none of its resources were judged "
+            "(judge the plan instead: baa-audit iac --plan)."
+        }
+    )
 
 
 def _parse_error(file: str, base: Path) -> Finding:
@@ -306,6 +368,13 @@ def map_resources(
             continue
         try:
             model = mapper.map(res, index.scoped(res))
+        except ImportError as exc:  # the AWS mappers reuse the live collectors' readers
+            why = (
+                f"{exc.name or exc} is not installed; judging {res.type} needs the aws extra: "
+                "pip install 'baa-audit[aws]'"
+            )
+            out.failures.append((res, mapper.resource_type, why))
+            continue
         except Exception as exc:  # a mapper bug must not hide the resource: ERROR, named
             out.failures.append((res, mapper.resource_type, f"{type(exc).__name__}: {exc}"))
             continue
@@ -315,6 +384,7 @@ def map_resources(
             file=_display_path(res.file or "", base),
             line_start=res.line_start,
             line_end=res.line_end,
+            address=res.address,
         )
         if model.provider == "aws" and model.account == IAC_ACCOUNT and roots:
             model.account = _root_of(res.file or "", roots)
@@ -349,6 +419,7 @@ def _mapping_errors(mapped: Mapped, policies: Sequence[Policy], base: Path) -> l
                             file=_display_path(res.file or "", base),
                             line_start=res.line_start,
                             line_end=res.line_end,
+                            address=res.address,
                         ),
                     ),
                     message=f"Not assessed: {res.address} could not be read as {model_type} ({why}).",
@@ -383,6 +454,26 @@ def build_inventory(
     return Inventory(header=header, resources=list(models), coverage=coverage)
 
 
+def _narrowed(
+    inputs: EvaluationInputs, judgeable: Sequence[Policy]
+) -> tuple[list[Policy], SelectionOutcome | None]:
+    """The judgeable policies the selection keeps (all when there is no selection)."""
+    if inputs.selection.empty:
+        return list(judgeable), None
+    outcome = select_policies(judgeable, inputs.selection)
+    return list(outcome.chosen), outcome
+
+
+def _left_out_here(outcome: SelectionOutcome, inventory: Inventory) -> list[LeftOutPolicy]:
+    """What the selection left out that would have run on this configuration's providers."""
+    providers = providers_in(inventory)
+    return [
+        item
+        for item, policy in zip(outcome.left_out, outcome.dropped, strict=True)
+        if policy.provider in providers
+    ]
+
+
 def evaluate_mapped(
     mapped: Mapped,
     inputs: EvaluationInputs,
@@ -390,18 +481,20 @@ def evaluate_mapped(
     started: datetime,
     waiver_warning_days: int = 30,
 ) -> RunResult:
-    """Judge mapped models under ``inputs`` (profile, policies, waivers) with the engine.
+    """Judge mapped models under ``inputs`` (profile, policies, waivers, selection) with the
+    engine.
 
     The same models can be judged against several profiles without running checkov again.
     """
-    chosen = selected_policies(inputs.policies, inputs.profile, available_mappers())
+    judgeable = selected_policies(inputs.policies, inputs.profile, available_mappers())
+    chosen, outcome = _narrowed(inputs, judgeable)
     subset = PolicySet(
         tuple(chosen), inputs.policies.catalog, inputs.policies.sha256, inputs.policies.files
     )
     inventory = build_inventory(mapped.models, [p.resource_type for p in chosen], mapped.label)
     if inputs.waivers_sha256:
         digests = {**digests, "waivers": inputs.waivers_sha256}
-    return evaluate(
+    result = evaluate(
         inventory,
         subset,
         inputs.profile,
@@ -411,6 +504,36 @@ def evaluate_mapped(
         inputs=digests,
         waiver_warning_days=waiver_warning_days,
     )
+    if outcome is not None:
+        result = record_selection(
+            result,
+            inputs.selection,
+            _left_out_here(outcome, inventory),
+            inputs.policies.policies,
+        )
+    return result
+
+
+def with_findings(
+    result: RunResult, findings: list[Finding], inputs: EvaluationInputs
+) -> RunResult:
+    """``result`` holding ``findings``, its counts and roll-ups recomputed from them (and the
+    selection's partial marks applied again)."""
+    findings.sort(key=Finding.sort_key)
+    profile = inputs.profile.profile
+    updated = result.model_copy(
+        update={
+            "findings": findings,
+            "summary": summarize(findings),
+            "promises": promise_results(findings, profile),
+            "safeguards": safeguard_results(findings, profile, inputs.policies.catalog),
+        }
+    )
+    if result.selection is not None:
+        updated = record_selection(
+            updated, inputs.selection, result.selection.left_out, inputs.policies.policies
+        )
+    return updated
 
 
 def run_iac(
@@ -423,9 +546,25 @@ def run_iac(
     """Judge Terraform (directories or a plan) against the profile; see the module docstring."""
     started = now or now_utc()
     target = target_of(request)
-    inputs = inputs or load_inputs(request.profile, request.waivers, list(request.policy_dirs))
+    inputs = inputs or load_inputs(
+        request.profile, request.waivers, list(request.policy_dirs), selection=request.selection
+    )
+    base = (request.relative_to or Path.cwd()).resolve()
+    skips: list[InlineSkip] = []
+    ignored = 0
+    if target.directories:
+        if request.inline_skips:
+            skips = load_skips(target.directories, inputs.policies.by_id(), base)
+        else:
+            ignored = len(read_skips(terraform_files(target.directories))[0])
     mappers = available_mappers()
-    chosen = selected_policies(inputs.policies, inputs.profile, mappers)
+    judgeable = selected_policies(inputs.policies, inputs.profile, mappers)
+    require_some(
+        inputs.selection,
+        judgeable,
+        f"on Terraform under profile {inputs.profile.profile.id!r}",
+    )
+    chosen, _ = _narrowed(inputs, judgeable)
     specs = check_specs(chosen, mappers)
     our_ids = {p.id for p in chosen}
     command = command or ensure_checkov(request.checkov)
@@ -438,13 +577,14 @@ def run_iac(
     report = CheckovReport()
     if check_ids is None or check_ids:
         report = run_checkov(command, target, context, check_ids)
-    base = (request.relative_to or Path.cwd()).resolve()
     mapped = map_resources(
         tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
     )
+    deselected = select_policies(inputs.policies.policies, inputs.selection).dropped_ids
     warnings: list[str] = [
         f"{pid} is left to the live scan: {why}"
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
+        if pid not in deselected
     ]
 
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
@@ -457,6 +597,17 @@ def run_iac(
         warnings.append(f"checkov could not parse {problem}: its resources were not judged")
         findings.append(_parse_error(problem, base))
         policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
+    for json_file in terraform_files(target.directories, ".tf.json"):
+        findings.append(_json_not_judged(json_file, base))
+        policies_info.setdefault(PARSE_ERROR_ID, _PARSE_ERROR_INFO)
+    if skips:
+        findings, unused = apply_skips(findings, skips, base)
+        warnings += unused
+    if ignored:
+        warnings.append(
+            f"{ignored} inline skip comments (# {SKIP_MARKER}...) were not honoured "
+            "(--no-inline-skips)"
+        )
     if request.with_builtins:
         builtin = [
             r
@@ -474,14 +625,8 @@ def run_iac(
                 f"{len(builtin)} results of checkov's built-in checks are included under checkov's ids "
                 f"(safeguard '{BUILTIN_SAFEGUARD}'): they are not BAA promises and do not set the exit code"
             )
-    findings.sort(key=Finding.sort_key)
-    result = result.model_copy(
-        update={
-            "findings": findings,
-            "summary": summarize(findings),
-            "policies": policies_info,
-            "warnings": [*result.warnings, *warnings],
-        }
+    result = with_findings(result, findings, inputs).model_copy(
+        update={"policies": policies_info, "warnings": [*result.warnings, *warnings]}
     )
     return IacRun(
         result=result, report=report, command=command, policy_ids=sorted(our_ids), mapped=mapped
@@ -570,4 +715,5 @@ __all__ = [
     "target_of",
     "terraform_digest",
     "tf_resources",
+    "with_findings",
 ]

@@ -11,6 +11,7 @@ from auditor.core.errors import InputError, ValidationFailed
 from auditor.judge.attestations import AttestationSet, load_attestations, reference_problems
 from auditor.judge.policy.loader import PolicySet, load_default_policies
 from auditor.judge.profile import LoadedProfile, load_profile
+from auditor.judge.selection import Selection, validate_selection
 from auditor.judge.waivers import Waiver, load_waivers
 
 
@@ -23,6 +24,8 @@ class EvaluationInputs:
     waivers: list[Waiver] = field(default_factory=list)
     waivers_sha256: str | None = None
     attestations: AttestationSet | None = None
+    #: which checks run (``--checks``, ``--skip-checks``, ``--services``, ``--severity``)
+    selection: Selection = field(default_factory=Selection)
 
 
 def check_attestations(
@@ -51,8 +54,12 @@ def load_inputs(
     waivers: Path | None = None,
     policy_dirs: Sequence[Path] = (),
     attestations: Path | None = None,
+    selection: Selection | None = None,
 ) -> EvaluationInputs:
+    """Load and check everything evaluation needs; a selection naming nothing is an input error."""
     policies = load_default_policies(policy_dirs)
+    if selection is not None:
+        validate_selection(selection, policies.policies)
     loaded = load_profile(profile, policies.catalog)
     waiver_list: list[Waiver] = []
     digest = None
@@ -61,7 +68,9 @@ def load_inputs(
     attested = None
     if attestations is not None:
         attested = check_attestations(load_attestations(attestations), policies, loaded)
-    return EvaluationInputs(policies, loaded, waiver_list, digest, attested)
+    return EvaluationInputs(
+        policies, loaded, waiver_list, digest, attested, selection or Selection()
+    )
 
 
 __all__ = ["EvaluationInputs", "check_attestations", "load_inputs"]

@@ -154,6 +154,65 @@ def resolve_profile_path(name_or_path: str) -> Path:
     )
 
 
+def _promise_problems(data: Any, node: Any, file: Path, catalog: Catalog) -> list[Problem]:
+    """Duplicate promise ids, unknown safeguards, parameters set twice and ``from_base`` names
+    the promise does not set, read from the file as written (whether or not it matched the
+    schema)."""
+    problems: list[Problem] = []
+    promises = data.get("promises") if isinstance(data, dict) else None
+    if not isinstance(promises, list):
+        return problems
+    seen_promises: set[str] = set()
+    set_by: dict[str, str] = {}
+    for index, promise in enumerate(promises):
+        if not isinstance(promise, dict):
+            continue
+        promise_id = promise.get("id")
+        if isinstance(promise_id, str):
+            if promise_id in seen_promises:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "promises", index, "id"),
+                        f"duplicate promise id {promise_id!r}",
+                    )
+                )
+            seen_promises.add(promise_id)
+        safeguards = promise.get("safeguards")
+        for position, safeguard in enumerate(safeguards if isinstance(safeguards, list) else []):
+            if isinstance(safeguard, str) and safeguard not in catalog.safeguards:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "promises", index, "safeguards", position)
+                        or line_of(node, "promises", index, "safeguards"),
+                        f"unknown safeguard {safeguard!r}; known: {', '.join(catalog.safeguards)}",
+                    )
+                )
+        parameters = promise.get("parameters")
+        for param in parameters if isinstance(parameters, dict) else {}:
+            if param in set_by:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "promises", index, "parameters", param),
+                        f"parameter {param!r} is already set by promise {set_by[param]!r}",
+                    )
+                )
+            set_by[str(param)] = str(promise_id)
+        from_base = promise.get("from_base")
+        for param in from_base if isinstance(from_base, list) else []:
+            if not isinstance(parameters, dict) or param not in parameters:
+                problems.append(
+                    Problem(
+                        str(file),
+                        line_of(node, "promises", index, "from_base"),
+                        f"from_base names {param!r}, which the promise does not set",
+                    )
+                )
+    return problems
+
+
 def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
     file = resolve_profile_path(name_or_path)
     try:
@@ -164,53 +223,19 @@ def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
         raise InputError(exc.message, file=file, line=exc.line) from None
     if not isinstance(node, dict):
         raise InputError("a profile must be a YAML mapping", file=file, line=1)
-    try:
-        profile = Profile.model_validate(plain(node))
-    except ValidationError as exc:
-        raise ValidationFailed(problems_from(exc, file, node)) from None
+    data = plain(node)
     problems: list[Problem] = []
-    seen_promises: set[str] = set()
-    set_by: dict[str, str] = {}
-    for index, promise in enumerate(profile.promises):
-        if promise.id in seen_promises:
-            problems.append(
-                Problem(
-                    str(file),
-                    line_of(node, "promises", index, "id"),
-                    f"duplicate promise id {promise.id!r}",
-                )
-            )
-        seen_promises.add(promise.id)
-        for safeguard in promise.safeguards:
-            if safeguard not in catalog.safeguards:
-                problems.append(
-                    Problem(
-                        str(file),
-                        line_of(node, "promises", index, "safeguards"),
-                        f"unknown safeguard {safeguard!r}; known: {', '.join(catalog.safeguards)}",
-                    )
-                )
-        for param in promise.parameters.model_fields_set:
-            if param in set_by:
-                problems.append(
-                    Problem(
-                        str(file),
-                        line_of(node, "promises", index, "parameters", param),
-                        f"parameter {param!r} is already set by promise {set_by[param]!r}",
-                    )
-                )
-            set_by[param] = promise.id
-        for param in promise.from_base:
-            if param not in promise.parameters.model_fields_set:
-                problems.append(
-                    Problem(
-                        str(file),
-                        line_of(node, "promises", index, "from_base"),
-                        f"from_base names {param!r}, which the promise does not set",
-                    )
-                )
-    if problems:
-        raise ValidationFailed(problems)
+    profile: Profile | None = None
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(exc, file, node))
+    # the checks beyond the schema run on what was written even when the schema failed, so
+    # every mistake in the file is reported at once
+    problems.extend(_promise_problems(data, node, file, catalog))
+    if problems or profile is None:
+        unique = list(dict.fromkeys(problems))
+        raise ValidationFailed(sorted(unique, key=lambda p: (p.line or 0, p.message)))
     return LoadedProfile(profile=profile, source=str(file), sha256=sha256_file(file))
 
 

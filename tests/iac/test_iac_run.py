@@ -163,6 +163,7 @@ def test_cli_writes_reports_and_exit_codes(
         "file": "tests/iac/fixtures/aws/noncompliant/iam.tf",
         "line_start": 1,
         "line_end": 12,
+        "address": "aws_iam_role.long_sessions",
     }
     assert (tmp_path / "bad" / "report.md").is_file()
     sarif = json.loads((tmp_path / "bad" / "report.sarif").read_text())

@@ -19,8 +19,21 @@ def _iac_options() -> set[str]:
 def test_pre_commit_hook_runs_baa_audit_iac() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     argv = shlex.split(hook["entry"])
-    assert argv[:2] == ["baa-audit", "iac"] and hook["files"] == r"\.tf$" and hook["pass_filenames"]
+    assert argv[:2] == ["baa-audit", "iac"] and hook["pass_filenames"]
+    assert hook["files"] == r"\.tf(\.json)?$"
     assert {a for a in argv if a.startswith("--")} <= _iac_options()
+
+
+def test_pre_commit_hook_installs_what_the_aws_mappings_need() -> None:
+    """The AWS mappers reuse the live collectors' readers (botocore): the hook's environment
+    gets the aws extra's requirements, kept equal to pyproject's."""
+    import tomllib
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    assert hook["additional_dependencies"] == extras["aws"]
 
 
 def test_ci_workflow_fails_only_on_new_failures() -> None:

@@ -66,7 +66,8 @@ def test_cli_merge_history_and_diff(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 1, res.output
-    assert res.stdout.strip().startswith("baa-audit status=fail")
+    # stdout: the FAIL rows and counts (--quiet), then the summary line last
+    assert res.stdout.strip().splitlines()[-1].startswith("baa-audit status=fail")
     # a second, fixed run
     fixed = result(
         [

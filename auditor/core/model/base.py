@@ -57,6 +57,9 @@ class SourceLocation(BaseModel):
     file: str
     line_start: int | None = None
     line_end: int | None = None
+    address: str | None = Field(
+        default=None, description="Terraform address, module path included (module.a.aws_lb.b)"
+    )
 
 
 class Resource(BaseModel):

@@ -97,7 +97,7 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
         waiver.id if waiver else "",
         waiver.reason if waiver else "",
         waiver.approver if waiver else "",
-        waiver.expires.isoformat() if waiver else "",
+        waiver.expiry_text() if waiver else "",
         ("yes" if waiver.expired else "no") if waiver else "",
         finding.manual_evidence or "",
         *(

@@ -83,7 +83,7 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
             w = finding.waiver
             why = _clean(
                 f"WAIVED by {w.id}: {w.reason} (approved by {w.approver}, "
-                f"expires {w.expires.isoformat()})"
+                f"expires {w.expiry_text()})"
             )
         ET.SubElement(case, "skipped", {"message": why})
     elif finding.status == "NOT_APPLICABLE":
@@ -142,7 +142,7 @@ def render(result: RunResult) -> bytes:
             ("safeguard", key),
             ("tool_version", result.tool_version),
             *(
-                (f"waiver_expiring:{w.id}", f"{w.expires.isoformat()} {w.policy} {w.resource}")
+                (f"waiver_expiring:{w.id}", f"{w.expiry_text()} {w.policy} {w.resource}")
                 for w in result.waivers_expiring
             ),
         ):

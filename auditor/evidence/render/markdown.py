@@ -32,6 +32,10 @@ def _resource(f: Finding) -> str:
     r = f.resource
     where = f"{r.account}/{r.region}" if r.region else r.account
     name = r.id if r.id != "*" else f"all {r.type}"
+    if r.location is not None:  # infrastructure code: the Terraform address and file:line
+        line = f":{r.location.line_start}" if r.location.line_start else ""
+        name = r.location.address or name
+        where = f"{r.location.file}{line}"
     return f"{name} ({where})"
 
 
@@ -44,6 +48,24 @@ def _terms(parameters: dict[str, object]) -> str:
         for k, v in sorted(parameters.items())
     )
     return f" ({shown})"
+
+
+def _selection_text(result: RunResult) -> str:
+    """The checks a narrowed run was limited to, and how many that would have run it left out."""
+    sel = result.selection
+    assert sel is not None
+    parts = [
+        f"{option} {','.join(values)}"
+        for option, values in (
+            ("--checks", sel.checks),
+            ("--skip-checks", sel.skip_checks),
+            ("--services", sel.services),
+            ("--severity", sel.severity),
+        )
+        if values
+    ]
+    left = ", ".join(i.policy_id for i in sel.left_out) or "none"
+    return f"{' '.join(parts)}; left out ({len(sel.left_out)}): {left}"
 
 
 def render(result: RunResult) -> bytes:
@@ -60,6 +82,8 @@ def render(result: RunResult) -> bytes:
     lines.append(f"- Inputs: {digests}")
     counts = ", ".join(f"{s}: {result.summary.get(s, 0)}" for s in STATUSES)
     lines.append(f"- Findings: {counts}")
+    if result.selection is not None:
+        lines.append(f"- Selection: {_cell(_selection_text(result))}")
     lines.append("")
     lines.append("## Promises")
     lines.append("")
@@ -70,8 +94,9 @@ def render(result: RunResult) -> bytes:
         at = promise.clause_offsets
         where = f" (characters {at.start}-{at.end})" if at else ""
         clause = promise.clause + _terms(promise.parameters)
+        partial = f" (partial: {len(promise.left_out)} checks left out)" if promise.left_out else ""
         lines.append(
-            f"| {promise.id} | {_cell(clause)}{where} | **{_ICON[promise.verdict]}** | {tally or 'none'} |"
+            f"| {promise.id} | {_cell(clause)}{where} | **{_ICON[promise.verdict]}**{partial} | {tally or 'none'} |"
         )
     lines.append("")
     lines.append("## Safeguards")
@@ -103,8 +128,10 @@ def render(result: RunResult) -> bytes:
             message = f.message
             if status == "MANUAL" and f.manual_evidence:
                 message += f" Evidence to attach: {f.manual_evidence}"
-            if f.waiver:
-                message += f" Waiver {f.waiver.id} by {f.waiver.approver} until {f.waiver.expires}: {f.waiver.reason}"
+            if f.waiver and f.waiver.kind == "inline-skip":
+                message += f" Skipped inline at {f.waiver.location}: {f.waiver.reason}"
+            elif f.waiver:
+                message += f" Waiver {f.waiver.id} by {f.waiver.approver} until {f.waiver.expiry_text()}: {f.waiver.reason}"
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
             )
@@ -131,7 +158,7 @@ def render(result: RunResult) -> bytes:
         lines.append("## Waivers expiring soon")
         lines.append("")
         lines.extend(
-            f"- {w.id} ({w.policy}, {_cell(w.resource)}) expires {w.expires}, approved by {_cell(w.approver)}"
+            f"- {w.id} ({w.policy}, {_cell(w.resource)}) expires {w.expiry_text()}, approved by {_cell(w.approver)}"
             for w in result.waivers_expiring
         )
     lines.append("")

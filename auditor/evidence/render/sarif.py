@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Any
 
-from auditor.core.result import Finding, PolicyInfo, RunResult, Severity
+from auditor.core.result import STATUSES, Finding, PolicyInfo, RunResult, Severity, Status
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"
@@ -110,6 +111,13 @@ def _location(finding: Finding) -> dict[str, Any]:
         "fullyQualifiedName": res.id,
         "kind": "resource",
     }
+    logicals = [logical]
+    if res.location is not None and res.location.address:
+        # infrastructure code: the Terraform address first (module path included)
+        address = res.location.address
+        logicals = [{"name": address, "fullyQualifiedName": address, "kind": "resource"}]
+        if address != res.id:
+            logicals.append(logical)
     if res.location is not None:
         region: dict[str, int] = {}
         if res.location.line_start:
@@ -119,9 +127,9 @@ def _location(finding: Finding) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": {"uri": res.location.file}}
         if region:
             physical["region"] = region
-        return {"physicalLocation": physical, "logicalLocations": [logical]}
+        return {"physicalLocation": physical, "logicalLocations": logicals}
     evidence = {"artifactLocation": {"uri": SNAPSHOT_URI, "uriBaseId": OUT_BASE_ID}}
-    return {"physicalLocation": evidence, "logicalLocations": [logical]}
+    return {"physicalLocation": evidence, "logicalLocations": logicals}
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -162,16 +170,26 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
                 "kind": "external",
                 "status": "accepted",
                 "justification": f"{waiver.id}: {waiver.reason} (approved by {waiver.approver}, "
-                f"expires {waiver.expires.isoformat()})",
+                f"expires {waiver.expiry_text()})",
             }
         ]
     return out
 
 
-def render_sarif(result: RunResult) -> dict[str, Any]:
+#: What code scanning wants from infrastructure code: only results that need attention
+#: (checkov writes failed checks only). ``baa-audit iac --sarif-all`` keeps every status.
+ATTENTION: tuple[Status, ...] = ("FAIL", "ERROR")
+
+
+def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) -> dict[str, Any]:
+    """The SARIF log; with ``statuses``, only findings of those statuses become results (the
+    run's ``properties.summary`` still counts every finding)."""
     policies = [result.policies[k] for k in sorted(result.policies)]
     rule_index = {p.id: i for i, p in enumerate(policies)}
-    findings = sorted(result.findings, key=Finding.sort_key)
+    findings = sorted(
+        (f for f in result.findings if statuses is None or f.status in statuses),
+        key=Finding.sort_key,
+    )
     notifications = [
         {
             "level": "error",
@@ -220,14 +238,32 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
             ),
         },
     }
+    if statuses is not None:
+        run["properties"]["results_with_status"] = [s for s in STATUSES if s in statuses]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render(result: RunResult) -> bytes:
-    text = json.dumps(
-        render_sarif(result), indent=2, sort_keys=True, ensure_ascii=False, default=str
-    )
+def _dump(log: dict[str, Any]) -> bytes:
+    text = json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     return (text + "\n").encode("utf-8")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "SECURITY_SEVERITY", "fingerprint", "render", "render_sarif"]
+def render(result: RunResult) -> bytes:
+    return _dump(render_sarif(result))
+
+
+def render_attention(result: RunResult) -> bytes:
+    """SARIF with FAIL and ERROR results only, for code scanning of infrastructure code."""
+    return _dump(render_sarif(result, ATTENTION))
+
+
+__all__ = [
+    "ATTENTION",
+    "EXTENSION",
+    "MEDIA_TYPE",
+    "SECURITY_SEVERITY",
+    "fingerprint",
+    "render",
+    "render_attention",
+    "render_sarif",
+]

@@ -473,6 +473,171 @@ def _listener(res: TfResource, index: TfIndex) -> Resource:
     )
 
 
+# -- Classic ELB -----------------------------------------------------------------------------
+
+_NEGOTIATION = "SSLNegotiationPolicyType"
+
+
+def _attributes(conf: Any, key: str) -> list[dict[str, Any]] | None:
+    """``{name, value}`` blocks as the API's PolicyAttributeDescriptions; None if unresolved."""
+    out: list[dict[str, Any]] = []
+    for attribute in blocks(conf, key):
+        name, value = first(attribute, "name"), first(attribute, "value")
+        if is_unresolved(name) or is_unresolved(value):
+            return None
+        out.append({"AttributeName": as_str(name), "AttributeValue": as_str(value)})
+    return out
+
+
+def _points_at(value: Any, elb: TfResource, name: str | None) -> bool:
+    from auditor.iac.tf import references
+
+    return references(value, elb.address) or (name is not None and value == name)
+
+
+def _classic_listener_policies(
+    elb: TfResource, name: str | None, port: int, index: TfIndex
+) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """The API's PolicyDescriptions attached to the listener on ``port`` (None: a gap, with why).
+
+    ``aws_lb_ssl_negotiation_policy`` attaches one SSL negotiation policy directly;
+    ``aws_load_balancer_listener_policy`` attaches ``aws_load_balancer_policy`` resources by name.
+    """
+    found: list[dict[str, Any]] = []
+    for negotiation in index.of_type("aws_lb_ssl_negotiation_policy"):
+        if not _points_at(negotiation.get("load_balancer"), elb, name):
+            continue
+        if as_int(negotiation.get("lb_port")) != port:
+            continue
+        attributes = _attributes(negotiation.conf, "attribute")
+        if attributes is None:
+            return None, f"the attributes of {negotiation.address} are known only after apply"
+        found.append(
+            {
+                "PolicyName": as_str(negotiation.get("name")) or negotiation.name,
+                "PolicyTypeName": _NEGOTIATION,
+                "PolicyAttributeDescriptions": attributes,
+            }
+        )
+    for attachment in index.of_type("aws_load_balancer_listener_policy"):
+        if not _points_at(attachment.get("load_balancer_name"), elb, name):
+            continue
+        if as_int(attachment.get("load_balancer_port")) != port:
+            continue
+        names = attachment.conf.get("policy_names")
+        values = (
+            names[0] if isinstance(names, list) and names and isinstance(names[0], list) else names
+        )
+        for ref in values if isinstance(values, list) else [values]:
+            policy = index.resolve(ref, "aws_load_balancer_policy", by="policy_name")
+            if policy is None:
+                return (
+                    None,
+                    f"policy {ref} of {attachment.address} is not declared in this configuration",
+                )
+            attributes = _attributes(policy.conf, "policy_attribute")
+            if attributes is None:
+                return None, f"the attributes of {policy.address} are known only after apply"
+            found.append(
+                {
+                    "PolicyName": as_str(policy.get("policy_name")) or policy.name,
+                    "PolicyTypeName": as_str(policy.get("policy_type_name")),
+                    "PolicyAttributeDescriptions": attributes,
+                }
+            )
+    return found, None
+
+
+def _classic_elb(res: TfResource, index: TfIndex) -> Resource:
+    """``aws_elb`` and its listeners, with the protocols each HTTPS/SSL listener negotiates.
+
+    The policies come from ``aws_lb_ssl_negotiation_policy`` or ``aws_load_balancer_policy``
+    (attached with ``aws_load_balancer_listener_policy``), read by the live collector's own
+    reader of ``DescribeLoadBalancerPolicies``. A policy that only names a predefined policy
+    (``Reference-Security-Policy``) gets that policy's protocols from the ELB policy table, as
+    AWS expands it; a listener with no SSL negotiation policy gets the one AWS associates,
+    ``ELBSecurityPolicy-2016-08``.
+    """
+    from auditor.collect.aws.elb import _negotiation
+
+    raw_name = as_str(res.get("name"))
+    name = raw_name if raw_name and not is_unresolved(raw_name) else None
+    gaps: list[Gap] = []
+    listeners: list[dict[str, Any]] = []
+    for block_conf in blocks(res.conf, "listener"):
+        protocol = (as_str(first(block_conf, "lb_protocol")) or "").upper()
+        port = as_int(first(block_conf, "lb_port"))
+        instance = as_str(first(block_conf, "instance_protocol"))
+        listener: dict[str, Any] = {
+            "protocol": protocol,
+            "load_balancer_port": port or 0,
+            "instance_protocol": instance.upper() if instance else None,
+        }
+        listeners.append(listener)
+        if is_unresolved(protocol) or port is None:
+            gaps.append(unknown_gap(["listeners"], f"a listener of {res.address}"))
+            continue
+        if protocol not in ("HTTPS", "SSL"):
+            continue
+        policies, why = _classic_listener_policies(res, name, port, index)
+        if policies is None:
+            gaps.append(
+                Gap(
+                    operation="elb:DescribeLoadBalancerPolicies",
+                    error_code="NotInConfiguration",
+                    message=str(why),
+                    fields=("listeners",),
+                )
+            )
+            continue
+        listener["policy_names"] = [str(p["PolicyName"]) for p in policies]
+        negotiation = _negotiation(policies)
+        if not negotiation:
+            if policies:  # policies set on the listener, none of them an SSL negotiation one
+                gaps.append(
+                    Gap(
+                        operation="elb:DescribeLoadBalancerPolicies",
+                        error_code="NoNegotiationPolicy",
+                        message=f"the listener on port {port} of {res.address} is given policies "
+                        "but no SSLNegotiationPolicyType one; which protocols it negotiates is "
+                        "known only from the live load balancer",
+                        fields=("listeners",),
+                    )
+                )
+                continue
+            negotiation = {DEFAULT_ELB_SSL_POLICY: ([], DEFAULT_ELB_SSL_POLICY)}
+            listener["policy_names"] = [DEFAULT_ELB_SSL_POLICY]
+        protocols, reference = next(iter(negotiation.values()))
+        listener["reference_security_policy"] = reference
+        if not protocols and reference is not None:
+            table = elb_ssl_policies().get(reference)
+            if table is None:
+                gaps.append(
+                    Gap(
+                        operation="elb:DescribeLoadBalancerPolicies",
+                        error_code="SSLPolicyNotInTable",
+                        message=f"{reference} is not in policies/data/elb_ssl_policies.yaml; "
+                        "its protocols are not guessed",
+                        fields=("listeners",),
+                    )
+                )
+                continue
+            protocols = list(table)
+        listener["ssl_protocols"] = sorted(protocols, key=_PROTOCOL_ORDER.index)
+    internal = as_bool(res.get("internal"))
+    return build(
+        "aws.elb.load_balancer",
+        res,
+        gaps,
+        name=name or res.name,
+        scheme="internal" if internal else "internet-facing",
+        listeners=listeners,
+    )
+
+
+_PROTOCOL_ORDER = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+
+
 # -- S3 --------------------------------------------------------------------------------------
 
 
@@ -781,6 +946,9 @@ AWS_JOIN_TYPES: tuple[str, ...] = (
     "aws_alb",
     "aws_lb_target_group",
     "aws_alb_target_group",
+    "aws_load_balancer_policy",
+    "aws_load_balancer_listener_policy",
+    "aws_lb_ssl_negotiation_policy",
 )
 
 AWS_MAPPERS: list[Mapper] = [
@@ -793,6 +961,7 @@ AWS_MAPPERS: list[Mapper] = [
     Mapper("aws_organizations_policy", "aws.organizations.effective_policy", _org_policy),
     Mapper("aws_lb_listener", "aws.elbv2.listener", _listener),
     Mapper("aws_alb_listener", "aws.elbv2.listener", _listener),
+    Mapper("aws_elb", "aws.elb.load_balancer", _classic_elb),
     Mapper("aws_s3_bucket", "aws.s3.bucket", _s3_bucket),
     Mapper("aws_db_instance", "aws.rds.db_instance", _db_instance),
     Mapper("aws_rds_cluster", "aws.rds.db_cluster", _db_cluster),
