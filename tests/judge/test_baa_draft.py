@@ -93,52 +93,98 @@ def assert_matches_fixture(drafted: Draft, fixture: dict[str, Any]) -> None:
         assert sentence in texts, sentence
 
 
-# --- IMEPro: the strict profile -----------------------------------------------------------------
+# --- the shipped profiles, reproduced ------------------------------------------------------------
+
+
+def assert_reproduces(drafted: Draft, source: str, fixture: dict[str, Any]) -> None:
+    """The draft holds every promise of the shipped profile (ids, safeguards, sections,
+    parameters, the parameters from the base listed as such, manual_evidence on the same
+    promises, a clause that contains the profile's) and only the extra promises of the fixture."""
+    shipped = load_profile(fixture["compare_with"], CATALOG).profile
+    promises = by_id(drafted.profile)
+    for promise in shipped.promises:
+        # the profile quotes the BAA verbatim too: a profile that paraphrases is fixed, not the
+        # drafter bent to the paraphrase
+        assert promise.clause in source, f"{shipped.id}: {promise.id} does not quote the BAA"
+        assert promise.id in promises, f"the draft lacks the {shipped.id} promise {promise.id}"
+        got = promises[promise.id]
+        assert set(got.safeguards) == set(promise.safeguards), promise.id
+        assert params(got) == params(promise), promise.id
+        assert got.section == promise.section, promise.id
+        assert sorted(got.from_base) == sorted(fixture["from_base"].get(promise.id, [])), promise.id
+        assert bool(got.manual_evidence) == bool(promise.manual_evidence), promise.id
+        # the draft quotes the whole passage (its sentences that make the promise); the profile
+        # may quote the operative part of it
+        assert promise.clause in got.clause, promise.id
+    extras = {pid: p for pid, p in promises.items() if pid not in {s.id for s in shipped.promises}}
+    assert sorted(extras) == sorted(fixture["extra_promises"])
+    for pid, spec in fixture["extra_promises"].items():
+        assert set(extras[pid].safeguards) == set(spec["safeguards"]), pid
+        assert params(extras[pid]) == spec["parameters"], pid
+        assert extras[pid].section == spec["section"], pid
+        assert bool(extras[pid].manual_evidence) == spec["manual_evidence"], pid
+        assert not extras[pid].from_base, pid
+    assert drafted.profile.baa.name == shipped.baa.name
+    assert drafted.profile.baa.dated == shipped.baa.dated
+    assert_quotes_verbatim(drafted.profile, source)
 
 
 def test_imepro_draft_reproduces_the_strict_profile() -> None:
     drafted, source = draft(SHARED_BAA / "imepro-baa.txt", base="strict")
     fixture = expected("imepro-expected.yaml")
-    shipped = load_profile(fixture["compare_with"], CATALOG).profile
-    promises = by_id(drafted.profile)
-    for promise in shipped.promises:
-        assert promise.id in promises, f"the draft lacks the strict promise {promise.id}"
-        got = promises[promise.id]
-        assert set(got.safeguards) == set(promise.safeguards), promise.id
-        extra = fixture["extra_parameters"].get(promise.id, {})
-        assert params(got) == {**params(promise), **extra}, promise.id
-        assert got.section == promise.section, promise.id
-        assert sorted(got.from_base) == sorted(fixture["from_base"].get(promise.id, [])), promise.id
-    extras = {pid: p for pid, p in promises.items() if pid not in {s.id for s in shipped.promises}}
-    assert sorted(extras) == sorted(fixture["extra_promises"])
-    for pid, spec in fixture["extra_promises"].items():
-        assert set(extras[pid].safeguards) == set(spec["safeguards"])
-        assert params(extras[pid]) == spec["parameters"]
-        assert extras[pid].section == spec["section"]
-    assert drafted.profile.baa.name == shipped.baa.name
-    assert drafted.profile.baa.dated == shipped.baa.dated
+    assert_reproduces(drafted, source, fixture)
     assert sorted(p.id for p in drafted.profile.promises if p.manual_evidence) == sorted(
         fixture["attestation"]
     )
-    assert_quotes_verbatim(drafted.profile, source)
+    # the Security Rule's three kinds of safeguard make the two promises no control plane shows
+    # (and no general security-safeguards promise beside them)
+    promises = by_id(drafted.profile)
+    assert (
+        promises["risk-analysis"].clause
+        == promises["workforce-training"].clause
+        == ("Implement administrative, physical, and technical safeguards to protect PHI")
+    )
+    assert "security-safeguards" not in promises
     texts = [item.text for item in drafted.profile.review]
     for sentence in fixture["review_includes"]:
         assert sentence in texts
 
 
-def test_imepro_clauses_are_the_shipped_clauses_where_those_are_verbatim() -> None:
-    drafted, source = draft(SHARED_BAA / "imepro-baa.txt")
-    shipped = load_profile("strict", CATALOG).profile
+def test_littleclouds_draft_reproduces_the_littleclouds_profile() -> None:
+    drafted, source = draft(SHARED_BAA / "littleclouds-baa.txt", base="littleclouds")
+    fixture = expected("littleclouds-expected.yaml")
+    assert_reproduces(drafted, source, fixture)
     promises = by_id(drafted.profile)
-    for promise in shipped.promises:
-        if promise.clause in source:
-            assert promises[promise.id].clause == promise.clause, promise.id
+    # a value the text does not state comes from the base of the same agreement, and says so
+    transit = promises["encryption-in-transit"]
+    assert params(transit) == {"min_tls_version": "1.2"}
+    assert any(
+        "states no exact min_tls_version" in n and "littleclouds" in n for n in transit.notes
+    )
+    assert not any("the draft sets no min_tls_version" in n for n in transit.notes)
+    isolation = promises["tenant-isolation"]
+    assert any("states no exact tenant_key" in n for n in isolation.notes)
+    assert not any("names no tenant key column" in n for n in isolation.notes)
+    # still no value the profile does not hold either: no algorithm, no MFA
+    assert "encryption_algorithm" not in params(promises["encryption-at-rest"])
+    assert "mfa_required" not in params(promises["access-controls"])
+    # "Subpart C" and "appropriate safeguards" alone: the general promise, kept as the fallback
+    assert promises["security-safeguards"].clause.startswith("Use appropriate safeguards")
 
 
-def test_imepro_without_a_base_holds_only_what_the_text_states() -> None:
-    drafted, _ = draft(SHARED_BAA / "imepro-baa.txt")
-    fixture = expected("imepro-expected.yaml")
-    shipped = by_id(load_profile("strict", CATALOG).profile)
+@pytest.mark.parametrize(
+    ("name", "fixture_name"),
+    [
+        ("imepro-baa.txt", "imepro-expected.yaml"),
+        ("littleclouds-baa.txt", "littleclouds-expected.yaml"),
+    ],
+)
+def test_without_a_base_the_draft_holds_only_what_the_text_states(
+    name: str, fixture_name: str
+) -> None:
+    drafted, source = draft(SHARED_BAA / name)
+    fixture = expected(fixture_name)
+    shipped = by_id(load_profile(fixture["compare_with"], CATALOG).profile)
     for pid, promise in by_id(drafted.profile).items():
         assert not promise.from_base
         if pid in shipped:
@@ -147,8 +193,46 @@ def test_imepro_without_a_base_holds_only_what_the_text_states() -> None:
                 for k, v in params(shipped[pid]).items()
                 if k not in fixture["from_base"].get(pid, [])
             }
-            want.update(fixture["extra_parameters"].get(pid, {}))
-            assert params(promise) == want, pid
+        else:
+            want = fixture["extra_promises"][pid]["parameters"]
+        assert params(promise) == want, pid
+    assert_quotes_verbatim(drafted.profile, source)
+
+
+def _base_copy(tmp_path: Path, name: str, edit: dict[str, Any]) -> Path:
+    doc = yaml.safe_load((ROOT / "policies" / "profiles" / f"{name}.yaml").read_text("utf-8"))
+    doc["id"] = f"{name}-copy"
+    doc["baa"].update(edit.get("baa", {}))
+    for promise in doc["promises"]:
+        promise.get("parameters", {}).update(edit.get("parameters", {}).get(promise["id"], {}))
+    path = tmp_path / f"{name}-copy.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_base_of_another_version_of_the_agreement_gives_no_value_the_text_leaves_unset(
+    tmp_path: Path,
+) -> None:
+    # the same profile, but for the BAA of another date: no longer a reading of this text
+    base = _base_copy(tmp_path, "littleclouds", {"baa": {"dated": "2025-01-01"}})
+    drafted, _ = draft(SHARED_BAA / "littleclouds-baa.txt", base=str(base))
+    promises = by_id(drafted.profile)
+    assert params(promises["encryption-in-transit"]) == {}
+    assert params(promises["tenant-isolation"]) == {}
+    assert any("names no tenant key column" in n for n in promises["tenant-isolation"].notes)
+    assert not any(p.from_base for p in drafted.profile.promises)
+
+
+def test_a_value_the_text_states_wins_over_a_base_of_the_same_agreement(tmp_path: Path) -> None:
+    base = _base_copy(
+        tmp_path,
+        "strict",
+        {"parameters": {"encryption-in-transit": {"min_tls_version": "1.2"}}},
+    )
+    drafted, _ = draft(SHARED_BAA / "imepro-baa.txt", base=str(base))
+    transit = by_id(drafted.profile)["encryption-in-transit"]
+    assert params(transit) == {"min_tls_version": "1.3"}
+    assert not transit.from_base
 
 
 # --- LittleClouds: what the text states --------------------------------------------------------
@@ -159,8 +243,8 @@ def test_littleclouds_draft_holds_the_promises_its_text_states(base: str | None)
     drafted, source = draft(SHARED_BAA / "littleclouds-baa.txt", base=base)
     fixture = expected("littleclouds-expected.yaml")
     promises = by_id(drafted.profile)
-    # a base adds settings only to promises the BAA states precisely, never a promised value: no
-    # TLS version, algorithm or MFA for LittleClouds whatever the base says
+    # a base of another agreement adds settings only to promises the BAA states precisely, never
+    # a promised value: no TLS version, algorithm or MFA for LittleClouds whatever it says
     for promise in drafted.profile.promises:
         assert set(promise.from_base) <= {"customer_managed_keys", "key_rotation_max_days"}, (
             promise.id
@@ -189,9 +273,13 @@ def test_littleclouds_vague_promises_say_why_they_have_no_value() -> None:
 def test_drafts_pass_profile_validation(tmp_path: Path) -> None:
     from auditor.judge.baa_text import profile_yaml
 
-    for name, base in (("imepro-baa.txt", "strict"), ("littleclouds-baa.txt", None)):
+    for name, base in (
+        ("imepro-baa.txt", "strict"),
+        ("littleclouds-baa.txt", None),
+        ("littleclouds-baa.txt", "littleclouds"),
+    ):
         drafted, _ = draft(SHARED_BAA / name, base=base)
-        path = tmp_path / f"{name}.yaml"
+        path = tmp_path / f"{name}-{base}.yaml"
         path.write_text(profile_yaml(drafted.profile), encoding="utf-8")
         loaded = load_profile(str(path), CATALOG).profile
         assert loaded == drafted.profile

@@ -10,6 +10,13 @@ A base profile (``--base``) supplies only the settings a BAA does not state (how
 tagged, which detectors scan logs, how long audit logs are kept...), never a promised value, and
 only to promises the BAA states precisely: a vague promise, or one whose clause states no value
 for what it promises (TLS without a version), takes nothing from the base.
+
+One exception, for a base that is a profile of the same agreement (the same business associate's
+BAA of the same date, as ``baa.name`` and ``baa.dated`` say): that profile is a person's reading of
+this very text, so where the clause leaves a value unstated (TLS without a version, isolation
+without the key column) the draft takes the base's value, lists it under ``from_base`` and says in
+a note that the clause does not state it. Such a base also gives its settings to vague promises.
+A value the text states always wins.
 """
 
 from __future__ import annotations
@@ -276,6 +283,15 @@ class _Building:
     hits: list[Hit] = field(default_factory=list)
 
 
+@dataclass
+class _Built:
+    promise: Promise
+    #: parameters the clause leaves without a value, each with the note that says so (if any)
+    unset: dict[str, str | None]
+    #: vague wording, or no value for what it promises
+    without_value: bool
+
+
 def _merge_params(
     building: _Building, rules: RuleSet, extracted: Extracted, review: list[ReviewItem]
 ) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
@@ -327,8 +343,8 @@ def _merge_params(
 
 def _promise(
     building: _Building, rules: RuleSet, extracted: Extracted, review: list[ReviewItem]
-) -> tuple[Promise, set[str], bool]:
-    """The promise, the parameters it leaves unspecified on purpose, and whether it is vague."""
+) -> _Built:
+    """The promise, the parameters its clause leaves without a value, and whether it is vague."""
     safeguards: list[str] = []
     rule_ids: list[str] = []
     notes: list[str] = []
@@ -344,21 +360,20 @@ def _promise(
             if hit.rule.doc.note:
                 notes.append(hit.rule.doc.note)
     values, unparsed, conflict_notes = _merge_params(building, rules, extracted, review)
-    unspecified: set[str] = set(unparsed)
+    unset: dict[str, str | None] = {}
     for name, rule in expects:
-        if name not in values:
-            unspecified.add(name)
-            if (
-                name not in unparsed
-                and rule.doc.missing_note
-                and rule.doc.missing_note not in notes
-            ):
-                notes.append(rule.doc.missing_note)
+        if name in values or name in unparsed:
+            continue
+        unset[name] = rule.doc.missing_note
+        if rule.doc.missing_note and rule.doc.missing_note not in notes:
+            notes.append(rule.doc.missing_note)
     for name, reasons in unparsed.items():
-        notes.append(
+        note = (
             f"{'; '.join(dict.fromkeys(reasons))}: the clause states {name} but not as an exact "
             "value, so the draft sets none"
         )
+        unset[name] = note
+        notes.append(note)
     notes.extend(conflict_notes)
     vocab = rules.vocabulary
     phrases: list[VaguePhrase] = []
@@ -394,28 +409,38 @@ def _promise(
         related=related,
         rules=rule_ids,
     )
-    without_value = (
-        bool(phrases) or bool(unspecified) or any(h.rule.doc.fallback for h in building.hits)
+    without_value = bool(phrases) or bool(unset) or any(h.rule.doc.fallback for h in building.hits)
+    return _Built(promise=promise, unset=unset, without_value=without_value)
+
+
+def same_agreement(base: Profile, name: str, dated: str | None) -> bool:
+    """Whether ``base`` is a profile of the agreement drafted: same BAA name, same date."""
+    return (
+        dated is not None
+        and base.baa.dated == dated
+        and " ".join(base.baa.name.split()).casefold() == " ".join(name.split()).casefold()
     )
-    return promise, unspecified, without_value
 
 
 def _fill_from_base(
-    promises: list[Promise], vague: set[str], base: Profile
+    built: list[_Built], base: Profile, *, base_name: str, same: bool
 ) -> tuple[list[Promise], int]:
     """Settings (``FROM_BASE``) from the base profile, for promises the BAA states precisely.
 
     A vague promise, or one that states no value for what it promises, takes nothing: the base
-    must not make it look more definite than the BAA is.
+    must not make it look more definite than the BAA is. A base of the same agreement (``same``)
+    is a reading of this text: it gives its settings to every promise, and its value of a
+    parameter the clause leaves unset, with a note saying the clause does not state it.
     """
-    taken = {name for p in promises for name in p.parameters.model_fields_set}
+    taken = {name for b in built for name in b.promise.parameters.model_fields_set}
     filled = 0
     out: list[Promise] = []
-    for drafted in promises:
-        promise = drafted
-        if promise.id in vague:
+    for item in built:
+        promise = item.promise
+        if item.without_value and not same:
             out.append(promise)
             continue
+        allowed = set(FROM_BASE) | (set(item.unset) if same else set())
         candidates = [b for b in base.promises if b.id == promise.id] or [
             b for b in base.promises if set(b.safeguards) & set(promise.safeguards)
         ]
@@ -423,7 +448,7 @@ def _fill_from_base(
         added: list[str] = []
         for candidate in candidates:
             for name in candidate.parameters.model_dump(exclude_unset=True):
-                if name not in FROM_BASE or name in taken:
+                if name not in allowed or name in taken:
                     continue
                 values[name] = getattr(candidate.parameters, name)
                 taken.add(name)
@@ -434,10 +459,38 @@ def _fill_from_base(
                 update={
                     "parameters": Parameters.model_validate(values),
                     "from_base": [*promise.from_base, *added],
+                    "notes": _base_notes(promise, item.unset, added, values, base, base_name),
                 }
             )
         out.append(promise)
     return out, filled
+
+
+def _base_notes(
+    promise: Promise,
+    unset: dict[str, str | None],
+    added: list[str],
+    values: dict[str, Any],
+    base: Profile,
+    base_name: str,
+) -> list[str]:
+    """The promise's notes once the base has given it values its clause leaves unset."""
+    notes = list(promise.notes)
+    given = [name for name in added if name in unset]
+    for name in given:
+        note = unset[name]
+        # the note saying the draft sets no value is no longer true once every value it speaks of
+        # is set
+        if note in notes and all(n in given for n, other in unset.items() if other == note):
+            notes.remove(note)
+    for name in given:
+        shown = Parameters.model_validate({name: values[name]}).model_dump(mode="json")[name]
+        notes.append(
+            f"The clause states no exact {name}; {shown!r} is the reading of the base profile "
+            f"{base_name}, a profile of this same agreement ({base.baa.name}, {base.baa.dated}), "
+            "not the text's: confirm it on review."
+        )
+    return notes
 
 
 def draft_profile(
@@ -484,18 +537,26 @@ def draft_profile(
                 reason=f"{reason}, but no rule maps it to a safeguard",
             )
         )
-    promises: list[Promise] = []
-    vague: set[str] = set()
-    for item in building.values():
-        promise, _, without_value = _promise(item, rules, extracted, review)
-        promises.append(promise)
-        if without_value:
-            vague.add(promise.id)
-        stats.vague_promises += int(without_value)
-        stats.attestation_promises += int(bool(promise.manual_evidence))
+    built = [_promise(item, rules, extracted, review) for item in building.values()]
+    promises = [b.promise for b in built]
+    for item in built:
+        stats.vague_promises += int(item.without_value)
+        stats.attestation_promises += int(bool(item.promise.manual_evidence))
     stats.text_parameters = sum(len(p.parameters.model_fields_set) for p in promises)
+    party, dated = baa_facts(extracted.text)
+    stem = re.sub(r"\.(txt|md|markdown|html?|xhtml)$", "", source_name, flags=re.IGNORECASE)
+    name = (
+        f"{party} Business Associate Agreement"
+        if party
+        else f"Business Associate Agreement ({source_name})"
+    )
     if base is not None:
-        promises, stats.base_parameters = _fill_from_base(promises, vague, base)
+        promises, stats.base_parameters = _fill_from_base(
+            built,
+            base,
+            base_name=base_name or base.id,
+            same=same_agreement(base, name, dated),
+        )
     if not promises:
         raise NoPromise(
             f"no promise recognised ({stats.units} sentences read, {stats.obligations} obligations)"
@@ -504,13 +565,6 @@ def draft_profile(
     promises.sort(key=lambda p: p.offsets.start if p.offsets else 0)
     stats.promises = len(promises)
     stats.review = len(review)
-    party, dated = baa_facts(extracted.text)
-    stem = re.sub(r"\.(txt|md|markdown|html?|xhtml)$", "", source_name, flags=re.IGNORECASE)
-    name = (
-        f"{party} Business Associate Agreement"
-        if party
-        else f"Business Associate Agreement ({source_name})"
-    )
     profile = Profile(
         id=profile_id or slug(party or stem),
         title=f"{party or stem} BAA (draft from {source_name})",
@@ -542,5 +596,6 @@ __all__ = [
     "draft_profile",
     "match_sentence",
     "obligation_reason",
+    "same_agreement",
     "slug",
 ]
