@@ -19,7 +19,7 @@ from auditor.core.errors import InputError
 from auditor.core.fileio import sha256_file, write_bytes_atomic
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
-from auditor.core.result import RunResult, Severity, severity_at_least
+from auditor.core.result import LeftOutPolicy, RunResult, Severity, severity_at_least
 from auditor.core.scope import Scope
 from auditor.evidence.history import History, default_history_path, result_digest
 from auditor.evidence.render import RENDERERS
@@ -28,7 +28,9 @@ from auditor.judge.attestations import empty_set
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
 from auditor.judge.selection import (
+    contract_ids,
     narrow,
+    narrow_contract,
     providers_in,
     record_selection,
     require_some,
@@ -107,16 +109,18 @@ def evaluate_inventory(
         digests["waivers"] = inputs.waivers_sha256
     if inputs.attestations is not None:
         digests["attestations"] = inputs.attestations.sha256
-    policies, outcome = inputs.policies, None
+    policies, outcome, profile = inputs.policies, None, inputs.profile
+    contract_left: list[LeftOutPolicy] = []
     if not inputs.selection.empty:
         providers = providers_in(inventory)
         candidates = would_run(inputs.policies.policies, inputs.profile, providers)
         require_some(inputs.selection, candidates, _where(inputs, providers))
         policies, outcome = narrow(inputs.policies, inputs.selection, candidates)
+        profile, contract_left = narrow_contract(inputs.profile, inputs.selection)
     result = evaluate(
         inventory,
         policies,
-        inputs.profile,
+        profile,
         inputs.waivers,
         now=now_utc(),
         started_at=started_at,
@@ -127,7 +131,11 @@ def evaluate_inventory(
     )
     if outcome is not None:
         result = record_selection(
-            result, inputs.selection, outcome.left_out, inputs.policies.policies
+            result,
+            inputs.selection,
+            [*outcome.left_out, *contract_left],
+            inputs.policies.policies,
+            contract_ids(inputs.profile),
         )
     return result
 

@@ -11,7 +11,7 @@ from auditor.core.errors import InputError, ValidationFailed
 from auditor.judge.attestations import AttestationSet, load_attestations, reference_problems
 from auditor.judge.policy.loader import PolicySet, load_default_policies
 from auditor.judge.profile import LoadedProfile, load_profile
-from auditor.judge.selection import Selection, validate_selection
+from auditor.judge.selection import Selection, contract_ids, validate_selection
 from auditor.judge.waivers import Waiver, load_waivers
 
 
@@ -58,9 +58,9 @@ def load_inputs(
 ) -> EvaluationInputs:
     """Load and check everything evaluation needs; a selection naming nothing is an input error."""
     policies = load_default_policies(policy_dirs)
-    if selection is not None:
-        validate_selection(selection, policies.policies)
     loaded = load_profile(profile, policies.catalog)
+    if selection is not None:
+        validate_selection(selection, policies.policies, contract_ids(loaded))
     waiver_list: list[Waiver] = []
     digest = None
     if waivers is not None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
@@ -36,10 +36,15 @@ from auditor.core.result import (
     SafeguardResult,
     SelectionRecord,
 )
+from auditor.judge.attestations import CONTRACT_SEVERITY, contract_policy_id
 from auditor.judge.engine import policy_applies
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
 from auditor.judge.profile import LoadedProfile
+
+#: The service of the contractual items (``BAA-<PROMISE>``: promises no API can show, answered by
+#: attestations): ``--services contract`` (or ``baa.contract``) picks them.
+CONTRACT_SERVICE = "baa.contract"
 
 _GLOB = frozenset("*?[")
 
@@ -137,11 +142,24 @@ def _near(value: str, known: Iterable[str]) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-def check_selection(selection: Selection, policies: Sequence[Policy]) -> list[Problem]:
+def contract_ids(profile: LoadedProfile) -> dict[str, str]:
+    """The contractual items' ids a run under ``profile`` lists, each with its safeguard."""
+    return {
+        contract_policy_id(p.id): p.safeguards[0]
+        for p in profile.profile.promises
+        if p.manual_evidence is not None
+    }
+
+
+def check_selection(
+    selection: Selection, policies: Sequence[Policy], contract: Iterable[str] = ()
+) -> list[Problem]:
     """Every value of ``selection`` that names nothing in ``policies`` (all that are loaded,
-    whatever the profile), one problem each, named by its option; raises nothing."""
-    ids = {p.id for p in policies}
-    services = {service_of(p) for p in policies}
+    whatever the profile) or among the ``contract`` item ids, one problem each, named by its
+    option; raises nothing."""
+    contract = list(contract)
+    ids = {p.id for p in policies} | set(contract)
+    services = {service_of(p) for p in policies} | ({CONTRACT_SERVICE} if contract else set())
     bare = {s.split(".", 1)[1] for s in services}
     problems: list[Problem] = []
 
@@ -176,24 +194,54 @@ def check_selection(selection: Selection, policies: Sequence[Policy]) -> list[Pr
     return problems
 
 
-def validate_selection(selection: Selection, policies: Sequence[Policy]) -> None:
+def validate_selection(
+    selection: Selection, policies: Sequence[Policy], contract: Iterable[str] = ()
+) -> None:
     """Raise :class:`ValidationFailed` naming every value that names nothing (exit code 2)."""
-    problems = check_selection(selection, policies)
+    problems = check_selection(selection, policies, contract)
     if problems:
         raise ValidationFailed(problems)
 
 
 def _why_left_out(policy: Policy, selection: Selection) -> str | None:
-    skipped = _matches_id(policy.id, selection.skip_checks)
+    return _why_left_out_of(policy.id, service_of(policy), policy.doc.severity, selection)
+
+
+def _why_left_out_of(
+    check_id: str, service: str, severity: str, selection: Selection
+) -> str | None:
+    skipped = _matches_id(check_id, selection.skip_checks)
     if skipped is not None:
         return f"--skip-checks {skipped}"
-    if selection.checks and _matches_id(policy.id, selection.checks) is None:
+    if selection.checks and _matches_id(check_id, selection.checks) is None:
         return "not in --checks"
-    if selection.services and not _matches_service(service_of(policy), selection.services):
-        return f"service {service_of(policy)} not in --services"
-    if selection.severity and policy.doc.severity not in selection.severity:
-        return f"severity {policy.doc.severity} not in --severity"
+    if selection.services and not _matches_service(service, selection.services):
+        return f"service {service} not in --services"
+    if selection.severity and severity not in selection.severity:
+        return f"severity {severity} not in --severity"
     return None
+
+
+def narrow_contract(
+    profile: LoadedProfile, selection: Selection
+) -> tuple[LoadedProfile, list[LeftOutPolicy]]:
+    """``profile`` with the contractual items the selection leaves out no longer listed (their
+    promises keep their clause and parameters), and those items with their reasons."""
+    left_out: list[LeftOutPolicy] = []
+    promises = []
+    for promise in profile.profile.promises:
+        kept = promise
+        if promise.manual_evidence is not None:
+            check_id = contract_policy_id(promise.id)
+            reason = _why_left_out_of(check_id, CONTRACT_SERVICE, CONTRACT_SEVERITY, selection)
+            if reason is not None:
+                left_out.append(LeftOutPolicy(policy_id=check_id, reason=reason))
+                kept = promise.model_copy(update={"manual_evidence": None})
+        promises.append(kept)
+    if not left_out:
+        return profile, left_out
+    narrowed = profile.profile.model_copy(update={"promises": promises})
+    return profile.model_copy(update={"profile": narrowed}), left_out
 
 
 def select_policies(policies: Sequence[Policy], selection: Selection) -> SelectionOutcome:
@@ -275,19 +323,20 @@ def record_selection(
     selection: Selection,
     left_out: Sequence[LeftOutPolicy],
     policies: Sequence[Policy],
+    contract: Mapping[str, str] | None = None,
 ) -> RunResult:
     """``result`` with the selection recorded and the roll-ups marked where checks were left out.
 
-    ``left_out`` are the policies that would have run in this scope and did not; ``policies``
-    resolves their safeguards. A promise or promised safeguard that lost a policy lists it in
+    ``left_out`` are the policies (and contractual items) that would have run in this scope and
+    did not; ``policies`` and ``contract`` (item id -> safeguard) resolve their safeguards. A promise or promised safeguard that lost a policy lists it in
     ``left_out``; its verdict, unless FAIL, becomes ERROR with a note saying it is partial.
     """
-    by_id = {p.id: p for p in policies}
+    safeguard_of = {p.id: p.doc.safeguard for p in policies} | dict(contract or {})
     partial = _Partial()
     for item in left_out:
-        policy = by_id.get(item.policy_id)
-        if policy is not None:
-            partial.left.setdefault(policy.doc.safeguard, []).append(item.policy_id)
+        key = safeguard_of.get(item.policy_id)
+        if key is not None:
+            partial.left.setdefault(key, []).append(item.policy_id)
 
     promises: list[PromiseResult] = []
     for promise in result.promises:

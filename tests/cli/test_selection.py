@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
+from auditor.core.errors import ValidationFailed
 from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Coverage
 from auditor.core.scope import Scope
@@ -280,3 +281,28 @@ def test_a_selection_that_leaves_nothing_to_run_is_an_input_error(tmp_path: Path
     )
     assert code == 2 and "policies that run on Terraform under profile 'strict'" in stderr
     assert not (tmp_path / "iac").exists()
+
+
+def test_contractual_items_follow_the_selection() -> None:
+    """The contractual items (BAA-<PROMISE>) are checks like any other: --checks names them,
+    --services contract picks them, and a selection that leaves them out records why."""
+    from auditor.judge.selection import Selection, contract_ids, narrow_contract
+
+    inputs = load_inputs("strict", selection=Selection.of(checks=["BAA-RISK-ANALYSIS"]))
+    assert "BAA-RISK-ANALYSIS" in contract_ids(inputs.profile)
+    narrowed, left = narrow_contract(inputs.profile, inputs.selection)
+    kept = [p.id for p in narrowed.profile.promises if p.manual_evidence]
+    assert kept == ["risk-analysis"]
+    assert {i.policy_id: i.reason for i in left}["BAA-WORKFORCE-TRAINING"] == "not in --checks"
+
+    only_s3 = Selection.of(checks=["AWS-S3-*"])
+    narrowed, left = narrow_contract(inputs.profile, only_s3)
+    assert not [p for p in narrowed.profile.promises if p.manual_evidence]
+    assert {i.policy_id for i in left} == set(contract_ids(inputs.profile))
+
+    contract = Selection.of(services=["contract"])
+    narrowed, left = narrow_contract(inputs.profile, contract)
+    assert left == []
+
+    with pytest.raises(ValidationFailed, match="BAA-NO-SUCH"):
+        load_inputs("strict", selection=Selection.of(checks=["BAA-NO-SUCH"]))

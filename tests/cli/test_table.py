@@ -122,7 +122,7 @@ def test_table_rows_then_counts(snapshot: Path, tmp_path: Path) -> None:
     lines = stdout.splitlines()
     assert lines[0].split() == ["Status", "Policy", "Severity", "Resource", "Region", "Observed"]
     assert lines[-1] == (
-        "baa-audit: 5 findings (FAIL 2, ERROR 2, MANUAL 0, WAIVED 0, PASS 1, NOT_APPLICABLE 0) "
+        "baa-audit: 5 findings (FAIL 2, ERROR 2, MANUAL 0, WAIVED 0, ATTESTED 0, PASS 1, NOT_APPLICABLE 0) "
         "against profile strict"
     )
     rows = _rows(stdout)
@@ -187,7 +187,7 @@ def test_nothing_to_show_is_just_the_counts(tmp_path: Path) -> None:
     code, stdout, _ = _evaluate(snap, tmp_path / "out", "-q")
     assert code == 0
     assert stdout == (
-        "baa-audit: 1 findings (FAIL 0, ERROR 0, MANUAL 0, WAIVED 0, PASS 1, NOT_APPLICABLE 0) "
+        "baa-audit: 1 findings (FAIL 0, ERROR 0, MANUAL 0, WAIVED 0, ATTESTED 0, PASS 1, NOT_APPLICABLE 0) "
         "against profile strict\n"
     )
 
