@@ -11,6 +11,7 @@ import click
 from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
 from auditor.cli.common import (
     F,
+    echo_err,
     fail_on_option,
     format_option,
     handle_errors,
@@ -24,6 +25,7 @@ from auditor.cli.common import (
     warning_days_option,
 )
 from auditor.cli.pipeline import (
+    RESULT_FILE,
     SNAPSHOT_FILE,
     check_formats,
     check_history,
@@ -36,9 +38,9 @@ from auditor.cli.pipeline import (
     load_inputs,
     load_result,
     now_utc,
-    render_format,
     summary_line,
     trend_for,
+    write_outputs,
 )
 from auditor.collect import PROVIDERS
 from auditor.collect.base import CollectOptions
@@ -273,18 +275,17 @@ def report_summary(
 ) -> None:
     if not quiet:
         counts = ", ".join(f"{s} {result.summary.get(s, 0)}" for s in STATUSES)
-        click.echo(
-            f"baa-audit: {len(result.findings)} findings ({counts}) against profile {result.profile.id}",
-            err=True,
+        echo_err(
+            f"baa-audit: {len(result.findings)} findings ({counts}) against profile {result.profile.id}"
         )
         for promise in result.promises:
-            click.echo(f"  {promise.verdict:<15} {promise.id}", err=True)
+            echo_err(f"  {promise.verdict:<15} {promise.id}")
         for warning in result.warnings:
-            click.echo(f"baa-audit: warning: {warning}", err=True)
+            echo_err(f"baa-audit: warning: {warning}")
         for path in written:
-            click.echo(f"baa-audit: wrote {path}", err=True)
+            echo_err(f"baa-audit: wrote {path}")
         if recorded is not None:
-            click.echo(f"baa-audit: recorded run #{recorded[1]} in {recorded[0]}", err=True)
+            echo_err(f"baa-audit: recorded run #{recorded[1]} in {recorded[0]}")
     if summary:
         click.echo(summary_line(result, code))
 
@@ -362,7 +363,7 @@ def scan(
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    outputs, recorded = finish_run(result, out, chosen, db)
+    outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot])
     written = [snapshot, *outputs]
     if bundle_path is not None:
         written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
@@ -407,7 +408,7 @@ def collect(
     finally:
         close_progress(progress)
     if not quiet:
-        click.echo(f"baa-audit: wrote {snapshot}", err=True)
+        echo_err(f"baa-audit: wrote {snapshot}")
 
 
 @click.command()
@@ -496,16 +497,17 @@ def report(
     db = None if no_history else history_path(result_file.parent, history_db, False)
     check_history(db)
     trend = trend_for(result, db)
-    from auditor.core.fileio import write_bytes_atomic
-    from auditor.evidence.render import RENDERERS
-
-    for name in chosen:
-        renderer = RENDERERS[name]
-        path = target / (renderer.filename("report") if name != "json" else "result.json")
-        if path.resolve() == result_file.resolve():
-            continue
-        write_bytes_atomic(path, render_format(name, result, trend))
-        click.echo(f"baa-audit: wrote {path}", err=True)
+    same_file = (target / RESULT_FILE).resolve() == result_file.resolve()
+    written = write_outputs(
+        result,
+        target,
+        [name for name in chosen if name != "json"],
+        trend,
+        include_result="json" in chosen and not same_file,
+        merge=True,
+    )
+    for path in written:
+        echo_err(f"baa-audit: wrote {path}")
 
 
 __all__ = ["collect", "evaluate", "report", "report_summary", "scan"]

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
 from auditor.core.params import Parameters
 from auditor.core.resources import policies_dir
-from auditor.core.validation import problems_from
+from auditor.core.validation import validate_strict
 from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
 from auditor.judge.catalog import Catalog
 
@@ -95,10 +95,7 @@ def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
         raise InputError(exc.message, file=file, line=exc.line) from None
     if not isinstance(node, dict):
         raise InputError("a profile must be a YAML mapping", file=file, line=1)
-    try:
-        profile = Profile.model_validate(plain(node))
-    except ValidationError as exc:
-        raise ValidationFailed(problems_from(exc, file, node)) from None
+    profile = validate_strict(Profile, plain(node), file, node)
     problems: list[Problem] = []
     seen_promises: set[str] = set()
     set_by: dict[str, str] = {}

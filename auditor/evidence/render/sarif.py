@@ -17,7 +17,8 @@ import hashlib
 import json
 from typing import Any
 
-from auditor.core.result import Finding, PolicyInfo, RunResult, Severity
+from auditor.core.result import Finding, PolicyInfo, RunResult, Severity, wildcard_waivers
+from auditor.core.text import for_humans
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"
@@ -165,20 +166,34 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 
 
 def render_sarif(result: RunResult) -> dict[str, Any]:
+    result = for_humans(result)  # messages neutralised of control and bidi characters
     policies = [result.policies[k] for k in sorted(result.policies)]
     rule_index = {p.id: i for i, p in enumerate(policies)}
     findings = sorted(result.findings, key=Finding.sort_key)
-    notifications = [
-        {
-            "level": "error",
-            "message": {
-                "text": f"Could not list {gap.resource_type} in {gap.provider} {gap.where()}: "
-                f"{gap.operation} -> {gap.error_code}. {gap.message}".strip()
-            },
-            "properties": gap.model_dump(mode="json"),
-        }
-        for gap in result.listing_gaps
-    ] + [{"level": "warning", "message": {"text": w}} for w in result.warnings]
+    notifications = (
+        [
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"Wildcard waiver {w.id} (scope: all): policy {w.policy} on resource "
+                    f"{w.resource}, approved by {w.approver} until {w.expires.isoformat()}: {w.reason}"
+                },
+            }
+            for w in wildcard_waivers(result)
+        ]
+        + [
+            {
+                "level": "error",
+                "message": {
+                    "text": f"Could not list {gap.resource_type} in {gap.provider} {gap.where()}: "
+                    f"{gap.operation} -> {gap.error_code}. {gap.message}".strip()
+                },
+                "properties": gap.model_dump(mode="json"),
+            }
+            for gap in result.listing_gaps
+        ]
+        + [{"level": "warning", "message": {"text": w}} for w in result.warnings]
+    )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -211,6 +226,9 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
             "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
         },
     }
+    wide = wildcard_waivers(result)
+    if wide:
+        run["properties"]["wildcard_waivers"] = [w.model_dump(mode="json") for w in wide]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
