@@ -275,6 +275,38 @@ def redact_text(text: str) -> str:
     return _COMBINED.sub(_replace, text)
 
 
+#: Kinds whose shape alone says "secret", whatever text surrounds them (a report, a CSV cell).
+STRONG_KINDS = frozenset(
+    {
+        "private-key",
+        "aws-access-key-id",
+        "gcp-api-key",
+        "gcp-oauth-token",
+        "jwt",
+        "github-token",
+        "slack-token",
+        "url-password",
+        "aws-secret-access-key",
+    }
+)
+
+
+def strong_secret_kinds(text: str) -> list[str]:
+    """The kinds of unmistakable secrets in free text (a rendered report), first seen first.
+
+    Only shapes that are secrets wherever they appear count (:data:`STRONG_KINDS`); a
+    ``name: value`` pair is evidence about a field in a report, not a secret.
+    """
+    if not may_hold_secret(text):
+        return []
+    kinds: dict[str, None] = {}
+    for match in _COMBINED.finditer(text):
+        kind = _KIND_OF_GROUP.get(match.lastgroup or "", "")
+        if kind in STRONG_KINDS and "[REDACTED" not in match.group(0):
+            kinds[kind] = None
+    return list(kinds)
+
+
 def _redact_value_of_secret(value: Any) -> Any:
     if isinstance(value, str):
         return MARK.format("by-name") if value else value
@@ -316,10 +348,12 @@ def redact(obj: T) -> T:
 
 __all__ = [
     "MARK",
+    "STRONG_KINDS",
     "SubstringSet",
     "is_secret_key",
     "may_hold_secret",
     "may_hold_secret_ascii",
     "redact",
     "redact_text",
+    "strong_secret_kinds",
 ]

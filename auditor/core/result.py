@@ -238,7 +238,10 @@ def consistency_problems(result: RunResult) -> list[str]:
             continue
         expected = worst([f.status for f in mine])
         hides_failure = expected == "FAIL" and verdict != "FAIL"
-        better_than_findings = verdict in ("PASS", "NOT_APPLICABLE") and expected != verdict
+        if expected is None:  # nothing assessed: never a PASS
+            better_than_findings = verdict == "PASS"
+        else:
+            better_than_findings = verdict in ("PASS", "NOT_APPLICABLE") and expected != verdict
         if hides_failure or better_than_findings:
             found = expected or "nothing assessed"
             problems.append(f"{label} verdict is {verdict} but its findings make it {found}")

@@ -38,6 +38,7 @@ from auditor.core.redact import (
     may_hold_secret,
     may_hold_secret_ascii,
     redact_text,
+    strong_secret_kinds,
 )
 from auditor.core.result import (
     RESULT_SCHEMA_VERSION,
@@ -552,6 +553,37 @@ def load_model_file(
     return validate_json_model(model, raw, path, what=limits.what)
 
 
+# -- files about to be shipped ---------------------------------------------------------------
+def secret_in_file(name: str, data: bytes) -> str | None:
+    """Where ``data`` (a file about to go into a bundle) holds a secret the redactor knows.
+
+    JSON and JSON Lines are checked as they are loaded (:func:`sanitize` would change them);
+    other text for unmistakable shapes (:func:`~auditor.core.redact.strong_secret_kinds`);
+    binary files (PDF, SQLite) are not looked into. Returns a description, or None.
+    """
+    limits = Limits(name, max_bytes=len(data) + 1, max_depth=10_000, max_string=2**62)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        if name.endswith(".jsonl"):
+            for lineno, line in enumerate(text.splitlines(), start=1):
+                raw = line.encode()
+                if line.strip() and needs_sanitizing(raw, limits):
+                    _, changed = sanitize(parse_json(line, name, limits, lineno), limits, name)
+                    if changed:
+                        return f"line {lineno}"
+            return None
+        if name.endswith(".json"):
+            _, changed = sanitize(parse_json(text, name, limits), limits, name)
+            return "a value" if changed else None
+    except InputError:
+        return None  # not JSON after all: checked as text below
+    kinds = strong_secret_kinds(text)
+    return ", ".join(kinds) if kinds else None
+
+
 # -- results -----------------------------------------------------------------------------------
 def load_result(path: Path) -> RunResult:
     """Read a result.json strictly, and refuse one that does not add up.
@@ -647,6 +679,7 @@ __all__ = [
     "parse_result",
     "read_limited",
     "sanitize",
+    "secret_in_file",
     "validate_json_model",
     "validate_value",
 ]
