@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import yaml
 
-from auditor.cli.common import handle_errors
+from auditor.cli.common import echo_err, echo_out, handle_errors
 from auditor.core.errors import InputError
 from auditor.judge.catalog import load_catalog
 from auditor.judge.engine import policy_applies
@@ -63,10 +63,10 @@ def list_policies(
             )
         chosen = [p for p in chosen if p.doc.safeguard == safeguard]
     for p in chosen:
-        click.echo(
+        echo_out(
             f"{p.id:<16} {p.doc.severity:<8} {p.doc.safeguard:<22} {p.resource_type:<34} {p.doc.title}"
         )
-    click.echo(f"{len(chosen)} policies", err=True)
+    echo_err(f"{len(chosen)} policies")
 
 
 @policies.command("show")
@@ -79,12 +79,12 @@ def show_policy(policy_id: str) -> None:
     if found is None:
         raise InputError(f"unknown policy {policy_id!r}; see 'baa-audit policies list'")
     catalog = policy_set.catalog
-    click.echo(f"# {found.id}: {found.doc.title}")
-    click.echo(f"# safeguard: {catalog.safeguards[found.doc.safeguard].title}")
+    echo_out(f"# {found.id}: {found.doc.title}")
+    echo_out(f"# safeguard: {catalog.safeguards[found.doc.safeguard].title}")
     for cite in found.doc.citations:
         c = catalog.citations[cite]
-        click.echo(f"# cites 45 CFR {c.cfr} {c.title} ({c.kind})")
-    click.echo(policy_set.files[found.id].read_text(encoding="utf-8"), nl=False)
+        echo_out(f"# cites 45 CFR {c.cfr} {c.title} ({c.kind})")
+    echo_out(policy_set.files[found.id].read_text(encoding="utf-8"), nl=False)
 
 
 @click.group()
@@ -99,7 +99,7 @@ def list_profiles() -> None:
     catalog = load_catalog()
     for name in shipped_profiles():
         loaded = load_profile(name, catalog).profile
-        click.echo(f"{name:<16} {len(loaded.promises)} promises  {loaded.title}")
+        echo_out(f"{name:<16} {len(loaded.promises)} promises  {loaded.title}")
 
 
 @profile.command("show")
@@ -109,11 +109,11 @@ def show_profile(name_or_file: str) -> None:
     """Print a profile's promises and resolved parameters."""
     loaded = load_profile(name_or_file, load_catalog())
     prof = loaded.profile
-    click.echo(f"{prof.id}: {prof.title}  ({loaded.source})")
+    echo_out(f"{prof.id}: {prof.title}  ({loaded.source})")
     for promise in prof.promises:
-        click.echo(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
+        echo_out(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
     params = {k: v for k, v in prof.parameters().resolved().items() if v is not None}
-    click.echo(yaml.safe_dump({"parameters": params}, sort_keys=True), nl=False)
+    echo_out(yaml.safe_dump({"parameters": params}, sort_keys=True), nl=False)
 
 
 @profile.command("validate")
@@ -129,14 +129,12 @@ def validate_profile(file: Path) -> None:
     params = prof.parameters().resolved()
     promised = prof.promised_safeguards()
     running = [p for p in policy_set.policies if policy_applies(p, params, promised)]
-    click.echo(
+    echo_out(
         f"{file}: valid profile {prof.id!r} with {len(prof.promises)} promises; {len(running)} policies apply"
     )
     for key in sorted(promised):
         if not any(p.doc.safeguard == key for p in running):
-            click.echo(
-                f"{file}: note: no policy checks safeguard {key!r} with these parameters", err=True
-            )
+            echo_err(f"{file}: note: no policy checks safeguard {key!r} with these parameters")
 
 
 @policies.command("test")
@@ -173,8 +171,8 @@ def test_policies(policy_ids: tuple[str, ...], policy_dirs: tuple[Path, ...]) ->
             total += 1
             if not outcome.ok:
                 failed += 1
-                click.echo(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
-    click.echo(f"{total - failed} passed, {failed} failed")
+                echo_out(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
+    echo_out(f"{total - failed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)
 

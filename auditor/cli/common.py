@@ -41,8 +41,10 @@ def echo_err(message: str) -> None:
 
 
 def echo_out(text: str, *, nl: bool = True, one_line: bool = False) -> None:
-    """Text on stdout (tables, listings, drift), neutralised and redacted."""
-    click.echo(safe_text(text, one_line=one_line), nl=nl)
+    """Text on stdout (tables, listings, drift, JSON), neutralised of control and bidi
+    characters. (What it shows was redacted when it was loaded; a pattern over JSON text
+    would break it.)"""
+    click.echo(for_terminal(text) if one_line else neutralise(text), nl=nl)
 
 
 def fail(message: str) -> None:
