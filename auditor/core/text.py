@@ -39,6 +39,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 REPORT_MAX_CHARS = 2000
 #: Default bound of one list inside evidence in the human reports.
 REPORT_MAX_ITEMS = 100
+#: Bound of one value in the PDF: WeasyPrint's table layout grows faster than linearly with the
+#: length of a cell's text, so the PDF cuts sooner than the HTML (bench/hostile_bench.py pdf).
+PDF_MAX_CHARS = 500
 #: Bound of one line printed to the terminal.
 TERMINAL_MAX_CHARS = 2000
 
@@ -124,8 +127,8 @@ def for_humans(result: Any, max_chars: int | None = None, max_items: int | None 
 
     ``max_chars`` truncates each string value with a visible note and ``max_items`` each list of
     observed values, for the formats a person reads page by page (HTML, PDF, Markdown); the
-    machine formats keep full values (``None``). The result is returned as is when nothing
-    needed changing, so the common case costs one walk.
+    machine formats keep full values (``None``). The result is returned as is when nothing needed changing, so the
+    common case costs one walk.
     """
     data = result.model_dump()
     cleaned = clean_strings(data, max_chars, max_items)
@@ -135,6 +138,7 @@ def for_humans(result: Any, max_chars: int | None = None, max_items: int | None 
 
 
 __all__ = [
+    "PDF_MAX_CHARS",
     "REPORT_MAX_CHARS",
     "REPORT_MAX_ITEMS",
     "TERMINAL_MAX_CHARS",
