@@ -160,7 +160,14 @@ def read_limited(path: Path, limits: Limits) -> bytes:
                 f"{limits.what} file too large ({size:,} bytes; limit {limits.max_bytes:,})",
             )
         with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            # what the file holds, read to at most one byte past the limit (``read(limit)``
+            # would allocate the whole limit up front)
+            data = handle.read(min(size, limits.max_bytes) + 1)
+            while len(data) <= limits.max_bytes:
+                more = handle.read(min(1 << 24, limits.max_bytes + 1 - len(data)))
+                if not more:
+                    break
+                data += more
     except OSError as exc:
         raise located(path, None, f"cannot read {limits.what}: {exc.strerror or exc}") from None
     if len(data) > limits.max_bytes:

@@ -258,14 +258,20 @@ class YamlError(Exception):
 
 def parse_yaml(text: str, limits: YamlLimits = LIMITS) -> Any:
     """Parse YAML text into LineDict/LineList/scalars. Raises :class:`YamlError` with a line."""
-    loader = _Loader(text, limits)
+    loader = None
     try:
+        loader = _Loader(text, limits)
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(f"malformed YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (ESC, NUL ...)
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlError(
+            f"malformed YAML: character #x{exc.character:04x} is not allowed in YAML", line
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"malformed YAML: {exc}", None) from None
     except RecursionError:
@@ -273,7 +279,8 @@ def parse_yaml(text: str, limits: YamlLimits = LIMITS) -> Any:
             f"malformed YAML: nested too deeply (limit {limits.max_depth})", None
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml(path: Path, limits: YamlLimits = LIMITS) -> Any:
