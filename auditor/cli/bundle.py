@@ -34,12 +34,20 @@ def _is_history(name: str) -> bool:
     return base == HISTORY_FILENAME or base.startswith(f"{HISTORY_FILENAME}-")
 
 
+#: A PEM key is a few hundred bytes; anything much larger is not one.
+MAX_KEY_BYTES = 64 * 1024
+
+
 def _read_key(path: Path | None, what: str) -> bytes | None:
     if path is None:
         return None
     if not path.is_file():
         raise InputError(f"{what} not found", file=path)
-    return path.read_bytes()
+    with path.open("rb") as handle:
+        data = handle.read(MAX_KEY_BYTES + 1)
+    if len(data) > MAX_KEY_BYTES:
+        raise InputError(f"{what} too large to be a PEM key", file=path)
+    return data
 
 
 def sign_key_option(fn: F) -> F:
