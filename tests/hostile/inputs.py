@@ -24,14 +24,10 @@ ACCOUNT = "111111111111"
 REGION = "us-east-1"
 
 
-def good_inventory(*, secrets: bool = False) -> Inventory:
-    """Two EBS volumes (one unencrypted: FAIL) and a bucket; with ``secrets`` the resources
-    carry the planted secrets (a snapshot written by an older version, or by hand)."""
+def good_inventory() -> Inventory:
+    """Two EBS volumes (one unencrypted: FAIL) and a bucket, in one account and region."""
     tags: dict[str, str] = {"team": "records"}
     name = "records"
-    if secrets:
-        tags = {"team": "records", "db_password": PLANTED_PASSWORD}
-        name = f"records key={PLANTED}"
     resources = [
         Ec2Volume(
             id=f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-1",
