@@ -167,9 +167,9 @@ def test_a_duplicate_member_is_reported(tmp_path):
     assert any(p.kind == "duplicate" and p.file == "result.json" for p in report.problems)
 
 
-def test_not_a_zip_is_unreadable(tmp_path):
-    report = verify_bundle(_write(tmp_path, b"not a zip at all"))
-    assert [p.kind for p in report.problems] == ["unreadable"]
+def test_not_a_zip_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="not a zip file"):
+        verify_bundle(_write(tmp_path, b"not a zip at all"))
 
 
 @pytest.mark.parametrize("name", ["../escape", "/etc/passwd", MANIFEST, "a\\b", ""])

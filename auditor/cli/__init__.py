@@ -2,23 +2,58 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
 import click
 
 from auditor import __version__
 from auditor.cli.attest import attest
 from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
+from auditor.cli.common import DEBUG_ENV, DEBUG_KEY, debug_enabled, fail, report_unexpected
 from auditor.cli.demo import demo
 from auditor.cli.history import diff, history, merge
 from auditor.cli.iac import iac
 from auditor.cli.run import collect, evaluate, report, scan
+from auditor.cli.waivers import waivers
+from auditor.core.errors import BaaAuditError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class SafeGroup(click.Group):
+    """The root group: whatever a command raises reaches the user as one line, never a
+    traceback (``--debug`` shows it): exit 2 for bad input, 3 for anything else."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except BaaAuditError as exc:
+            fail(str(exc))
+            sys.exit(2)
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except Exception as exc:
+            if debug_enabled():
+                raise
+            sys.exit(report_unexpected(exc))
+
+
+@click.group(cls=SafeGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="baa-audit")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=DEBUG_ENV,
+    help=f"Show the traceback of an unexpected error (normally one line). Env: {DEBUG_ENV}=1.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Audit live AWS and GCP configuration against the promises of a Business Associate Agreement.
 
     \b
@@ -31,18 +66,32 @@ def cli() -> None:
       baa-audit attest template --profile strict  the documents no API can show, to attest
 
     Stages one by one: collect -> snapshot -> evaluate -> result.json -> report.
+
+    Every file read is untrusted: see docs/input-validation.md for what is checked, the limits
+    and the exit codes.
     """
+    ctx.meta[DEBUG_KEY] = debug
 
 
 for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
     cli.add_command(command)
-for command in (history, diff, merge):
+for command in (history, diff, merge, waivers):
     cli.add_command(command)
 cli.add_command(attest)
 
 
 def main() -> None:
-    cli(prog_name="baa-audit")
+    try:
+        cli(prog_name="baa-audit")
+    except BrokenPipeError:
+        # the reader went away (`baa-audit history | head`): no noise, no traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:  # raised outside any command (only --debug lets one through)
+        if debug_enabled():
+            raise
+        sys.exit(report_unexpected(exc))
 
 
 __all__ = ["cli", "main"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import fail, handle_errors
+from auditor.cli.common import echo_err, echo_out, fail, handle_errors
 from auditor.cli.pipeline import EXIT_USAGE, now_utc
 from auditor.core.errors import InputError, Problem
 from auditor.core.fileio import sha256_bytes, write_bytes_atomic, write_text_atomic
@@ -217,12 +217,12 @@ def template(
     ]
     text = render_template(prof.id, prof.title, prof.baa.name, needs)
     if out is None:
-        click.echo(text, nl=False)
+        echo_out(text, nl=False)
         return
     if out.exists() and not force:
         raise InputError("file exists (use --force to overwrite)", file=out)
     write_text_atomic(out, text)
-    click.echo(f"baa-audit: wrote {out} ({len(needs)} attestations to fill in)", err=True)
+    echo_err(f"baa-audit: wrote {out} ({len(needs)} attestations to fill in)")
 
 
 # -- attest validate ------------------------------------------------------------------------------
@@ -344,26 +344,22 @@ def validate(
     for item in loaded.entries:
         e, doc = item.entry, item.document
         digest = f"sha256:{doc.sha256}" if doc.sha256 else "no digest"
-        click.echo(
+        echo_out(
             f"{e.id:<28} {e.answers:<34} {e.document} {digest} (signed {e.signed_on} by "
             f"{e.signed_by}; review by {e.review_by})"
         )
     for warning in warnings:
-        click.echo(f"baa-audit: warning: {warning}", err=True)
+        echo_err(f"baa-audit: warning: {warning}")
     if problems:
         for problem in sorted(problems, key=lambda p: (p.line or 0, p.message)):
             fail(str(problem))
-        click.echo(
-            f"baa-audit: {file}: {len(problems)} mistake{'s' if len(problems) != 1 else ''}",
-            err=True,
-        )
+        echo_err(f"baa-audit: {file}: {len(problems)} mistake{'s' if len(problems) != 1 else ''}")
         sys.exit(EXIT_USAGE)
     files = sum(1 for i in loaded.entries if i.document.source is not None)
     urls = len(loaded.entries) - files
-    click.echo(
+    echo_err(
         f"baa-audit: {file}: {len(loaded.entries)} attestations valid; {files} documents hashed"
-        + (f", {urls} URLs with recorded digests" if urls else ""),
-        err=True,
+        + (f", {urls} URLs with recorded digests" if urls else "")
     )
 
 

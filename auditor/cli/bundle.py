@@ -8,13 +8,15 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import F, handle_errors
+from auditor.cli.common import F, echo_err, echo_out, handle_errors
 from auditor.cli.pipeline import RESULT_FILE, load_result
 from auditor.core.errors import InputError
 from auditor.core.result import RunResult
+from auditor.core.safe_load import secret_in_file
 from auditor.evidence.bundle import (
     files_from_directory,
     load_private_key,
+    load_public_key,
     verify_bundle,
     write_bundle,
 )
@@ -22,6 +24,8 @@ from auditor.evidence.history import HISTORY_FILENAME
 
 BUNDLE_FILE = "evidence-bundle.zip"
 EXIT_VERIFY_FAILED = 1
+#: verify without --key: the files match the manifest, but the signer was not checked
+EXIT_INTEGRITY_ONLY = 4
 
 
 def _is_history(name: str) -> bool:
@@ -30,12 +34,20 @@ def _is_history(name: str) -> bool:
     return base == HISTORY_FILENAME or base.startswith(f"{HISTORY_FILENAME}-")
 
 
+#: A PEM key is a few hundred bytes; anything much larger is not one.
+MAX_KEY_BYTES = 64 * 1024
+
+
 def _read_key(path: Path | None, what: str) -> bytes | None:
     if path is None:
         return None
     if not path.is_file():
         raise InputError(f"{what} not found", file=path)
-    return path.read_bytes()
+    with path.open("rb") as handle:
+        data = handle.read(MAX_KEY_BYTES + 1)
+    if len(data) > MAX_KEY_BYTES:
+        raise InputError(f"{what} too large to be a PEM key", file=path)
+    return data
 
 
 def sign_key_option(fn: F) -> F:
@@ -64,10 +76,26 @@ def check_bundle_options(bundle_path: Path | None, sign_key: Path | None) -> Non
             raise InputError(str(exc), file=sign_key) from None
 
 
+def check_no_secrets(files: dict[str, bytes], base: Path) -> None:
+    """Refuse to bundle a file that holds a secret the redactor knows (a snapshot or report
+    written by an older version, or by hand): a bundle travels, and is kept for years."""
+    for name, data in sorted(files.items()):
+        where = secret_in_file(name, data)
+        if where is not None:
+            raise InputError(
+                f"holds a secret the redactor knows ({where}); a bundle never carries one: "
+                "collect again, or evaluate and report again, to write redacted files",
+                file=base / name,
+            )
+
+
 def bundle_files(
     result: RunResult, files: dict[str, bytes], target: Path, sign_key: Path | None
 ) -> Path:
-    """Write ``files`` as a bundle at ``target``, stamped with the result's version and time."""
+    """Write ``files`` as a bundle at ``target``, stamped with the result's version and time.
+
+    The callers first refuse files holding a secret (:func:`check_no_secrets`).
+    """
     _check_documents(result, files, target)
     key = _read_key(sign_key, "signing key")
     try:
@@ -85,14 +113,14 @@ def bundle_files(
 def _check_documents(result: RunResult, files: dict[str, bytes], target: Path) -> None:
     """Refuse a bundle that would not carry the attested documents its result names."""
     from auditor.core.errors import Problem, ValidationFailed
-    from auditor.evidence.attested import document_problems, expected_documents
+    from auditor.evidence.attested import digests_of, document_problems, expected_documents
 
     expected = expected_documents(
         result.model_dump(mode="json", include={"inputs", "attestations"})
     )
     problems = [
         Problem(str(target), None, f"cannot bundle: {kind} {name} ({detail})")
-        for kind, name, detail in document_problems(expected, files)
+        for kind, name, detail in document_problems(expected, digests_of(files))
     ]
     if problems:
         raise ValidationFailed(problems)
@@ -107,6 +135,7 @@ def bundle_outputs(
         for p in written
         if p.resolve() != target.resolve()
     }
+    check_no_secrets(files, out)
     return bundle_files(result, files, target, sign_key)
 
 
@@ -163,9 +192,10 @@ def bundle(
         if name in files:
             raise InputError(f"two files would be bundled as {name}", file=item)
         files[name] = item.read_bytes()
+    check_no_secrets(files, directory)
     path = bundle_files(result, files, target, sign_key)
     signed = "signed" if sign_key else "unsigned"
-    click.echo(f"baa-audit: wrote {path} ({len(files)} files, {signed})", err=True)
+    echo_err(f"baa-audit: wrote {path} ({len(files)} files, {signed})")
 
 
 @click.command()
@@ -181,35 +211,52 @@ def bundle(
 def verify(bundle_path: Path, key: Path | None) -> None:
     """Check an evidence bundle: every file against the manifest, and the signature.
 
-    Exits 1 and names the file on any changed, missing or added file, or on a bad or (with --key)
-    missing signature; 2 when BUNDLE or the key cannot be read.
+    \b
+    Exit codes:
+      0  verified: every file matches, and the signature is valid for --key
+      1  NOT verified: a changed, missing or added file, or a bad or (with --key) missing
+         signature; each is named
+      2  BUNDLE or the key cannot be read: not a zip, a zip bomb (refused before anything is
+         inflated), a missing file
+      4  integrity only: every file matches the manifest, but without --key nothing proves
+         who made the bundle (the signer was not checked)
     """
     if not bundle_path.is_file():
         raise InputError("bundle not found", file=bundle_path)
     public = _read_key(key, "public key")
-    try:
-        report = verify_bundle(bundle_path, public_key_pem=public)
-    except InputError as exc:
-        raise InputError(str(exc), file=key) from None
+    if public is not None:
+        try:
+            load_public_key(public)
+        except InputError as exc:
+            raise InputError(str(exc), file=key) from None
+    report = verify_bundle(bundle_path, public_key_pem=public)
     for problem in report.problems:
-        click.echo(f"baa-audit: verify: {problem}", err=True)
+        echo_err(f"baa-audit: verify: {problem}")
     if not report.ok:
-        click.echo(
-            f"baa-audit: {bundle_path}: NOT VERIFIED ({_plural(len(report.problems), 'problem')})",
-            err=True,
+        echo_err(
+            f"baa-audit: {bundle_path}: NOT VERIFIED ({_plural(len(report.problems), 'problem')})"
         )
         sys.exit(EXIT_VERIFY_FAILED)
     if report.signature_checked:
-        how = f"signature valid for {key}"
-    elif report.signed:
-        how = "signed, but the signature was not checked (give --key)"
-    else:
-        how = "not signed"
-    click.echo(f"baa-audit: {bundle_path}: verified, {len(report.files)} files, {how}")
+        echo_out(
+            f"baa-audit: {bundle_path}: verified, {len(report.files)} files, "
+            f"signature valid for {key}",
+            one_line=True,
+        )
+        return
+    how = "signed, but" if report.signed else "not signed, and"
+    echo_out(
+        f"baa-audit: {bundle_path}: integrity only, signer not checked: {len(report.files)} "
+        f"files match the manifest ({how} no --key was given, so nothing proves who made it)",
+        one_line=True,
+    )
+    sys.exit(EXIT_INTEGRITY_ONLY)
 
 
 __all__ = [
     "BUNDLE_FILE",
+    "EXIT_INTEGRITY_ONLY",
+    "EXIT_VERIFY_FAILED",
     "bundle",
     "bundle_files",
     "bundle_outputs",

@@ -12,7 +12,7 @@ import click
 import yaml
 
 from auditor import __version__
-from auditor.cli.common import handle_errors, selection_from, selection_options
+from auditor.cli.common import echo_err, echo_out, handle_errors, selection_from, selection_options
 from auditor.core.errors import InputError, ValidationFailed
 from auditor.core.fileio import write_text_atomic
 from auditor.judge.baa_text import (
@@ -96,10 +96,10 @@ def list_policies(
             )
         chosen = [p for p in chosen if p.doc.safeguard == safeguard]
     for p in chosen:
-        click.echo(
+        echo_out(
             f"{p.id:<16} {p.doc.severity:<8} {p.doc.safeguard:<22} {p.resource_type:<34} {p.doc.title}"
         )
-    click.echo(f"{len(chosen)} policies", err=True)
+    echo_err(f"{len(chosen)} policies")
 
 
 @policies.command("show")
@@ -112,12 +112,12 @@ def show_policy(policy_id: str) -> None:
     if found is None:
         raise InputError(f"unknown policy {policy_id!r}; see 'baa-audit policies list'")
     catalog = policy_set.catalog
-    click.echo(f"# {found.id}: {found.doc.title}")
-    click.echo(f"# safeguard: {catalog.safeguards[found.doc.safeguard].title}")
+    echo_out(f"# {found.id}: {found.doc.title}")
+    echo_out(f"# safeguard: {catalog.safeguards[found.doc.safeguard].title}")
     for cite in found.doc.citations:
         c = catalog.citations[cite]
-        click.echo(f"# cites 45 CFR {c.cfr} {c.title} ({c.kind})")
-    click.echo(policy_set.files[found.id].read_text(encoding="utf-8"), nl=False)
+        echo_out(f"# cites 45 CFR {c.cfr} {c.title} ({c.kind})")
+    echo_out(policy_set.files[found.id].read_text(encoding="utf-8"), nl=False)
 
 
 @click.group()
@@ -132,7 +132,7 @@ def list_profiles() -> None:
     catalog = load_catalog()
     for name in shipped_profiles():
         loaded = load_profile(name, catalog).profile
-        click.echo(f"{name:<16} {len(loaded.promises)} promises  {loaded.title}")
+        echo_out(f"{name:<16} {len(loaded.promises)} promises  {loaded.title}")
 
 
 @profile.command("show")
@@ -142,21 +142,21 @@ def show_profile(name_or_file: str) -> None:
     """Print a profile's promises and resolved parameters."""
     loaded = load_profile(name_or_file, load_catalog())
     prof = loaded.profile
-    click.echo(f"{prof.id}: {prof.title}  ({loaded.source})")
+    echo_out(f"{prof.id}: {prof.title}  ({loaded.source})")
     if prof.draft is not None:
         state = (
             f"approved by {prof.draft.reviewed_by} on {prof.draft.approved_on}"
             if prof.draft.approved()
             else "NOT YET APPROVED"
         )
-        click.echo(
+        echo_out(
             f"# drafted from {prof.baa.source} ({prof.draft.generated_by}): {state}; "
             f"{len(prof.review)} sentences listed for review"
         )
     for promise in prof.promises:
-        click.echo(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
+        echo_out(f'- {promise.id} [{", ".join(promise.safeguards)}]: "{promise.clause}"')
     params = {k: v for k, v in prof.parameters().resolved().items() if v is not None}
-    click.echo(yaml.safe_dump({"parameters": params}, sort_keys=True), nl=False)
+    echo_out(yaml.safe_dump({"parameters": params}, sort_keys=True), nl=False)
 
 
 @profile.command("validate")
@@ -180,27 +180,25 @@ def validate_profile(file: Path, strict: bool) -> None:
     if pending and strict:
         raise ValidationFailed(pending)
     for problem in pending:
-        click.echo(f"{problem} (warning)", err=True)
+        echo_err(f"{problem} (warning)")
     if loaded.profile.review and pending:
-        click.echo(
-            f"{file}: warning: {len(loaded.profile.review)} sentences of the BAA are listed for review",
-            err=True,
+        echo_err(
+            f"{file}: warning: {len(loaded.profile.review)} sentences of the BAA are listed for review"
         )
     policy_set = load_default_policies()
     prof = loaded.profile
     params = prof.parameters().resolved()
     promised = prof.promised_safeguards()
     running = [p for p in policy_set.policies if policy_applies(p, params, promised)]
-    click.echo(
+    echo_out(
         f"{file}: valid profile {prof.id!r} with {len(prof.promises)} promises; {len(running)} policies apply"
     )
     attested = {s for p in prof.promises if p.manual_evidence for s in p.safeguards}
     for key in sorted(promised):
         if not any(p.doc.safeguard == key for p in running):
             rests = "; the promise rests on its attestation" if key in attested else ""
-            click.echo(
-                f"{file}: note: no policy checks safeguard {key!r} with these parameters{rests}",
-                err=True,
+            echo_err(
+                f"{file}: note: no policy checks safeguard {key!r} with these parameters{rests}"
             )
 
 
@@ -337,11 +335,11 @@ def profile_from_baa(
         f"or without a value, {stats.review} sentences to review"
     )
     if out is None:
-        click.echo(document, nl=False)
-        click.echo(summary, err=True)
+        echo_out(document, nl=False)
+        echo_err(summary)
         return
     write_text_atomic(out, document)
-    click.echo(f"{summary}; draft written to {out}", err=True)
+    echo_err(f"{summary}; draft written to {out}")
 
 
 def _profile_or_draft(ref: str, catalog: Catalog) -> tuple[Profile, str]:
@@ -386,9 +384,9 @@ def profile_diff(a: str, b: str, fmt: str) -> None:
     right, source_b = _profile_or_draft(b, catalog)
     result = diff_profiles(left, right, source_a, source_b)
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        echo_out(result.model_dump_json(indent=2))
     else:
-        click.echo(render_profile_diff(result), nl=False)
+        echo_out(render_profile_diff(result), nl=False)
     sys.exit(0 if result.is_empty() else 4)
 
 
@@ -472,14 +470,14 @@ def test_policies(
         except BaaAuditError as exc:  # e.g. a case naming an unknown profile: report, go on
             total += 1
             failed += 1
-            click.echo(f"FAIL {policy.id}: cases file: {exc}")
+            echo_out(f"FAIL {policy.id}: cases file: {exc}")
             continue
         for outcome in outcomes:
             total += 1
             if not outcome.ok:
                 failed += 1
-                click.echo(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
-    click.echo(f"{total - failed} passed, {failed} failed ({len(chosen)} policies)")
+                echo_out(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
+    echo_out(f"{total - failed} passed, {failed} failed ({len(chosen)} policies)")
     if failed:
         raise SystemExit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,33 +11,110 @@ from typing import Any, TypeVar
 
 import click
 
-from auditor.cli.pipeline import EXIT_USAGE
+from auditor.cli.pipeline import EXIT_INCOMPLETE, EXIT_USAGE
 from auditor.core.errors import BaaAuditError, ValidationFailed
+from auditor.core.redact import redact_text
 from auditor.core.result import SEVERITIES
+from auditor.core.text import for_terminal, neutralise
 from auditor.evidence.render import RENDERERS
 from auditor.judge.selection import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Where the global ``--debug`` flag is kept (``click.Context.meta``).
+DEBUG_KEY = "baa_audit.debug"
+DEBUG_ENV = "BAA_AUDIT_DEBUG"
+#: At most this many located problems are printed; the rest are counted.
+MAX_PROBLEMS_SHOWN = 200
+
+
+def safe_text(text: str, *, one_line: bool = True) -> str:
+    """Text fit for the terminal: secrets redacted, control and bidi characters neutralised,
+    bounded (every line the command line prints goes through here)."""
+    cleaned = redact_text(text)
+    return for_terminal(cleaned) if one_line else neutralise(cleaned)
+
+
+def echo_err(message: str) -> None:
+    """One line on stderr, through :func:`safe_text`."""
+    click.echo(safe_text(message), err=True)
+
+
+def echo_out(text: str, *, nl: bool = True, one_line: bool = False) -> None:
+    """Text on stdout (tables, listings, drift, JSON), neutralised of control and bidi
+    characters. (What it shows was redacted when it was loaded; a pattern over JSON text
+    would break it.)"""
+    click.echo(for_terminal(text) if one_line else neutralise(text), nl=nl)
+
+
 def fail(message: str) -> None:
-    click.echo(f"baa-audit: error: {message}", err=True)
+    echo_err(f"baa-audit: error: {message}")
+
+
+def debug_enabled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get(DEBUG_KEY):
+        return True
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+#: Unexpected exceptions that mean the input was bad (too deep, not text, not writable ...).
+_INPUT_EXCEPTIONS: tuple[type[BaseException], ...] = (
+    OSError,
+    RecursionError,
+    MemoryError,
+    UnicodeError,
+    OverflowError,
+)
+
+
+def report_unexpected(exc: BaseException) -> int:
+    """Say what went wrong in one line (with a hint to ``--debug``); returns the exit code:
+    2 when the exception means bad input (a file too deep, not UTF-8, unwritable), else 3."""
+    code = EXIT_USAGE if isinstance(exc, _INPUT_EXCEPTIONS) else EXIT_INCOMPLETE
+    what = "input error" if code == EXIT_USAGE else "internal error"
+    if isinstance(exc, OSError) and exc.filename:
+        detail = f"{exc.filename}: {exc.strerror or exc}"
+    elif isinstance(exc, RecursionError):
+        detail = "input nested too deeply"
+    elif isinstance(exc, MemoryError):
+        detail = "input too large for the memory available"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    fail(f"{what}: {detail} (run with --debug for the traceback)")
+    return code
 
 
 def handle_errors(fn: F) -> F:
-    """Print a user error as one clear line (each located problem on its own line) and exit 2."""
+    """Print a user error as one clear line (each located problem on its own line) and exit 2.
+
+    Any other exception is one line too, exit 2 (bad input) or 3, never a traceback (unless
+    ``--debug``).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ValidationFailed as exc:
-            for problem in exc.problems:
+            for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
                 fail(str(problem))
+            if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+                fail(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
             sys.exit(EXIT_USAGE)
         except BaaAuditError as exc:
             fail(str(exc))
             sys.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted")
+            sys.exit(130)
+        except Exception as exc:
+            if debug_enabled():
+                raise
+            sys.exit(report_unexpected(exc))
 
     return wrapper  # type: ignore[return-value]
 
@@ -219,10 +297,14 @@ def history_option(fn: F) -> F:
     )(fn)
 
 
+#: Ten years: far enough ahead for any waiver, near enough that a date can be computed.
+MAX_WARNING_DAYS = 3650
+
+
 def warning_days_option(fn: F) -> F:
     return click.option(
         "--waiver-warning-days",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_WARNING_DAYS),
         default=30,
         show_default=True,
         help="List waivers that expire within this many days in every report.",
@@ -230,9 +312,15 @@ def warning_days_option(fn: F) -> F:
 
 
 __all__ = [
+    "DEBUG_ENV",
+    "DEBUG_KEY",
     "HISTORY_ENV",
+    "MAX_WARNING_DAYS",
     "F",
     "attestations_option",
+    "debug_enabled",
+    "echo_err",
+    "echo_out",
     "fail",
     "fail_on_option",
     "format_option",
@@ -242,6 +330,8 @@ __all__ = [
     "policies_option",
     "profile_option",
     "quiet_option",
+    "report_unexpected",
+    "safe_text",
     "selection_from",
     "selection_options",
     "summary_option",

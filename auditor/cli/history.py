@@ -11,6 +11,7 @@ import click
 from auditor.cli.common import (
     HISTORY_ENV,
     F,
+    echo_out,
     fail_on_option,
     format_option,
     handle_errors,
@@ -92,13 +93,11 @@ def history(db: Path, limit: int, profile: str | None, as_json: bool) -> None:
         rows = store.runs(limit=limit, profile=profile)
     for row in rows:
         if as_json:
-            click.echo(json.dumps(row.__dict__, sort_keys=True))
+            echo_out(json.dumps(row.__dict__, sort_keys=True), one_line=True)
             continue
         counts = " ".join(f"{k.lower()}={v}" for k, v in row.summary.items())
         flag = " incomplete" if row.incomplete else ""
-        click.echo(
-            f"#{row.id}  {row.started_at}  {row.profile}  {counts}{flag}  [{row.scope_label}]"
-        )
+        echo_out(f"#{row.id}  {row.started_at}  {row.profile}  {counts}{flag}  [{row.scope_label}]")
 
 
 @click.command()
@@ -128,9 +127,9 @@ def diff(old: str, new: str, db: Path, profile: str | None, as_json: bool) -> No
     after, new_label = _load_run(new, db, profile)
     drift = diff_runs(before, after, old_label=old_label, new_label=new_label)
     if as_json:
-        click.echo(drift.model_dump_json(indent=2))
+        echo_out(drift.model_dump_json(indent=2))
     else:
-        click.echo(render_drift_text(drift), nl=False)
+        echo_out(render_drift_text(drift), nl=False)
     sys.exit(1 if drift.new_failures else (0 if drift.is_empty() else 4))
 
 

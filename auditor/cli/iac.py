@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import (
+    echo_err,
     fail_on_option,
     format_option,
     handle_errors,
@@ -179,9 +180,7 @@ def iac(
         fresh = new_failures(judged, base)
         if not quiet:
             old = sum(1 for f in judged.findings if f.status == "FAIL") - len(fresh)
-            click.echo(
-                f"baa-audit: {len(fresh)} new failures, {old} already in the baseline", err=True
-            )
+            echo_err(f"baa-audit: {len(fresh)} new failures, {old} already in the baseline")
         judged = without_baseline_failures(judged, base)
     code = exit_code(judged, fail_on)
     report_summary(result, written, code, quiet, summary)

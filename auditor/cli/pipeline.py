@@ -9,14 +9,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from auditor.collect import collector
 from auditor.collect.base import CollectOptions
 from auditor.collect.postgres.endpoints import InstanceIndex
+from auditor.core import safe_load
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
-from auditor.core.fileio import sha256_file, write_bytes_atomic
+from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
 from auditor.core.result import LeftOutPolicy, RunResult, Severity, severity_at_least
@@ -61,8 +60,9 @@ def check_formats(formats: Sequence[str]) -> list[str]:
 
 
 def check_out_dir(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError("output path exists and is not a directory", file=out)
+    """Refuse an output directory that cannot be written (a file, a dangling symbolic link,
+    no permission) before any work is done."""
+    check_writable_dir(out)
 
 
 def collect_to_snapshot(
@@ -157,27 +157,41 @@ def write_outputs(
     formats: Sequence[str],
     trend: Sequence[TrendPoint] = (),
     renderers: Mapping[str, Callable[[RunResult], bytes]] | None = None,
+    *,
+    keep: Sequence[Path] = (),
+    include_result: bool = True,
+    merge: bool = False,
 ) -> list[Path]:
-    """Write result.json and each requested format into ``out``, each atomically.
+    """Write result.json and each requested format into ``out`` as one set.
 
-    ``trend`` (past runs' counts, see :func:`trend_for`) is drawn by the formats that can;
-    ``renderers`` replaces the registry's function for some formats (``iac``: SARIF with FAIL
-    and ERROR results only).
+    The result is redacted first (:func:`safe_load.clean_result`: no secret the redactor knows
+    reaches any output), everything is rendered into a temporary directory beside ``out`` and
+    moved into place with the manifest (``baa-audit-outputs.json``) written last, so an
+    interrupted run leaves the old complete set or files no manifest vouches for
+    (:class:`~auditor.core.fileio.OutputSet`). ``keep`` lists files already in ``out`` that
+    belong to the set (a scan's snapshot). ``trend`` (past runs' counts, see :func:`trend_for`)
+    is drawn by the formats that can; ``renderers`` replaces the registry's function for some
+    formats (``iac``: SARIF with FAIL and ERROR results only). Returns the files written, the
+    manifest last.
     """
-    written: list[Path] = []
-    target = out / RESULT_FILE
-    write_bytes_atomic(target, RENDERERS["json"].render(result))
-    written.append(target)
-    for name in formats:
-        if name == "json":
-            continue
-        path = out / RENDERERS[name].filename("report")
-        special = (renderers or {}).get(name)
-        write_bytes_atomic(
-            path, special(result) if special is not None else render_format(name, result, trend)
-        )
-        written.append(path)
-    return written
+    result = safe_load.clean_result(result)
+    meta = {
+        "tool_version": result.tool_version,
+        "profile": result.profile.id,
+        "result_started_at": result.started_at.isoformat(),
+    }
+    with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
+        if include_result:
+            outputs.add(RESULT_FILE, RENDERERS["json"].render(result))
+        for name in formats:
+            if name == "json":
+                continue
+            special = (renderers or {}).get(name)
+            outputs.add(
+                RENDERERS[name].filename("report"),
+                special(result) if special is not None else render_format(name, result, trend),
+            )
+    return outputs.written
 
 
 def render_format(name: str, result: RunResult, trend: Sequence[TrendPoint] = ()) -> bytes:
@@ -234,14 +248,19 @@ def trend_for(result: RunResult, path: Path | None, limit: int = 20) -> list[Tre
 
 
 def finish_run(
-    result: RunResult, out: Path, formats: Sequence[str], db: Path | None
+    result: RunResult,
+    out: Path,
+    formats: Sequence[str],
+    db: Path | None,
+    keep: Sequence[Path] = (),
 ) -> tuple[list[Path], tuple[Path, int] | None]:
     """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``
-    (created if needed; ``None``: not recorded).
+    (created if needed; ``None``: not recorded). What is written and recorded is redacted.
 
     Returns the files written and, when recorded, the database and the run's id.
     """
-    written = write_outputs(result, out, formats, trend_for(result, db))
+    result = safe_load.clean_result(result)
+    written = write_outputs(result, out, formats, trend_for(result, db), keep=keep)
     if db is None:
         return written, None
     with History(db) as store:
@@ -249,16 +268,8 @@ def finish_run(
 
 
 def load_result(path: Path) -> RunResult:
-    if not path.is_file():
-        raise InputError("result file not found", file=path)
-    try:
-        return RunResult.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["type"] == "json_invalid":
-            raise InputError(f"not valid JSON: {err['msg']}", file=path) from None
-        loc = ".".join(str(p) for p in err["loc"])
-        raise InputError(f"not a baa-audit result: {loc}: {err['msg']}", file=path) from None
+    """A result.json, strictly read, re-validated and redacted (:func:`safe_load.load_result`)."""
+    return safe_load.load_result(path)
 
 
 def exit_code(result: RunResult, fail_on: Severity) -> int:

@@ -14,6 +14,8 @@ from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_op
 from auditor.cli.common import (
     F,
     attestations_option,
+    echo_err,
+    echo_out,
     fail_on_option,
     format_option,
     handle_errors,
@@ -29,6 +31,7 @@ from auditor.cli.common import (
     warning_days_option,
 )
 from auditor.cli.pipeline import (
+    RESULT_FILE,
     SNAPSHOT_FILE,
     check_formats,
     check_history,
@@ -42,9 +45,9 @@ from auditor.cli.pipeline import (
     load_inputs,
     load_result,
     now_utc,
-    render_format,
     summary_line,
     trend_for,
+    write_outputs,
 )
 from auditor.collect import PROVIDERS, providers_for_all
 from auditor.collect.base import CollectOptions
@@ -53,7 +56,6 @@ from auditor.core.fileio import sha256_file
 from auditor.core.inventory import load_snapshot
 from auditor.core.progress import close_progress, make_progress
 from auditor.core.result import RunResult, Severity
-from auditor.evidence.render.terminal import neutralise
 
 GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
 
@@ -294,6 +296,7 @@ def print_findings(result: RunResult, quiet: bool) -> None:
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
     color = tty and "NO_COLOR" not in os.environ
+    # the table neutralises every cell itself and may colour its status column
     click.echo(render_table(result, quiet=quiet, width=width, color=color), nl=False)
 
 
@@ -311,21 +314,20 @@ def report_summary(
     if not quiet:
         for promise in result.promises:
             partial = " (partial)" if promise.left_out else ""
-            click.echo(f"  {promise.verdict:<15} {promise.id}{partial}", err=True)
+            echo_err(f"  {promise.verdict:<15} {promise.id}{partial}")
         if result.selection is not None:
-            click.echo(
+            echo_err(
                 f"baa-audit: selection left out {len(result.selection.left_out)} checks that "
-                "would have run (see result.json 'selection')",
-                err=True,
+                "would have run (see result.json 'selection')"
             )
         for warning in result.warnings:
-            click.echo(f"baa-audit: warning: {neutralise(warning)}", err=True)
+            echo_err(f"baa-audit: warning: {warning}")
         for path in written:
-            click.echo(f"baa-audit: wrote {path}", err=True)
+            echo_err(f"baa-audit: wrote {path}")
         if recorded is not None:
-            click.echo(f"baa-audit: recorded run #{recorded[1]} in {recorded[0]}", err=True)
+            echo_err(f"baa-audit: recorded run #{recorded[1]} in {recorded[0]}")
     if summary:
-        click.echo(summary_line(result, code))
+        echo_out(summary_line(result, code))
 
 
 @click.command()
@@ -416,7 +418,7 @@ def scan(
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    outputs, recorded = finish_run(result, out, chosen, db)
+    outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot])
     written = [snapshot, *outputs, *copy_documents(inputs.attestations, out)]
     if bundle_path is not None:
         written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
@@ -461,7 +463,7 @@ def collect(
     finally:
         close_progress(progress)
     if not quiet:
-        click.echo(f"baa-audit: wrote {snapshot}", err=True)
+        echo_err(f"baa-audit: wrote {snapshot}")
 
 
 @click.command()
@@ -562,16 +564,17 @@ def report(
     db = None if no_history else history_path(result_file.parent, history_db, False)
     check_history(db)
     trend = trend_for(result, db)
-    from auditor.core.fileio import write_bytes_atomic
-    from auditor.evidence.render import RENDERERS
-
-    for name in chosen:
-        renderer = RENDERERS[name]
-        path = target / (renderer.filename("report") if name != "json" else "result.json")
-        if path.resolve() == result_file.resolve():
-            continue
-        write_bytes_atomic(path, render_format(name, result, trend))
-        click.echo(f"baa-audit: wrote {path}", err=True)
+    same_file = (target / RESULT_FILE).resolve() == result_file.resolve()
+    written = write_outputs(
+        result,
+        target,
+        [name for name in chosen if name != "json"],
+        trend,
+        include_result="json" in chosen and not same_file,
+        merge=True,
+    )
+    for path in written:
+        echo_err(f"baa-audit: wrote {path}")
 
 
 __all__ = ["collect", "evaluate", "print_findings", "report", "report_summary", "scan"]

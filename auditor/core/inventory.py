@@ -24,14 +24,28 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from auditor import __version__
 from auditor.core.errors import InputError
 from auditor.core.fileio import atomic_writer
 from auditor.core.model.base import Coverage, ListingGap, Resource
 from auditor.core.redact import redact, redact_text
+from auditor.core.safe_load import (
+    FREE_FORM_FIELDS,
+    SNAPSHOT,
+    Limits,
+    decode_utf8,
+    dumps,
+    located,
+    needs_sanitizing,
+    parse_json,
+    sanitize,
+    validate_json_model,
+    validate_value,
+)
 from auditor.core.scope import Scope
+from auditor.core.text import replace_surrogates
 
 SNAPSHOT_FORMAT = "baa-audit-snapshot"
 SNAPSHOT_VERSION = 1
@@ -129,10 +143,6 @@ class Inventory:
     __hash__ = None  # type: ignore[assignment]
 
 
-#: Free-form maps on resources (user-chosen keys): secrets are recognised by key name there too.
-FREE_FORM_FIELDS = frozenset({"tags", "labels", "environment", "parameters", "variables"})
-
-
 def scrub(data: Any, free_form: bool = False) -> Any:
     """Redact credential-shaped values before they reach any file.
 
@@ -141,13 +151,28 @@ def scrub(data: Any, free_form: bool = False) -> Any:
     maps such as tags, a key that names a secret (``db_password``) redacts its value as well.
     """
     if free_form:
-        return redact(data)
+        return redact(_no_surrogates(data))
     if isinstance(data, str):
-        return redact_text(data)
+        return redact_text(replace_surrogates(data))
     if isinstance(data, dict):
-        return {k: scrub(v, isinstance(k, str) and k in FREE_FORM_FIELDS) for k, v in data.items()}
+        return {
+            replace_surrogates(k) if isinstance(k, str) else k: scrub(
+                v, isinstance(k, str) and k in FREE_FORM_FIELDS
+            )
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [scrub(v) for v in data]
+    return data
+
+
+def _no_surrogates(data: Any) -> Any:
+    if isinstance(data, str):
+        return replace_surrogates(data)
+    if isinstance(data, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_no_surrogates(v) for v in data]
     return data
 
 
@@ -199,10 +224,10 @@ class SnapshotWriter:
         )
 
     def add_listing_gap(self, gap: ListingGap) -> None:
-        self._emit({"kind": "listing_gap", **gap.model_dump(mode="json")})
+        self._emit({"kind": "listing_gap", **scrub(gap.model_dump(mode="json"))})
 
     def add_coverage(self, coverage: Coverage) -> None:
-        self._emit({"kind": "coverage", **coverage.model_dump(mode="json")})
+        self._emit({"kind": "coverage", **scrub(coverage.model_dump(mode="json"))})
 
     def __exit__(
         self,
@@ -235,35 +260,71 @@ def dump_snapshot(inventory: Inventory, path: str | Path) -> None:
         writer.finished_at = inventory.finished_at
 
 
-def iter_snapshot_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def iter_snapshot_lines(path: Path, max_line: int | None = None) -> Iterator[tuple[int, bytes]]:
+    """``(line number, raw line)`` of a snapshot; a line longer than ``max_line`` is refused."""
     with path.open("rb") as handle:
-        yield from enumerate(handle, start=1)
+        lineno = 0
+        while True:
+            raw = handle.readline(max_line + 2 if max_line else -1)
+            if not raw:
+                return
+            lineno += 1
+            if max_line and len(raw) > max_line + 1:
+                raise located(
+                    path, lineno, f"snapshot record too long (limit {max_line:,} bytes per line)"
+                )
+            yield lineno, raw
+
+
+class _GapLine(ListingGap):
+    kind: Literal["listing_gap"]
+
+
+class _CoverageLine(Coverage):
+    kind: Literal["coverage"]
+
+
+def _record(file: Path, lineno: int, raw: bytes, limits: Limits) -> tuple[dict[str, Any], bytes]:
+    """One snapshot line parsed and checked; the raw bytes to validate (re-encoded if cleaned)."""
+    record = parse_json(decode_utf8(raw, file, lineno), file, limits, line=lineno)
+    if not isinstance(record, dict) or "kind" not in record:
+        raise located(file, lineno, "expected a JSON object with a 'kind'")
+    if not needs_sanitizing(raw, limits):
+        return record, raw
+    record, changed = sanitize(record, limits, file, lineno)
+    return record, (dumps(record).encode() if changed else raw)
 
 
 def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None = None) -> Inventory:
-    """Read a snapshot file, checking its format, every line and its content digest."""
+    """Read a snapshot file, checking its format, every line and its content digest.
+
+    Every line goes through the input layer (:mod:`auditor.core.safe_load`): bounded size and
+    depth, no duplicate keys, strict types (``"encrypted": "yes"`` is an error, not ``true``),
+    credential-shaped strings redacted on load (a snapshot written by hand or by an older version
+    may hold them). Errors name the file and line, and the field's path.
+    """
     from auditor.core.model.registry import resource_types
 
     registry = types if types is not None else resource_types()
     file = Path(path)
     if not file.is_file():
         raise InputError("snapshot file not found", file=file)
+    limits = SNAPSHOT
+    size = file.stat().st_size
+    if size > limits.max_bytes:
+        raise located(
+            file, None, f"snapshot file too large ({size:,} bytes; limit {limits.max_bytes:,})"
+        )
     digest = hashlib.sha256()
     inventory: Inventory | None = None
     footer: SnapshotFooter | None = None
-    for lineno, raw in iter_snapshot_lines(file):
-        if footer is not None:
-            raise InputError("data after the footer line", file=file, line=lineno)
-        try:
-            record = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"not JSON: {exc.args[0] if exc.args else exc}", file=file, line=lineno
-            ) from None
-        if not isinstance(record, dict) or "kind" not in record:
-            raise InputError("expected a JSON object with a 'kind'", file=file, line=lineno)
-        kind = record["kind"]
-        try:
+    try:
+        lines = iter_snapshot_lines(file, limits.max_line)
+        for lineno, raw in lines:
+            if footer is not None:
+                raise InputError("data after the footer line", file=file, line=lineno)
+            record, data = _record(file, lineno, raw, limits)
+            kind = record["kind"]
             if inventory is None:
                 if kind != "header":
                     raise InputError(
@@ -271,31 +332,45 @@ def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None =
                         file=file,
                         line=lineno,
                     )
-                header = SnapshotHeader.model_validate(record)
-                if header.format_version > SNAPSHOT_VERSION:
+                version = record.get("format_version")
+                if type(version) is int and version > SNAPSHOT_VERSION:
                     raise InputError(
-                        f"snapshot format version {header.format_version} is newer than this tool "
+                        f"snapshot format version {version} is newer than this tool "
                         f"understands ({SNAPSHOT_VERSION}); upgrade baa-audit",
                         file=file,
                         line=lineno,
                     )
+                header = validate_json_model(
+                    SnapshotHeader, data, file, lineno, what="header record"
+                )
                 inventory = Inventory(header=header)
             elif kind == "resource":
                 rtype = record.get("type")
-                cls = registry.get(str(rtype))
+                cls = registry.get(rtype) if isinstance(rtype, str) else None
                 if cls is None:
-                    raise InputError(f"unknown resource type {rtype!r}", file=file, line=lineno)
-                inventory.add_resource(cls.model_validate(record.get("data")))
+                    shown = rtype if isinstance(rtype, str) else type(rtype).__name__
+                    raise InputError(f"unknown resource type {shown!r}", file=file, line=lineno)
+                extra = sorted(set(record) - {"kind", "type", "data"})
+                if extra:
+                    raise InputError(
+                        f"invalid resource record: {extra[0]}: unknown key", file=file, line=lineno
+                    )
+                resource = validate_value(
+                    cls, record.get("data"), file, lineno, what="resource record", prefix="data"
+                )
+                inventory.add_resource(resource)
             elif kind == "listing_gap":
+                gap = validate_json_model(_GapLine, data, file, lineno, what="listing_gap record")
                 inventory.add_listing_gap(
-                    ListingGap.model_validate({k: v for k, v in record.items() if k != "kind"})
+                    ListingGap.model_validate(gap.model_dump(exclude={"kind"}))
                 )
             elif kind == "coverage":
-                inventory.add_coverage(
-                    Coverage.model_validate({k: v for k, v in record.items() if k != "kind"})
-                )
+                cov = validate_json_model(_CoverageLine, data, file, lineno, what="coverage record")
+                inventory.add_coverage(Coverage.model_validate(cov.model_dump(exclude={"kind"})))
             elif kind == "footer":
-                footer = SnapshotFooter.model_validate(record)
+                footer = validate_json_model(
+                    SnapshotFooter, data, file, lineno, what="footer record"
+                )
                 if footer.content_sha256 != digest.hexdigest():
                     raise InputError(
                         "snapshot content does not match its recorded SHA-256: it was changed or truncated",
@@ -307,14 +382,11 @@ def load_snapshot(path: str | Path, types: Mapping[str, type[Resource]] | None =
                     inventory.header.scope = footer.scope
                 continue
             else:
-                raise InputError(f"unknown record kind {kind!r}", file=file, line=lineno)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            raise InputError(
-                f"invalid {kind} record: {loc}: {err['msg']}", file=file, line=lineno
-            ) from None
-        digest.update(raw)
+                shown = kind if isinstance(kind, str) else type(kind).__name__
+                raise InputError(f"unknown record kind {shown!r}", file=file, line=lineno)
+            digest.update(raw)
+    except OSError as exc:
+        raise InputError(f"cannot read snapshot: {exc.strerror or exc}", file=file) from None
     if inventory is None:
         raise InputError("empty snapshot file", file=file)
     if footer is None:

@@ -10,6 +10,8 @@ import sys
 import time
 from typing import Protocol, TextIO
 
+from auditor.core.text import for_terminal
+
 
 class Progress(Protocol):
     def task(self, description: str, total: int | None = None) -> int: ...
@@ -47,7 +49,7 @@ class LineProgress:
 
     def task(self, description: str, total: int | None = None) -> int:
         self._next += 1
-        self._tasks[self._next] = (description, time.monotonic(), 0)
+        self._tasks[self._next] = (for_terminal(description), time.monotonic(), 0)
         return self._next
 
     def advance(self, task_id: int, amount: int = 1) -> None:
@@ -63,7 +65,7 @@ class LineProgress:
             )
 
     def note(self, message: str) -> None:
-        print(f"baa-audit: {message}", file=self.stream)
+        print(f"baa-audit: {for_terminal(message)}", file=self.stream)
 
 
 class BarProgress:
@@ -91,7 +93,8 @@ class BarProgress:
         self._progress.start()
 
     def task(self, description: str, total: int | None = None) -> int:
-        return int(self._progress.add_task(description, total=total))
+        text = for_terminal(description).replace("[", "\\[")  # not rich markup
+        return int(self._progress.add_task(text, total=total))
 
     def advance(self, task_id: int, amount: int = 1) -> None:
         self._progress.advance(task_id, amount)  # type: ignore[arg-type]
@@ -100,7 +103,7 @@ class BarProgress:
         self._progress.remove_task(task_id)  # type: ignore[arg-type]
 
     def note(self, message: str) -> None:
-        self._console.print(f"baa-audit: {message}", markup=False, highlight=False)
+        self._console.print(f"baa-audit: {for_terminal(message)}", markup=False, highlight=False)
 
     def close(self) -> None:
         self._progress.stop()

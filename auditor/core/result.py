@@ -253,6 +253,93 @@ def summarize(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
+def schema_newer(version: str, supported: str = RESULT_SCHEMA_VERSION) -> bool:
+    """True when result schema ``version`` (``MAJOR.MINOR``) is newer than ``supported``.
+
+    Raises ValueError when ``version`` is not of that form.
+    """
+    major, _, minor = version.partition(".")
+    ours_major, _, ours_minor = supported.partition(".")
+    return (int(major), int(minor or 0)) > (int(ours_major), int(ours_minor or 0))
+
+
+def is_wildcard_pattern(pattern: str) -> bool:
+    """True when a waiver pattern matches everything (``*``, ``**``)."""
+    return bool(pattern) and set(pattern) == {"*"}
+
+
+def is_wildcard_waiver(waiver: WaiverRef) -> bool:
+    """A waiver of every policy or every resource (it must have said ``scope: all``)."""
+    return is_wildcard_pattern(waiver.policy) or is_wildcard_pattern(waiver.resource)
+
+
+def wildcard_waivers(result: RunResult) -> list[WaiverRef]:
+    """The wildcard waivers the result carries (on findings or expiring), each once, by id.
+
+    Every report lists these first.
+    """
+    found: dict[str, WaiverRef] = {}
+    refs = [f.waiver for f in result.findings if f.waiver is not None]
+    for ref in [*refs, *result.waivers_expiring]:
+        if is_wildcard_waiver(ref) and ref.id not in found:
+            found[ref.id] = ref
+    return [found[key] for key in sorted(found)]
+
+
+def _tally(findings: list[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.status] = counts.get(finding.status, 0) + 1
+    return counts
+
+
+def _differences(stored: dict[str, int], actual: dict[str, int]) -> list[str]:
+    return [
+        f"{status} {stored.get(status, 0)} (the findings hold {actual.get(status, 0)})"
+        for status in sorted(set(stored) | set(actual))
+        if stored.get(status, 0) != actual.get(status, 0)
+    ]
+
+
+def consistency_problems(result: RunResult) -> list[str]:
+    """Where the result's stored counts and verdicts disagree with its own findings.
+
+    The summary, each promise's and each safeguard's counts are recomputed from the findings
+    (a promise counts the findings of its safeguards, a safeguard those of its own), and a
+    verdict may not be better than its findings (PASS above a FAIL, or above nothing). A result that was edited by hand
+    ("FAIL 0" above 104 FAIL findings) is refused by every command that reads one.
+    """
+    problems: list[str] = []
+    diff = _differences(result.summary, _tally(result.findings))
+    if diff:
+        problems.append("summary says " + ", ".join(diff))
+    by_safeguard: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_safeguard.setdefault(finding.safeguard, []).append(finding)
+    groups: list[tuple[str, Status | None, dict[str, int], list[Finding]]] = []
+    for promise in result.promises:
+        mine = [f for s in dict.fromkeys(promise.safeguards) for f in by_safeguard.get(s, [])]
+        groups.append((f"promise {promise.id!r}", promise.verdict, promise.counts, mine))
+    for safeguard in result.safeguards:
+        mine = by_safeguard.get(safeguard.key, [])
+        groups.append((f"safeguard {safeguard.key!r}", safeguard.verdict, safeguard.counts, mine))
+    for label, verdict, counts, mine in groups:
+        diff = _differences(counts, _tally(mine))
+        if diff:
+            problems.append(f"{label} counts say " + ", ".join(diff))
+            continue
+        expected = worst([f.status for f in mine])
+        hides_failure = expected == "FAIL" and verdict != "FAIL"
+        if expected is None:  # nothing assessed: never a PASS
+            better_than_findings = verdict == "PASS"
+        else:
+            better_than_findings = verdict in ("PASS", "NOT_APPLICABLE") and expected != verdict
+        if hides_failure or better_than_findings:
+            found = expected or "nothing assessed"
+            problems.append(f"{label} verdict is {verdict} but its findings make it {found}")
+    return problems
+
+
 __all__ = [
     "RESULT_SCHEMA_VERSION",
     "SEVERITIES",
@@ -274,7 +361,12 @@ __all__ = [
     "Severity",
     "Status",
     "WaiverRef",
+    "consistency_problems",
+    "is_wildcard_pattern",
+    "is_wildcard_waiver",
+    "schema_newer",
     "severity_at_least",
     "summarize",
+    "wildcard_waivers",
     "worst",
 ]

@@ -37,33 +37,41 @@ def expected_documents(result: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def document_problems(
-    expected: Mapping[str, tuple[str, str]], contents: Mapping[str, bytes]
+    expected: Mapping[str, tuple[str, str]], digests: Mapping[str, str]
 ) -> list[tuple[str, str, str]]:
-    """``(kind, member, detail)`` for each expected document missing or changed in ``contents``."""
+    """``(kind, member, detail)`` for each expected document missing from ``digests`` (member ->
+    SHA-256 of its bytes) or whose digest differs."""
     problems: list[tuple[str, str, str]] = []
     for member, (digest, what) in sorted(expected.items()):
-        data = contents.get(member)
-        if data is None:
+        found = digests.get(member)
+        if found is None:
             problems.append(("missing", member, f"{what}, named in {RESULT_MEMBER}"))
-        elif hashlib.sha256(data).hexdigest() != digest:
+        elif found != digest:
             problems.append(
                 ("changed", member, f"{what}: SHA-256 differs from the one {RESULT_MEMBER} records")
             )
     return problems
 
 
-def bundle_document_problems(contents: Mapping[str, bytes]) -> list[tuple[str, str, str]]:
-    """The documents ``result.json`` inside a bundle names, checked against the bundle."""
-    raw = contents.get(RESULT_MEMBER)
-    if raw is None:
+def digests_of(contents: Mapping[str, bytes]) -> dict[str, str]:
+    """SHA-256 of each file's bytes, as :func:`document_problems` takes them."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()}
+
+
+def bundle_document_problems(
+    result_json: bytes | None, digests: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """The documents ``result.json`` inside a bundle names, checked against the bundle's members
+    (``digests``: member -> SHA-256, as verify streamed them)."""
+    if result_json is None:
         return []
     try:
-        result = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        result = json.loads(result_json)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return []  # the manifest check names a damaged result.json
     if not isinstance(result, dict):
         return []
-    return document_problems(expected_documents(result), contents)
+    return document_problems(expected_documents(result), digests)
 
 
-__all__ = ["bundle_document_problems", "document_problems", "expected_documents"]
+__all__ = ["bundle_document_problems", "digests_of", "document_problems", "expected_documents"]

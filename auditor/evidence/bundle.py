@@ -6,8 +6,10 @@ are signed into ``manifest.sig``. The zip comment records the digests of the man
 signature, so even an unsigned bundle shows a changed byte in any of its files.
 
 :func:`verify_bundle` reports every changed, missing or added file, a bad or missing signature,
-and names the file each time. The bundle is never extracted: members are read in memory, so a
-hostile name (``../x``) can do no harm, and is reported.
+and names the file each time. The bundle is never extracted: members are streamed through
+SHA-256 (bounded memory), each at most to its declared size, after the declared sizes were
+checked against the zip's own size, so a zip bomb is refused before anything is inflated and a
+hostile name (``../x``) can do no harm, and is reported. Not a zip, or a bomb: InputError.
 
 Writing is deterministic: members in name order, fixed timestamps and permissions, so the same
 inputs give the same bytes.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import zipfile
 import zlib
@@ -28,6 +31,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from auditor.core.errors import BaaAuditError, InputError
+from auditor.core.safe_load import MANIFEST as MANIFEST_LIMITS
+from auditor.core.safe_load import parse_json
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -217,54 +222,150 @@ def _read_seal(comment: bytes) -> dict[str, str] | None:
     if not comment.startswith(_COMMENT_PREFIX):
         return None
     try:
-        seal = json.loads(comment[len(_COMMENT_PREFIX) :])
-    except ValueError:
+        seal = parse_json(comment[len(_COMMENT_PREFIX) :], "(zip comment)", MANIFEST_LIMITS)
+    except InputError:
         return None
     return seal if isinstance(seal, dict) else None
 
 
+#: Bounds of what :func:`verify_bundle` inflates, checked before reading and while reading.
+MAX_MEMBERS = 100_000
+#: All members together may inflate to at most this many bytes ...
+MAX_INFLATED = 64 * 1024**3
+#: ... and to at most this many times the size of the zip (deflate tops out near 1,000:1; real
+#: evidence compresses 5-50:1), with a floor so small bundles of small files always pass.
+MAX_RATIO = 250
+RATIO_FLOOR = 64 * 1024**2
+#: The manifest and the signature are read into memory; every other member is streamed.
+MAX_MANIFEST = 64 * 1024**2
+MAX_SIGNATURE = 4096
+#: result.json is read back (to check the attested documents it names) up to this size
+MAX_RESULT_READ = 256 * 1024**2
+RESULT_MEMBER = "result.json"
+_CHUNK = 1024 * 1024
+
+
+def _refuse_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse, before inflating anything, a zip that declares more than it may inflate to or
+    whose members overlap (the trick of the zip bombs that share one compressed stream)."""
+    if len(infos) > MAX_MEMBERS:
+        raise InputError(f"refused: {len(infos):,} members (limit {MAX_MEMBERS:,})", file=path)
+    size = path.stat().st_size
+    declared = sum(info.file_size for info in infos)
+    limit = min(MAX_INFLATED, max(RATIO_FLOOR, MAX_RATIO * size))
+    if declared > limit:
+        raise InputError(
+            f"refused as a zip bomb: its members declare {declared:,} bytes inflated from "
+            f"{size:,} (limit {limit:,}: {MAX_RATIO}x the zip, at most {MAX_INFLATED:,})",
+            file=path,
+        )
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    for first, second in itertools.pairwise(ordered):
+        if first.header_offset + 30 + first.compress_size > second.header_offset:
+            raise InputError(
+                f"refused as a zip bomb: members {first.filename!r} and {second.filename!r} "
+                "overlap in the zip",
+                file=path,
+            )
+
+
+def _digest_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: int
+) -> tuple[str, int, bytes | None, str | None]:
+    """SHA-256 and size of one member, streamed and never past its declared size.
+
+    Returns (digest, size, the bytes when at most ``keep`` of them, a problem or None).
+    """
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return "", 0, None, f"compressed with method {info.compress_type}, which bundles never use"
+    if info.flag_bits & 0x1:
+        return "", 0, None, "encrypted, which bundles never are"
+    digest = hashlib.sha256()
+    size = 0
+    kept = bytearray() if info.file_size <= keep else None
+    try:
+        with archive.open(info) as handle:
+            while True:
+                chunk = handle.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > info.file_size:
+                    return "", size, None, "inflates beyond its declared size"
+                digest.update(chunk)
+                if kept is not None:
+                    kept += chunk
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError) as exc:
+        # a damaged member, or one compressed or encrypted in a way we never write
+        return "", size, None, f"unreadable member: {exc}"
+    return digest.hexdigest(), size, (bytes(kept) if kept is not None else None), None
+
+
 def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Verification:
-    """Check every file against the manifest, and the signature when a key is given."""
-    report = Verification(bundle=str(path))
+    """Check every file against the manifest, and the signature when a key is given.
+
+    A file that is not a zip, or a zip bomb (members declaring more than :data:`MAX_RATIO`
+    times the zip's size, or overlapping), is an :class:`InputError`: nothing is inflated.
+    Members are streamed (bounded memory), each at most to its declared size.
+    """
+    bundle = Path(path)
+    report = Verification(bundle=str(bundle))
     public_key = load_public_key(public_key_pem) if public_key_pem is not None else None
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        report.add("unreadable", str(path), str(exc))
-        return report
+        archive = zipfile.ZipFile(bundle)
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as exc:
+        raise InputError(f"not a zip file ({exc})", file=bundle) from None
+    except OSError as exc:
+        raise InputError(f"cannot read bundle: {exc.strerror or exc}", file=bundle) from None
     with archive:
-        names = [info.filename for info in archive.infolist()]
+        infos = archive.infolist()
+        _refuse_bomb(bundle, infos)
+        names = [info.filename for info in infos]
         for name, count in sorted(Counter(names).items()):
             if count > 1:
                 report.add("duplicate", name, f"{count} members share this name")
-        contents: dict[str, bytes] = {}
-        for name in dict.fromkeys(names):
-            try:
-                contents[name] = archive.read(name)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                OSError,
-                ValueError,
-                EOFError,
-                RuntimeError,
-            ) as exc:
-                # a damaged member, or one compressed or encrypted in a way we never write
-                report.add("changed", name, f"unreadable member: {exc}")
+        digests: dict[str, tuple[str, int]] = {}
+        small: dict[str, bytes] = {}
+        last = {info.filename: info for info in infos}  # as zipfile reads a name: the last one
+        for name, info in last.items():
+            keep = {
+                MANIFEST: MAX_MANIFEST,
+                SIGNATURE: MAX_SIGNATURE,
+                RESULT_MEMBER: MAX_RESULT_READ,
+            }.get(name, 0)
+            if name in (MANIFEST, SIGNATURE) and info.file_size > keep:
+                report.add(
+                    "changed", name, f"larger than a {name} can be ({info.file_size:,} bytes)"
+                )
+                continue
+            digest, size, data, problem = _digest_member(archive, info, keep)
+            if problem is not None:
+                report.add("changed", name, problem)
+                continue
+            digests[name] = (digest, size)
+            if data is not None and name in (MANIFEST, SIGNATURE, RESULT_MEMBER):
+                small[name] = data
         seal = _read_seal(archive.comment)
-    report.files = sorted(n for n in contents if n not in (MANIFEST, SIGNATURE))
+    report.files = sorted(n for n in digests if n not in (MANIFEST, SIGNATURE))
 
-    manifest_bytes = contents.get(MANIFEST)
+    manifest_bytes = small.get(MANIFEST)
     if manifest_bytes is None:
         if MANIFEST not in names:
             report.add("missing", MANIFEST)
         return report
     try:
-        manifest = json.loads(manifest_bytes)
-        listed: dict[str, dict[str, Any]] = manifest["files"]
+        manifest = parse_json(manifest_bytes, MANIFEST, MANIFEST_LIMITS)
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+        listed = manifest.get("files")
         if manifest.get("format") != BUNDLE_FORMAT or not isinstance(listed, dict):
             raise ValueError("not a baa-audit bundle manifest")
-    except (ValueError, KeyError, TypeError) as exc:
+        version = manifest.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > BUNDLE_VERSION:
+            raise ValueError(
+                f"bundle version {version} is newer than this tool understands ({BUNDLE_VERSION})"
+            )
+    except (ValueError, InputError) as exc:
         report.add("bad-manifest", MANIFEST, str(exc))
         return report
 
@@ -273,7 +374,7 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
     else:
         if seal.get("manifest") != _sha256(manifest_bytes):
             report.add("changed", MANIFEST, "its digest differs from the bundle's seal")
-        signature = contents.get(SIGNATURE)
+        signature = small.get(SIGNATURE)
         sealed_sig = seal.get("signature")
         if signature is not None and sealed_sig != _sha256(signature):
             report.add("changed", SIGNATURE, "its digest differs from the bundle's seal")
@@ -282,25 +383,25 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
 
     for name in sorted(listed):
         entry = listed[name]
-        if name not in contents:
+        if name not in digests:
             if name not in names:
                 report.add("missing", name)
             continue
-        data = contents[name]
-        if not isinstance(entry, dict) or entry.get("sha256") != _sha256(data):
+        digest, size = digests[name]
+        if not isinstance(entry, dict) or entry.get("sha256") != digest:
             report.add("changed", name, "SHA-256 differs from the manifest")
-        elif entry.get("size") != len(data):
+        elif entry.get("size") != size:
             report.add("changed", name, "size differs from the manifest")
-    for name in sorted(contents):
+    for name in sorted(digests):
         if name not in listed and name not in (MANIFEST, SIGNATURE):
             report.add("added", name, "not in the manifest")
     for name in sorted(set(names)):
         if name not in (MANIFEST, SIGNATURE) and _check_name(name):
             report.add("unsafe-name", name, str(_check_name(name)))
 
-    _check_attested_documents(contents, report)
+    _check_attested_documents(small.get(RESULT_MEMBER), digests, report)
 
-    signature = contents.get(SIGNATURE)
+    signature = small.get(SIGNATURE)
     report.signed = signature is not None
     if public_key is not None:
         if signature is None:
@@ -317,12 +418,15 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
     return report
 
 
-def _check_attested_documents(contents: Mapping[str, bytes], report: Verification) -> None:
+def _check_attested_documents(
+    result_json: bytes | None, digests: Mapping[str, tuple[str, int]], report: Verification
+) -> None:
     """Attested documents against the digests result.json records (auditor/evidence/attested.py)."""
     from auditor.evidence.attested import bundle_document_problems
 
     reported = {p.file for p in report.problems}
-    for kind, name, detail in bundle_document_problems(contents):
+    found = {name: digest for name, (digest, _size) in digests.items()}
+    for kind, name, detail in bundle_document_problems(result_json, found):
         if name not in reported:
             report.add("missing" if kind == "missing" else "changed", name, detail)
 

@@ -31,6 +31,14 @@ from pydantic import ValidationError
 
 from auditor.core.errors import InputError
 from auditor.core.result import STATUSES, Finding, RunResult
+from auditor.core.safe_load import (
+    HISTORY_ROW,
+    check_consistent,
+    clean_result,
+    describe_validation,
+    dumps,
+    parse_json,
+)
 
 HISTORY_FILENAME = "history.sqlite"
 
@@ -283,6 +291,15 @@ class History:
             args.append(limit)
         rows = []
         for row in self._conn.execute(sql, args):
+            try:
+                when = datetime.fromisoformat(str(row[2]))
+                if when.tzinfo is None:
+                    raise ValueError("no time zone")
+            except ValueError as exc:
+                raise InputError(
+                    f"run {row[0]}: started_at {str(row[2])[:40]!r} is not a date-time ({exc})",
+                    file=self.path,
+                ) from None
             summary = {status: int(row[11 + i]) for i, (status, _) in enumerate(_SUMMARY_COLUMNS)}
             rows.append(
                 RunRow(
@@ -322,7 +339,10 @@ class History:
         ).fetchone()
         if row is None:
             raise InputError(f"no run {run_id} in the history database", file=self.path)
-        meta = json.loads(row[0])
+        where = f"{self.path} (run {run_id})"
+        meta = parse_json(row[0], where, HISTORY_ROW)
+        if not isinstance(meta, dict):
+            raise InputError(f"run {run_id} cannot be read back: not a JSON object", file=self.path)
         findings = []
         for finding_json, evidence_json, evidence_sha in self._conn.execute(
             "SELECT finding_json, evidence_json, evidence_sha256 FROM findings"
@@ -333,21 +353,25 @@ class History:
                 raise InputError(
                     f"run {run_id}: a finding's evidence does not match its SHA-256", file=self.path
                 )
-            finding = json.loads(finding_json)
-            finding["evidence"] = json.loads(evidence_json)
+            finding = parse_json(finding_json, where, HISTORY_ROW)
+            if not isinstance(finding, dict):
+                raise InputError(f"run {run_id}: a finding is not a JSON object", file=self.path)
+            finding["evidence"] = parse_json(evidence_json, where, HISTORY_ROW)
             findings.append(finding)
         meta["findings"] = findings
         try:
-            result = RunResult.model_validate(meta)
+            result = RunResult.model_validate_json(dumps(meta), strict=True)
         except ValidationError as exc:
             raise InputError(
-                f"run {run_id} cannot be read back: {exc.errors()[0]['msg']}", file=self.path
+                f"run {run_id} cannot be read back: {describe_validation(exc)}", file=self.path
             ) from None
         if result_digest(result) != row[1]:
             raise InputError(
                 f"run {run_id} does not match its recorded SHA-256: it was changed", file=self.path
             )
-        return result
+        check_consistent(result, where)
+        # recorded by an older version, a run may hold what the redactor now knows
+        return clean_result(result)
 
 
 def _finding_row(

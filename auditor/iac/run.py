@@ -17,12 +17,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
@@ -38,6 +38,7 @@ from auditor.core.result import (
     Status,
     summarize,
 )
+from auditor.core.safe_load import PLAN, load_json_file
 from auditor.core.scope import Scope
 from auditor.iac.checkov_env import CheckovCommand, ensure_checkov
 from auditor.iac.checkov_report import CheckovRecord, CheckovReport
@@ -125,6 +126,7 @@ def target_of(request: IacRequest) -> CheckovTarget:
             )
         if not request.plan.is_file():
             raise InputError("plan file not found", file=request.plan)
+        check_plan(request.plan)
         return CheckovTarget(plan=request.plan.resolve())
     if not request.paths:
         raise InputError("nothing to scan: give a Terraform directory or --plan PLAN_JSON")
@@ -136,6 +138,29 @@ def target_of(request: IacRequest) -> CheckovTarget:
         if directory not in dirs:
             dirs.append(directory)
     return CheckovTarget(directories=tuple(dirs), var_files=_var_files(request))
+
+
+def check_plan(path: Path) -> dict[str, Any]:
+    """Read a Terraform plan JSON through the input layer (size, depth, duplicate keys, UTF-8)
+    and check it is one (``terraform show -json``), before checkov sees it."""
+    plan, _ = load_json_file(path, PLAN)
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise InputError(
+            "not a Terraform plan in JSON (terraform show -json plan.out > plan.json)", file=path
+        )
+    version = plan.get("format_version")
+    major = version.split(".", 1)[0] if isinstance(version, str) else ""
+    if not major.isdigit() or int(major) > PLAN_FORMAT_MAJOR:
+        raise InputError(
+            f"plan format_version {str(version)[:20]!r} is not one this tool reads "
+            f"({PLAN_FORMAT_MAJOR}.x)",
+            file=path,
+        )
+    return plan
+
+
+#: The Terraform JSON plan format major version this tool reads.
+PLAN_FORMAT_MAJOR = 1
 
 
 def terraform_digest(target: CheckovTarget) -> str:
@@ -311,8 +336,8 @@ def aws_provider_regions(target: CheckovTarget) -> dict[str, str]:
     regions: dict[str, str] = {}
     if target.plan is not None:
         try:
-            plan = json.loads(target.plan.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            plan = check_plan(target.plan)
+        except InputError:
             return regions
         config = (plan.get("configuration") or {}).get("provider_config") or {}
         for key, provider in config.items():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.resources import policies_dir
-from auditor.core.validation import problems_from
+from auditor.core.validation import validate_strict
 from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
 
 
@@ -64,10 +64,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
         raise InputError(f"cannot read catalog: {exc.strerror}", file=file) from None
     except YamlError as exc:
         raise InputError(exc.message, file=file, line=exc.line) from None
-    try:
-        catalog = Catalog.model_validate(plain(node))
-    except ValidationError as exc:
-        raise ValidationFailed(problems_from(exc, file, node)) from None
+    catalog = validate_strict(Catalog, plain(node), file, node)
     problems: list[Problem] = []
     for key, safeguard in catalog.safeguards.items():
         if safeguard.group not in catalog.groups:

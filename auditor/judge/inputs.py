@@ -64,7 +64,8 @@ def load_inputs(
     waiver_list: list[Waiver] = []
     digest = None
     if waivers is not None:
-        waiver_list, digest = load_waivers(waivers)
+        # a waiver must name a policy that exists: checked against the loaded set
+        waiver_list, digest = load_waivers(waivers, [p.id for p in policies.policies])
     attested = None
     if attestations is not None:
         attested = check_attestations(load_attestations(attestations), policies, loaded)

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
 from auditor.core.params import Parameters
 from auditor.core.resources import policies_dir
-from auditor.core.validation import problems_from
+from auditor.core.validation import validate_strict
 from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
 from auditor.judge.catalog import Catalog
 
@@ -227,9 +227,9 @@ def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
     problems: list[Problem] = []
     profile: Profile | None = None
     try:
-        profile = Profile.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(problems_from(exc, file, node))
+        profile = validate_strict(Profile, data, file, node)
+    except ValidationFailed as exc:
+        problems.extend(exc.problems)
     # the checks beyond the schema run on what was written even when the schema failed, so
     # every mistake in the file is reported at once
     problems.extend(_promise_problems(data, node, file, catalog))

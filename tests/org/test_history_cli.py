@@ -103,7 +103,11 @@ def test_no_history_records_nothing_and_draws_no_trend(tmp_path: Path, clock) ->
         res = evaluate(snapshot, out, "--no-history")
         assert "recorded" not in res.stderr
     assert not (out / "history.sqlite").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "result.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "baa-audit-outputs.json",
+        "report.html",
+        "result.json",
+    ]
     assert trend_bars((out / "report.html").read_text()) == []
 
 

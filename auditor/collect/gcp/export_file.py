@@ -13,7 +13,6 @@ A content type absent from the file is a gap (it was not exported), never "nothi
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from auditor.collect.gcp.mapping import ASSET_KINDS
 from auditor.core.errors import InputError
 from auditor.core.inventory import InventorySink
 from auditor.core.progress import Progress
+from auditor.core.safe_load import EXPORT, parse_json
 
 
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -41,12 +41,16 @@ def iter_export(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, normalized record) for every asset line of the export file."""
     if not path.is_file():
         raise InputError("Cloud Asset export file not found", file=path)
+    limit = EXPORT.max_line or EXPORT.max_bytes
     with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
+        for lineno, raw in enumerate(iter(lambda: handle.readline(limit + 2), b""), start=1):
+            if len(raw) > limit + 1:
+                raise InputError(f"line too long (limit {limit:,} bytes)", file=path, line=lineno)
             if not raw.strip():
                 continue
+            # strict JSON: UTF-8, no duplicate keys, bounded numbers and depth
+            record = parse_json(raw, path, EXPORT, line=lineno)
             try:
-                record = json.loads(raw)
                 if not isinstance(record, dict):
                     raise ValueError("not a JSON object")
                 yield lineno, normalize(record)

@@ -1,8 +1,10 @@
 """CSV, one row per finding, for spreadsheets.
 
 Every cell is guarded against formula injection: a cloud-supplied string that a spreadsheet would
-run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
-prefixed with a single quote, so it shows as text.
+run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after
+leading spaces, which spreadsheets skip) is prefixed with a single quote, so it shows as text.
+Control and bidi characters are neutralised first (:func:`auditor.core.text.for_humans`).
+Findings waived by a wildcard waiver come first.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import csv
 import io
 import json
 
-from auditor.core.result import Finding, RunResult
+from auditor.core.result import Finding, RunResult, is_wildcard_waiver
+from auditor.core.text import for_humans
 
 MEDIA_TYPE = "text/csv"
 EXTENSION = "csv"
@@ -56,7 +59,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 
 def safe_cell(value: str) -> str:
     """``value`` as a spreadsheet shows it, never evaluates it."""
-    if value.startswith(_FORMULA_START):
+    if value.startswith(_FORMULA_START) or value.lstrip(" \u00a0\u3000").startswith(_FORMULA_START):
         return "'" + value
     return value
 
@@ -117,11 +120,17 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
     return [safe_cell(c) for c in cells]
 
 
+def _wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
+    wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
+    return (not wide, finding.sort_key())
+
+
 def render(result: RunResult) -> bytes:
+    result = for_humans(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for finding in sorted(result.findings, key=Finding.sort_key):
+    for finding in sorted(result.findings, key=_wildcard_first):
         writer.writerow(_row(finding, result))
     return buffer.getvalue().encode("utf-8")
 

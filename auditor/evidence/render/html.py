@@ -24,7 +24,15 @@ from typing import Any, Protocol
 import jinja2
 
 from auditor.core.resources import reports_dir
-from auditor.core.result import STATUSES, AttestationRef, Finding, RunResult, Status
+from auditor.core.result import (
+    STATUSES,
+    AttestationRef,
+    Finding,
+    RunResult,
+    Status,
+    wildcard_waivers,
+)
+from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
@@ -259,6 +267,7 @@ def _view(
         "policies": result.policies,
         "citations": result.citations,
         "safeguard_titles": {s.key: s.title for s in result.safeguards},
+        "wildcard_waivers": wildcard_waivers(result),
     }
 
 
@@ -288,6 +297,8 @@ def render_html(
     NOT_APPLICABLE findings out of the per-promise tables (their counts stay, with a note saying
     where they are itemized); the PDF uses it for very large results.
     """
+    # every string neutralised (control and bidi characters) and long values cut with a note
+    result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)
     env = _environment(str(reports_dir()))
     return env.get_template(_TEMPLATE).render(**_view(result, trend, pass_detail))
 

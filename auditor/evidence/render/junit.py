@@ -13,7 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from auditor.core.result import Finding, RunResult
+from auditor.core.result import Finding, RunResult, wildcard_waivers
+from auditor.core.text import for_humans
 
 MEDIA_TYPE = "application/xml"
 EXTENSION = "junit.xml"
@@ -115,6 +116,8 @@ def _tally(findings: list[Finding]) -> dict[str, str]:
 
 
 def render(result: RunResult) -> bytes:
+    result = for_humans(result)  # control and bidi characters neutralised
+    wide = wildcard_waivers(result)
     findings = sorted(result.findings, key=Finding.sort_key)
     by_safeguard: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -138,6 +141,13 @@ def render(result: RunResult) -> bytes:
         )
         props = ET.SubElement(suite, "properties")
         for name, value in (
+            *(
+                (
+                    f"wildcard_waiver:{w.id}",
+                    f"scope all: {w.policy} {w.resource} until {w.expiry_text()}",
+                )
+                for w in wide
+            ),
             ("profile", result.profile.id),
             ("safeguard", key),
             ("tool_version", result.tool_version),

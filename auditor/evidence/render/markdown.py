@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from auditor.core.result import STATUSES, Finding, RunResult
+from auditor.core.result import STATUSES, Finding, RunResult, wildcard_waivers
+from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 
 _ICON = {
     "PASS": "PASS",
@@ -69,10 +70,22 @@ def _selection_text(result: RunResult) -> str:
 
 
 def render(result: RunResult) -> bytes:
+    result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)
     lines: list[str] = []
     p = result.profile
-    lines.append(f"# BAA audit: {p.title}")
+    lines.append(f"# BAA audit: {_cell(p.title)}")
     lines.append("")
+    wide = wildcard_waivers(result)
+    if wide:
+        lines.append("> **Wildcard waivers in force** (scope: all): each waives a whole policy or")
+        lines.append("> every policy on the resources it names.")
+        lines.append(">")
+        lines.extend(
+            f"> - {_cell(w.id)}: policy {_cell(w.policy)}, resource {_cell(w.resource)}, "
+            f"approved by {_cell(w.approver)} until {w.expiry_text()}: {_cell(w.reason)}"
+            for w in wide
+        )
+        lines.append("")
     lines.append(f"- BAA: {_cell(p.baa_name)}" + (f" (dated {p.baa_dated})" if p.baa_dated else ""))
     lines.append(f"- Scope: {_cell(result.scope.label())}")
     collected = result.collected_at.isoformat() if result.collected_at else "unknown"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from auditor.core.result import Finding, RunResult, Severity
+from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
+from auditor.core.text import for_humans
 from auditor.evidence.render.sarif import fingerprint
 
 if TYPE_CHECKING:
@@ -163,10 +164,16 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
     return event
 
 
+def _wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
+    wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
+    return (not wide, finding.sort_key())
+
+
 def render_events(result: RunResult) -> list[dict[str, Any]]:
+    result = for_humans(result)  # control and bidi characters neutralised
     module = _import_models()
     events = []
-    for finding in sorted(result.findings, key=Finding.sort_key):
+    for finding in sorted(result.findings, key=_wildcard_first):
         event = _event(finding, result, module)
         events.append(event.model_dump(mode="json", exclude_none=True))
     return events

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from auditor.core.errors import BaaAuditError
 from auditor.core.result import RunResult
+from auditor.core.text import PDF_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 from auditor.evidence.render.html import TrendPoint, render_html
 
 MEDIA_TYPE = "application/pdf"
@@ -55,6 +56,8 @@ def render(result: RunResult) -> bytes:
 
 def render_with_trend(result: RunResult, trend: Sequence[TrendPoint]) -> bytes:
     weasyprint = _weasyprint()
+    # bounded layout: every string neutralised, long values cut sooner than in the HTML, with a note
+    result = for_humans(result, PDF_MAX_CHARS, REPORT_MAX_ITEMS)
     pass_detail = len(result.findings) <= PASS_DETAIL_LIMIT
     html = render_html(result, trend=trend or None, pass_detail=pass_detail)
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetch)

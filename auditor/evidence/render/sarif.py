@@ -19,7 +19,16 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from auditor.core.result import STATUSES, Finding, PolicyInfo, RunResult, Severity, Status
+from auditor.core.result import (
+    STATUSES,
+    Finding,
+    PolicyInfo,
+    RunResult,
+    Severity,
+    Status,
+    wildcard_waivers,
+)
+from auditor.core.text import for_humans
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"
@@ -184,23 +193,37 @@ ATTENTION: tuple[Status, ...] = ("FAIL", "ERROR")
 def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) -> dict[str, Any]:
     """The SARIF log; with ``statuses``, only findings of those statuses become results (the
     run's ``properties.summary`` still counts every finding)."""
+    result = for_humans(result)  # messages neutralised of control and bidi characters
     policies = [result.policies[k] for k in sorted(result.policies)]
     rule_index = {p.id: i for i, p in enumerate(policies)}
     findings = sorted(
         (f for f in result.findings if statuses is None or f.status in statuses),
         key=Finding.sort_key,
     )
-    notifications = [
-        {
-            "level": "error",
-            "message": {
-                "text": f"Could not list {gap.resource_type} in {gap.provider} {gap.where()}: "
-                f"{gap.operation} -> {gap.error_code}. {gap.message}".strip()
-            },
-            "properties": gap.model_dump(mode="json"),
-        }
-        for gap in result.listing_gaps
-    ] + [{"level": "warning", "message": {"text": w}} for w in result.warnings]
+    notifications = (
+        [
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"Wildcard waiver {w.id} (scope: all): policy {w.policy} on resource "
+                    f"{w.resource}, approved by {w.approver} until {w.expiry_text()}: {w.reason}"
+                },
+            }
+            for w in wildcard_waivers(result)
+        ]
+        + [
+            {
+                "level": "error",
+                "message": {
+                    "text": f"Could not list {gap.resource_type} in {gap.provider} {gap.where()}: "
+                    f"{gap.operation} -> {gap.error_code}. {gap.message}".strip()
+                },
+                "properties": gap.model_dump(mode="json"),
+            }
+            for gap in result.listing_gaps
+        ]
+        + [{"level": "warning", "message": {"text": w}} for w in result.warnings]
+    )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -240,6 +263,9 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
     }
     if statuses is not None:
         run["properties"]["results_with_status"] = [s for s in STATUSES if s in statuses]
+    wide = wildcard_waivers(result)
+    if wide:
+        run["properties"]["wildcard_waivers"] = [w.model_dump(mode="json") for w in wide]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

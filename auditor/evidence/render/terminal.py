@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from auditor.core.result import SEVERITIES, STATUSES, Finding, RunResult
+from auditor.core.text import neutralise as core_neutralise
 
 #: The longest observed value shown in a cell; the reports carry it whole.
 OBSERVED_MAX = 60
@@ -34,21 +34,10 @@ _STATUS_STYLE = {"FAIL": "bold red", "ERROR": "yellow"}
 
 
 def neutralise(text: object) -> str:
-    """``text`` with control and format characters (ANSI escapes, bidi overrides, zero-width
-    characters, newlines) shown as escapes, so nothing read from a cloud or a file can move the
-    cursor, recolour the terminal or hide text.
-
-    A local stand-in until the central neutralise function in ``auditor/core/`` lands (branch
-    ``hostile``); the two are to be merged into one.
-    """
-    out: list[str] = []
-    for ch in str(text):
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """``text`` on one line with every control, format and bidi character shown as an escape
+    (:func:`auditor.core.text.neutralise`), so nothing read from a cloud or a file can move the
+    cursor, recolour the terminal, hide text or break a table row."""
+    return core_neutralise(str(text), keep_newlines=False)
 
 
 def shorten(text: str, limit: int = OBSERVED_MAX) -> str:

@@ -15,9 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from auditor.core.errors import InputError
 from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Coverage, ListingGap, Resource
 from auditor.core.scope import Scope
+from auditor.core.validation import check_strict
 from auditor.core.yamlio import YamlError, plain, read_yaml
 from auditor.judge.catalog import Catalog
 from auditor.judge.engine import evaluate, policy_applies
@@ -62,7 +64,7 @@ def _resource(cls: type[Resource], data: Mapping[str, Any], index: int, provider
     values.pop("type", None)
     values.setdefault("id", f"case-resource-{index}")
     values.setdefault("account", DEFAULT_ACCOUNT.get(provider, "account"))
-    return cls.model_validate(values)
+    return check_strict(cls, values)  # as strictly as a snapshot line: "yes" is no boolean
 
 
 def run_case(
@@ -82,9 +84,9 @@ def run_case(
         for index, item in enumerate(case.get("inventory", []) or []):
             rtype = item.get("type", policy.resource_type)
             resources.append(_resource(types[rtype], item, index + 1, provider))
-        gaps = [ListingGap.model_validate(g) for g in case.get("listing_gaps", []) or []]
-        coverage = [Coverage.model_validate(c) for c in case.get("coverage", []) or []]
-    except (ValidationError, KeyError) as exc:
+        gaps = [check_strict(ListingGap, g) for g in case.get("listing_gaps", []) or []]
+        coverage = [check_strict(Coverage, c) for c in case.get("coverage", []) or []]
+    except (ValidationError, KeyError, TypeError, AttributeError) as exc:
         return CaseOutcome(policy.id, name, expected, {}, False, f"invalid case data: {exc}")
     inventory = Inventory(
         header=SnapshotHeader(
@@ -148,11 +150,13 @@ def run_policy_cases(
     try:
         node = plain(read_yaml(file))
     except YamlError as exc:
-        return [
-            CaseOutcome(
-                policy.id, "cases file", None, {}, False, f"{file}:{exc.line}: {exc.message}"
-            )
-        ]
+        raise InputError(exc.message, file=file, line=exc.line) from None
+    except OSError as exc:
+        raise InputError(f"cannot read cases: {exc.strerror}", file=file) from None
+    if not isinstance(node, dict) or not all(
+        isinstance(case, dict) for case in node.get("cases", []) or []
+    ):
+        raise InputError("a cases file is a mapping with 'cases:', a list of mappings", file=file)
     default_profile = node.get("profile", "strict")
     profiles: dict[str, LoadedProfile] = {}
     outcomes: list[CaseOutcome] = []

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
 from auditor.core.model.base import Resource
 from auditor.core.params import parameter_names
 from auditor.core.resources import policies_dir
-from auditor.core.validation import problems_from
+from auditor.core.validation import validate_strict
 from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
 from auditor.judge.catalog import Catalog
 from auditor.judge.policy.conditions import (
@@ -96,9 +96,9 @@ def load_policy_file(
     if not isinstance(node, dict):
         return None, [Problem(shown, 1, "a policy must be a YAML mapping")]
     try:
-        doc = PolicyDoc.model_validate(plain(node))
-    except ValidationError as exc:
-        return None, problems_from(exc, shown, node)
+        doc = validate_strict(PolicyDoc, plain(node), shown, node)
+    except ValidationFailed as exc:
+        return None, exc.problems
 
     ctx = ParseContext(file=shown, root=node)
     model = types.get(doc.resource)
