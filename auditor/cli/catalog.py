@@ -436,7 +436,8 @@ def test_policies(
       baa-audit policies test --policies my-policies/  your own policies' cases
 
     Every policy needs PASS, FAIL, ERROR and NOT_APPLICABLE cases. Every failing case and
-    every unknown id is reported (not only the first). Exit 1 when any case fails.
+    every unknown id is reported (not only the first). Exit 1 when any case fails; exit 2 when
+    a cases file cannot be read (every such file is named).
     """
     from auditor.core.errors import BaaAuditError, Problem, ValidationFailed
     from auditor.core.model.registry import resource_types
@@ -462,12 +463,24 @@ def test_policies(
     types = resource_types()
     failed = 0
     total = 0
+    unreadable: list[Problem] = []
     for policy in chosen:
         try:
             outcomes = run_policy_cases(
                 policy, policy_set.files[policy.id], policy_set, types, policy_set.catalog
             )
-        except BaaAuditError as exc:  # e.g. a case naming an unknown profile: report, go on
+        except ValidationFailed as exc:  # a cases file that cannot be read: bad input
+            unreadable.extend(exc.problems)
+            continue
+        except InputError as exc:
+            if exc.file is not None:  # located in the file: unreadable (exit 2), go on
+                unreadable.append(Problem(exc.file, exc.line, str(exc).split(": ", 1)[-1]))
+                continue
+            total += 1  # e.g. a case naming an unknown profile: a failing case; go on
+            failed += 1
+            echo_out(f"FAIL {policy.id}: cases file: {exc}")
+            continue
+        except BaaAuditError as exc:
             total += 1
             failed += 1
             echo_out(f"FAIL {policy.id}: cases file: {exc}")
@@ -478,6 +491,8 @@ def test_policies(
                 failed += 1
                 echo_out(f"FAIL {policy.id}: {outcome.name}: {outcome.problem}")
     echo_out(f"{total - failed} passed, {failed} failed ({len(chosen)} policies)")
+    if unreadable:  # every unreadable cases file at once, then exit 2 (input error)
+        raise ValidationFailed(unreadable)
     if failed:
         raise SystemExit(1)
 

@@ -26,7 +26,7 @@ from typing import Any
 #: annotation controls, lone surrogates (not text at all) and the invisible tag characters.
 _UNSAFE_CLASS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\u2028\u2029\ufeff\ufff9-\ufffb"
     "\ud800-\udfff"
     "\U000e0000-\U000e007f"

@@ -326,6 +326,10 @@ def _read(path: Path) -> Any:
     try:
         return parse_yaml(text)
     except YamlError as exc:
+        # every impossible date of the file at once, each at its line; else the parser's word
+        dates = _invalid_dates(text, path)
+        if dates:
+            raise ValidationFailed(dates) from None
         raise InputError(exc.message, file=path, line=exc.line) from None
     except ValueError:
         # PyYAML raises a bare ValueError for a date-shaped value that is no date (2026-02-30)

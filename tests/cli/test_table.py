@@ -193,6 +193,6 @@ def test_nothing_to_show_is_just_the_counts(tmp_path: Path) -> None:
 
 
 def test_neutralise_and_shorten() -> None:
-    assert neutralise("a\nb\x00c\u200bd\u2028e") == "a\\x0ab\\x00c\\u200bd\\u2028e"
+    assert neutralise("a\nb\x00c\u200bd\u2028e") == "a\\nb\\x00c\\u200bd\\u2028e"
     assert neutralise("ünïcode ok") == "ünïcode ok"
     assert len(shorten("x" * 500)) == OBSERVED_MAX and shorten("x" * 500).endswith("…")

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from auditor.cli import cli
 from auditor.core.fileio import OUTPUTS_MANIFEST, OutputSet, sha256_file
+from auditor.core.result import RESULT_SCHEMA_VERSION
 from tests.hostile import corpus
 from tests.hostile.inputs import (
     PLANTED,
@@ -96,7 +97,10 @@ def test_a_future_schema_names_both_versions(tmp_path: Path, result_file: Path) 
     future.write_text(json.dumps(data))
     res = invoke("report", future)
     assert res.exit_code == 2
-    assert "schema_version 7.3 is newer than this tool supports (1.0)" in res.stderr
+    assert (
+        f"schema_version 7.3 is newer than this tool supports ({RESULT_SCHEMA_VERSION})"
+        in res.stderr
+    )
     assert str(future) in res.stderr
 
 
