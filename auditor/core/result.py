@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.core.model.base import Gap, ListingGap, ResourceRef
 from auditor.core.scope import Scope
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"
 
 Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL"]
 STATUSES: tuple[Status, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED", "PASS", "NOT_APPLICABLE")

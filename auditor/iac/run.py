@@ -377,8 +377,11 @@ def build_inventory(
         for t in sorted(set(mapped_types) - seen)
         if t.split(".", 1)[0] in providers
     ]
+    # the scope of an IaC run is the configuration judged, never an account
+    judged = sorted({m.account for m in models}) or [label]
     header = SnapshotHeader(
-        scope=Scope.model_validate({"providers": providers}), source="terraform"
+        scope=Scope.model_validate({"providers": providers, "terraform": judged}),
+        source="terraform",
     )
     return Inventory(header=header, resources=list(models), coverage=coverage)
 

@@ -24,6 +24,7 @@ import jinja2
 
 from auditor.core.resources import reports_dir
 from auditor.core.result import STATUSES, Finding, RunResult, Status
+from auditor.evidence.render.base import place_label, timeline
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
@@ -176,11 +177,7 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def _where(finding: Finding) -> str:
-    res = finding.resource
-    if res.provider == "gcp":
-        # organization- and folder-level resources carry their full name, not a project id
-        return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
-    return f"{res.provider} account {res.account}"
+    return place_label(finding.resource)
 
 
 _STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
@@ -233,6 +230,7 @@ def _view(
 
     return {
         "r": result,
+        "timeline": timeline(result),
         "pass_detail": pass_detail,
         "statuses": STATUSES,
         "findings": findings,
