@@ -20,6 +20,12 @@ operation                                   what the proxy does
 ``iam:GetAccountSummary``                   forwards, then sets ``AccountMFAEnabled`` and
                                             ``AccountAccessKeysPresent`` from ``root`` (moto
                                             hard-codes them to 0)
+``s3:GetBucketEncryption``                  answers, for the buckets in ``bucket_encryption``,
+                                            the configuration the sample put (moto drops its
+                                            ``BlockedEncryptionTypes``)
+``kms:GetKeyRotationStatus``                forwards, then, for the AWS managed keys in
+                                            ``aws_managed_keys``, reports the yearly rotation
+                                            real AWS performs (moto reports rotation off)
 =========================================== ================================================
 
 The answers follow the shapes of botocore's service models (``logs``, ``organizations``,
@@ -74,6 +80,34 @@ class Recordings:
     discovered_resource_counts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: account id -> customerAgreements[] items (AWS Artifact)
     customer_agreements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: bucket name -> the ServerSideEncryptionConfiguration XML document the sample put, as
+    #: botocore serialized it (see :func:`encryption_document`)
+    bucket_encryption: dict[str, bytes] = field(default_factory=dict)
+    #: key ids of AWS managed keys (``alias/aws/*``): AWS rotates them every year
+    aws_managed_keys: set[str] = field(default_factory=set)
+
+
+#: AWS rotates the material of every AWS managed key once a year.
+AWS_MANAGED_ROTATION_DAYS = 365
+
+
+def encryption_document(configuration: dict[str, Any]) -> bytes:
+    """The ``ServerSideEncryptionConfiguration`` XML for ``configuration`` (boto3's shape).
+
+    botocore's own rest-xml serializer writes it from the S3 service model
+    (``PutBucketEncryption``'s payload), so the document has exactly the shape the service
+    returns from ``GetBucketEncryption`` (whose payload is the same structure).
+    """
+    import botocore.session
+    from botocore.serialize import create_serializer
+
+    model = botocore.session.get_session().get_service_model("s3")
+    operation = model.operation_model("PutBucketEncryption")
+    request = create_serializer("rest-xml").serialize_to_request(
+        {"Bucket": "b", "ServerSideEncryptionConfiguration": configuration}, operation
+    )
+    body = request["body"]
+    return body if isinstance(body, bytes) else str(body).encode("utf-8")
 
 
 def _now_ms() -> int:
@@ -211,8 +245,14 @@ class RecordedProxy:
                 {"Content-Type": "application/json"},
                 json.dumps({"customerAgreements": items}).encode(),
             )
+        if service == "s3" and method == "GET":
+            answer = self._bucket_encryption(path)
+            if answer is not None:
+                return answer
         target = lower.get("x-amz-target", "")
         operation = target.rsplit(".", 1)[-1] if target else ""
+        if target == "TrentService.GetKeyRotationStatus" and self.recordings.aws_managed_keys:
+            return self._key_rotation(method, path, headers, body)
         if target:
             request = json.loads(body or b"{}")
             answer = self._answer_json(target.split(".", 1)[0], operation, region, request)
@@ -230,6 +270,33 @@ class RecordedProxy:
                     payload = self._patch_iam(action, payload)
                 return status, out_headers, payload
         return self.forward(method, path, headers, body)
+
+    def _bucket_encryption(self, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        """``GET /BUCKET?encryption`` (path-style, as boto3 addresses 127.0.0.1)."""
+        route, _, query = path.partition("?")
+        if "encryption" not in urllib.parse.parse_qs(query, keep_blank_values=True):
+            return None
+        bucket = urllib.parse.unquote(route.strip("/"))
+        document = self.recordings.bucket_encryption.get(bucket)
+        if document is None:
+            return None
+        self._note("s3:GetBucketEncryption")
+        return 200, {"Content-Type": "application/xml"}, document
+
+    def _key_rotation(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        status, out_headers, payload = self.forward(method, path, headers, body)
+        if status != 200:
+            return status, out_headers, payload
+        answer = json.loads(payload or b"{}")
+        key = str(answer.get("KeyId") or json.loads(body or b"{}").get("KeyId", ""))
+        if key.rsplit("/", 1)[-1] in self.recordings.aws_managed_keys:
+            self._note("kms:GetKeyRotationStatus")
+            answer["KeyRotationEnabled"] = True
+            answer["RotationPeriodInDays"] = AWS_MANAGED_ROTATION_DAYS
+            payload = json.dumps(answer).encode()
+        return status, out_headers, payload
 
     def _answer_json(
         self, prefix: str, operation: str, region: str, request: dict[str, Any]
@@ -333,10 +400,12 @@ def start_recorded_proxy(upstream: str, recordings: Recordings | None = None) ->
 
 
 __all__ = [
+    "AWS_MANAGED_ROTATION_DAYS",
     "DEFAULT_ACCOUNT",
     "RecordedProxy",
     "Recordings",
     "RootState",
+    "encryption_document",
     "root_row",
     "start_recorded_proxy",
 ]
