@@ -19,6 +19,7 @@ from auditor.cli.demo import DEMO_FORMATS, summary_lines
 from auditor.core.result import RunResult
 from auditor.judge.catalog import load_catalog
 from auditor.judge.profile import load_profile
+from tests.system_deps import needs_pango
 
 #: The demo's terminal budget (issue 16): a summary, not a log.
 MAX_STDERR_LINES = 40
@@ -187,3 +188,29 @@ def test_demo_shows_every_status_on_real_collectors(demo_run) -> None:
     assert providers == {"aws", "gcp"}
     assert result["scope"]["aws_accounts"] and result["scope"]["gcp_projects"]
     assert any("expired" in w for w in result["warnings"])
+
+
+#: The demo's PDF must stay a document an auditor reads (issue 16: it was 136 pages).
+MAX_DEMO_PDF_PAGES = 30
+
+
+@needs_pango()
+def test_demo_pdf_is_under_30_pages(demo_run) -> None:
+    import io
+    import time
+
+    import pypdf
+
+    from auditor.evidence.render import pdf
+
+    out, _ = demo_run
+    result = RunResult.model_validate_json((out / "result.json").read_bytes())
+    started = time.perf_counter()
+    data = pdf.render(result)
+    seconds = time.perf_counter() - started
+    pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    # a measurement, not a threshold (no timing assertions): shown with -s / in the log
+    print(f"demo PDF: {pages} pages, {len(result.findings)} findings, rendered in {seconds:.1f} s")
+    assert pages < MAX_DEMO_PDF_PAGES
+    text = " ".join((pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text() or "").split())
+    assert result.inputs["snapshot"] in text
