@@ -45,8 +45,9 @@ def notice(found: dict[str, list[str]]) -> str | None:
     count = sum(len(ids) for ids in found.values())
     names = sorted({node.split("::", 1)[0] for ids in found.values() for node in ids})
     packages = " ".join(sorted({p for key in found for p in key.split()}))
+    tests = "test" if count == 1 else "tests"
     return (
-        f"baa-audit: {count} tests did not run for want of system packages "
+        f"baa-audit: {count} {tests} did not run for want of system packages "
         f"({', '.join(names)}); enable them with: sudo apt-get install {packages}"
     )
 
