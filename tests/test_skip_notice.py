@@ -13,10 +13,10 @@ from tests.system_deps import reason
 def _skipped(nodeid: str, why: str) -> pytest.TestReport:
     return pytest.TestReport(
         nodeid=nodeid,
-        location=(nodeid.split("::")[0], 1, nodeid),
+        location=(nodeid.split("::", maxsplit=1)[0], 1, nodeid),
         keywords={},
         outcome="skipped",
-        longrepr=(nodeid.split("::")[0], 1, f"Skipped: {why}"),
+        longrepr=(nodeid.split("::", maxsplit=1)[0], 1, f"Skipped: {why}"),
         when="setup",
     )
 
