@@ -445,9 +445,16 @@ def run_iac(
     mapped = map_resources(
         tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
     )
+    # only about the providers this configuration declares: an AWS-only tree hears nothing of GCP
+    prefixes = {"aws": "aws", "google": "gcp"}  # Terraform type prefix -> provider
+    providers = {m.provider for m in mapped.models} | {
+        prefixes.get(res.type.split("_", 1)[0], "") for res, _, _ in mapped.failures
+    }
+    by_id = {p.id: p for p in inputs.policies.policies}
     warnings: list[str] = [
         f"{pid} is left to the live scan: {why}"
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
+        if pid in by_id and by_id[pid].provider in providers
     ]
 
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}
