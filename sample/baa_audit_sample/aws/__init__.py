@@ -51,6 +51,9 @@ def record_what_moto_drops(endpoint: str, recordings: Any) -> None:
     from baa_audit_sample.aws.recorded import encryption_document
     from baa_audit_sample.aws.seed_encryption import BUCKET_ENCRYPTION, REGION, WEST
 
+    from baa_audit_sample import SAMPLE_ACCOUNT_REGIONS
+
+    recordings.enabled_regions = SAMPLE_ACCOUNT_REGIONS
     recordings.bucket_encryption = {
         bucket: encryption_document(config) for bucket, config in BUCKET_ENCRYPTION.items()
     }

@@ -23,6 +23,9 @@ operation                                   what the proxy does
 ``s3:GetBucketEncryption``                  answers, for the buckets in ``bucket_encryption``,
                                             the configuration the sample put (moto drops its
                                             ``BlockedEncryptionTypes``)
+``ec2:DescribeRegions``                     forwards, then lists every region outside
+                                            ``enabled_regions`` as ``not-opted-in`` (the
+                                            sample account uses a few regions, not moto's 38)
 ``kms:GetKeyRotationStatus``                forwards, then, for the AWS managed keys in
                                             ``aws_managed_keys``, reports the yearly rotation
                                             real AWS performs (moto reports rotation off)
@@ -85,6 +88,8 @@ class Recordings:
     bucket_encryption: dict[str, bytes] = field(default_factory=dict)
     #: key ids of AWS managed keys (``alias/aws/*``): AWS rotates them every year
     aws_managed_keys: set[str] = field(default_factory=set)
+    #: the regions the sample account has enabled (None: every region moto lists)
+    enabled_regions: tuple[str, ...] | None = None
 
 
 #: AWS rotates the material of every AWS managed key once a year.
@@ -260,6 +265,12 @@ class RecordedProxy:
                 return answer
         elif method == "POST" and body:
             action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+            if action == "DescribeRegions" and self.recordings.enabled_regions is not None:
+                status, out_headers, payload = self.forward(method, path, headers, body)
+                if status == 200:
+                    self._note("ec2:DescribeRegions")
+                    payload = self._patch_regions(payload)
+                return status, out_headers, payload
             if (
                 action in ("GetCredentialReport", "GetAccountSummary")
                 and self.recordings.root is not None
@@ -365,6 +376,20 @@ class RecordedProxy:
             total = sum(int(c.get("count", 0)) for c in counts)
             return _json(200, {"totalDiscoveredResources": total, "resourceCounts": counts})
         return None
+
+    def _patch_regions(self, payload: bytes) -> bytes:
+        enabled = set(self.recordings.enabled_regions or ())
+
+        def item(match: re.Match[str]) -> str:
+            text = match.group(0)
+            name = re.search(r"<regionName>([^<]+)</regionName>", text)
+            if name is None or name.group(1) in enabled:
+                return text
+            return re.sub(
+                r"<optInStatus>[^<]*</optInStatus>", "<optInStatus>not-opted-in</optInStatus>", text
+            )
+
+        return re.sub(r"<item>.*?</item>", item, payload.decode("utf-8"), flags=re.S).encode()
 
     def _patch_iam(self, action: str, payload: bytes) -> bytes:
         root = self.recordings.root
