@@ -48,10 +48,9 @@ def record_what_moto_drops(endpoint: str, recordings: Any) -> None:
     the buckets' encryption documents and the ids of the AWS managed keys."""
     import boto3
 
+    from baa_audit_sample import SAMPLE_ACCOUNT_REGIONS
     from baa_audit_sample.aws.recorded import encryption_document
     from baa_audit_sample.aws.seed_encryption import BUCKET_ENCRYPTION, REGION, WEST
-
-    from baa_audit_sample import SAMPLE_ACCOUNT_REGIONS
 
     recordings.enabled_regions = SAMPLE_ACCOUNT_REGIONS
     recordings.bucket_encryption = {
