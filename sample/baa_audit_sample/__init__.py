@@ -27,9 +27,6 @@ DEMO_AWS_ENV = {
     "AWS_MAX_ATTEMPTS": "2",
 }
 DEMO_AWS_REGIONS = ["us-east-1", "us-west-2"]
-#: The regions the sample account has enabled (what ec2:DescribeRegions answers as in use): a scan
-#: without --regions reads these, and --regions may name any of them.
-SAMPLE_ACCOUNT_REGIONS = ("eu-west-1", "us-east-1", "us-west-2")
 
 
 @contextlib.contextmanager
@@ -124,7 +121,6 @@ __all__ = [
     "DEMO_AWS_ENV",
     "DEMO_AWS_REGIONS",
     "EMULATOR_LOGGERS",
-    "SAMPLE_ACCOUNT_REGIONS",
     "emulator_log",
     "environment",
     "patched_env",

@@ -20,7 +20,7 @@ from auditor.core.model.base import ResourceRef
 from auditor.core.result import RunResult
 from auditor.core.scope import Scope
 from auditor.evidence.render import html, markdown
-from auditor.evidence.render.base import place_label, timeline
+from auditor.evidence.render.places import place_label, timeline
 
 UNIT = re.compile(r"\{([a-z0-9_.]+)\} (days|day|s|seconds|minutes|hours)\b")
 

@@ -24,7 +24,7 @@ import jinja2
 
 from auditor.core.resources import reports_dir
 from auditor.core.result import STATUSES, Finding, RunResult, Status
-from auditor.evidence.render.base import place_label, timeline
+from auditor.evidence.render.places import place_label, timeline
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"

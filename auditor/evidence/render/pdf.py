@@ -44,8 +44,8 @@ import jinja2
 from auditor.core.errors import BaaAuditError
 from auditor.core.resources import reports_dir
 from auditor.core.result import STATUSES, Finding, PolicyInfo, RunResult, WaiverRef
-from auditor.evidence.render.base import place_label, timeline
 from auditor.evidence.render.html import TrendPoint
+from auditor.evidence.render.places import place_label, timeline
 
 MEDIA_TYPE = "application/pdf"
 EXTENSION = "pdf"

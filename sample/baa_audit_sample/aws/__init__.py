@@ -43,12 +43,16 @@ def _reset(endpoint: str) -> None:
     _moto_api(endpoint, f"/moto-api/seed?a={MOTO_SEED}")
 
 
+#: The regions the sample account has enabled (what ec2:DescribeRegions answers as in use): a scan
+#: without --regions reads these, and --regions may name any of them.
+SAMPLE_ACCOUNT_REGIONS = ("eu-west-1", "us-east-1", "us-west-2")
+
+
 def record_what_moto_drops(endpoint: str, recordings: Any) -> None:
     """Fill the recordings with what the sample put but moto cannot answer (see recorded.py):
     the buckets' encryption documents and the ids of the AWS managed keys."""
     import boto3
 
-    from baa_audit_sample import SAMPLE_ACCOUNT_REGIONS
     from baa_audit_sample.aws.recorded import encryption_document
     from baa_audit_sample.aws.seed_encryption import BUCKET_ENCRYPTION, REGION, WEST
 
@@ -109,4 +113,4 @@ def run_emulator() -> Iterator[str]:
         server.stop()
 
 
-__all__ = ["run_emulator"]
+__all__ = ["SAMPLE_ACCOUNT_REGIONS", "record_what_moto_drops", "run_emulator"]
