@@ -1,12 +1,14 @@
 """Sessions: tests, lint, typecheck, demo, bench.
 
-Get nox with ``pipx install nox`` (or ``python3 -m pip install nox``); every session builds its own
-virtual environment (with uv when it is installed, else virtualenv).
+Run them with ``pipx run nox -s demo`` and ``pipx run nox -s tests`` (or ``nox -s ...`` after
+``pipx install nox``); every session builds its own virtual environment (with uv when it is
+installed, else virtualenv) from the Python that runs nox (3.11 or newer).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import nox
@@ -15,21 +17,37 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
-PYTHON = "3.11"
+#: The sessions use the Python that runs nox (pyproject.toml asks for 3.11 or newer): a fresh
+#: machine has one Python, not necessarily a given minor version.
+PYTHON = None
 ROOT = Path(__file__).parent
 EXPLICIT_ONLY = frozenset({"prowler_bench.py"})
+#: tests/conftest.py writes here the one line about tests that need system packages
+SKIPPED_REPORT_ENV = "BAA_AUDIT_SKIPPED_REPORT"
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole suite: unit, policy cases, end-to-end over HTTP against local emulators."""
+    """The whole suite: unit, policy cases, end-to-end over HTTP against local emulators.
+
+    Tests that need a system package (chromium, poppler-utils, Pango) run where it is installed;
+    where it is not, one line at the end says which did not run and the apt-get line to enable
+    them.
+    """
     session.install("-e", ".[all,test]")
     session.log(_postgres_line())
-    session.run(
-        "pytest",
-        *(session.posargs or ["-q", "-n", "auto"]),
-        env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"},
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "skipped.txt"
+        try:
+            session.run(
+                "pytest",
+                *(session.posargs or ["-q", "-n", "auto"]),
+                env={"MOTO_EC2_LOAD_DEFAULT_AMIS": "false", SKIPPED_REPORT_ENV: str(report)},
+            )
+        finally:
+            line = report.read_text(encoding="utf-8").strip() if report.is_file() else ""
+            if line:
+                session.warn(line)
 
 
 def _postgres_line() -> str:

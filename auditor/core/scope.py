@@ -51,15 +51,26 @@ class Scope(BaseModel):
     databases: list[DatabaseEndpoint] = Field(
         default_factory=list, description="database endpoints read (provider postgres)"
     )
+    terraform: list[str] = Field(
+        default_factory=list,
+        description="IaC runs: the Terraform directories or plan files judged (no live account)",
+    )
 
     def label(self) -> str:
         parts: list[str] = []
-        if "aws" in self.providers:
-            accounts = ",".join(self.aws_accounts) or "?"
-            regions = ",".join(self.aws_regions) or "all regions"
-            parts.append(f"aws {accounts} ({regions})")
-        if "gcp" in self.providers:
-            parts.append(f"gcp {self.gcp_parent or ','.join(self.gcp_projects) or '?'}")
+        if self.terraform:
+            # Terraform names no account, project or region: say what was judged instead
+            providers = ", ".join(self.providers) or "no provider"
+            parts.append(f"terraform {', '.join(self.terraform)} ({providers})")
+        elif "aws" in self.providers:
+            if self.aws_accounts:
+                regions = ",".join(self.aws_regions) or "all enabled regions"
+                parts.append(f"aws {','.join(self.aws_accounts)} ({regions})")
+            else:
+                parts.append("aws (no account recorded)")
+        if "gcp" in self.providers and not self.terraform:
+            where = self.gcp_parent or ",".join(self.gcp_projects)
+            parts.append(f"gcp {where}" if where else "gcp (no project recorded)")
         if "postgres" in self.providers:
             parts.append(f"postgres {', '.join(d.label() for d in self.databases) or '?'}")
         if self.shard:
@@ -86,6 +97,7 @@ class Scope(BaseModel):
             gcp_parent=self.gcp_parent or other.gcp_parent,
             gcp_projects=union(self.gcp_projects, other.gcp_projects),
             databases=databases,
+            terraform=union(self.terraform, other.terraform),
         )
 
 

@@ -473,8 +473,11 @@ def build_inventory(
         for t in sorted(set(mapped_types) - seen)
         if t.split(".", 1)[0] in providers
     ]
+    # the scope of an IaC run is the configuration judged, never an account
+    judged = sorted({m.account for m in models}) or [label]
     header = SnapshotHeader(
-        scope=Scope.model_validate({"providers": providers}), source="terraform"
+        scope=Scope.model_validate({"providers": providers, "terraform": judged}),
+        source="terraform",
     )
     return Inventory(header=header, resources=list(models), coverage=coverage)
 
@@ -605,11 +608,17 @@ def run_iac(
     mapped = map_resources(
         tf_resources(report), base, root_labels(target, base), aws_provider_regions(target)
     )
+    # only about the providers this configuration declares: an AWS-only tree hears nothing of GCP
+    prefixes = {"aws": "aws", "google": "gcp"}  # Terraform type prefix -> provider
+    providers = {m.provider for m in mapped.models} | {
+        prefixes.get(res.type.split("_", 1)[0], "") for res, _, _ in mapped.failures
+    }
+    by_id = {p.id: p for p in inputs.policies.policies}
     deselected = select_policies(inputs.policies.policies, inputs.selection).dropped_ids
     warnings: list[str] = [
         f"{pid} is left to the live scan: {why}"
         for pid, why in left_to_live_scan(inputs.policies, inputs.profile, mappers)
-        if pid not in deselected
+        if pid in by_id and by_id[pid].provider in providers and pid not in deselected
     ]
 
     digests = {"terraform_plan" if target.plan else "terraform": terraform_digest(target)}

@@ -8,12 +8,21 @@ report carries only masked forms and salted hashes of what matched.
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from baa_audit_sample.gcp.emulator import EmulatorRequest, EmulatorResponse, GcpEmulator
+
+#: Pins the sample's clock to a day (YYYY-MM-DD, UTC); by default the current UTC day.
+SAMPLE_DAY_ENV = "BAA_AUDIT_SAMPLE_DAY"
+#: How far back the demo samples logs: the sample's events lie just before the sample day began.
+SAMPLE_WINDOW_HOURS = 48
+#: The demo's salt for the hashes of what the detectors match (the sample's PHI is synthetic), so
+#: two demo runs hash the same matches alike. Real scans keep a random or secret salt.
+SAMPLE_HASH_SALT = "baa-audit-sample"
 
 LEAKY_LINES = [
     '{"level":"info","msg":"intake saved","patient_name":"Jane Q. Sample","dob":"1961-07-04","ssn":"219-09-9999"}',
@@ -30,24 +39,38 @@ AWS_LOG_GROUPS = {"/app/portal-api": LEAKY_LINES, "/app/scheduler": CLEAN_LINES}
 GCP_LOGS = {"phi-prod": {"app-intake": LEAKY_LINES}, "phi-analytics": {"app-reports": CLEAN_LINES}}
 
 
+def sample_day() -> date:
+    """The day the sample environment lives on: ``BAA_AUDIT_SAMPLE_DAY`` or today (UTC)."""
+    raw = os.environ.get(SAMPLE_DAY_ENV)
+    if raw:
+        return date.fromisoformat(raw)
+    return datetime.now(UTC).date()
+
+
+def sample_epoch() -> datetime:
+    """Midnight (UTC) at the start of :func:`sample_day`: every sample timestamp derives from it,
+    so two runs on the same day see the same events at the same times."""
+    return datetime.combine(sample_day(), time(0, 0), tzinfo=UTC)
+
+
 def seed_cloudwatch(endpoint: str, region: str = "us-east-1") -> None:
-    """Create the demo's application log groups with recent events (on the emulator)."""
+    """Create the demo's application log groups with events just before the sample day began."""
     import boto3
 
     logs = boto3.client("logs", endpoint_url=endpoint, region_name=region)
-    now_ms = int(time.time() * 1000)
+    epoch_ms = int(sample_epoch().timestamp() * 1000)
     for group, lines in AWS_LOG_GROUPS.items():
         logs.create_log_group(logGroupName=group)
         logs.create_log_stream(logGroupName=group, logStreamName="web-1")
         events = [
-            {"timestamp": now_ms - 60_000 * (len(lines) - i), "message": line}
+            {"timestamp": epoch_ms - 60_000 * (len(lines) - i), "message": line}
             for i, line in enumerate(lines)
         ]
         logs.put_log_events(logGroupName=group, logStreamName="web-1", logEvents=events)
 
 
 def _entries() -> list[dict[str, Any]]:
-    base = datetime.now(UTC).replace(microsecond=0)
+    base = sample_epoch()
     entries: list[dict[str, Any]] = []
     for project, logs in GCP_LOGS.items():
         for log_id, lines in logs.items():
@@ -61,8 +84,6 @@ def _entries() -> list[dict[str, Any]]:
                     "insertId": f"{log_id}-{i:04d}",
                 }
                 if line.startswith("{"):
-                    import json
-
                     entry["jsonPayload"] = json.loads(line)
                 else:
                     entry["textPayload"] = line
@@ -107,4 +128,14 @@ def install_log_entries(emulator: GcpEmulator) -> None:
     emulator.add_route("POST", r"^/v2/entries:list$", list_entries)
 
 
-__all__ = ["AWS_LOG_GROUPS", "GCP_LOGS", "install_log_entries", "seed_cloudwatch"]
+__all__ = [
+    "AWS_LOG_GROUPS",
+    "GCP_LOGS",
+    "SAMPLE_DAY_ENV",
+    "SAMPLE_HASH_SALT",
+    "SAMPLE_WINDOW_HOURS",
+    "install_log_entries",
+    "sample_day",
+    "sample_epoch",
+    "seed_cloudwatch",
+]

@@ -10,7 +10,6 @@ Screenshots are kept under ``test-artifacts/`` at the repository root.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,9 +17,10 @@ import pytest
 
 from auditor.evidence.render.html import TrendPoint, render_html
 from tests.render.report_sample import XSS_IMG, XSS_SCRIPT, build_result
+from tests.system_deps import chromium_path
+from tests.system_deps import reason as system_reason
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -39,10 +39,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 
 def _chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).is_file():
-            return candidate
-    return shutil.which("chromium")
+    return chromium_path()
 
 
 def _skip_reason() -> str | None:
@@ -51,7 +48,7 @@ def _skip_reason() -> str | None:
     except ImportError:
         return "the playwright package is not installed (pip install 'baa-audit[test]')"
     if _chromium() is None:
-        return "no chromium binary (as root: apt-get install -y chromium; .ci/run does this)"
+        return system_reason("chromium", "no chromium binary")
     return None
 
 

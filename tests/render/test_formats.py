@@ -277,40 +277,7 @@ def test_unicode_and_quotes_survive(result, module):
     assert out.decode("utf-8")
 
 
-# --- PDF --------------------------------------------------------------------------------------
-
-
-def _weasyprint_reason() -> str | None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        return f"WeasyPrint or Pango missing ({exc}); pip install 'baa-audit[reports]'"
-    return None
-
-
-@pytest.mark.skipif(_weasyprint_reason() is not None, reason=str(_weasyprint_reason()))
-def test_pdf_is_the_same_report(result, tmp_path):
-    import shutil
-    import subprocess
-
-    from auditor.evidence.render import pdf
-
-    data = pdf.render(result)
-    assert data.startswith(b"%PDF-")
-    assert data == pdf.render(result)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; cannot read the PDF text back")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert "What the BAA promises" in text
-    assert "Encryption in transit: TLS 1.3 for all data transmission" in text
-    assert "FAIL" in text and "MANUAL" in text
+# --- PDF: tests/render/test_pdf.py ----------------------------------------------------------
 
 
 def test_html_can_leave_passes_out_of_the_tables(result):
@@ -322,25 +289,6 @@ def test_html_can_leave_passes_out_of_the_tables(result):
     # what needs attention is always itemized
     for kept in ("Not assessed: encryption could not be read.", "declares no encryption key"):
         assert kept in compact
-
-
-@pytest.mark.skipif(_weasyprint_reason() is not None, reason=str(_weasyprint_reason()))
-def test_pdf_of_a_large_result_itemizes_only_what_needs_attention(result, monkeypatch, tmp_path):
-    import shutil
-    import subprocess
-
-    from auditor.evidence.render import pdf
-
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; cannot read the PDF text back")
-    monkeypatch.setattr(pdf, "PASS_DETAIL_LIMIT", 3)
-    path = tmp_path / "large.pdf"
-    path.write_bytes(pdf.render(result))
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    assert "not itemized here" in text
-    assert "Listener api allows only TLSv1.3." not in text
 
 
 def test_html_lists_what_needs_attention_first(result):

@@ -38,6 +38,49 @@ DENIED_CODES: frozenset[str] = frozenset(
 )
 
 
+#: Error codes that mean "slow down": botocore's retries ran out before the service relented.
+THROTTLED_CODES: frozenset[str] = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "PriorRequestNotComplete",
+    }
+)
+#: Error codes that mean the credentials themselves were refused (not a missing permission).
+CREDENTIAL_CODES: frozenset[str] = frozenset(
+    {
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "UnrecognizedClientException",
+        "InvalidAccessKeyId",
+        "AuthFailure",
+        "RequestExpired",
+    }
+)
+#: Error codes that mean the request itself was malformed or named something wrong.
+BAD_INPUT_CODES: frozenset[str] = frozenset(
+    {
+        "ValidationError",
+        "ValidationException",
+        "InvalidParameterValue",
+        "InvalidParameterCombination",
+        "InvalidParameter",
+        "InvalidInput",
+        "MalformedQueryString",
+    }
+)
+#: Error codes of requests that never reached a service.
+UNREACHABLE_CODES: frozenset[str] = frozenset({"EndpointConnectionError", "ConnectTimeout"})
+
+
 class CallFailed(Exception):
     """An AWS call that could not be answered: denied, throttled past retries, 5xx, timeout."""
 
@@ -81,12 +124,16 @@ def _failure(operation: str, exc: Exception) -> CallFailed:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         code = str(error.get("Code") or status or "ClientError")
         return CallFailed(operation, code, f"HTTP {status}" if status else "client error")
-    if isinstance(exc, ReadTimeoutError | ConnectTimeoutError):
+    if isinstance(exc, ConnectTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url") or "the endpoint")
+        return CallFailed(operation, "ConnectTimeout", f"cannot reach {url} (connect timeout)")
+    if isinstance(exc, ReadTimeoutError):
         return CallFailed(operation, "Timeout", type(exc).__name__)
     if isinstance(exc, ResponseParserError):  # e.g. an HTML 5xx page where XML was expected
         return CallFailed(operation, "ResponseParserError", "unparseable response")
     if isinstance(exc, EndpointConnectionError):
-        return CallFailed(operation, "EndpointConnectionError", "endpoint not reachable")
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url") or "the endpoint")
+        return CallFailed(operation, "EndpointConnectionError", f"cannot reach {url}")
     return CallFailed(operation, type(exc).__name__, "request failed")
 
 
@@ -114,4 +161,40 @@ def is_code(failure: CallFailed, codes: Iterable[str]) -> bool:
     return failure.error_code in set(codes)
 
 
-__all__ = ["DENIED_CODES", "CallFailed", "call", "is_code", "operation_name"]
+def cause(failure: CallFailed) -> str:
+    """What went wrong, in the words of its real cause: unreachable, denied (naming the
+    permission), throttled, credentials refused, bad input, or the service's own error."""
+    code, operation = failure.error_code, failure.operation
+    if code in UNREACHABLE_CODES:
+        return f"{failure.message}: check the network, a proxy, and AWS_ENDPOINT_URL if set"
+    if code in DENIED_CODES:
+        return f"access denied: the credentials in use lack permission {operation} ({code})"
+    if code in THROTTLED_CODES:
+        return (
+            f"throttled: {operation} answered {code} until the retries ran out; "
+            "run again later or raise AWS_MAX_ATTEMPTS"
+        )
+    if code in CREDENTIAL_CODES:
+        return (
+            f"the AWS credentials were refused ({code} on {operation}): check the credential "
+            "chain (environment, ~/.aws, --aws-profile, instance or task role)"
+        )
+    if code in BAD_INPUT_CODES:
+        return f"bad input: {operation} rejected the request ({code})"
+    if code == "Timeout":
+        return f"{operation} timed out (BAA_AUDIT_AWS_READ_TIMEOUT raises the limit)"
+    return f"{operation} failed ({code})"
+
+
+__all__ = [
+    "BAD_INPUT_CODES",
+    "CREDENTIAL_CODES",
+    "DENIED_CODES",
+    "THROTTLED_CODES",
+    "UNREACHABLE_CODES",
+    "CallFailed",
+    "call",
+    "cause",
+    "is_code",
+    "operation_name",
+]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from auditor.collect.aws.calls import CallFailed, call
+from auditor.collect.aws.calls import DENIED_CODES, CallFailed, call, cause
 from auditor.collect.aws.context import AwsContext, ClientCache, LockedSink
 from auditor.collect.aws.services import SERVICE_COLLECTORS, ServiceCollector
 from auditor.collect.base import CollectOptions
@@ -83,11 +83,13 @@ def _identity(clients: ClientCache, home: str) -> tuple[str, str]:
     try:
         ident = call(clients.get("sts", home), "get_caller_identity")
     except CallFailed as failure:
-        raise CollectionError(
-            f"cannot identify the AWS account ({failure.operation} {failure.error_code}); "
-            "check credentials (standard chain, --aws-profile)"
-        ) from None
+        raise CollectionError(f"cannot identify the AWS account: {cause(failure)}") from None
     except Exception as exc:  # NoCredentialsError is raised before any request is made
+        if type(exc).__name__ == "NoCredentialsError":
+            raise CollectionError(
+                "cannot identify the AWS account: no AWS credentials found (set them in the "
+                "environment or ~/.aws, or name a profile with --aws-profile)"
+            ) from None
         raise CollectionError(f"cannot identify the AWS account: {type(exc).__name__}") from None
     arn = str(ident.get("Arn", ""))
     partition = arn.split(":")[1] if arn.count(":") >= 2 else "aws"
@@ -101,10 +103,8 @@ def _regions(clients: ClientCache, home: str, wanted: list[str] | None) -> list[
     except CallFailed as failure:
         if wanted:
             return sorted(set(wanted))
-        raise CollectionError(
-            f"cannot list enabled regions ({failure.operation} {failure.error_code}); "
-            "grant ec2:DescribeRegions or name the regions with --regions"
-        ) from None
+        hint = "; or name the regions with --regions" if failure.error_code in DENIED_CODES else ""
+        raise CollectionError(f"cannot list enabled regions: {cause(failure)}{hint}") from None
     enabled = sorted(
         r["RegionName"]
         for r in found.get("Regions", [])

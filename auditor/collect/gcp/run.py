@@ -124,8 +124,22 @@ def make_asset_client(options: CollectOptions) -> Any:
     return asset_v1.AssetServiceClient(transport="rest", credentials=credentials)
 
 
-def failure_of(exc: BaseException, content: str, asset_types: Sequence[str]) -> Failure:
-    """The gap a failed ListAssets call leaves: operation, error code and a safe message."""
+#: Where the Cloud Asset API is when no --gcp-endpoint points elsewhere.
+CLOUD_ASSET_ENDPOINT = "https://cloudasset.googleapis.com"
+
+
+class Unreachable(CollectionError):
+    """The Cloud Asset endpoint did not answer at all (refused, no route, DNS, TLS)."""
+
+
+def failure_of(
+    exc: BaseException,
+    content: str,
+    asset_types: Sequence[str],
+    endpoint: str = CLOUD_ASSET_ENDPOINT,
+) -> Failure:
+    """The gap a failed ListAssets call leaves: operation, error code and a message that names
+    the real cause (denied with the permission, throttled, bad input, unreachable)."""
     operation = f"cloudasset.ListAssets({content})"
     types = ", ".join(asset_types) if asset_types else "all asset types"
     if isinstance(exc, gexc.GoogleAPICallError):
@@ -135,10 +149,26 @@ def failure_of(exc: BaseException, content: str, asset_types: Sequence[str]) -> 
         else:
             status = HTTP_STATUS.get(http or 0, type(exc).__name__)
         code = f"{http} {status}" if http is not None else status
-        hint = f"; needs {PERMISSIONS[content]}" if exc.code in (401, 403) else ""
-        return Failure(operation, code, f"{types}: {exc.message}{hint}")
+        if http in (401, 403):
+            why = f"access denied: needs permission {PERMISSIONS[content]}"
+        elif http == 429:
+            why = "throttled: quota exhausted until the retries ran out; run again later"
+        elif http == 400:
+            why = "bad input: the request was rejected"
+        else:
+            why = ""
+        text = f"{types}: {why}; {exc.message}" if why else f"{types}: {exc.message}"
+        return Failure(operation, code, text)
     if isinstance(exc, MalformedResponse):
         return Failure(operation, "MalformedResponse", f"{types}: {exc}")
+    if isinstance(exc, gretry.exceptions.RetryError):  # type: ignore[attr-defined]
+        return Failure(
+            operation,
+            "RetryError",
+            f"{types}: throttled or unavailable until the retry deadline passed",
+        )
+    if isinstance(exc, OSError):  # requests' ConnectionError and friends
+        return Failure(operation, type(exc).__name__, f"{types}: cannot reach {endpoint}")
     return Failure(operation, type(exc).__name__, f"{types}: {str(exc)[:200]}")
 
 
@@ -202,8 +232,13 @@ def read_listing(
     *,
     retry: gretry.Retry | None = None,
     page_size: int = PAGE_SIZE,
+    endpoint: str = CLOUD_ASSET_ENDPOINT,
 ) -> tuple[list[dict[str, Any]], Failure | None]:
-    """All records of one listing, or the failure that stopped it (partial pages are dropped)."""
+    """All records of one listing, or the failure that stopped it (partial pages are dropped).
+
+    Raises :class:`Unreachable` when the endpoint does not answer at all: no listing of the
+    scan could be read, and the cause is the network, not any one listing.
+    """
     task = progress.task(
         f"gcp {content.lower()} {asset_types[0].split('/')[0] if asset_types else ''}"
     )
@@ -215,12 +250,26 @@ def read_listing(
             records.extend(page)
             progress.advance(task, len(page))
     except (gexc.GoogleAPICallError, MalformedResponse, gretry.exceptions.RetryError) as exc:  # type: ignore[attr-defined]
-        return [], failure_of(exc, content, asset_types)
+        return [], failure_of(exc, content, asset_types, endpoint)
     except OSError as exc:
-        return [], failure_of(exc, content, asset_types)
+        if not records and _is_connection_error(exc):
+            raise Unreachable(
+                f"cannot reach {endpoint} ({type(exc).__name__}): check the network, a proxy, "
+                "and --gcp-endpoint / BAA_AUDIT_GCP_ENDPOINT if set"
+            ) from None
+        return [], failure_of(exc, content, asset_types, endpoint)
     finally:
         progress.done(task)
     return records, None
+
+
+def _is_connection_error(exc: OSError) -> bool:
+    """A request that never reached a server (refused, DNS, no route), as requests reports it."""
+    try:
+        from requests.exceptions import ConnectionError as RequestsConnectionError
+    except ImportError:  # pragma: no cover - google-auth brings requests
+        return isinstance(exc, ConnectionError)
+    return isinstance(exc, RequestsConnectionError | ConnectionError)
 
 
 def collect_cai(
@@ -231,11 +280,19 @@ def collect_cai(
     *,
     retry: gretry.Retry | None = None,
     page_size: int = PAGE_SIZE,
+    endpoint: str = CLOUD_ASSET_ENDPOINT,
 ) -> None:
     """The one pass over ``scope``: RESOURCE per service, IAM_POLICY, ORG_POLICY, census."""
     for group, types in resource_groups().items():
         records, failure = read_listing(
-            client, scope, "RESOURCE", types, progress, retry=retry, page_size=page_size
+            client,
+            scope,
+            "RESOURCE",
+            types,
+            progress,
+            retry=retry,
+            page_size=page_size,
+            endpoint=endpoint,
         )
         if failure is not None:
             assembler.fail_group(group, failure)
@@ -326,7 +383,9 @@ def collect_gcp(options: CollectOptions, sink: InventorySink, progress: Progress
     scope = parse_scope(options.gcp_scope)
     client = make_asset_client(options)
     assembler = Assembler(scope)
-    collect_cai(client, scope, assembler, progress)
+    collect_cai(
+        client, scope, assembler, progress, endpoint=options.gcp_endpoint or CLOUD_ASSET_ENDPOINT
+    )
     projects = assembler.finish(sink)
     run_extra_sources(options, sink, progress, scope, projects, offline=False, assembler=assembler)
     _sample_logs(options, sink, progress, scope, projects)

@@ -33,6 +33,7 @@ from auditor.core.result import (
     wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
+from auditor.evidence.render.places import place_label, timeline
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
@@ -187,13 +188,7 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def _where(finding: Finding) -> str:
-    res = finding.resource
-    if res.provider == "baa":
-        return "BAA (contractual, shown by documents)"
-    if res.provider == "gcp":
-        # organization- and folder-level resources carry their full name, not a project id
-        return f"gcp {res.account}" if "/" in res.account else f"gcp project {res.account}"
-    return f"{res.provider} account {res.account}"
+    return place_label(finding.resource)
 
 
 _STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
@@ -251,6 +246,7 @@ def _view(
 
     return {
         "r": result,
+        "timeline": timeline(result),
         "pass_detail": pass_detail,
         "statuses": STATUSES,
         "findings": findings,

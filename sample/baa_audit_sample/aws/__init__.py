@@ -14,6 +14,7 @@ import contextlib
 import os
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 
 def _free_port() -> int:
@@ -22,14 +23,50 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _reset(endpoint: str) -> None:
+#: Seed of moto's random generator: the sample's resource ids (instance, volume and key ids, ARN
+#: suffixes) are drawn from it, so every run of the demo creates the same ids.
+MOTO_SEED = 16
+
+
+def _moto_api(endpoint: str, path: str) -> None:
     import urllib.request
 
     # our own 127.0.0.1 server, http only
-    url = f"{endpoint}/moto-api/reset"
-    request = urllib.request.Request(url, method="POST", data=b"")  # noqa: S310
+    request = urllib.request.Request(f"{endpoint}{path}", method="POST", data=b"")  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         response.read()
+
+
+def _reset(endpoint: str) -> None:
+    """Empty moto's state and seed its ids (both are per process, shared by every server in it)."""
+    _moto_api(endpoint, "/moto-api/reset")
+    _moto_api(endpoint, f"/moto-api/seed?a={MOTO_SEED}")
+
+
+#: The regions the sample account has enabled (what ec2:DescribeRegions answers as in use): a scan
+#: without --regions reads these, and --regions may name any of them.
+SAMPLE_ACCOUNT_REGIONS = ("eu-west-1", "us-east-1", "us-west-2")
+
+
+def record_what_moto_drops(endpoint: str, recordings: Any) -> None:
+    """Fill the recordings with what the sample put but moto cannot answer (see recorded.py):
+    the buckets' encryption documents and the ids of the AWS managed keys."""
+    import boto3
+
+    from baa_audit_sample.aws.recorded import encryption_document
+    from baa_audit_sample.aws.seed_encryption import BUCKET_ENCRYPTION, REGION, WEST
+
+    recordings.enabled_regions = SAMPLE_ACCOUNT_REGIONS
+    recordings.bucket_encryption = {
+        bucket: encryption_document(config) for bucket, config in BUCKET_ENCRYPTION.items()
+    }
+    for region in (REGION, WEST):
+        kms = boto3.client("kms", endpoint_url=endpoint, region_name=region)
+        for alias in kms.list_aliases().get("Aliases", []):
+            if str(alias.get("AliasName", "")).startswith("alias/aws/") and alias.get(
+                "TargetKeyId"
+            ):
+                recordings.aws_managed_keys.add(str(alias["TargetKeyId"]))
 
 
 @contextlib.contextmanager
@@ -60,6 +97,7 @@ def run_emulator() -> Iterator[str]:
                 recordings = None
             else:
                 recordings = seed_identity(endpoint)
+                record_what_moto_drops(endpoint, recordings)
                 proxy = start_recorded_proxy(endpoint, recordings)
                 endpoint = proxy.endpoint
         finally:
@@ -75,4 +113,4 @@ def run_emulator() -> Iterator[str]:
         server.stop()
 
 
-__all__ = ["run_emulator"]
+__all__ = ["SAMPLE_ACCOUNT_REGIONS", "record_what_moto_drops", "run_emulator"]

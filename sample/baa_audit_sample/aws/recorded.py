@@ -20,6 +20,15 @@ operation                                   what the proxy does
 ``iam:GetAccountSummary``                   forwards, then sets ``AccountMFAEnabled`` and
                                             ``AccountAccessKeysPresent`` from ``root`` (moto
                                             hard-codes them to 0)
+``s3:GetBucketEncryption``                  answers, for the buckets in ``bucket_encryption``,
+                                            the configuration the sample put (moto drops its
+                                            ``BlockedEncryptionTypes``)
+``ec2:DescribeRegions``                     forwards, then lists every region outside
+                                            ``enabled_regions`` as ``not-opted-in`` (the
+                                            sample account uses a few regions, not moto's 38)
+``kms:GetKeyRotationStatus``                forwards, then, for the AWS managed keys in
+                                            ``aws_managed_keys``, reports the yearly rotation
+                                            real AWS performs (moto reports rotation off)
 =========================================== ================================================
 
 The answers follow the shapes of botocore's service models (``logs``, ``organizations``,
@@ -74,6 +83,36 @@ class Recordings:
     discovered_resource_counts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: account id -> customerAgreements[] items (AWS Artifact)
     customer_agreements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: bucket name -> the ServerSideEncryptionConfiguration XML document the sample put, as
+    #: botocore serialized it (see :func:`encryption_document`)
+    bucket_encryption: dict[str, bytes] = field(default_factory=dict)
+    #: key ids of AWS managed keys (``alias/aws/*``): AWS rotates them every year
+    aws_managed_keys: set[str] = field(default_factory=set)
+    #: the regions the sample account has enabled (None: every region moto lists)
+    enabled_regions: tuple[str, ...] | None = None
+
+
+#: AWS rotates the material of every AWS managed key once a year.
+AWS_MANAGED_ROTATION_DAYS = 365
+
+
+def encryption_document(configuration: dict[str, Any]) -> bytes:
+    """The ``ServerSideEncryptionConfiguration`` XML for ``configuration`` (boto3's shape).
+
+    botocore's own rest-xml serializer writes it from the S3 service model
+    (``PutBucketEncryption``'s payload), so the document has exactly the shape the service
+    returns from ``GetBucketEncryption`` (whose payload is the same structure).
+    """
+    import botocore.session
+    from botocore.serialize import create_serializer
+
+    model = botocore.session.get_session().get_service_model("s3")
+    operation = model.operation_model("PutBucketEncryption")
+    request = create_serializer("rest-xml").serialize_to_request(
+        {"Bucket": "b", "ServerSideEncryptionConfiguration": configuration}, operation
+    )
+    body = request["body"]
+    return body if isinstance(body, bytes) else str(body).encode("utf-8")
 
 
 def _now_ms() -> int:
@@ -211,8 +250,14 @@ class RecordedProxy:
                 {"Content-Type": "application/json"},
                 json.dumps({"customerAgreements": items}).encode(),
             )
+        if service == "s3" and method == "GET":
+            answer = self._bucket_encryption(path)
+            if answer is not None:
+                return answer
         target = lower.get("x-amz-target", "")
         operation = target.rsplit(".", 1)[-1] if target else ""
+        if target == "TrentService.GetKeyRotationStatus" and self.recordings.aws_managed_keys:
+            return self._key_rotation(method, path, headers, body)
         if target:
             request = json.loads(body or b"{}")
             answer = self._answer_json(target.split(".", 1)[0], operation, region, request)
@@ -220,6 +265,12 @@ class RecordedProxy:
                 return answer
         elif method == "POST" and body:
             action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+            if action == "DescribeRegions" and self.recordings.enabled_regions is not None:
+                status, out_headers, payload = self.forward(method, path, headers, body)
+                if status == 200:
+                    self._note("ec2:DescribeRegions")
+                    payload = self._patch_regions(payload)
+                return status, out_headers, payload
             if (
                 action in ("GetCredentialReport", "GetAccountSummary")
                 and self.recordings.root is not None
@@ -230,6 +281,33 @@ class RecordedProxy:
                     payload = self._patch_iam(action, payload)
                 return status, out_headers, payload
         return self.forward(method, path, headers, body)
+
+    def _bucket_encryption(self, path: str) -> tuple[int, dict[str, str], bytes] | None:
+        """``GET /BUCKET?encryption`` (path-style, as boto3 addresses 127.0.0.1)."""
+        route, _, query = path.partition("?")
+        if "encryption" not in urllib.parse.parse_qs(query, keep_blank_values=True):
+            return None
+        bucket = urllib.parse.unquote(route.strip("/"))
+        document = self.recordings.bucket_encryption.get(bucket)
+        if document is None:
+            return None
+        self._note("s3:GetBucketEncryption")
+        return 200, {"Content-Type": "application/xml"}, document
+
+    def _key_rotation(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        status, out_headers, payload = self.forward(method, path, headers, body)
+        if status != 200:
+            return status, out_headers, payload
+        answer = json.loads(payload or b"{}")
+        key = str(answer.get("KeyId") or json.loads(body or b"{}").get("KeyId", ""))
+        if key.rsplit("/", 1)[-1] in self.recordings.aws_managed_keys:
+            self._note("kms:GetKeyRotationStatus")
+            answer["KeyRotationEnabled"] = True
+            answer["RotationPeriodInDays"] = AWS_MANAGED_ROTATION_DAYS
+            payload = json.dumps(answer).encode()
+        return status, out_headers, payload
 
     def _answer_json(
         self, prefix: str, operation: str, region: str, request: dict[str, Any]
@@ -299,6 +377,20 @@ class RecordedProxy:
             return _json(200, {"totalDiscoveredResources": total, "resourceCounts": counts})
         return None
 
+    def _patch_regions(self, payload: bytes) -> bytes:
+        enabled = set(self.recordings.enabled_regions or ())
+
+        def item(match: re.Match[str]) -> str:
+            text = match.group(0)
+            name = re.search(r"<regionName>([^<]+)</regionName>", text)
+            if name is None or name.group(1) in enabled:
+                return text
+            return re.sub(
+                r"<optInStatus>[^<]*</optInStatus>", "<optInStatus>not-opted-in</optInStatus>", text
+            )
+
+        return re.sub(r"<item>.*?</item>", item, payload.decode("utf-8"), flags=re.S).encode()
+
     def _patch_iam(self, action: str, payload: bytes) -> bytes:
         root = self.recordings.root
         assert root is not None
@@ -333,10 +425,12 @@ def start_recorded_proxy(upstream: str, recordings: Recordings | None = None) ->
 
 
 __all__ = [
+    "AWS_MANAGED_ROTATION_DAYS",
     "DEFAULT_ACCOUNT",
     "RecordedProxy",
     "Recordings",
     "RootState",
+    "encryption_document",
     "root_row",
     "start_recorded_proxy",
 ]
