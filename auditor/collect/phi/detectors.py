@@ -18,10 +18,16 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.collect.phi.masking import Hasher, mask_initials, mask_keep_last
+from auditor.collect.phi import addresses, names, phones
+from auditor.collect.phi.masking import (
+    Hasher,
+    mask_address,
+    mask_initials,
+    mask_keep_last,
+)
 from auditor.collect.phi.patterns import (
     CONTEXT_WORDS,
     DATE,
@@ -30,12 +36,14 @@ from auditor.collect.phi.patterns import (
     EMAIL,
     EMAIL_SPEC,
     KEY_ONLY_WORDS,
+    STREET_TYPE_WORDS,
     Spec,
     alnum_upper,
     builtin_specs,
     trie_regex,
     v_date,
 )
+from auditor.collect.phi.text import MAX_SEGMENT_CHARS, key_zones, map_span, unescape
 
 #: Default confidence at or above which a detection counts.
 DEFAULT_THRESHOLD = 0.7
@@ -53,64 +61,13 @@ class Detection:
     masked: str
     digest: str
     field: str | None = None
-
-
-# ---------------------------------------------------------------- patient names (custom logic)
-
-_NAME_WORD = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_NAME_BETWEEN = re.compile(r"(?:[ _-]?(?:full[ _-]?)?name)?[\W_]{0,4}")
-_NAME_HOLDERS = ("patient", "member", "subscriber", "beneficiary", "guarantor", "insured")
-_NAME_KEYS = frozenset(
-    [*_NAME_HOLDERS, *(h + "name" for h in _NAME_HOLDERS)]
-    + [p + "name" for p in ("first", "last", "given", "family", "full", "middle", "sur", "legal")]
-)
-
-
-def _is_name_key(path: str) -> bool:
-    """True for key paths whose value is a person's name: patient_name, patient.name, lastName."""
-    parent, _, last = path.rpartition(".")
-    segment = last.lower().replace("_", "").replace("-", "")
-    if segment in _NAME_KEYS:
-        return True
-    return segment == "name" and any(h in parent.lower() for h in _NAME_HOLDERS)
-
-
-_NAME_PAIR = re.compile(
-    r"(?<![\w'])(?:(?P<last>" + _NAME_WORD + r"), (?P<first>" + _NAME_WORD + r")"
-    r"|(?P<f>" + _NAME_WORD + r")(?: [A-Z]\.?)? (?P<l>" + _NAME_WORD + r"))(?![\w'])"
-)
-_NAME_VALUE = re.compile(
-    r"^\s*(?:(?P<last>" + _NAME_WORD + r"), (?P<first>" + _NAME_WORD + r")"
-    r"|(?P<f>" + _NAME_WORD + r")(?: (?:[A-Z]\.? )?(?P<l>" + _NAME_WORD + r"))?)\s*$"
-)
-
-
-def _split(text: str) -> list[str]:
-    return text.split()
-
-
-#: Capitalized words that follow "patient" in logs without being a name.
-_NOT_NAMES = frozenset(
-    _split(
-        """
-    record records portal service services id ids info information data details detail search
-    list lookup update updated create created delete deleted not found error errors request
-    requests response session sessions login logout account accounts profile profiles summary
-    chart charts file files import export sync batch job jobs queue event events api status
-    check checks consent consents intake admission discharge transfer visit visits encounter
-    encounters appointment appointments note notes message messages notification notifications
-    portal app application mobile web the a an and or of to for with from by on in at is was
-    new old first last name names count total number type types model models object objects
-    identifier identifiers key keys token tokens cache index table query queries user users
-    care team teams group groups schedule scheduler scheduled view views page pages report
-    reports access denied allowed granted unknown none null true false ok success failed
-    """
-    )
-)
-
-
-def _name_ok(*words: str) -> bool:
-    return all(w.lower() not in _NOT_NAMES for w in words)
+    #: Where it was: the index of the event's segment, and the span in that segment's text as
+    #: given (escapes and all). Offsets only, never the characters.
+    segment: int = 0
+    start: int = -1
+    end: int = -1
+    #: How it was found: ``luhn-iin``, ``phonenumbers``, ``gazetteer``, ``key``, ``context``...
+    method: str = ""
 
 
 # ---------------------------------------------------------------- the scanner
@@ -129,14 +86,14 @@ DETECTORS: dict[str, str] = {
     "mbi": "Medicare Beneficiary Identifier (CMS position rules)",
     "npi": "National Provider Identifier (Luhn check with the 80840 prefix), in context",
     "dea": "DEA registration number (check digit), in context",
-    "payment_card": "Payment card number (issuer range, length, Luhn)",
-    "dob": "Date of birth, in context",
-    "phone": "US/NANP telephone number",
+    "payment_card": "Payment card number of every major network (IIN range, length, Luhn)",
+    "dob": "Date of birth in the formats people write, in context",
+    "phone": "Telephone number of any country (phonenumbers), with extensions",
     "email": "Email address",
     "icd10": "ICD-10-CM diagnosis code, in context",
     "mrn": "Medical record number, in context",
-    "patient_name": "Patient name, in context",
-    "street_address": "US street address",
+    "patient_name": "Person name (gazetteer of given names and surnames, structure, keys)",
+    "street_address": "Street address (US, international, military APO/FPO/DPO)",
 }
 
 
@@ -148,6 +105,7 @@ class _Keywords:
     """Finds the context words of the chosen detectors in lowercased text, in one pass."""
 
     def __init__(self, detectors: Iterable[str], keys: bool = False) -> None:
+        self.keys = keys
         owners: dict[str, set[str]] = {}
         self._right_bound: set[str] = set()
         for det in detectors:
@@ -155,7 +113,7 @@ class _Keywords:
             for word in words:
                 clean = word.rstrip("$")
                 owners.setdefault(clean, set()).add(det)
-                if word.endswith("$") or len(clean) <= 3:
+                if word.endswith("$") or len(clean) <= 4:
                     self._right_bound.add(clean)
         # A longer word that starts with a shorter one speaks for both ("patient id" -> mrn, names).
         self._owners: dict[str, frozenset[str]] = {
@@ -167,22 +125,34 @@ class _Keywords:
         if self.pattern is None:
             return
         n = len(lowered)
+        keys = self.keys
         for m in self.pattern.finditer(lowered):
             s, e = m.span()
-            if s > 0 and lowered[s - 1].isalpha():
-                continue
             word = m.group(0)
-            if word in self._right_bound and e < n and lowered[e].isalpha():
-                continue
+            if keys:
+                if s > 0 and lowered[s - 1].isalpha():
+                    continue
+                if word in self._right_bound and e < n and lowered[e].isalpha():
+                    continue
+            else:
+                # In text a context word stands alone: "sms-gateway", "phone_verify" and
+                # "card.vault" name services, not values.
+                if s > 0 and (lowered[s - 1].isalnum() or lowered[s - 1] in "-_/."):
+                    continue
+                if e < n:
+                    after = lowered[e]
+                    if after in "-_/" or (after == "." and e + 1 < n and lowered[e + 1].isalnum()):
+                        continue
+                    if after.isalnum() and (word in self._right_bound or after.isdigit()):
+                        continue
             yield s, e, self._owners[word]
 
 
 _NO_DETECTORS: frozenset[str] = frozenset()
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
-Candidate = tuple[
-    int, int, float, str, str, str
-]  # start, end, confidence, detector, normalized, masked
+#: start, end, confidence, detector, normalized, masked, method
+Candidate = tuple[int, int, float, str, str, str, str]
 
 
 class Scanner:
@@ -212,6 +182,8 @@ class Scanner:
         self._digit_led = {k: s for k, s in DIGIT_LED_KINDS.items() if s.detector in self.detectors}
         self._ctx_only = [s for s in specs if s.confidence == 0.0]
         self._names = "patient_name" in self.detectors
+        self._phones = "phone" in self.detectors
+        self._addresses = "street_address" in self.detectors
         self._custom: list[tuple[str, re.Pattern[str], float]] = []
         for item in custom:
             name, regex, confidence = _custom_fields(item)
@@ -230,7 +202,7 @@ class Scanner:
         self._keywords = _Keywords(self.detectors)
         self._key_words = _Keywords(self.detectors, keys=True)
         self._key_cache: dict[str, frozenset[str]] = {}
-        self._name_key_cache: dict[str, bool] = {}
+        self._name_key_cache: dict[str, tuple[bool, bool]] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -251,24 +223,34 @@ class Scanner:
         """Scan many events at once (much faster than one by one); one result list per event."""
         return self.scan_segments([segments(m) for m in messages])
 
-    def scan_segments(self, events: Sequence[Sequence[tuple[str, str]]]) -> list[list[Detection]]:
+    def scan_segments(
+        self, events: Sequence[Sequence[tuple[str, str]]], dedupe: bool = True
+    ) -> list[list[Detection]]:
         """Scan events given as ``(key path, text)`` segments; ``""`` is the key of plain text.
 
-        All segments are joined by newlines and each pattern runs once over the whole batch;
-        matches are mapped back to their segment, and context never crosses a segment's edge.
+        Each text is read with its escapes undone (``\\n``, ``\\"``, ``\\u00e9``) and the
+        values of the keys inside it (``"dob": ...``, ``phone=...``) found; all segments are
+        joined by newlines and each pattern runs once over the whole batch; matches are mapped
+        back to their segment, and context never crosses a segment's edge. ``dedupe`` keeps one
+        detection per detector and value in an event.
         """
         texts: list[str] = []
         keys: list[str] = []
         owner: list[int] = []
+        local: list[int] = []
+        maps: list[list[int] | None] = []
         starts: list[int] = []
         pos = 0
         for index, event in enumerate(events):
-            for key, text in event:
-                if not text:
+            for seg_index, (key, raw) in enumerate(event):
+                if not raw:
                     continue
+                text, offsets = unescape(raw[:MAX_SEGMENT_CHARS])
                 texts.append(text)
+                maps.append(offsets)
                 keys.append(key)
                 owner.append(index)
+                local.append(seg_index)
                 starts.append(pos)
                 pos += len(text) + 1
         results: list[list[Detection]] = [[] for _ in events]
@@ -277,26 +259,37 @@ class Scanner:
         big = "\n".join(texts)
         ends = [s + len(t) for s, t in zip(starts, texts, strict=True)]
         batch = _Batch(big, starts, ends, keys)
+        # Keys inside the texts: zones of the batch whose values sit under a key.
+        zones = key_zones(big)
+        batch.zones = zones
+        batch.zone_starts = [z[0] for z in zones]
         # Where the context words are: per detector, sorted end offsets; and keys with context.
         kw_ends: dict[str, list[int]] = {}
         for _s, e, dets in self._keywords.hits(big.lower()):
             for det in dets:
                 kw_ends.setdefault(det, []).append(e)
         key_dets: list[frozenset[str]] = []
-        key_segs: dict[str, list[int]] = {}  # detector -> segments under a key giving it context
-        name_segs: list[int] = []
-        cache = self._key_cache
+        key_spans: dict[str, list[tuple[int, int]]] = {}  # detector -> spans under a key for it
+        name_spans: list[tuple[int, int, str]] = []
         for seg, key in enumerate(keys):
             if not key:
                 key_dets.append(_NO_DETECTORS)
                 continue
-            cached = cache.get(key)
-            dets = cached if cached is not None else self._key_detectors(key)
+            dets = self._key_detectors(key)
             key_dets.append(dets)
             for det in dets:
-                key_segs.setdefault(det, []).append(seg)
-            if self._names and self._is_name_key(key):
-                name_segs.append(seg)
+                key_spans.setdefault(det, []).append((starts[seg], ends[seg]))
+            if self._names and self._is_name_key(key)[0]:
+                name_spans.append((starts[seg], ends[seg], key))
+        batch.zone_dets = []
+        for zs, ze, zkey in zones:
+            dets = self._key_detectors(zkey)
+            batch.zone_dets.append(dets)
+            for det in dets:
+                key_spans.setdefault(det, []).append((zs, ze))
+            if self._names and self._is_name_key(zkey)[0]:
+                name_spans.append((zs, ze, zkey))
+        batch.key_dets = key_dets
         found: dict[int, list[Candidate]] = {}
 
         if self._digit_led:
@@ -305,40 +298,34 @@ class Scanner:
                 spec = kinds.get(m.lastgroup or "")
                 if spec is not None:
                     self._consider(
-                        spec,
-                        m=m,
-                        batch=batch,
-                        kw_ends=kw_ends.get(spec.detector, []),
-                        key_dets=key_dets,
-                        found=found,
+                        spec, m=m, batch=batch, kw_ends=kw_ends.get(spec.detector, []), found=found
                     )
-        for spec in self._free:
-            ends_for = kw_ends.get(spec.detector, [])
-            for m in spec.pattern.finditer(big):
-                self._consider(
-                    spec, m=m, batch=batch, kw_ends=ends_for, key_dets=key_dets, found=found
-                )
         if "email" in self.detectors:
             at = big.find("@")
+            done = 0
             while at >= 0:
                 seg = bisect_right(starts, at) - 1
-                match = EMAIL.search(big, max(starts[seg], at - 64), min(ends[seg], at + 256))
+                lo = max(starts[seg], at - 64, done)
+                match = EMAIL.search(big, lo, min(ends[seg], at + 256))
+                while match is not None and match.end() <= at:
+                    match = EMAIL.search(big, match.end(), min(ends[seg], at + 256))
                 if match is not None and match.start() <= at < match.end():
-                    self._consider(
-                        EMAIL_SPEC, m=match, batch=batch, kw_ends=[], key_dets=key_dets, found=found
-                    )
+                    self._consider(EMAIL_SPEC, m=match, batch=batch, kw_ends=[], found=found)
+                    done = match.end()
                     at = big.find("@", match.end())
                 else:
                     at = big.find("@", at + 1)
+        if self._phones:
+            self._find_phones(batch, kw_ends.get("phone", []), found)
+        if self._addresses:
+            self._find_addresses(batch, kw_ends.get("street_address", []), found)
         for spec in self._ctx_only:
             seen_starts: set[int] = set()
-            for seg in key_segs.get(spec.detector, ()):
-                for m in spec.pattern.finditer(big, starts[seg], ends[seg]):
+            for lo, hi in key_spans.get(spec.detector, ()):
+                for m in spec.pattern.finditer(big, lo, hi):
                     if m.start() not in seen_starts:
                         seen_starts.add(m.start())
-                        self._consider(
-                            spec, m=m, batch=batch, kw_ends=[], key_dets=key_dets, found=found
-                        )
+                        self._consider(spec, m=m, batch=batch, kw_ends=[], found=found, keyed=True)
             for e in kw_ends.get(spec.detector, ()):
                 seg = bisect_right(starts, e) - 1
                 if seg < 0 or e > ends[seg]:
@@ -351,11 +338,9 @@ class Scanner:
                         break  # may be cut short by the search window
                     if m.start() not in seen_starts:
                         seen_starts.add(m.start())
-                        self._consider(
-                            spec, m=m, batch=batch, kw_ends=[e], key_dets=key_dets, found=found
-                        )
+                        self._consider(spec, m=m, batch=batch, kw_ends=[e], found=found)
         if self._names:
-            self._find_names(batch, texts, name_segs, kw_ends.get("patient_name", []), found)
+            self._find_names(batch, name_spans, kw_ends.get("patient_name", []), found)
         for name, pattern, confidence in self._custom:
             for m in pattern.finditer(big):
                 value = m.group(0)
@@ -369,12 +354,31 @@ class Scanner:
                             name,
                             value,
                             mask_keep_last(value, 2),
+                            "custom",
                         )
                     )
-        self._resolve(found, owner, keys, results)
+        self._resolve(found, owner, keys, results, maps, local, dedupe)
         return results
 
     # -- internals
+
+    def _context(
+        self, batch: _Batch, detector: str, start: int, end: int, kw_ends: list[int], window: int
+    ) -> str | None:
+        """``"key"`` or ``"context"`` when the span has context for ``detector``, else None."""
+        seg = bisect_right(batch.starts, start) - 1
+        if detector in batch.key_dets[seg]:
+            return "key"
+        zi = bisect_right(batch.zone_starts, start) - 1
+        if zi >= 0:
+            zs, ze, _ = batch.zones[zi]
+            if zs <= start and end <= ze and detector in batch.zone_dets[zi]:
+                return "key"
+        if kw_ends:
+            i = bisect_right(kw_ends, start)
+            if i > 0 and kw_ends[i - 1] >= max(batch.starts[seg], start - window):
+                return "context"
+        return None
 
     def _consider(
         self,
@@ -383,8 +387,8 @@ class Scanner:
         m: re.Match[str],
         batch: _Batch,
         kw_ends: list[int],
-        key_dets: list[frozenset[str]],
         found: dict[int, list[Candidate]],
+        keyed: bool = False,
     ) -> None:
         start, end = m.span()
         seg = bisect_right(batch.starts, start) - 1
@@ -395,12 +399,14 @@ class Scanner:
         if checked is None:
             return
         confidence = checked[2] if len(checked) == 3 else spec.confidence
-        if spec.detector in key_dets[seg]:
-            confidence = spec.context_confidence
-        elif kw_ends:
-            i = bisect_right(kw_ends, start)
-            if i > 0 and kw_ends[i - 1] >= max(seg_start, start - spec.window):
-                confidence = spec.context_confidence
+        method = _METHODS.get(spec.detector, "pattern")
+        ctx = "key" if keyed else self._context(
+            batch, spec.detector, start, end, kw_ends, spec.window
+        )
+        if ctx is not None:
+            confidence = max(confidence, spec.context_confidence)
+            if spec.confidence == 0.0:
+                method = f"{method}+{ctx}"
         if confidence > 0.0:
             found.setdefault(seg, []).append(
                 (
@@ -410,60 +416,136 @@ class Scanner:
                     spec.detector,
                     checked[0],
                     checked[1],
+                    method,
                 )
+            )
+
+    def _add(
+        self,
+        batch: _Batch,
+        found: dict[int, list[Candidate]],
+        start: int,
+        end: int,
+        confidence: float,
+        detector: str,
+        normalized: str,
+        masked: str,
+        method: str,
+    ) -> None:
+        seg = bisect_right(batch.starts, start) - 1
+        if seg < 0 or end > batch.ends[seg] or confidence <= 0.0:
+            return
+        base = batch.starts[seg]
+        found.setdefault(seg, []).append(
+            (start - base, end - base, confidence, detector, normalized, masked, method)
+        )
+
+    def _find_phones(
+        self, batch: _Batch, kw_ends: list[int], found: dict[int, list[Candidate]]
+    ) -> None:
+        big = batch.big
+        for m in phones.CANDIDATE.finditer(big):
+            start, end = m.span()
+            if not phones.boundary_ok(big, start, end):
+                continue
+            bare = m.group(0).isdigit()
+            if bare and not kw_ends and not batch.zones and not batch.key_dets[0]:
+                continue
+            ctx = self._context(batch, "phone", start, end, kw_ends, 32)
+            if bare and ctx is None:
+                continue
+            judged = phones.judge(m.group(0), ctx is not None)
+            if judged is None:
+                continue
+            normalized, confidence = judged
+            if ctx is not None:
+                confidence = max(confidence, 0.9)
+            raw = m.group(0)
+            self._add(
+                batch,
+                found,
+                start,
+                end,
+                confidence,
+                "phone",
+                normalized,
+                mask_keep_last(raw, 4),
+                "phonenumbers" + (f"+{ctx}" if ctx else ""),
+            )
+
+    def _find_addresses(
+        self, batch: _Batch, kw_ends: list[int], found: dict[int, list[Candidate]]
+    ) -> None:
+        big = batch.big
+        for start, end, confidence, method in addresses.find(big):
+            ctx = self._context(batch, "street_address", start, end, kw_ends, 40)
+            if ctx is not None:
+                confidence = max(confidence, 0.85) if confidence else 0.8
+                method = f"{method}+{ctx}"
+            value = big[start:end]
+            self._add(
+                batch,
+                found,
+                start,
+                end,
+                confidence,
+                "street_address",
+                " ".join(value.lower().split()),
+                mask_address(value, STREET_TYPE_WORDS),
+                method,
             )
 
     def _find_names(
         self,
         batch: _Batch,
-        texts: list[str],
-        name_segs: list[int],
+        name_spans: list[tuple[int, int, str]],
         kw_ends: list[int],
         found: dict[int, list[Candidate]],
     ) -> None:
-        named: set[int] = set()
-        for seg in name_segs:
-            text = texts[seg]
-            m = _NAME_VALUE.match(text)
-            if not m:
-                continue
-            words = [m["first"], m["last"]] if m["last"] else [w for w in (m["f"], m["l"]) if w]
-            if _name_ok(*words):
-                named.add(seg)
-                found.setdefault(seg, []).append(
-                    (
-                        0,
-                        len(text),
-                        0.9,
-                        "patient_name",
-                        " ".join(words).lower(),
-                        mask_initials(text.strip()),
-                    )
-                )
         big = batch.big
-        for e in kw_ends:
-            seg = bisect_right(batch.starts, e) - 1
-            if seg < 0 or seg in named or e > batch.ends[seg]:
+        covered: list[tuple[int, int]] = []
+        for lo, hi, key in name_spans:
+            certain = self._is_name_key(key)[1]
+            judged = names.judge_value(big[lo:hi], certain)
+            if judged is None:
                 continue
-            gap = _NAME_BETWEEN.match(big, e, batch.ends[seg])
-            if gap is None:
+            confidence, normalized = judged
+            covered.append((lo, hi))
+            self._add(
+                batch,
+                found,
+                lo,
+                hi,
+                confidence,
+                "patient_name",
+                normalized,
+                mask_initials(big[lo:hi].strip()),
+                "key" if certain else "gazetteer+key",
+            )
+        covered.sort()
+        cover_starts = [c[0] for c in covered]
+        for start, end, s, titled, normalized in names.find_in_text(big):
+            i = bisect_right(cover_starts, start) - 1
+            if i >= 0 and covered[i][0] <= start and end <= covered[i][1]:
                 continue
-            m = _NAME_PAIR.match(big, gap.end(), batch.ends[seg])
-            if m is None:
-                continue
-            first, last = (m["first"], m["last"]) if m["last"] else (m["f"], m["l"])
-            if not _name_ok(first, last):
-                continue
-            seg_start = batch.starts[seg]
-            found.setdefault(seg, []).append(
-                (
-                    m.start() - seg_start,
-                    m.end() - seg_start,
-                    0.85,
-                    "patient_name",
-                    f"{first} {last}".lower(),
-                    mask_initials(m.group(0)),
-                )
+            method = "gazetteer"
+            confidence = s
+            if titled and s >= 0.4:
+                confidence, method = max(s, 0.85), "gazetteer+title"
+            elif s >= 0.5:
+                ctx = self._context(batch, "patient_name", start, end, kw_ends, 24)
+                if ctx is not None:
+                    confidence, method = max(s + 0.1, 0.85), f"gazetteer+{ctx}"
+            self._add(
+                batch,
+                found,
+                start,
+                end,
+                min(confidence, 0.95),
+                "patient_name",
+                normalized,
+                mask_initials(big[start:end]),
+                method,
             )
 
     def _resolve(
@@ -472,53 +554,93 @@ class Scanner:
         owner: list[int],
         keys: list[str],
         results: list[list[Detection]],
+        maps: list[list[int] | None],
+        local: list[int],
+        dedupe: bool,
     ) -> None:
         digest = self.hasher.digest
         seen: dict[int, set[tuple[str, str]]] = {}
         for seg in sorted(found):
             candidates = found[seg]
-            # Where matches overlap, the most confident one wins.
-            candidates.sort(key=lambda c: (-c[2], c[0]))
+            # Where matches overlap, the most confident one wins (then the longer one).
+            candidates.sort(key=lambda c: (-c[2], c[0] - c[1], c[0]))
             taken: list[tuple[int, int]] = []
             event = owner[seg]
             field = keys[seg] or None
             already = seen.setdefault(event, set())
-            for start, end, confidence, detector, normalized, masked in candidates:
+            kept: list[tuple[int, Detection]] = []
+            for start, end, confidence, detector, normalized, masked, method in candidates:
                 if any(start < e and s < end for s, e in taken):
                     continue
                 taken.append((start, end))
                 hashed = digest(normalized)
-                if (detector, hashed) in already:
+                if dedupe and (detector, hashed) in already:
                     continue
                 already.add((detector, hashed))
-                results[event].append(Detection(detector, confidence, masked, hashed, field))
+                raw_start, raw_end = map_span(maps[seg], start, end)
+                kept.append(
+                    (
+                        start,
+                        Detection(
+                            detector,
+                            confidence,
+                            masked,
+                            hashed,
+                            field,
+                            local[seg],
+                            raw_start,
+                            raw_end,
+                            method,
+                        ),
+                    )
+                )
+            kept.sort(key=lambda item: item[0])
+            results[event].extend(d for _, d in kept)
 
     def _key_detectors(self, key: str) -> frozenset[str]:
         if not key:
             return frozenset()
         hit = self._key_cache.get(key)
         if hit is None:
-            lowered = _CAMEL.sub("_", key).lower()
+            lowered = _CAMEL.sub("_", key).lower().replace(".", "_")
             hit = frozenset().union(*(dets for _s, _e, dets in self._key_words.hits(lowered)))
             if len(self._key_cache) < 100_000:
                 self._key_cache[key] = hit
         return hit
 
-    def _is_name_key(self, key: str) -> bool:
+    def _is_name_key(self, key: str) -> tuple[bool, bool]:
+        """``(may hold a person's name, always does)`` for a key path."""
         hit = self._name_key_cache.get(key)
         if hit is None:
-            hit = _is_name_key(key)
+            hit = (names.maybe_person_key(key), names.person_key(key))
             if len(self._name_key_cache) < 100_000:
                 self._name_key_cache[key] = hit
         return hit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Batch:
     big: str
     starts: list[int]
     ends: list[int]
     keys: list[str]
+    zones: list[tuple[int, int, str]] = field(default_factory=list)
+    zone_starts: list[int] = field(default_factory=list)
+    zone_dets: list[frozenset[str]] = field(default_factory=list)
+    key_dets: list[frozenset[str]] = field(default_factory=list)
+
+
+_METHODS = {
+    "ssn": "ssa-ranges",
+    "mbi": "cms-rules",
+    "npi": "luhn",
+    "dea": "check-digit",
+    "payment_card": "luhn-iin",
+    "dob": "date",
+    "email": "pattern",
+    "icd10": "pattern",
+    "mrn": "pattern",
+}
 
 
 def segments(message: str) -> list[tuple[str, str]]:

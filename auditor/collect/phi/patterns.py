@@ -21,11 +21,10 @@ from auditor.collect.phi.checksums import (
     card_valid,
     dea_valid,
     mbi_valid,
-    nanp_valid,
     npi_valid,
     ssn_valid,
 )
-from auditor.collect.phi.masking import mask_address, mask_all, mask_email, mask_keep_last
+from auditor.collect.phi.masking import mask_all, mask_email, mask_keep_last
 
 # A validator turns a match into (normalized, masked) or (normalized, masked, confidence), or None.
 Checked = tuple[str, str] | tuple[str, str, float] | None
@@ -85,7 +84,18 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "credit",
         "debit",
     ),
-    "dob": ("dob", "d.o.b", "birth", "born$", "bday"),
+    "dob": (
+        "dob",
+        "d.o.b",
+        "birth",
+        "born$",
+        "bday",
+        "geburt",
+        "naissance",
+        "nacimiento",
+        "nascita",
+        "urodzenia",
+    ),
     "phone": (
         "phone",
         "tel",
@@ -97,7 +107,12 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "sms",
         "caller",
         "callback",
+        "call from",
+        "call to",
         "dial",
+        "whatsapp",
+        "msisdn",
+        "reached",
     ),
     "email": (),
     "icd10": ("icd", "diagnos", "dx", "problem list", "problem_list", "assessment"),
@@ -120,7 +135,19 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "record number",
         "record_number",
     ),
-    "patient_name": ("patient", "pt", "member", "subscriber", "beneficiary", "guarantor"),
+    "patient_name": (
+        "patient",
+        "pt",
+        "member",
+        "subscriber",
+        "beneficiary",
+        "guarantor",
+        "guardian",
+        "name",
+        "contact",
+        "caregiver",
+        "insured",
+    ),
     "street_address": (
         "address",
         "addr",
@@ -131,6 +158,13 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "billing",
         "mailing",
         "ship to",
+        "deliver to",
+        "lives at",
+        "located at",
+        "moved to",
+        "pickup at",
+        "courier",
+        "geocod",
     ),
 }
 
@@ -174,21 +208,18 @@ def _lead(cls: str, extra_before: str = "") -> str:
 SSN_BARE = re.compile(_lead(r"\d") + r"\d{8}" + _E)
 NPI = re.compile(_lead(r"[12]") + r"\d{9}" + _E)
 DEA = re.compile(_lead(r"[A-Za-z]") + r"[A-Za-z9]\d{7}" + _E)
-# (212) 555-1234 and +12125551234
-PHONE_PAREN = re.compile(
-    r"[(+](?<![\w.\-/+][(+])(?:(?<=\+)1\d{10}|(?<=\()\d{3}\) ?\d{3}[ .-]\d{4})" + _E
-)
-PHONE_BARE = re.compile(_lead(r"\d") + r"\d{9}" + _E)
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b")
 _MON = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 DATE = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d|T\d)"
-    r"|(?P<m2>\d{1,2})[/-](?P<d2>\d{1,2})[/-](?P<y2>(?:19|20)\d{2})"
-    r"|(?P<mon3>" + _MON + r") (?P<d3>\d{1,2}),? (?P<y3>(?:19|20)\d{2})"
-    r"|(?P<d4>\d{1,2}) (?P<mon4>" + _MON + r") (?P<y4>(?:19|20)\d{2}))" + _E,
+    r"(?:(?P<y>(?:19|20)\d{2})(?P<ys>[-/.])(?P<m>\d{1,2})(?P=ys)(?P<d>\d{1,2})(?!\d)"
+    r"(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
+    r"|(?P<a2>\d{1,2})(?P<s2>[/.\-])(?P<b2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2}|\d{2})(?!\d)"
+    r"|(?P<mon3>" + _MON + r")[ \-](?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d{2})"
+    r"|(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?:[ \-]|\. )(?:of )?(?P<mon4>" + _MON + r")[ \-,]{1,2}(?P<y4>(?:19|20)\d{2})"
+    r"|(?P<y5>(?:19|20)\d{2})(?P<m5>[01]\d)(?P<d5>[0-3]\d)(?!\d))" + _E,
     re.IGNORECASE,
 )
 ICD10 = re.compile(
@@ -234,23 +265,6 @@ def v_dea(m: re.Match[str]) -> Checked:
     return value, mask_keep_last(value, 2)
 
 
-def v_phone_paren(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
-    digits = _digits(raw)
-    if len(digits) == 11:
-        digits = digits[1:]
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(raw, 4), 0.85 if raw[0] == "+" else 0.8
-
-
-def v_phone_bare(m: re.Match[str]) -> Checked:
-    digits = m.group(0)
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(digits, 4)
-
-
 def v_email(m: re.Match[str]) -> Checked:
     value = m.group(0)
     return value.lower(), mask_email(value)
@@ -282,20 +296,37 @@ def v_date(m: re.Match[str]) -> Checked:
     if not preceded_ok(m):
         return None
     g = m.groupdict()
+    candidates: list[tuple[int, int, int]] = []
     try:
         if g["y"]:
-            born = date(int(g["y"]), int(g["m"]), int(g["d"]))
+            candidates.append((int(g["y"]), int(g["m"]), int(g["d"])))
         elif g["y2"]:
-            born = date(int(g["y2"]), int(g["m2"]), int(g["d2"]))
+            year = int(g["y2"])
+            if year < 100:
+                year += 1900 if year > date.today().year % 100 else 2000
+            a, b = int(g["a2"]), int(g["b2"])
+            candidates += [(year, a, b), (year, b, a)]  # month/day or day/month
         elif g["y3"]:
-            born = date(int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"]))
+            candidates.append(
+                (int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"]))
+            )
+        elif g["y4"]:
+            candidates.append(
+                (int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"]))
+            )
         else:
-            born = date(int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"]))
+            candidates.append((int(g["y5"]), int(g["m5"]), int(g["d5"])))
     except (KeyError, ValueError, TypeError):
         return None
-    if born.year < 1900 or born > date.today():
-        return None
-    return born.isoformat(), mask_all(m.group(0))
+    today = date.today()
+    for y, mo, d in candidates:
+        try:
+            born = date(y, mo, d)
+        except ValueError:
+            continue
+        if born.year >= 1900 and born <= today:
+            return born.isoformat(), mask_all(m.group(0))
+    return None
 
 
 def v_icd10(m: re.Match[str]) -> Checked:
@@ -308,33 +339,19 @@ def v_mrn(m: re.Match[str]) -> Checked:
     return alnum_upper(value), mask_keep_last(value, 2)
 
 
-def v_address(m: re.Match[str]) -> Checked:
-    value = m.group(0)
-    return " ".join(value.lower().split()), mask_address(value, STREET_TYPE_WORDS)
-
-
 # One pass finds every digit-led, context-free shape: the branch that matched names the kind.
 DIGIT_LED = re.compile(
     _lead(r"\d")
     + r"(?:(?P<ssn>\d\d(?P<sep>[- ])\d\d(?P=sep)\d{4}"
     + _E
     + ")"
-    + r"|(?P<phone>\d\d(?P<psep>[ .-])\d{3}(?P=psep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<phone1>(?<=1)(?P<p1sep>[ .-])\d{3}(?P=p1sep)\d{3}(?P=p1sep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<card>\d{3}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,7}"
-    + r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{5}|\d{9,15})"
+    + r"|(?P<card>\d{3}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,4}(?:(?P=csep)\d{1,3})?"
+    + r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{4,5}|\d{8,15})"
     + _E
     + ")"
     + r"|(?P<mbi>(?<=[1-9])[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}"
     + _E
-    + ")"
-    + r"|(?P<address>\d{0,5}(?: [NSEW]\.?)?(?: (?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))){1,3} (?:"
-    + STREET_TYPES
-    + r")\b\.?(?:,? (?:Apt|Suite|Ste|Unit)\.? #?\w{1,5})?))"
+    + "))"
 )
 
 
@@ -344,41 +361,28 @@ def v_card_combined(m: re.Match[str]) -> Checked:
     if not card_valid(digits):
         return None
     grouped = m.group("csep") is not None or m.group("csep2") is not None
-    return digits, mask_keep_last(raw, 4), (0.85 if grouped else 0.75)
-
-
-def v_phone_combined(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
-    digits = _digits(raw)
-    if len(digits) == 11:
-        digits = digits[1:]
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(raw, 4)
+    if grouped:
+        return digits, mask_keep_last(raw, 4), 0.85
+    # A bare 12-digit run (an account id as often as a Maestro card) counts only in context.
+    return digits, mask_keep_last(raw, 4), (0.75 if len(digits) >= 13 else 0.0)
 
 
 #: What each branch of :data:`DIGIT_LED` finds.
 DIGIT_LED_KINDS: dict[str, Spec] = {
     "ssn": Spec("ssn", DIGIT_LED, v_ssn, 0.85, 0.99),
-    "phone": Spec("phone", DIGIT_LED, v_phone_combined, 0.8, 0.95),
-    "phone1": Spec("phone", DIGIT_LED, v_phone_combined, 0.8, 0.95),
     "card": Spec("payment_card", DIGIT_LED, v_card_combined, 0.75, 0.95),
     "mbi": Spec("mbi", DIGIT_LED, v_mbi, 0.75, 0.99),
-    "address": Spec("street_address", DIGIT_LED, v_address, 0.8, 0.92),
 }
 
 EMAIL_SPEC = Spec("email", EMAIL, v_email, 0.9, 0.9)
 
 
 def builtin_specs() -> list[Spec]:
-    """Specs run on their own: the non-digit-led context-free ones, then the context-only ones."""
+    """The context-only specs: they run under a key or just after a context word."""
     return [
-        Spec("phone", PHONE_PAREN, v_phone_paren, 0.8, 0.95),
-        # context-only
         Spec("ssn", SSN_BARE, v_ssn, 0.0, 0.9),
         Spec("npi", NPI, v_npi, 0.0, 0.95),
         Spec("dea", DEA, v_dea, 0.0, 0.95),
-        Spec("phone", PHONE_BARE, v_phone_bare, 0.0, 0.9),
         Spec("dob", DATE, v_date, 0.0, 0.9, window=24),
         Spec("icd10", ICD10, v_icd10, 0.0, 0.85, window=40),
         Spec("mrn", MRN, v_mrn, 0.0, 0.85, window=20),

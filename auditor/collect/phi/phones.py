@@ -1,0 +1,119 @@
+"""Telephone numbers of every country, through Google's numbering-plan metadata (phonenumbers).
+
+A cheap, linear pattern finds digit runs shaped like a telephone number (a ``+`` or ``00``
+country prefix, groups split by spaces, dashes, dots or a bracketed area code, an extension such
+as ``x123``, ``ext. 12`` or ``-Office``); shapes that are something else in logs (dates, times,
+IP addresses, versions, durations) are dropped; then phonenumbers decides whether the digits can
+be a number: with a country prefix in the plan of that country, without one in the North
+American plan or in the plan of a country whose numbers are written that way. A bare run of
+digits counts only in context (``phone: 2125550147``, ``"mobile": "13017776317"``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from auditor.collect.phi.checksums import nanp_valid
+
+# A digit, then 6 to 16 further digits, each perhaps after one or two separators or inside a
+# bracket: every repetition consumes a digit, so the pattern is linear.
+CANDIDATE = re.compile(
+    r"(?:\+\d|\(\+?\d|\d)(?:(?:[ \-./]|\) ?| ?\()?\d){6,16}+"
+    r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
+)
+_EXT = re.compile(r"(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax))$")
+_DATE = re.compile(
+    r"^\(?(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d)\)?$"
+)
+_IP = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
+_NANP_SHAPE = re.compile(
+    r"^(?:\+?1[ \-.]?|001[ \-.])?(?:\(\d{3}\) ?|\d{3}(?P<s>[\-. ]))\d{3}(?(s)(?P=s)|[\-. ])\d{4}$"
+)
+
+#: Countries tried, in this order, for a number written in national form (trunk prefix 0 or
+#: none): the countries whose patients a US covered entity most often sees, then Europe, Asia,
+#: Oceania, Africa and Latin America.
+NATIONAL_REGIONS = (
+    "GB", "DE", "FR", "IT", "ES", "NL", "BE", "AT", "CH", "IE", "PT", "PL", "CZ", "SK", "HU",
+    "RO", "HR", "SI", "DK", "NO", "SE", "FI", "EE", "LV", "LT", "GR", "TR", "IN", "PH", "VN",
+    "ID", "TH", "JP", "CN", "KR", "AU", "NZ", "ZA", "KE", "NG", "BR", "AR", "CO", "CL", "PE",
+)  # fmt: skip
+
+
+def boundary_ok(text: str, start: int, end: int) -> bool:
+    if start > 0:
+        before = text[start - 1]
+        if before.isalnum() or before in "._/-:+":
+            return False
+    if end < len(text):
+        after = text[end]
+        if after.isalnum() or after in "_/":
+            return False
+        if after in ".-:," and end + 1 < len(text) and text[end + 1].isdigit():
+            return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _national_region(digits: str) -> str | None:
+    """The first region in whose plan ``digits`` (national form) is a valid number."""
+    for region in NATIONAL_REGIONS:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return region
+    return None
+
+
+def judge(raw: str, in_context: bool) -> tuple[str, float] | None:
+    """``(normalized, confidence)`` when ``raw`` (a candidate match) is a telephone number."""
+    body = _EXT.sub("", raw).rstrip(")")
+    digits = "".join(ch for ch in body if ch.isdigit())
+    if len(digits) < 7 or len(digits) > 15:
+        return None
+    separated = any(not ch.isdigit() for ch in body.lstrip("+("))
+    international = body.startswith(("+", "(+")) or (body.startswith("00") and separated)
+    if not international:
+        if _DATE.match(body) or _IP.match(body):
+            return None
+        dots = body.count(".")
+        if dots and not _NANP_SHAPE.match(body):
+            return None  # versions, decimals, dotted ids: only 212.555.0147 is a phone
+    if international:
+        e164 = "+" + (digits[2:] if body.startswith("00") else digits)
+        try:
+            number = phonenumbers.parse(e164, None)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return e164, 0.9
+        if phonenumbers.is_possible_number(number):
+            return e164, 0.8
+        return (e164, 0.7) if in_context else None
+    if _NANP_SHAPE.match(body):
+        national = digits[1:] if len(digits) == 11 else digits[3:] if len(digits) == 13 else digits
+        if len(national) == 10:
+            if nanp_valid(national[:3], national[3:6]):
+                return "+1" + national, 0.85
+            return "+1" + national, 0.75  # the North American shape, whatever the digits
+    if not separated:
+        if not in_context:
+            return None
+        if len(digits) == 10 and nanp_valid(digits[:3], digits[3:6]):
+            return "+1" + digits, 0.9
+    groups = len([g for g in re.split(r"[ \-./()]+", body) if g])
+    if not in_context and digits[0] != "0" and (groups < 3 or len(digits) < 8):
+        return None  # "500 61240" (status and bytes), "12 345": too little to call a phone
+    region = _national_region(digits)
+    if region is None:
+        return ("+" + digits, 0.75) if in_context and separated else None
+    confidence = 0.75 if digits[0] == "0" else 0.72
+    return region + ":" + digits, (0.9 if in_context else confidence)
+
+
+__all__ = ["CANDIDATE", "NATIONAL_REGIONS", "boundary_ok", "judge"]
