@@ -10,6 +10,7 @@ from auditor.cli.catalog import policies, profile
 from auditor.cli.demo import demo
 from auditor.cli.history import diff, history, merge
 from auditor.cli.iac import iac
+from auditor.cli.phi import phi
 from auditor.cli.run import collect, evaluate, report, scan
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -27,6 +28,7 @@ def cli() -> None:
       baa-audit profile list                  the shipped BAA profiles (strict, hipaa-baseline)
       baa-audit policies list --profile strict    what will be checked
       baa-audit iac infra/ --profile strict   the same policies on Terraform, before deploy
+      baa-audit phi scan app.log              PHI in a log sample, before it ships
 
     Stages one by one: collect -> snapshot -> evaluate -> result.json -> report.
     """
@@ -34,7 +36,7 @@ def cli() -> None:
 
 for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
     cli.add_command(command)
-for command in (history, diff, merge):
+for command in (history, diff, merge, phi):
     cli.add_command(command)
 
 
