@@ -141,7 +141,8 @@ class _Keywords:
                     continue
                 if e < n:
                     after = lowered[e]
-                    if after in "-_/" or (after == "." and e + 1 < n and lowered[e + 1].isalnum()):
+                    nxt = lowered[e + 1] if e + 1 < n else ""
+                    if (after in "-_/" and not nxt.isdigit()) or (after == "." and nxt.isalnum()):
                         continue
                     if after.isalnum() and (word in self._right_bound or after.isdigit()):
                         continue

@@ -167,7 +167,10 @@ def judge_value(value: str, certain: bool) -> tuple[float, str] | None:
     words = _VALUE_WORD.findall(text)
     if not words or len(words) > 5:
         return None
-    normalized = " ".join(w.lower() for w in words)
+    kept = [w for w in words if not _initial(w) and w.lower().rstrip(".") not in HONORIFICS]
+    if "," in text and len(kept) == 2:
+        kept = kept[1:] + kept[:1]  # "Last, First"
+    normalized = " ".join(w.lower() for w in kept or words)
     if certain:
         return 0.9, normalized
     if any(ch.isspace() for ch in text) and len(words) >= 2:

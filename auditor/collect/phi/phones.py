@@ -28,6 +28,7 @@ _EXT = re.compile(r"(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobil
 _DATE = re.compile(
     r"^\(?(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d)\)?$"
 )
+_CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SSN_SHAPE = re.compile(r"^\d{3}([- ])\d\d\1\d{4}$")
 _IP = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _NANP_SHAPE = re.compile(
@@ -107,8 +108,11 @@ def judge(raw: str, in_context: bool) -> tuple[str, float] | None:
     if not separated:
         if not in_context:
             return None
-        if len(digits) == 10 and nanp_valid(digits[:3], digits[3:6]):
-            return "+1" + digits, 0.9
+        national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+        if len(national) == 10 and nanp_valid(national[:3], national[3:6]):
+            return "+1" + national, 0.9
+        if digits[0] != "0" and not _CN_MOBILE.match(digits):
+            return None  # a bare run of digits (an epoch, a counter) even beside "callback"
     groups = len([g for g in re.split(r"[ \-./()]+", body) if g])
     if not in_context and digits[0] != "0" and (groups < 3 or len(digits) < 8):
         return None  # "500 61240" (status and bytes), "12 345": too little to call a phone
