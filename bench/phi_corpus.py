@@ -179,8 +179,18 @@ class Corpus:
 
     def card(self) -> str:
         kind = self.rng.choice(
-            ["visa", "visa13", "visa19", "mastercard", "amex", "discover", "diners", "jcb15",
-             "jcb16", "maestro"]  # fmt: skip
+            [
+                "visa",
+                "visa13",
+                "visa19",
+                "mastercard",
+                "amex",
+                "discover",
+                "diners",
+                "jcb15",
+                "jcb16",
+                "maestro",
+            ]  # fmt: skip
         )
         number = str(self.us.credit_card_number(card_type=kind))
         r = self.rng.random()
@@ -379,9 +389,7 @@ class Corpus:
         )
 
 
-def generate(
-    seed: int, lines: int, phi_fraction: float = 0.5
-) -> Iterator[Line]:
+def generate(seed: int, lines: int, phi_fraction: float = 0.5) -> Iterator[Line]:
     """``lines`` lines, about ``phi_fraction`` of them carrying planted values."""
     corpus = Corpus(seed)
     for _ in range(lines):
@@ -496,43 +504,99 @@ def _path(c: Corpus) -> str:
 
 
 CLEAN_TEXT: tuple[Callable[[Corpus], str], ...] = (
-    lambda c: f'{c.ip()} - - [03/Dec/2026:10:{c.num(10, 59)}:{c.num(10, 59)} +0000] "GET {_path(c)} HTTP/1.1" {c.rng.choice([200, 204, 301, 404, 500])} {c.num(100, 99999)} "-" "{c.us.user_agent()}"',
+    lambda c: (
+        f'{c.ip()} - - [03/Dec/2026:10:{c.num(10, 59)}:{c.num(10, 59)} +0000] "GET {_path(c)} HTTP/1.1" {c.rng.choice([200, 204, 301, 404, 500])} {c.num(100, 99999)} "-" "{c.us.user_agent()}"'
+    ),
     lambda c: f"START RequestId: {c.us.uuid4()} Version: $LATEST",
-    lambda c: f"REPORT RequestId: {c.us.uuid4()} Duration: {c.num(1, 900)}.{c.num(10, 99)} ms Billed Duration: {c.num(1, 900)} ms Memory Size: 512 MB Max Memory Used: {c.num(60, 500)} MB Init Duration: {c.num(100, 900)}.{c.num(10, 99)} ms",
-    lambda c: f"Started Application in {c.num(2, 30)}.{c.num(100, 999)} seconds (process running for {c.num(3, 40)}.{c.num(1, 9)})",
-    lambda c: f"Tomcat started on port {c.rng.choice([8080, 8443, 9090])} (http) with context path ''",
-    lambda c: f"HikariPool-1 - Added connection conn{c.num(1, 99)}: url=jdbc:postgresql://db-{c.num(1, 9)}.internal:5432/app user=svc_app",
-    lambda c: f"Successfully assigned default/{c.rng.choice(SERVICES)}-{c.hexid(10)}-{c.hexid(5)} to ip-{c.ip().replace('.', '-')}.ec2.internal",
-    lambda c: f"Pulling image \"{c.num(100000000000, 999999999999)}.dkr.ecr.us-east-1.amazonaws.com/{c.rng.choice(SERVICES)}:{c.version()}\"",
-    lambda c: f"Back-off restarting failed container {c.rng.choice(SERVICES)} in pod {c.rng.choice(SERVICES)}-{c.hexid(9)}-{c.hexid(5)}",
-    lambda c: f"sms-gateway: delivered batch {c.num(1, 99999)} of {c.num(1, 5000)} messages in {c.num(1, 9000)}ms",
-    lambda c: f"fax-relay worker {c.num(1, 16)} polled queue depth={c.num(0, 9999)} lag={c.num(0, 99999)}ms",
-    lambda c: f"phone-verify p99 latency {c.num(100, 9999)}ms over {c.num(1000000, 9999999)} requests",
-    lambda c: f"tel-bridge-{c.hexid(5)} connected to upstream {c.ip()}:{c.num(1024, 65535)} after {c.num(1, 9)} retries",
-    lambda c: f"contact-sync synced {c.num(1, 99999)} records cursor={c.num(1000000000, 9999999999)}",
+    lambda c: (
+        f"REPORT RequestId: {c.us.uuid4()} Duration: {c.num(1, 900)}.{c.num(10, 99)} ms Billed Duration: {c.num(1, 900)} ms Memory Size: 512 MB Max Memory Used: {c.num(60, 500)} MB Init Duration: {c.num(100, 900)}.{c.num(10, 99)} ms"
+    ),
+    lambda c: (
+        f"Started Application in {c.num(2, 30)}.{c.num(100, 999)} seconds (process running for {c.num(3, 40)}.{c.num(1, 9)})"
+    ),
+    lambda c: (
+        f"Tomcat started on port {c.rng.choice([8080, 8443, 9090])} (http) with context path ''"
+    ),
+    lambda c: (
+        f"HikariPool-1 - Added connection conn{c.num(1, 99)}: url=jdbc:postgresql://db-{c.num(1, 9)}.internal:5432/app user=svc_app"
+    ),
+    lambda c: (
+        f"Successfully assigned default/{c.rng.choice(SERVICES)}-{c.hexid(10)}-{c.hexid(5)} to ip-{c.ip().replace('.', '-')}.ec2.internal"
+    ),
+    lambda c: (
+        f'Pulling image "{c.num(100000000000, 999999999999)}.dkr.ecr.us-east-1.amazonaws.com/{c.rng.choice(SERVICES)}:{c.version()}"'
+    ),
+    lambda c: (
+        f"Back-off restarting failed container {c.rng.choice(SERVICES)} in pod {c.rng.choice(SERVICES)}-{c.hexid(9)}-{c.hexid(5)}"
+    ),
+    lambda c: (
+        f"sms-gateway: delivered batch {c.num(1, 99999)} of {c.num(1, 5000)} messages in {c.num(1, 9000)}ms"
+    ),
+    lambda c: (
+        f"fax-relay worker {c.num(1, 16)} polled queue depth={c.num(0, 9999)} lag={c.num(0, 99999)}ms"
+    ),
+    lambda c: (
+        f"phone-verify p99 latency {c.num(100, 9999)}ms over {c.num(1000000, 9999999)} requests"
+    ),
+    lambda c: (
+        f"tel-bridge-{c.hexid(5)} connected to upstream {c.ip()}:{c.num(1024, 65535)} after {c.num(1, 9)} retries"
+    ),
+    lambda c: (
+        f"contact-sync synced {c.num(1, 99999)} records cursor={c.num(1000000000, 9999999999)}"
+    ),
     lambda c: f"card-vault rotated key version {c.num(1, 400)} kid={c.hexid(32)}",
-    lambda c: f"request {c.us.uuid4()} completed in {c.num(1, 900)}ms status={c.rng.choice([200, 201, 204, 404, 500])}",
+    lambda c: (
+        f"request {c.us.uuid4()} completed in {c.num(1, 900)}ms status={c.rng.choice([200, 201, 204, 404, 500])}"
+    ),
     lambda c: f"trace_id={c.hexid(32)} span_id={c.hexid(16)} sampled=true",
-    lambda c: f"GET {_path(c)} from {c.ip()} took {c.rng.random():.3f}s bytes={c.num(100, 9999999)}",
-    lambda c: f"cache hit ratio 0.{c.num(10, 99)} epoch={c.num(1700000000, 1799999999)} keys={c.num(1, 10**7)}",
-    lambda c: f"batch {c.num(1, 9999)} processed {c.num(1, 100000)} rows at {c.num(1700000000000, 1799999999999)}",
-    lambda c: f"order ORD-{c.num(2020, 2026)}-{c.num(0, 999999):06d} shipped on 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}",
+    lambda c: (
+        f"GET {_path(c)} from {c.ip()} took {c.rng.random():.3f}s bytes={c.num(100, 9999999)}"
+    ),
+    lambda c: (
+        f"cache hit ratio 0.{c.num(10, 99)} epoch={c.num(1700000000, 1799999999)} keys={c.num(1, 10**7)}"
+    ),
+    lambda c: (
+        f"batch {c.num(1, 9999)} processed {c.num(1, 100000)} rows at {c.num(1700000000000, 1799999999999)}"
+    ),
+    lambda c: (
+        f"order ORD-{c.num(2020, 2026)}-{c.num(0, 999999):06d} shipped on 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}"
+    ),
     lambda c: f"deployed {c.rng.choice(SERVICES)} {c.version()} commit {c.hexid(40)}",
     lambda c: f"sha256:{c.hexid(64)} pushed to registry",
-    lambda c: f"retrying after {c.num(1, 60)}s (attempt {c.num(1, 5)}/5) upstream {c.ip()}:{c.num(1024, 65535)}",
-    lambda c: f"price {c.num(1, 999)}.{c.num(0, 99):02d} USD qty {c.num(1, 20)} sku {c.num(100000, 999999)}",
-    lambda c: f"  at com.example.{c.rng.choice(['billing', 'intake', 'portal'])}.{c.us.word().capitalize()}Service.handle({c.us.word().capitalize()}Service.java:{c.num(10, 999)})",
-    lambda c: f'  File "/app/{c.us.word()}/{c.us.word()}.py", line {c.num(1, 999)}, in {c.us.word()}_{c.us.word()}',
-    lambda c: f"ERROR: duplicate key value violates unique constraint \"{c.us.word()}_pkey\" DETAIL: Key (id)=({c.num(1, 10**9)}) already exists.",
-    lambda c: f"SELECT id, status, created_at FROM appointments WHERE clinic_id = {c.num(1, 999)} AND slot >= '2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}' LIMIT {c.num(1, 500)}",
-    lambda c: f"Connection reset by peer while reading response header from upstream, client: {c.ip()}, server: {c.us.domain_name()}",
-    lambda c: f"Kafka consumer group {c.rng.choice(SERVICES)} rebalanced: partitions {c.num(0, 11)}-{c.num(12, 47)} assigned, offset {c.num(10**6, 10**10)}",
+    lambda c: (
+        f"retrying after {c.num(1, 60)}s (attempt {c.num(1, 5)}/5) upstream {c.ip()}:{c.num(1024, 65535)}"
+    ),
+    lambda c: (
+        f"price {c.num(1, 999)}.{c.num(0, 99):02d} USD qty {c.num(1, 20)} sku {c.num(100000, 999999)}"
+    ),
+    lambda c: (
+        f"  at com.example.{c.rng.choice(['billing', 'intake', 'portal'])}.{c.us.word().capitalize()}Service.handle({c.us.word().capitalize()}Service.java:{c.num(10, 999)})"
+    ),
+    lambda c: (
+        f'  File "/app/{c.us.word()}/{c.us.word()}.py", line {c.num(1, 999)}, in {c.us.word()}_{c.us.word()}'
+    ),
+    lambda c: (
+        f'ERROR: duplicate key value violates unique constraint "{c.us.word()}_pkey" DETAIL: Key (id)=({c.num(1, 10**9)}) already exists.'
+    ),
+    lambda c: (
+        f"SELECT id, status, created_at FROM appointments WHERE clinic_id = {c.num(1, 999)} AND slot >= '2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}' LIMIT {c.num(1, 500)}"
+    ),
+    lambda c: (
+        f"Connection reset by peer while reading response header from upstream, client: {c.ip()}, server: {c.us.domain_name()}"
+    ),
+    lambda c: (
+        f"Kafka consumer group {c.rng.choice(SERVICES)} rebalanced: partitions {c.num(0, 11)}-{c.num(12, 47)} assigned, offset {c.num(10**6, 10**10)}"
+    ),
     lambda c: f"Health check passed for {c.us.hostname()} ({c.ip()}) in {c.num(1, 500)}ms",
     lambda c: f"tenant {c.us.company()} plan=enterprise seats={c.num(1, 5000)}",
     lambda c: f"webhook to {c.us.uri()} returned {c.rng.choice([200, 202, 400, 410, 503])}",
-    lambda c: f"Scheduled job {c.us.word()}_{c.us.word()} finished in {c.num(1, 99999)}ms next run 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}T{c.num(0, 23):02d}:00:00Z",
+    lambda c: (
+        f"Scheduled job {c.us.word()}_{c.us.word()} finished in {c.num(1, 99999)}ms next run 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}T{c.num(0, 23):02d}:00:00Z"
+    ),
     lambda c: f"user agent {c.us.user_agent()}",
-    lambda c: f"TLS handshake with {c.us.domain_name()}:443 ok cipher=TLS_AES_128_GCM_SHA256 version=TLSv1.3",
+    lambda c: (
+        f"TLS handshake with {c.us.domain_name()}:443 ok cipher=TLS_AES_128_GCM_SHA256 version=TLSv1.3"
+    ),
     lambda c: f"mac={c.us.mac_address()} ipv6={c.us.ipv6()} link up",
     lambda c: f"{c.us.catch_phrase()} feature flag enabled for {c.num(1, 100)}% of tenants",
     lambda c: f"Patient Portal Login succeeded for session {c.hexid(13)}",
@@ -542,10 +606,18 @@ CLEAN_TEXT: tuple[Callable[[Corpus], str], ...] = (
     lambda c: f"address lookup service unavailable, falling back to cache ttl={c.num(1, 3600)}s",
     lambda c: f"chart render took {c.num(1, 5000)}ms for {c.num(1, 40)} series",
     lambda c: f"card reader {c.hexid(8)} offline since 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}",
-    lambda c: f"Invoice INV-{c.num(100000, 999999)} total {c.num(1, 9999)}.{c.num(0, 99):02d} due 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}",
-    lambda c: f"GC pause (G1 Evacuation Pause) {c.num(1, 900)}M->{c.num(1, 900)}M({c.num(1000, 4000)}M) {c.num(1, 99)}.{c.num(100, 999)}ms",
-    lambda c: f"Uploaded s3://{c.us.word()}-{c.num(100, 999)}-logs/{c.num(2020, 2026)}/{c.num(1, 12):02d}/{c.hexid(12)}.gz ({c.num(1, 10**8)} bytes)",
-    lambda c: f"Node {c.us.hostname()} status Ready=True MemoryPressure=False cpu={c.num(1, 96)} pods={c.num(1, 110)}",
+    lambda c: (
+        f"Invoice INV-{c.num(100000, 999999)} total {c.num(1, 9999)}.{c.num(0, 99):02d} due 2026-{c.num(1, 12):02d}-{c.num(1, 28):02d}"
+    ),
+    lambda c: (
+        f"GC pause (G1 Evacuation Pause) {c.num(1, 900)}M->{c.num(1, 900)}M({c.num(1000, 4000)}M) {c.num(1, 99)}.{c.num(100, 999)}ms"
+    ),
+    lambda c: (
+        f"Uploaded s3://{c.us.word()}-{c.num(100, 999)}-logs/{c.num(2020, 2026)}/{c.num(1, 12):02d}/{c.hexid(12)}.gz ({c.num(1, 10**8)} bytes)"
+    ),
+    lambda c: (
+        f"Node {c.us.hostname()} status Ready=True MemoryPressure=False cpu={c.num(1, 96)} pods={c.num(1, 110)}"
+    ),
 )
 
 CLEAN_FIELDS: tuple[tuple[str, Callable[[Corpus], object]], ...] = (
@@ -609,7 +681,9 @@ def measure(lines: list[Line], clean: list[Line], threshold: float = 0.7) -> dic
         dets = [d for d in dets if d.confidence >= threshold]
         for e in line.entities:
             planted[e.kind] += 1
-            if any(rev.get(d.detector) == e.kind and d.start < e.end and e.start < d.end for d in dets):
+            if any(
+                rev.get(d.detector) == e.kind and d.start < e.end and e.start < d.end for d in dets
+            ):
                 recalled[e.kind] += 1
         for d in dets:
             kind = rev.get(d.detector, d.detector)

@@ -61,7 +61,9 @@ worker zone
 
 def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch)).lower()
+    return "".join(
+        ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch)
+    ).lower()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", required=True, help="SCOWL word list (wamerican)")
     parser.add_argument("--min-births", type=int, default=20)
     parser.add_argument("--names-dataset", help="folder with first_names.pkl.gz, last_names.pkl.gz")
-    parser.add_argument("--top", type=int, default=2000, help="names per country from names-dataset")
+    parser.add_argument(
+        "--top", type=int, default=2000, help="names per country from names-dataset"
+    )
     parser.add_argument("--frequent", help="folder with the 1990 census dist.* files")
     parser.add_argument("--frequent-top", type=int, default=3000)
     parser.add_argument("--out", default=str(OUT))
@@ -127,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         for key in sorted(flags):
             gz.write(f"{key}\t{''.join(sorted(flags[key]))}\n".encode())
     counts = {f: sum(1 for m in flags.values() if f in m) for f in "FLW"}
-    print(f"{out}: {len(flags)} names ({counts['F']} given, {counts['L']} surnames, "
-          f"{counts['W']} also common words)")
+    print(
+        f"{out}: {len(flags)} names ({counts['F']} given, {counts['L']} surnames, "
+        f"{counts['W']} also common words)"
+    )
     return 0
 
 

@@ -203,7 +203,9 @@ def _lines(name: str, fh: IO[bytes]) -> Iterator[tuple[str, bool]]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{_shown(name)}: not UTF-8 text (byte {offset + exc.start})") from None
+            raise InputError(
+                f"{_shown(name)}: not UTF-8 text (byte {offset + exc.start})"
+            ) from None
         offset += len(raw)
         text = text.rstrip("\r\n")
         if len(text) > MAX_SEGMENT_CHARS:

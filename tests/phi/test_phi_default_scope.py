@@ -38,7 +38,9 @@ def test_strict_profile_names_no_prefixes() -> None:
     assert strict_params().log_groups_in_scope is None
 
 
-def test_aws_group_outside_the_old_prefixes_fails(moto_env: str, evaluate: Any, tmp_path: Any) -> None:
+def test_aws_group_outside_the_old_prefixes_fails(
+    moto_env: str, evaluate: Any, tmp_path: Any
+) -> None:
     logs = boto3.client("logs", region_name="us-east-1")
     now = int(time.time() * 1000) - 60_000
     for group, lines in (("portal-web", LEAK), ("/app/clean", CLEAN)):

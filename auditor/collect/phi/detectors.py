@@ -401,8 +401,10 @@ class Scanner:
             return
         confidence = checked[2] if len(checked) == 3 else spec.confidence
         method = _METHODS.get(spec.detector, "pattern")
-        ctx = "key" if keyed else self._context(
-            batch, spec.detector, start, end, kw_ends, spec.window
+        ctx = (
+            "key"
+            if keyed
+            else self._context(batch, spec.detector, start, end, kw_ends, spec.window)
         )
         if ctx is not None:
             confidence = max(confidence, spec.context_confidence)
@@ -580,7 +582,11 @@ class Scanner:
                 raw_start, raw_end = map_span(maps[seg], start, end)
                 field = seg_key
                 zi = bisect_right(batch.zone_starts, base + start) - 1
-                if zi >= 0 and batch.zones[zi][0] <= base + start and base + end <= batch.zones[zi][1]:
+                if (
+                    zi >= 0
+                    and batch.zones[zi][0] <= base + start
+                    and base + end <= batch.zones[zi][1]
+                ):
                     zkey = batch.zones[zi][2]
                     field = f"{seg_key}.{zkey}" if seg_key else zkey
                 kept.append(

@@ -218,7 +218,9 @@ DATE = re.compile(
     r"(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
     r"|(?P<a2>\d{1,2})(?P<s2>[/.\-])(?P<b2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2}|\d{2})(?!\d)"
     r"|(?P<mon3>" + _MON + r")[ \-](?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d{2})"
-    r"|(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?:[ \-]|\. )(?:of )?(?P<mon4>" + _MON + r")[ \-,]{1,2}(?P<y4>(?:19|20)\d{2})"
+    r"|(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?:[ \-]|\. )(?:of )?(?P<mon4>"
+    + _MON
+    + r")[ \-,]{1,2}(?P<y4>(?:19|20)\d{2})"
     r"|(?P<y5>(?:19|20)\d{2})(?P<m5>[01]\d)(?P<d5>[0-3]\d)(?!\d))" + _E,
     re.IGNORECASE,
 )
@@ -307,13 +309,9 @@ def v_date(m: re.Match[str]) -> Checked:
             a, b = int(g["a2"]), int(g["b2"])
             candidates += [(year, a, b), (year, b, a)]  # month/day or day/month
         elif g["y3"]:
-            candidates.append(
-                (int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"]))
-            )
+            candidates.append((int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"])))
         elif g["y4"]:
-            candidates.append(
-                (int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"]))
-            )
+            candidates.append((int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"])))
         else:
             candidates.append((int(g["y5"]), int(g["m5"]), int(g["d5"])))
     except (KeyError, ValueError, TypeError):

@@ -47,7 +47,11 @@ def _unescape_once(text: str) -> tuple[str, list[int]] | None:
                 pending_high = (code, start)
                 pos = m.end()
                 continue
-            if 0xDC00 <= code < 0xE000 and pending_high is not None and pending_high[1] + 6 == start:
+            if (
+                0xDC00 <= code < 0xE000
+                and pending_high is not None
+                and pending_high[1] + 6 == start
+            ):
                 char = chr(0x10000 + ((pending_high[0] - 0xD800) << 10) + (code - 0xDC00))
                 out.append(char)
                 where.append(pending_high[1])
