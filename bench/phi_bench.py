@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.phi_corpus import KINDS, generate, generate_clean, measure  # noqa: E402
+from bench.phi_corpus import KINDS, generate, generate_clean, measure
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from faker import Faker
 
@@ -190,7 +190,7 @@ class Corpus:
                 "jcb15",
                 "jcb16",
                 "maestro",
-            ]  # fmt: skip
+            ]  # fmt: skip  # noqa: RUF028
         )
         number = str(self.us.credit_card_number(card_type=kind))
         r = self.rng.random()
@@ -339,7 +339,7 @@ class Corpus:
             b.add('message="')
             for j, (text, kind) in enumerate(self._sentence(kinds)):
                 if j and kind is None and text.strip() in {",", ";", "and", "|"}:
-                    text = "\\n"
+                    text = "\\n"  # noqa: PLW2901
                 b.add(_enc(text, self.rng.random() < 0.5).replace("\\\\n", "\\n"), kind)
             b.add('\\n\\tat handler"')
         return Line(b.text(), "escaped", tuple(b.entities))
@@ -678,7 +678,7 @@ def measure(lines: list[Line], clean: list[Line], threshold: float = 0.7) -> dic
     any_right = 0
     total = 0
     for line, dets in zip(lines, found, strict=True):
-        dets = [d for d in dets if d.confidence >= threshold]
+        dets = [d for d in dets if d.confidence >= threshold]  # noqa: PLW2901
         for e in line.entities:
             planted[e.kind] += 1
             if any(

@@ -164,7 +164,7 @@ def _scan_stream(name: str, fh: IO[bytes], scanner: Scanner) -> Iterator[Row]:
     numbers: list[int] = []
     number = 0
     for text, was_cut in _lines(name, fh):
-        number += 1
+        number += 1  # noqa: SIM113
         if was_cut:
             yield name, number, 0, 0, "", ""
         batch.append(text)

@@ -15,8 +15,8 @@ from auditor.collect.phi.sampler_aws import sample_cloudwatch
 from auditor.collect.phi.sampler_gcp import sample_cloud_logging
 from auditor.core.inventory import Inventory
 from auditor.core.progress import NullProgress
-from auditor.judge.profile import load_profile
 from auditor.judge.policy.loader import load_default_policies
+from auditor.judge.profile import load_profile
 
 from .test_phi_sampler_gcp import PROJECT, _entry
 

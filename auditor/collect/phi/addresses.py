@@ -26,10 +26,10 @@ from functools import lru_cache
 
 import usaddress
 
-_UP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
-_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"
-_CAP = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}]?[{_LOW}]+)?"
-_ANYWORD = rf"[{_UP}{_LOW}][{_LOW}'’]*"
+_UP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"  # noqa: RUF001
+_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"  # noqa: RUF001
+_CAP = rf"[{_UP}][{_LOW}'’]+(?:-[{_UP}]?[{_LOW}]+)?"  # noqa: RUF001
+_ANYWORD = rf"[{_UP}{_LOW}][{_LOW}'’]*"  # noqa: RUF001
 
 # USPS Publication 28, appendix C1 (common suffixes and abbreviations), and British/Australian
 # street types. Everyday words are in WEAK_TYPES.
@@ -628,13 +628,13 @@ PREFIX_FIRST = re.compile(
 FUSED_STRONG = (
     "straße|strasse|str\\.|gasse|allee|platz|straat|gracht|steeg|kade|singel|dreef|"
     "gatan|vägen|gränd|torget|veien|gata|gade|vej|stræde|vænget|katu|kuja|polku|bulevardi|"
-    "ulica|utca|körút|sétány|sokak|sokağı|caddesi|bulvarı"
+    "ulica|utca|körút|sétány|sokak|sokağı|caddesi|bulvarı"  # noqa: RUF001
 )
 FUSED_WEAK = "weg|ring|damm|ufer|steig|pfad|markt|laan|plein|baan|hof|dijk|tie|tori|rinne|vei|stien|bakken|gate|allé|väg|út|tér|sor|köz|park|ská|cká|ní|ova|ová|ovo|ina"
 _FUSED_NUM = re.compile(r",? \d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?\.?(?![\w])")
 SUFFIX_WORD = re.compile(
-    rf"(?P<name>[{_UP}](?<![\w.\-/][{_UP}])[{_LOW}'’]+(?:-[{_UP}]?[{_LOW}]+)?(?: {_ANYWORD}){{0,2}}) "
-    r"(?P<type>utca|út|tér|körút|Sokak|Sk\.|Sokağı|Caddesi|Cad\.|Cd\.|Bulvarı|Blv\.|Mahallesi|"
+    rf"(?P<name>[{_UP}](?<![\w.\-/][{_UP}])[{_LOW}'’]+(?:-[{_UP}]?[{_LOW}]+)?(?: {_ANYWORD}){{0,2}}) "  # noqa: RUF001
+    r"(?P<type>utca|út|tér|körút|Sokak|Sk\.|Sokağı|Caddesi|Cad\.|Cd\.|Bulvarı|Blv\.|Mahallesi|"  # noqa: RUF001
     r"Mah\.|Marg|Nagar|Path|Salai|Chowk|Gali|Lane)"
     r"(?P<num>,? (?:No:? ?)?\d{1,5}[A-Za-z]?\.?)?(?![\w])"
 )
@@ -729,8 +729,8 @@ _MILITARY_WORDS = (
     "USS ",
     "USCGC ",
 )
-_SUFFIX_LITERALS = (" utca", " út", " tér", " körút", " Sokak", " Sk.", " Sokağı", " Caddesi",
-                    " Cad.", " Cd.", " Bulvarı", " Blv.", " Mahallesi", " Mah.", " Marg", " Nagar",
+_SUFFIX_LITERALS = (" utca", " út", " tér", " körút", " Sokak", " Sk.", " Sokağı", " Caddesi",  # noqa: RUF001
+                    " Cad.", " Cd.", " Bulvarı", " Blv.", " Mahallesi", " Mah.", " Marg", " Nagar",  # noqa: RUF001
                     " Path", " Salai", " Chowk", " Gali", " Lane")  # fmt: skip
 
 

@@ -481,8 +481,8 @@ class Scanner:
         for start, end, confidence, method in addresses.find(big):
             ctx = self._context(batch, "street_address", start, end, kw_ends, 40)
             if ctx is not None:
-                confidence = max(confidence, 0.85) if confidence else 0.8
-                method = f"{method}+{ctx}"
+                confidence = max(confidence, 0.85) if confidence else 0.8  # noqa: PLW2901
+                method = f"{method}+{ctx}"  # noqa: PLW2901
             value = big[start:end]
             self._add(
                 batch,

@@ -36,7 +36,7 @@ def _load() -> dict[str, int]:
 
 def table() -> dict[str, int]:
     """The folded name -> flags table (loaded on first use, about 350,000 names)."""
-    global _table
+    global _table  # noqa: PLW0603
     if _table is None:
         with _lock:
             if _table is None:

@@ -21,14 +21,14 @@ from collections.abc import Iterator
 from auditor.collect.phi.gazetteer import COMMON, GIVEN, SURNAME, flags
 
 # Upper-case letters of the Latin scripts (ASCII, Latin-1, Latin Extended-A/B, Vietnamese).
-_UP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"
-_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"
-_WORD = rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?"
+_UP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"  # noqa: RUF001
+_LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"  # noqa: RUF001
+_WORD = rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?"  # noqa: RUF001
 _PARTICLE = (
     r"(?:van|von|der|den|de|del|della|delle|dei|di|da|das|do|dos|du|des|la|le|lo|ter|ten|te|"
     r"bin|binti|bint|ibn|al|el|zu|af|av|y|e|i|mac|ap)"
 )
-_WORD_REST = rf"(?:['’][{_UP}])?[{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?\.?"
+_WORD_REST = rf"(?:['’][{_UP}])?[{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?\.?"  # noqa: RUF001
 #: A run of capitalised words, initials and particles. It starts with an upper-case letter not
 #: after a word character (so the engine skips ahead fast); atomic groups keep it linear.
 CANDIDATE = re.compile(
@@ -371,7 +371,7 @@ def _normalized(words: list[str], reversed_order: bool) -> str:
     return " ".join(w.lower() for w in ordered)
 
 
-_VALUE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.\-]*")
+_VALUE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.\-]*")  # noqa: RUF001
 
 
 def judge_value(value: str, certain: bool) -> tuple[float, str] | None:
