@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-import usaddress
+import usaddress  # type: ignore[import-untyped]
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ"  # noqa: RUF001
 _LOW = "a-zß-öø-ÿĀ-ɏḀ-ỿ"  # noqa: RUF001
@@ -676,9 +676,10 @@ def find(text: str) -> Iterator[Found]:
         else:
             yield m.start(), m.end(), 0.85, "number-street"
     for pos in _literal_hits(text, _PREFIX_WORDS):
-        m = PREFIX_FIRST.match(text, pos)
-        if m is None or not _free_before(text, pos):
+        pm = PREFIX_FIRST.match(text, pos)
+        if pm is None or not _free_before(text, pos):
             continue
+        m = pm
         kind = m.group("type")
         weak = kind in WEAK_PREFIX
         numbered = m.group("num") is not None
@@ -703,13 +704,13 @@ def find(text: str) -> Iterator[Found]:
         numbered = m.group("num") is not None
         yield m.start(), m.end(), 0.8 if numbered else 0.0, "street-type"
     for pos in _literal_hits(text, _MILITARY_WORDS):
-        m = MILITARY.match(text, pos)
+        mm = MILITARY.match(text, pos)
         if (
-            m is not None
+            mm is not None
             and _free_before(text, pos)
-            and (m.end() == len(text) or not text[m.end()].isalnum())
+            and (mm.end() == len(text) or not text[mm.end()].isalnum())
         ):
-            yield m.start(), m.end(), 0.85, "military"
+            yield mm.start(), mm.end(), 0.85, "military"
     for m in POSTCODE.finditer(text):
         yield m.start(), m.end(), 0.72, "postcode"
 
