@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 import usaddress  # type: ignore[import-untyped]
 
@@ -583,10 +582,13 @@ _US_TYPE_RE = "|".join(sorted(set(US_TYPES), key=lambda s: (-len(s), s)))
 UNIT = r"(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Rm|Room|Bldg|#)\.? ?#?[\dA-Z]{1,5}\b)?"
 _DIR = r"(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.? )?"
 
-NUMBER_FIRST = re.compile(
-    rf"\d(?<![\w.\-/:]\d)\d{{0,5}}[A-Za-z]?(?:[-/]\d{{1,4}}[A-Za-z]?)?,? {_DIR}"
+#: A house number, then one to four words, then a street type: the digit pass of the scanner
+#: (auditor/collect/phi/passes.py) tries it after a character that is not a letter, digit, dot,
+#: dash, slash, underscore or colon.
+NUMBER_FIRST_SHAPE = (
+    rf"(?<!:)(?P<addr>\d{{1,6}}+[A-Za-z]?(?:[-/]\d{{1,4}}+[A-Za-z]?)?,? {_DIR}"
     rf"(?:(?:{_CAP}|\d{{1,3}}(?:st|nd|rd|th)|of|the|de|la) ){{1,4}}"
-    rf"(?P<type>{_US_TYPE_RE})\b\.?{UNIT}"
+    rf"(?P<stype>{_US_TYPE_RE})\b\.?{UNIT})"
 )
 
 PREFIX_TYPES_STRONG = (
@@ -643,126 +645,137 @@ MILITARY = re.compile(
     r"|(?:APO|FPO|DPO) (?:AA|AE|AP)(?: \d{5})?"
     r"|(?:USNS|USNV|USS|USCGC) [A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w])"
 )
-POSTCODE = re.compile(
-    r"[A-Z](?<![\w\-][A-Z])(?:[A-Z]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}|(?<=[ABCEGHJ-NPRSTVXY])\d[A-Z] \d[A-Z]\d)(?![\w\-])"
-)
+#: Texts the US address parser did not read as a street address (a text it did read as one is
+#: never remembered).
+_not_streets: set[str] = set()
 
 
-@lru_cache(maxsize=2048)
 def _usaddress_says_street(text: str) -> bool:
     """The US address parser reads ``text`` as a house number, a street name and a type."""
+    if text in _not_streets:
+        return False
     try:
         tagged, kind = usaddress.tag(text)
     except usaddress.RepeatedLabelError:
-        return False
-    return (
+        tagged, kind = {}, ""
+    street = (
         kind == "Street Address"
         and "AddressNumber" in tagged
         and "StreetName" in tagged
         and "StreetNamePostType" in tagged
     )
+    if not street and len(_not_streets) < 10_000:
+        _not_streets.add(text)
+    return street
 
 
 Found = tuple[int, int, float, str]  # start, end, confidence (without context), method
 
 
-def find(text: str) -> Iterator[Found]:
-    """Street-address-like spans of ``text``; confidence 0 means "only in context"."""
-    for m in NUMBER_FIRST.finditer(text):
-        kind = m.group("type")
-        if kind in WEAK_TYPES:
-            ok = _usaddress_says_street(m.group(0))
-            yield m.start(), m.end(), 0.8 if ok else 0.0, "usaddress" if ok else "number-street"
-        else:
-            yield m.start(), m.end(), 0.85, "number-street"
-    for pos in _literal_hits(text, _PREFIX_WORDS):
-        pm = PREFIX_FIRST.match(text, pos)
-        if pm is None or not _free_before(text, pos):
-            continue
-        m = pm
-        kind = m.group("type")
-        weak = kind in WEAK_PREFIX
-        numbered = m.group("num") is not None
-        if weak and not numbered:
-            yield m.start(), m.end(), 0.0, "type-street"
-        else:
-            yield m.start(), m.end(), 0.85 if numbered else 0.78, "type-street"
-    for m in _FUSED_HINT.finditer(text):
-        end = m.end()
-        start = m.start()
-        while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "-"):
-            start -= 1
-        if start == m.start() or m.start() - start < 2 or not text[start].isupper():
-            continue
-        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in "._/\\"):
-            continue
-        num = _FUSED_NUM.match(text, end)
-        strong = m.group(0) in _FUSED_STRONG_SET
-        conf = 0.85 if num is not None else (0.75 if strong else 0.0)
-        yield start, num.end() if num is not None else end, conf, "street-type"
-    for m in _suffix_words(text):
-        numbered = m.group("num") is not None
-        yield m.start(), m.end(), 0.8 if numbered else 0.0, "street-type"
-    for pos in _literal_hits(text, _MILITARY_WORDS):
-        mm = MILITARY.match(text, pos)
-        if (
-            mm is not None
-            and _free_before(text, pos)
-            and (mm.end() == len(text) or not text[mm.end()].isalnum())
-        ):
-            yield mm.start(), mm.end(), 0.85, "military"
-    for m in POSTCODE.finditer(text):
-        yield m.start(), m.end(), 0.72, "postcode"
+def number_first(text: str, start: int, end: int, kind: str) -> Found:
+    """A match of :data:`NUMBER_FIRST_SHAPE`: where the street type is also an everyday word,
+    the US address parser must read it as a street address, else it counts only in context."""
+    if kind in WEAK_TYPES:
+        ok = _usaddress_says_street(text[start:end])
+        return start, end, 0.8 if ok else 0.0, "usaddress" if ok else "number-street"
+    return start, end, 0.85, "number-street"
 
 
-_PREFIX_WORDS = tuple(
-    sorted({w.replace("\\", "") for w in PREFIX_TYPES_STRONG.split("|")} - {"Avda.?"} | {"Avda"})
-)
-_MILITARY_WORDS = (
-    "PSC ",
-    "CMR ",
-    "Unit ",
-    "APO ",
-    "FPO ",
-    "DPO ",
-    "USNS ",
-    "USNV ",
-    "USS ",
-    "USCGC ",
-)
-_SUFFIX_LITERALS = (" utca", " út", " tér", " körút", " Sokak", " Sk.", " Sokağı", " Caddesi",  # noqa: RUF001
-                    " Cad.", " Cd.", " Bulvarı", " Blv.", " Mahallesi", " Mah.", " Marg", " Nagar",  # noqa: RUF001
-                    " Path", " Salai", " Chowk", " Gali", " Lane")  # fmt: skip
+def prefix_first(text: str, pos: int) -> Found | None:
+    """A street whose type word starts at ``pos`` (``rue de la Paix``, ``Calle de Juan 12``)."""
+    m = PREFIX_FIRST.match(text, pos)
+    if m is None:
+        return None
+    numbered = m.group("num") is not None
+    if m.group("type") in WEAK_PREFIX and not numbered:
+        return m.start(), m.end(), 0.0, "type-street"
+    return m.start(), m.end(), 0.85 if numbered else 0.78, "type-street"
 
 
-def _literal_hits(text: str, words: tuple[str, ...]) -> list[int]:
-    """Sorted start offsets of every occurrence of ``words`` (fast: str.find)."""
-    hits: set[int] = set()
-    for word in words:
-        i = text.find(word)
-        while i >= 0:
-            hits.add(i)
-            i = text.find(word, i + 1)
-    return sorted(hits)
+def military(text: str, pos: int) -> Found | None:
+    """A military address starting at ``pos`` (``PSC 1234, Box 5678``, ``APO AE 09012``)."""
+    m = MILITARY.match(text, pos)
+    if m is None or (m.end() < len(text) and text[m.end()].isalnum()):
+        return None
+    return m.start(), m.end(), 0.85, "military"
 
 
-def _suffix_words(text: str) -> Iterator[re.Match[str]]:
-    """Matches of SUFFIX_WORD, run only a little before each street-type word found."""
+def suffix_words(text: str, positions: list[int]) -> Iterator[Found]:
+    """Streets named before their type word (``Ady Endre utca 139``): ``positions`` are the
+    sorted offsets of the spaces before type words; the pattern runs only a little before each."""
     last_end = -1
-    for pos in _literal_hits(text, _SUFFIX_LITERALS):
+    for pos in positions:
         line_start = max(text.rfind("\n", 0, pos) + 1, pos - 120, last_end)
         for m in SUFFIX_WORD.finditer(text, line_start, min(len(text), pos + 40)):
             if m.start() >= last_end:
                 last_end = m.end()
-                yield m
+                yield m.start(), m.end(), 0.8 if m.group("num") is not None else 0.0, "street-type"
 
 
-def _free_before(text: str, pos: int) -> bool:
-    return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "._-/")
+def fused(text: str, start: int, end: int) -> Found | None:
+    """A capitalised word ending in a street type (``Hauptstraße``, ``Storgatan``) from the
+    capital pass, with the house number after it if there is one."""
+    word = text[start:end]
+    suffix = _longest_fused_suffix(word)
+    if suffix is None or len(word) - len(suffix) < 2 or not word[0].isupper():
+        return None
+    num = _FUSED_NUM.match(text, end)
+    strong = suffix in _FUSED_STRONG_SET
+    conf = 0.85 if num is not None else (0.75 if strong else 0.0)
+    return start, num.end() if num is not None else end, conf, "street-type"
 
+
+def _longest_fused_suffix(word: str) -> str | None:
+    for size in _FUSED_SIZES:
+        if len(word) > size and word[-size:] in _FUSED_ALL:
+            return word[-size:]
+    return None
+
+
+#: Street-type words that start a street (lowercase: the scanner finds them in lowercased text,
+#: then :func:`prefix_first` reads the original), with the spellings that count.
+PREFIX_WORDS = tuple(
+    sorted({w.replace("\\", "") for w in PREFIX_TYPES_STRONG.split("|")} - {"Avda.?"} | {"Avda"})
+)
+MILITARY_WORDS = ("PSC ", "CMR ", "Unit ", "APO ", "FPO ", "DPO ", "USNS ", "USNV ", "USS ", "USCGC ")
+#: Type words written after the street's name, each after a space.
+SUFFIX_TYPE_WORDS = ("utca", "út", "tér", "körút", "Sokak", "Sk.", "Sokağı", "Caddesi",  # noqa: RUF001
+                     "Cad.", "Cd.", "Bulvarı", "Blv.", "Mahallesi", "Mah.", "Marg", "Nagar",  # noqa: RUF001
+                     "Path", "Salai", "Chowk", "Gali", "Lane")  # fmt: skip
 
 _FUSED_STRONG_SET = frozenset(FUSED_STRONG.replace("\\", "").split("|"))
-_FUSED_HINT = re.compile(rf"(?:{FUSED_STRONG}|{FUSED_WEAK})(?![{_LOW}{_UP}\d])")
+_FUSED_ALL = _FUSED_STRONG_SET | frozenset(FUSED_WEAK.split("|"))
+_FUSED_SIZES = sorted({len(w) for w in _FUSED_ALL}, reverse=True)
 
 
-__all__ = ["find"]
+def _fused_lookbehinds() -> str:
+    by_size: dict[int, list[str]] = {}
+    for word in sorted(_FUSED_ALL - {"str."}):
+        by_size.setdefault(len(word), []).append(re.escape(word))
+    return "|".join(f"(?<={'|'.join(words)})" for _, words in sorted(by_size.items()))
+
+
+#: Capital-led shapes for the scanner's capital pass: a word ending in a street type (group
+#: ``fused``: the shortest run of hyphenated parts whose last part ends in one, ``Karolina`` in
+#: ``Karolina-Stey-Ring``, ``Haupt-straße``; fixed-width lookbehinds, parts possessive: linear),
+#: or a British or Canadian postcode (group ``post``).
+CAPITAL_SHAPES = (
+    rf"[{_UP}](?<![\w\-][{_UP}])(?:"
+    rf"(?<![./\\].)(?P<fused>[^\W\d_]*+(?:-[^\W\d_]++)*?(?:(?<=str)\.|{_fused_lookbehinds()}))(?!\d)"
+    r"|(?<=[A-Z])(?P<post>[A-Z]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}"
+    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[A-Z] \d[A-Z]\d)(?![\w\-]))"
+)
+
+
+__all__ = [
+    "CAPITAL_SHAPES",
+    "MILITARY_WORDS",
+    "NUMBER_FIRST_SHAPE",
+    "PREFIX_WORDS",
+    "SUFFIX_TYPE_WORDS",
+    "fused",
+    "military",
+    "number_first",
+    "prefix_first",
+    "suffix_words",
+]

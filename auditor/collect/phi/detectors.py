@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.collect.phi import addresses, names, phones
+from auditor.collect.phi.passes import CAPITALS, DIGITS, PHONE_AT
 from auditor.collect.phi.masking import (
     Hasher,
     mask_address,
@@ -31,7 +32,6 @@ from auditor.collect.phi.masking import (
 from auditor.collect.phi.patterns import (
     CONTEXT_WORDS,
     DATE,
-    DIGIT_LED,
     DIGIT_LED_KINDS,
     EMAIL,
     EMAIL_SPEC,
@@ -102,9 +102,20 @@ class UnknownDetector(ValueError):
 
 
 class _Keywords:
-    """Finds the context words of the chosen detectors in lowercased text, in one pass."""
+    """Finds the context words of the chosen detectors in lowercased text, in one pass.
 
-    def __init__(self, detectors: Iterable[str], keys: bool = False) -> None:
+    In text (``keys=False``) a word must stand at a left edge (the pattern starts at the edge
+    character, so the engine skips ahead fast) and ``markers`` add words found the same way for
+    other uses (street-type words: ``@street``...), which the rules for context words below do
+    not apply to.
+    """
+
+    def __init__(
+        self,
+        detectors: Iterable[str],
+        keys: bool = False,
+        markers: dict[str, Iterable[str]] | None = None,
+    ) -> None:
         self.keys = keys
         owners: dict[str, set[str]] = {}
         self._right_bound: set[str] = set()
@@ -115,41 +126,80 @@ class _Keywords:
                 owners.setdefault(clean, set()).add(det)
                 if word.endswith("$") or len(clean) <= 4:
                     self._right_bound.add(clean)
+        self._context_words = frozenset(owners)
+        for marker, marked in (markers or {}).items():
+            for word in marked:
+                owners.setdefault(word.lower().rstrip(" "), set()).add(marker)
+        self.markers = frozenset(markers or ())
         # A longer word that starts with a shorter one speaks for both ("patient id" -> mrn, names).
         self._owners: dict[str, frozenset[str]] = {
             w: frozenset().union(*(d for p, d in owners.items() if w.startswith(p))) for w in owners
         }
-        self.pattern = re.compile(trie_regex(sorted(owners))) if owners else None
+        self._marked: dict[str, frozenset[str]] = {
+            w: dets & self.markers for w, dets in self._owners.items()
+        }
+        if not owners:
+            self.pattern = None
+        elif keys:
+            self.pattern = re.compile(trie_regex(sorted(owners)))
+        else:
+            # The edge character, ASCII first (letters of other scripts are refused below).
+            self.pattern = re.compile(r"[^a-z0-9_.\-/](" + trie_regex(sorted(owners)) + ")")
 
     def hits(self, lowered: str) -> Iterator[tuple[int, int, frozenset[str]]]:
+        """``(start, end, owners)`` of each word; in text, ``lowered`` must start with an edge
+        character (a newline) for a word at its very start to count."""
         if self.pattern is None:
             return
         n = len(lowered)
         keys = self.keys
+        right_bound = self._right_bound
         for m in self.pattern.finditer(lowered):
-            s, e = m.span()
-            word = m.group(0)
             if keys:
+                s, e = m.span()
+                word = m.group(0)
                 if s > 0 and lowered[s - 1].isalpha():
                     continue
-                if word in self._right_bound and e < n and lowered[e].isalpha():
+                if word in right_bound and e < n and lowered[e].isalpha():
                     continue
-            else:
+                yield s, e, self._owners[word]
+                continue
+            s, e = m.span(1)
+            if lowered[s - 1].isalnum():
+                continue
+            word = m.group(1)
+            if e < n:
                 # In text a context word stands alone: "sms-gateway", "phone_verify" and
                 # "card.vault" name services, not values.
-                if s > 0 and (lowered[s - 1].isalnum() or lowered[s - 1] in "-_/."):
+                after = lowered[e]
+                nxt = lowered[e + 1] if e + 1 < n else ""
+                if (
+                    (after in "-_/" and not nxt.isdigit())
+                    or (after == "." and nxt.isalnum())
+                    or (after.isalnum() and (word in right_bound or after.isdigit()))
+                ):
+                    marked = self._marked[word]
+                    if marked:
+                        yield s, e, marked
                     continue
-                if e < n:
-                    after = lowered[e]
-                    nxt = lowered[e + 1] if e + 1 < n else ""
-                    if (after in "-_/" and not nxt.isdigit()) or (after == "." and nxt.isalnum()):
-                        continue
-                    if after.isalnum() and (word in self._right_bound or after.isdigit()):
-                        continue
             yield s, e, self._owners[word]
 
 
 _NO_DETECTORS: frozenset[str] = frozenset()
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased, one character for one (``İ``, the one letter whose lowercase is two
+    characters, becomes ``i``), so offsets in the result are offsets in ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    lowered = text.replace("\u0130", "i").lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)
+
+
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 #: start, end, confidence, detector, normalized, masked, method
@@ -179,8 +229,11 @@ class Scanner:
             )
         self.detectors: tuple[str, ...] = tuple(d for d in DETECTORS if d in chosen)
         specs = [s for s in builtin_specs() if s.detector in self.detectors]
-        self._free = [s for s in specs if s.confidence > 0.0]
-        self._digit_led = {k: s for k, s in DIGIT_LED_KINDS.items() if s.detector in self.detectors}
+        self._digit_led = {
+            group: Spec(det, DIGITS, validate, conf, ctx_conf, group=group)
+            for group, (det, validate, conf, ctx_conf) in DIGIT_LED_KINDS.items()
+            if det in self.detectors
+        }
         self._ctx_only = [s for s in specs if s.confidence == 0.0]
         self._names = "patient_name" in self.detectors
         self._phones = "phone" in self.detectors
@@ -200,7 +253,18 @@ class Scanner:
                 ) from None
         self.hasher = hasher or Hasher()
         self.threshold = threshold
-        self._keywords = _Keywords(self.detectors)
+        self._keywords = _Keywords(
+            self.detectors,
+            markers=(
+                {
+                    "@street": addresses.PREFIX_WORDS,
+                    "@military": addresses.MILITARY_WORDS,
+                    "@street-after": addresses.SUFFIX_TYPE_WORDS,
+                }
+                if self._addresses
+                else None
+            ),
+        )
         self._key_words = _Keywords(self.detectors, keys=True)
         self._key_cache: dict[str, frozenset[str]] = {}
         self._name_key_cache: dict[str, tuple[bool, bool]] = {}
@@ -241,7 +305,7 @@ class Scanner:
         local: list[int] = []
         maps: list[list[int] | None] = []
         starts: list[int] = []
-        pos = 0
+        pos = 1  # the batch text starts with a newline: a left edge for the first value
         for index, event in enumerate(events):
             for seg_index, (key, raw) in enumerate(event):
                 if not raw:
@@ -257,18 +321,23 @@ class Scanner:
         results: list[list[Detection]] = [[] for _ in events]
         if not texts:
             return results
-        big = "\n".join(texts)
+        big = "\n" + "\n".join(texts)
         ends = [s + len(t) for s, t in zip(starts, texts, strict=True)]
         batch = _Batch(big, starts, ends, keys)
         # Keys inside the texts: zones of the batch whose values sit under a key.
         zones = key_zones(big)
         batch.zones = zones
         batch.zone_starts = [z[0] for z in zones]
-        # Where the context words are: per detector, sorted end offsets; and keys with context.
+        # Where the context words are: per detector, sorted end offsets; and where the words that
+        # start or end a street are.
         kw_ends: dict[str, list[int]] = {}
-        for _s, e, dets in self._keywords.hits(big.lower()):
+        marks: dict[str, list[int]] = {}
+        for s, e, dets in self._keywords.hits(_lower(big)):
             for det in dets:
-                kw_ends.setdefault(det, []).append(e)
+                if det[0] == "@":
+                    marks.setdefault(det, []).append(s)
+                else:
+                    kw_ends.setdefault(det, []).append(e)
         key_dets: list[frozenset[str]] = []
         key_spans: dict[str, list[tuple[int, int]]] = {}  # detector -> spans under a key for it
         name_spans: list[tuple[int, int, str]] = []
@@ -293,19 +362,15 @@ class Scanner:
         batch.key_dets = key_dets
         found: dict[int, list[Candidate]] = {}
 
-        if self._digit_led:
-            kinds = self._digit_led
-            for m in DIGIT_LED.finditer(big):
-                spec = kinds.get(m.lastgroup or "")
-                if spec is not None:
-                    self._consider(
-                        spec, m=m, batch=batch, kw_ends=kw_ends.get(spec.detector, []), found=found
-                    )
+        self._digit_pass(batch, kw_ends, key_spans, found)
         if "email" in self.detectors:
             at = big.find("@")
             done = 0
             while at >= 0:
                 seg = bisect_right(starts, at) - 1
+                if seg < 0:
+                    at = big.find("@", at + 1)
+                    continue
                 lo = max(starts[seg], at - 64, done)
                 match = EMAIL.search(big, lo, min(ends[seg], at + 256))
                 while match is not None and match.end() <= at:
@@ -316,10 +381,8 @@ class Scanner:
                     at = big.find("@", match.end())
                 else:
                     at = big.find("@", at + 1)
-        if self._phones:
-            self._find_phones(batch, kw_ends.get("phone", []), found)
         if self._addresses:
-            self._find_addresses(batch, kw_ends.get("street_address", []), found)
+            self._find_addresses(batch, kw_ends.get("street_address", []), marks, found)
         for spec in self._ctx_only:
             seen_starts: set[int] = set()
             for lo, hi in key_spans.get(spec.detector, ()):
@@ -343,10 +406,10 @@ class Scanner:
         if self._names:
             self._find_names(batch, name_spans, kw_ends.get("patient_name", []), found)
         for name, pattern, confidence in self._custom:
-            for m in pattern.finditer(big):
+            for m in pattern.finditer(big, 1):
                 value = m.group(0)
                 seg = bisect_right(starts, m.start()) - 1
-                if value and m.end() <= ends[seg]:
+                if value and seg >= 0 and m.end() <= ends[seg]:
                     found.setdefault(seg, []).append(
                         (
                             m.start() - starts[seg],
@@ -360,6 +423,72 @@ class Scanner:
                     )
         self._resolve(found, owner, batch, results, maps, local, dedupe)
         return results
+
+    def _digit_pass(
+        self,
+        batch: _Batch,
+        kw_ends: dict[str, list[int]],
+        key_spans: dict[str, list[tuple[int, int]]],
+        found: dict[int, list[Candidate]],
+    ) -> None:
+        """SSNs, cards, MBIs, telephone numbers and numbered streets, in one pass; then bare
+        digit runs in a telephone number's context."""
+        big = batch.big
+        kinds = self._digit_led
+        want_phones = self._phones
+        want_streets = self._addresses
+        phone_ends = kw_ends.get("phone", [])
+        street_ends = kw_ends.get("street_address", [])
+        phone_starts: set[int] = set()
+        for m in DIGITS.finditer(big):
+            kind = m.lastgroup
+            if kind == "phone":
+                if want_phones:
+                    start, end = m.span("phone")
+                    phone_starts.add(start)
+                    self._phone(batch, start, end, phone_ends, found)
+            elif kind == "addr":
+                if want_streets:
+                    start, end = m.span("addr")
+                    self._address(
+                        batch,
+                        addresses.number_first(big, start, end, m.group("stype")),
+                        street_ends,
+                        found,
+                    )
+            elif kind is not None:
+                spec = kinds.get(kind)
+                if spec is not None:
+                    self._consider(
+                        spec, m=m, batch=batch, kw_ends=kw_ends.get(spec.detector, []), found=found
+                    )
+                if want_phones:
+                    pm = PHONE_AT.match(big, m.start(kind))
+                    if pm is not None:
+                        start, end = pm.span("phone")
+                        phone_starts.add(start)
+                        self._phone(batch, start, end, phone_ends, found)
+        if not want_phones:
+            return
+        # A bare run of digits is a telephone number only in context: after a context word, or
+        # under a key that names one.
+        # (from, to, latest start, whether the window may cut a number short)
+        windows = [(lo, hi, hi, False) for lo, hi in key_spans.get("phone", ())]
+        starts, ends = batch.starts, batch.ends
+        for e in phone_ends:
+            seg = bisect_right(starts, e) - 1
+            if seg >= 0 and e <= ends[seg]:
+                stop = min(ends[seg], e + CONTEXT_WINDOW + 64)
+                windows.append((e, stop, e + CONTEXT_WINDOW, stop != ends[seg]))
+        for lo, hi, latest, may_cut in windows:
+            for m in phones.CANDIDATE.finditer(big, lo, hi):
+                start, end = m.span()
+                if start > latest or (may_cut and end == hi):
+                    break
+                if start in phone_starts or not phones.boundary_ok(big, start, end):
+                    continue
+                phone_starts.add(start)
+                self._phone(batch, start, end, phone_ends, found)
 
     # -- internals
 
@@ -391,12 +520,12 @@ class Scanner:
         found: dict[int, list[Candidate]],
         keyed: bool = False,
     ) -> None:
-        start, end = m.span()
+        start, end = m.span(spec.group)
         seg = bisect_right(batch.starts, start) - 1
-        seg_start = batch.starts[seg]
-        if end > batch.ends[seg]:
+        if seg < 0 or end > batch.ends[seg]:
             return  # crosses into the next segment
-        checked = spec.validate(m)
+        seg_start = batch.starts[seg]
+        checked = spec.validate(m, spec.group)
         if checked is None:
             return
         confidence = checked[2] if len(checked) == 3 else spec.confidence
@@ -443,58 +572,92 @@ class Scanner:
             (start - base, end - base, confidence, detector, normalized, masked, method)
         )
 
-    def _find_phones(
-        self, batch: _Batch, kw_ends: list[int], found: dict[int, list[Candidate]]
+    def _phone(
+        self,
+        batch: _Batch,
+        start: int,
+        end: int,
+        kw_ends: list[int],
+        found: dict[int, list[Candidate]],
     ) -> None:
-        big = batch.big
-        for m in phones.CANDIDATE.finditer(big):
-            start, end = m.span()
-            if not phones.boundary_ok(big, start, end):
-                continue
-            bare = m.group(0).isdigit()
-            ctx = self._context(batch, "phone", start, end, kw_ends, 32)
-            if bare and ctx is None:
-                continue
-            judged = phones.judge(m.group(0), ctx is not None)
-            if judged is None:
-                continue
-            normalized, confidence = judged
-            if ctx is not None:
-                confidence = max(confidence, 0.9)
-            raw = m.group(0)
-            self._add(
-                batch,
-                found,
-                start,
-                end,
-                confidence,
-                "phone",
-                normalized,
-                mask_keep_last(raw, 4),
-                "phonenumbers" + (f"+{ctx}" if ctx else ""),
-            )
+        raw = batch.big[start:end]
+        ctx = self._context(batch, "phone", start, end, kw_ends, CONTEXT_WINDOW)
+        if ctx is None and raw.isdigit():
+            return  # a bare run of digits counts only in context
+        judged = phones.judge(raw, ctx is not None)
+        if judged is None:
+            return
+        normalized, confidence = judged
+        if ctx is not None:
+            confidence = max(confidence, 0.9)
+        self._add(
+            batch,
+            found,
+            start,
+            end,
+            confidence,
+            "phone",
+            normalized,
+            mask_keep_last(raw, 4),
+            "phonenumbers" + (f"+{ctx}" if ctx else ""),
+        )
 
     def _find_addresses(
-        self, batch: _Batch, kw_ends: list[int], found: dict[int, list[Candidate]]
+        self,
+        batch: _Batch,
+        kw_ends: list[int],
+        marks: dict[str, list[int]],
+        found: dict[int, list[Candidate]],
     ) -> None:
+        """Streets and military addresses not led by a house number (those come from the digit
+        pass): words ending in a street type and postcodes (the capital pass), and the streets
+        and military addresses after the words the word pass marked."""
         big = batch.big
-        for start, end, confidence, method in addresses.find(big):
-            ctx = self._context(batch, "street_address", start, end, kw_ends, 40)
-            if ctx is not None:
-                confidence = max(confidence, 0.85) if confidence else 0.8  # noqa: PLW2901
-                method = f"{method}+{ctx}"  # noqa: PLW2901
-            value = big[start:end]
-            self._add(
-                batch,
-                found,
-                start,
-                end,
-                confidence,
-                "street_address",
-                " ".join(value.lower().split()),
-                mask_address(value, STREET_TYPE_WORDS),
-                method,
-            )
+        for m in CAPITALS.finditer(big):
+            if m.lastgroup == "fused":
+                self._address(batch, addresses.fused(big, m.start(), m.end()), kw_ends, found)
+            else:
+                self._address(batch, (m.start(), m.end(), 0.72, "postcode"), kw_ends, found)
+        for pos in marks.get("@street", ()):
+            if big.startswith(addresses.PREFIX_WORDS, pos):
+                self._address(batch, addresses.prefix_first(big, pos), kw_ends, found)
+        after = [
+            pos - 1
+            for pos in marks.get("@street-after", ())
+            if big[pos - 1] == " " and big.startswith(addresses.SUFFIX_TYPE_WORDS, pos)
+        ]
+        for hit in addresses.suffix_words(big, after):
+            self._address(batch, hit, kw_ends, found)
+        for pos in marks.get("@military", ()):
+            if big.startswith(addresses.MILITARY_WORDS, pos):
+                self._address(batch, addresses.military(big, pos), kw_ends, found)
+
+    def _address(
+        self,
+        batch: _Batch,
+        hit: addresses.Found | None,
+        kw_ends: list[int],
+        found: dict[int, list[Candidate]],
+    ) -> None:
+        if hit is None:
+            return
+        start, end, confidence, method = hit
+        ctx = self._context(batch, "street_address", start, end, kw_ends, 40)
+        if ctx is not None:
+            confidence = max(confidence, 0.85) if confidence else 0.8
+            method = f"{method}+{ctx}"
+        value = batch.big[start:end]
+        self._add(
+            batch,
+            found,
+            start,
+            end,
+            confidence,
+            "street_address",
+            " ".join(value.lower().split()),
+            mask_address(value, STREET_TYPE_WORDS),
+            method,
+        )
 
     def _find_names(
         self,
@@ -711,7 +874,7 @@ def normalize(detector: str, raw: str) -> str:
         return raw.lower()
     if detector == "dob":
         m = DATE.search(raw)
-        checked = v_date(m) if m else None
+        checked = v_date(m, 0) if m else None
         return checked[0] if checked else raw
     if detector == "patient_name":
         if "," in raw:

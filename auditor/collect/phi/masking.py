@@ -10,7 +10,6 @@ the small space of SSNs can be enumerated).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
@@ -29,7 +28,7 @@ class Hasher:
             self._key = bytes(salt)
 
     def digest(self, normalized: str) -> str:
-        return hmac.new(self._key, normalized.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, normalized.encode(), "sha256").hex()
 
     def __repr__(self) -> str:  # never show the salt
         return "Hasher(<salt hidden>)"

@@ -332,34 +332,51 @@ def score(words: list[str], reversed_order: bool = False) -> float:
     return 0.0
 
 
+#: Runs judged not to be names (``Mozilla``, ``Health Check``, ``Billed Duration`` repeat in
+#: logs); a run judged a name is never remembered.
+_not_names: set[str] = set()
+
+
 def find_in_text(
     text: str, pos: int = 0, endpos: int | None = None
 ) -> Iterator[tuple[int, int, float, bool, str]]:
     """``(start, end, score, titled, normalized)`` of each name-like run in ``text``."""
     end_at = len(text) if endpos is None else endpos
+    rejected = _not_names
     for m in CANDIDATE.finditer(text, pos, end_at):
         raw = m.group(0)
+        if raw in rejected:
+            continue
+        judged = _judge_run(raw)
+        if judged is None:
+            if len(rejected) < 50_000:
+                rejected.add(raw)
+            continue
         start, end = m.span()
-        tokens = _tokens(raw)
-        titled = False
-        while tokens and tokens[0].lower().rstrip(".") in HONORIFICS:
-            titled = True
-            tokens.pop(0)
-        while tokens and tokens[-1].lower().rstrip(".") in SUFFIXES:
-            tokens.pop()
-        if any(t.lower() in COMPANY_WORDS for t in tokens):
-            continue
-        follow = text[end : end + 6]
-        if follow.startswith((" and ", " & ", " und ", " y ", " et ")) and "," in raw:
+        if "," in raw and text[end : end + 6].startswith((" and ", " & ", " und ", " y ", " et ")):
             continue  # "Johnson, Brown and Davis": a firm's name
-        reversed_order = "," in raw
-        words = [t for t in tokens if t.lower() not in PARTICLES and not _initial(t)]
-        if reversed_order and len(words) > 2:
-            continue  # a list of capitalised words, not "Last, First"
-        s = score(words, reversed_order)
-        if s <= 0.0 and not (titled and words):
-            continue
-        yield start, end, s, titled, _normalized(words, reversed_order)
+        yield start, end, judged[0], judged[1], judged[2]
+
+
+def _judge_run(raw: str) -> tuple[float, bool, str] | None:
+    """``(score, titled, normalized)`` of a run of capitalised words, or None."""
+    tokens = _tokens(raw)
+    titled = False
+    while tokens and tokens[0].lower().rstrip(".") in HONORIFICS:
+        titled = True
+        tokens.pop(0)
+    while tokens and tokens[-1].lower().rstrip(".") in SUFFIXES:
+        tokens.pop()
+    if any(t.lower() in COMPANY_WORDS for t in tokens):
+        return None
+    reversed_order = "," in raw
+    words = [t for t in tokens if t.lower() not in PARTICLES and not _initial(t)]
+    if reversed_order and len(words) > 2:
+        return None  # a list of capitalised words, not "Last, First"
+    s = score(words, reversed_order)
+    if s <= 0.0 and not (titled and words):
+        return None
+    return s, titled, _normalized(words, reversed_order)
 
 
 def _initial(token: str) -> bool:

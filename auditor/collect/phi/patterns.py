@@ -26,9 +26,10 @@ from auditor.collect.phi.checksums import (
 )
 from auditor.collect.phi.masking import mask_all, mask_email, mask_keep_last
 
-# A validator turns a match into (normalized, masked) or (normalized, masked, confidence), or None.
+# A validator turns the group ``g`` of a match into (normalized, masked) or
+# (normalized, masked, confidence), or None.
 Checked = tuple[str, str] | tuple[str, str, float] | None
-Validator = Callable[[re.Match[str]], Checked]
+Validator = Callable[[re.Match[str], int | str], Checked]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Spec:
     confidence: float
     context_confidence: float
     window: int = 32
+    #: The group of ``pattern`` that holds the value (0: the whole match).
+    group: int | str = 0
 
 
 #: Context words per detector (lowercase). ``$`` at the end: must not be followed by a letter.
@@ -186,9 +189,9 @@ def alnum_upper(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
-def preceded_ok(m: re.Match[str]) -> bool:
+def preceded_ok(m: re.Match[str], g: int | str = 0) -> bool:
     """The character before the match is not a letter, digit, dot, dash, slash or underscore."""
-    i = m.start()
+    i = m.start(g)
     if i == 0:
         return True
     ch = m.string[i - 1]
@@ -238,37 +241,37 @@ STREET_TYPE_WORDS = frozenset(STREET_TYPES.split("|"))
 # ---------------------------------------------------------------- validators
 
 
-def v_ssn(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
+def v_ssn(m: re.Match[str], g: int | str = 0) -> Checked:
+    raw = m.group(g)
     digits = _digits(raw)
     if not ssn_valid(digits[:3], digits[3:5], digits[5:]):
         return None
     return digits, mask_keep_last(raw, 4)
 
 
-def v_mbi(m: re.Match[str]) -> Checked:
-    value = alnum_upper(m.group(0))
+def v_mbi(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = alnum_upper(m.group(g))
     if not mbi_valid(value):
         return None
-    return value, mask_keep_last(m.group(0), 4)
+    return value, mask_keep_last(m.group(g), 4)
 
 
-def v_npi(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_npi(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     if not npi_valid(value):
         return None
     return value, mask_keep_last(value, 3)
 
 
-def v_dea(m: re.Match[str]) -> Checked:
-    value = m.group(0).upper()
+def v_dea(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g).upper()
     if not dea_valid(value):
         return None
     return value, mask_keep_last(value, 2)
 
 
-def v_email(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_email(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return value.lower(), mask_email(value)
 
 
@@ -294,26 +297,26 @@ _MONTHS = {
 }
 
 
-def v_date(m: re.Match[str]) -> Checked:
-    if not preceded_ok(m):
+def v_date(m: re.Match[str], g: int | str = 0) -> Checked:
+    if not preceded_ok(m, g):
         return None
-    g = m.groupdict()
+    gd = m.groupdict()
     candidates: list[tuple[int, int, int]] = []
     try:
-        if g["y"]:
-            candidates.append((int(g["y"]), int(g["m"]), int(g["d"])))
-        elif g["y2"]:
-            year = int(g["y2"])
+        if gd["y"]:
+            candidates.append((int(gd["y"]), int(gd["m"]), int(gd["d"])))
+        elif gd["y2"]:
+            year = int(gd["y2"])
             if year < 100:
                 year += 1900 if year > date.today().year % 100 else 2000
-            a, b = int(g["a2"]), int(g["b2"])
+            a, b = int(gd["a2"]), int(gd["b2"])
             candidates += [(year, a, b), (year, b, a)]  # month/day or day/month
-        elif g["y3"]:
-            candidates.append((int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"])))
-        elif g["y4"]:
-            candidates.append((int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"])))
+        elif gd["y3"]:
+            candidates.append((int(gd["y3"]), _MONTHS[gd["mon3"].lower().rstrip(".")], int(gd["d3"])))
+        elif gd["y4"]:
+            candidates.append((int(gd["y4"]), _MONTHS[gd["mon4"].lower().rstrip(".")], int(gd["d4"])))
         else:
-            candidates.append((int(g["y5"]), int(g["m5"]), int(g["d5"])))
+            candidates.append((int(gd["y5"]), int(gd["m5"]), int(gd["d5"])))
     except (KeyError, ValueError, TypeError):
         return None
     today = date.today()
@@ -323,38 +326,33 @@ def v_date(m: re.Match[str]) -> Checked:
         except ValueError:
             continue
         if born.year >= 1900 and born <= today:
-            return born.isoformat(), mask_all(m.group(0))
+            return born.isoformat(), mask_all(m.group(g))
     return None
 
 
-def v_icd10(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_icd10(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return value.replace(".", "").upper(), mask_all(value)
 
 
-def v_mrn(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_mrn(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return alnum_upper(value), mask_keep_last(value, 2)
 
 
-# One pass finds every digit-led, context-free shape: the branch that matched names the kind.
-DIGIT_LED = re.compile(
-    _lead(r"\d")
-    + r"(?:(?P<ssn>\d\d(?P<sep>[- ])\d\d(?P=sep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<card>\d{3}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,4}(?:(?P=csep)\d{1,3})?"
-    + r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{4,5}|\d{8,15})"
-    + _E
-    + ")"
-    + r"|(?P<mbi>(?<=[1-9])[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}"
-    + _E
-    + "))"
+# The digit-led, context-free shapes, each as one named group holding the whole value; the
+# scanner's digit pass (auditor/collect/phi/passes.py) tries them in this order after a
+# character that is not a letter, digit, dot, dash, slash or underscore.
+SSN_SHAPE = r"(?P<ssn>\d{3}(?P<sep>[- ])\d\d(?P=sep)\d{4})" + _E
+CARD_SHAPE = (
+    r"(?P<card>\d{4}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,4}(?:(?P=csep)\d{1,3})?"
+    r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{4,5}|\d{8,15}))" + _E
 )
+MBI_SHAPE = r"(?P<mbi>[1-9][A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2})" + _E
 
 
-def v_card_combined(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
+def v_card_combined(m: re.Match[str], g: int | str = 0) -> Checked:
+    raw = m.group(g)
     digits = _digits(raw)
     if not card_valid(digits):
         return None
@@ -365,11 +363,11 @@ def v_card_combined(m: re.Match[str]) -> Checked:
     return digits, mask_keep_last(raw, 4), (0.75 if len(digits) >= 13 else 0.0)
 
 
-#: What each branch of :data:`DIGIT_LED` finds.
-DIGIT_LED_KINDS: dict[str, Spec] = {
-    "ssn": Spec("ssn", DIGIT_LED, v_ssn, 0.85, 0.99),
-    "card": Spec("payment_card", DIGIT_LED, v_card_combined, 0.75, 0.95),
-    "mbi": Spec("mbi", DIGIT_LED, v_mbi, 0.75, 0.99),
+#: What each digit-led group finds (the pattern is the digit pass's, set by the scanner).
+DIGIT_LED_KINDS: dict[str, tuple[str, Validator, float, float]] = {
+    "ssn": ("ssn", v_ssn, 0.85, 0.99),
+    "card": ("payment_card", v_card_combined, 0.75, 0.95),
+    "mbi": ("mbi", v_mbi, 0.75, 0.99),
 }
 
 EMAIL_SPEC = Spec("email", EMAIL, v_email, 0.9, 0.9)

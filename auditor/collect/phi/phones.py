@@ -12,9 +12,13 @@ digits counts only in context (``phone: 2125550147``, ``"mobile": "13017776317"`
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import phonenumbers
+from phonenumbers.phonemetadata import PhoneMetadata
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+from phonenumbers.phonenumberutil import (
+    _maybe_strip_national_prefix_carrier_code as _strip_national_prefix,
+)
 
 from auditor.collect.phi.checksums import nanp_valid
 
@@ -23,6 +27,26 @@ from auditor.collect.phi.checksums import nanp_valid
 CANDIDATE = re.compile(
     r"(?:\+\d|\(\+?\d|\d)(?:(?:[ \-./]|\) ?| ?\()?\d){6,16}+"
     r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
+)
+_SEP = r"(?:[ \-./]|\) ?| ?\()"
+_EXT_SHAPE = r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
+# Shapes the judge below rejects whatever the context, rejected inside the pass instead (most
+# candidates in logs are these): an IP address, and a date that ends the candidate (followed by
+# nothing a telephone number could go on with).
+_NOT_A_NUMBER = (
+    r"(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"
+    r"|(?:(?:19|20)\d\d[-/.]\d\d?[-/.]\d\d?|\d\d?[-/.]\d\d?[-/.](?:19|20)?\d\d)(?![\d \-./()x#e]))"
+)
+#: What a telephone number written with a country prefix, a bracket or separators looks like,
+#: for the scanner's digit pass (auditor/collect/phi/passes.py), which tries it after a
+#: character that is not a letter, digit, dot, dash, slash or underscore. A bare run of digits is
+#: not one (it counts only in context, where :data:`CANDIDATE` reads it). Possessive: linear.
+PHONE_SHAPE = (
+    r"(?<![:+])(?P<phone>(?:(?:\+|\(\+?)\d(?:" + _SEP + r"?\d){6,16}+"
+    r"|(?=(?:[ \-./()]{0,2}+\d){7})" + _NOT_A_NUMBER + r"\d{1,16}+" + _SEP + r"\d(?:" + _SEP
+    + r"?\d){0,15}+)"
+    + _EXT_SHAPE
+    + r")(?![\w/]|[.\-:,]\d)"
 )
 _EXT = re.compile(r"(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax))$")
 _DATE = re.compile(
@@ -59,10 +83,23 @@ def boundary_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+_no_region: set[str] = set()
+
+
 def _national_region(digits: str) -> str | None:
     """The first region in whose plan ``digits`` (national form) is a valid number."""
+    if digits in _no_region:
+        return None
+    region = _first_region(digits)
+    if region is None and len(_no_region) < 50_000:
+        _no_region.add(digits)  # only digits that are no number are remembered
+    return region
+
+
+def _first_region(digits: str) -> str | None:
     for region in NATIONAL_REGIONS:
+        if not _may_be_valid(digits, region):
+            continue
         try:
             number = phonenumbers.parse(digits, region)
         except phonenumbers.NumberParseException:
@@ -72,8 +109,75 @@ def _national_region(digits: str) -> str | None:
     return None
 
 
+# A region's plan, for a cheap necessary test before parsing: its metadata, country code, the
+# international (IDD) prefix, and the pattern of every type of number (fixed line, mobile, toll
+# free...) of every region sharing its country code: a valid number matches one of them. None:
+# no such test, always parse.
+_Plan = tuple[PhoneMetadata, str, re.Pattern[str] | None, tuple[re.Pattern[str], ...]]
+_plans: dict[str, _Plan | None] = {}
+_TYPES = (
+    "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
+    "voip", "pager", "uan", "voicemail",
+)  # fmt: skip
+
+
+def _plan(region: str) -> _Plan | None:
+    if region in _plans:
+        return _plans[region]
+    plan: _Plan | None = None
+    meta = PhoneMetadata.metadata_for_region(region)
+    if meta is not None and meta.country_code is not None:
+        patterns: list[re.Pattern[str]] = []
+        for other in COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ()):
+            other_meta = PhoneMetadata.metadata_for_region(other)
+            if other_meta is None:
+                continue
+            for kind in _TYPES:
+                desc = getattr(other_meta, kind, None)
+                if desc is not None and desc.national_number_pattern:
+                    patterns.append(re.compile(desc.national_number_pattern))
+        if patterns:
+            idd = re.compile(meta.international_prefix) if meta.international_prefix else None
+            plan = (meta, str(meta.country_code), idd, tuple(patterns))
+    _plans[region] = plan
+    return plan
+
+
+def _may_be_valid(digits: str, region: str) -> bool:
+    """False only when ``digits`` cannot be a valid number of ``region`` as parsed in it: none
+    of the national significant numbers parsing could read (the digits as written; without the
+    country code; without the national prefix) matches a pattern of a type of number of the
+    country's regions. Parsing every candidate in every region is what made national numbers slow."""
+    plan = _plan(region)
+    if plan is None:
+        return True
+    meta, code, idd, patterns = plan
+    if idd is not None and idd.match(digits):
+        return True  # written with an international prefix: parsing decides
+    tries = [digits]
+    if digits.startswith(code):
+        tries.append(digits[len(code) :])
+    tries += [_strip_national_prefix(t, meta)[1] for t in tries]
+    return any(p.fullmatch(t) for t in tries for p in patterns)
+
+
+#: Candidates judged not to be telephone numbers (timestamps, IP addresses, versions repeat in
+#: logs); a value judged a number is never remembered.
+_rejected: set[tuple[str, bool]] = set()
+
+
 def judge(raw: str, in_context: bool) -> tuple[str, float] | None:
     """``(normalized, confidence)`` when ``raw`` (a candidate match) is a telephone number."""
+    key = (raw, in_context)
+    if key in _rejected:
+        return None
+    result = _judge(raw, in_context)
+    if result is None and len(_rejected) < 50_000:
+        _rejected.add(key)
+    return result
+
+
+def _judge(raw: str, in_context: bool) -> tuple[str, float] | None:
     body = _EXT.sub("", raw).rstrip(")")
     digits = "".join(ch for ch in body if ch.isdigit())
     if len(digits) < 7 or len(digits) > 15:
@@ -123,4 +227,4 @@ def judge(raw: str, in_context: bool) -> tuple[str, float] | None:
     return region + ":" + digits, (0.9 if in_context else confidence)
 
 
-__all__ = ["CANDIDATE", "NATIONAL_REGIONS", "boundary_ok", "judge"]
+__all__ = ["CANDIDATE", "NATIONAL_REGIONS", "PHONE_SHAPE", "boundary_ok", "judge"]

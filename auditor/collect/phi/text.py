@@ -107,16 +107,18 @@ _KEY_HINTS = (
     "ssn|social|tin|mrn|medical|record|chart|mbi|medicare|npi|dea|prescriber|provider|"
     "icd|diagnos|dx|condition|card|pan|cc|email|mail|to|id"
 )
-# "key": "value" | "key": 123, starting at the quote (a literal: the engine skips ahead fast)
-_JSON_PAIR = re.compile(
-    r'"(?P<k>[A-Za-z_][\w.\-]{0,63})"\s{0,3}:\s{0,3}(?:"(?P<v>(?:[^"\\\n]|\\.){0,2000})"'
-    r"|(?P<n>[+\-]?\d[\d.\-]{0,30}))"
-)
-# key=value | key="value", starting at the "=" and looking back for the key
-_KV_VALUE = re.compile(r'=(?:"(?P<q>(?:[^"\\\n]|\\.){0,2000})"|(?P<v>[^\s"=,;&]{1,500}))')
-_KEY_BEFORE = re.compile(r"[A-Za-z_][\w.\-]{0,63}$")
+# "key": then its value ("..." or a number) read on its own, only for keys that may name PHI.
+# The string value is the "unrolled loop" form (linear, no alternation per character).
+_JSON_KEY = re.compile(r'"(?P<k>[A-Za-z_][\w.\-]{0,63})"\s{0,3}:\s{0,3}')
+_JSON_VALUE = re.compile(r'"(?P<v>[^"\\\n]*+(?:\\.[^"\\\n]*+)*+)"|(?P<n>[+\-]?\d[\d.\-]{0,30})')
+#: Longest quoted value read as one zone.
+_MAX_VALUE_CHARS = 2000
+# key=value | key="value", starting at the "="; the key is read backwards (on the reversed text)
+_KV_VALUE = re.compile(r'=(?:"(?P<q>[^"\\\n]*+(?:\\.[^"\\\n]*+)*+)"|(?P<v>[^\s"=,;&]{1,500}))')
+_KEY_REVERSED = re.compile(r"[\w.\-]{1,65}")
+_KEY_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _HINT = re.compile(_KEY_HINTS, re.IGNORECASE)
-_PARENT_KEY = re.compile(r'"([A-Za-z_][\w.\-]{0,63})"\s{0,3}:\s{0,3}$')
+_PARENT_KEY_REVERSED = re.compile(r'\s{0,3}:\s{0,3}"([\w.\-]{1,64})"')
 _hint_cache: dict[str, bool] = {}
 
 
@@ -129,13 +131,16 @@ def _hinted(key: str) -> bool:
     return hit
 
 
-def _parent_key(text: str, pos: int) -> str | None:
+def _parent_key(text: str, reversed_text: str, pos: int) -> str | None:
     """The key of the object that a key at ``pos`` sits directly in, if it is near."""
     brace = text.rfind("{", max(0, pos - 600), pos)
     if brace <= 0 or text.find("}", brace, pos) >= 0:
         return None
-    m = _PARENT_KEY.search(text, max(0, brace - 80), brace)
-    return m.group(1) if m is not None else None
+    # '"parent" : {' read backwards from the brace
+    m = _PARENT_KEY_REVERSED.match(reversed_text, len(text) - brace)
+    if m is None or m.group(1)[-1] not in _KEY_START:
+        return None
+    return m.group(1)[::-1]
 
 
 def key_zones(text: str) -> list[tuple[int, int, str]]:
@@ -145,32 +150,49 @@ def key_zones(text: str) -> list[tuple[int, int, str]]:
     (``"patient": {"name": ...}`` gives ``patient.name``).
     """
     zones: list[tuple[int, int, str]] = []
+    reversed_text = ""
     if '":' in text or '" :' in text:
-        for m in _JSON_PAIR.finditer(text):
-            key = m.group("k")
-            if not _hinted(key):
+        reversed_text = text[::-1]
+        value_at = _JSON_VALUE.match
+        skip_to = 0  # keys inside a value already read are not keys
+        for m in _JSON_KEY.finditer(text):
+            if m.start() < skip_to or not _hinted(m.group("k")):
                 continue
-            group = "v" if m.group("v") is not None else "n"
-            parent = _parent_key(text, m.start())
+            vm = value_at(text, m.end())
+            if vm is None:
+                continue
+            group = "v" if vm.group("v") is not None else "n"
+            start, end = vm.span(group)
+            if end - start > _MAX_VALUE_CHARS:
+                continue
+            skip_to = vm.end()
+            key = m.group("k")
+            parent = _parent_key(text, reversed_text, m.start())
             if parent is not None:
                 key = parent + "." + key
-            start, end = m.span(group)
             if end > start:
                 zones.append((start, end, key))
     if "=" in text:
+        reversed_text = reversed_text or text[::-1]
+        last = len(text) - 1
         for m in _KV_VALUE.finditer(text):
             eq = m.start()
-            km = _KEY_BEFORE.search(text, max(0, eq - 64), eq)
+            km = _KEY_REVERSED.match(reversed_text, last - eq + 1)
             if km is None:
                 continue
-            ks = km.start()
-            if ks > 0 and (text[ks - 1].isalnum() or text[ks - 1] in '_.-/"'):
+            size = km.end() - km.start()
+            ks = eq - size
+            # The whole run of key characters before "=" is the key: at most 64 of them, the
+            # first a letter or "_", not inside a path or a quoted string.
+            if size > 64 or text[ks] not in _KEY_START or (ks > 0 and text[ks - 1] in '/"'):
                 continue
-            key = km.group(0)
+            key = text[ks:eq]
             if not _hinted(key):
                 continue
             group = "q" if m.group("q") is not None else "v"
             start, end = m.span(group)
+            if end - start > _MAX_VALUE_CHARS:
+                continue
             if end > start:
                 zones.append((start, end, key))
         zones.sort()
