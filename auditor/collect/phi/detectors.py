@@ -310,7 +310,12 @@ class Scanner:
             for seg_index, (key, raw) in enumerate(event):
                 if not raw:
                     continue
-                text, offsets = unescape(raw[:MAX_SEGMENT_CHARS])
+                if len(raw) > MAX_SEGMENT_CHARS:
+                    raw = raw[:MAX_SEGMENT_CHARS]  # noqa: PLW2901
+                if "\\" in raw:
+                    text, offsets = unescape(raw)
+                else:
+                    text, offsets = raw, None
                 texts.append(text)
                 maps.append(offsets)
                 keys.append(key)

@@ -391,8 +391,21 @@ def _normalized(words: list[str], reversed_order: bool) -> str:
 _VALUE_WORD = re.compile(r"[^\W\d_][^\W\d_'’.\-]*")  # noqa: RUF001
 
 
+#: Values under a key that may hold a name judged not to be one (``Health Check``).
+_not_name_values: set[str] = set()
+
+
 def judge_value(value: str, certain: bool) -> tuple[float, str] | None:
     """A whole value under a name key: ``certain`` for keys that always hold a person's name."""
+    if not certain and value in _not_name_values:
+        return None
+    judged = _judge_value(value, certain)
+    if judged is None and not certain and len(_not_name_values) < 50_000:
+        _not_name_values.add(value)
+    return judged
+
+
+def _judge_value(value: str, certain: bool) -> tuple[float, str] | None:
     text = value.strip()
     if not text or len(text) > 80 or any(ch.isdigit() or ch in "@/\\=:{}[]<>|" for ch in text):
         return None

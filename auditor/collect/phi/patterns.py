@@ -181,8 +181,11 @@ KEY_ONLY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+
+
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return text if text.isdigit() else _NOT_DIGIT.sub("", text)
 
 
 def alnum_upper(text: str) -> str:

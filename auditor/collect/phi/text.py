@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+
+from auditor.collect.phi.patterns import trie_regex
 
 #: Longest text one segment may hold for detection; the rest of a longer text is not scanned
 #: (and is reported as cut by the caller).
@@ -109,7 +112,8 @@ _KEY_HINTS = (
 )
 # "key": then its value ("..." or a number) read on its own, only for keys that may name PHI.
 # The string value is the "unrolled loop" form (linear, no alternation per character).
-_JSON_KEY = re.compile(r'"(?P<k>[A-Za-z_][\w.\-]{0,63})"\s{0,3}:\s{0,3}')
+_AFTER_KEY = r'"\s{0,3}:\s{0,3}'
+_JSON_KEY = re.compile(r'"(?P<k>[A-Za-z_][\w.\-]{0,63})' + _AFTER_KEY)
 _JSON_VALUE = re.compile(r'"(?P<v>[^"\\\n]*+(?:\\.[^"\\\n]*+)*+)"|(?P<n>[+\-]?\d[\d.\-]{0,30})')
 #: Longest quoted value read as one zone.
 _MAX_VALUE_CHARS = 2000
@@ -129,6 +133,32 @@ def _hinted(key: str) -> bool:
         if len(_hint_cache) < 50_000:
             _hint_cache[key] = hit
     return hit
+
+
+_known_hinted: set[str] = set()
+_hinted_pattern: re.Pattern[str] | None = None
+#: Keys remembered for the pattern of hinted keys; past this many, keys are judged one by one.
+_MAX_HINTED_KEYS = 5000
+
+
+def _hinted_json_keys(text: str) -> Iterator[re.Match[str]]:
+    """Matches of :data:`_JSON_KEY` whose key may name PHI, in order.
+
+    The keys of a log are few and repeat on every line, so the text is read once for its keys
+    (in C, no object per key), and then once more with a pattern of just the keys that may name
+    PHI (every one seen so far): no Python work for the many keys that do not.
+    """
+    global _hinted_pattern  # noqa: PLW0603
+    keys = {k for k in set(_JSON_KEY.findall(text)) if _hinted(k)}
+    if not keys:
+        return iter(())
+    if not keys <= _known_hinted:
+        if len(_known_hinted) + len(keys) > _MAX_HINTED_KEYS:
+            return (m for m in _JSON_KEY.finditer(text) if _hinted(m.group(1)))
+        _known_hinted.update(keys)
+        _hinted_pattern = re.compile('"(?P<k>' + trie_regex(sorted(_known_hinted)) + ")" + _AFTER_KEY)
+    assert _hinted_pattern is not None
+    return _hinted_pattern.finditer(text)
 
 
 def _parent_key(text: str, reversed_text: str, pos: int) -> str | None:
@@ -151,12 +181,13 @@ def key_zones(text: str) -> list[tuple[int, int, str]]:
     """
     zones: list[tuple[int, int, str]] = []
     reversed_text = ""
+    known = _hint_cache.get
     if '":' in text or '" :' in text:
         reversed_text = text[::-1]
         value_at = _JSON_VALUE.match
         skip_to = 0  # keys inside a value already read are not keys
-        for m in _JSON_KEY.finditer(text):
-            if m.start() < skip_to or not _hinted(m.group("k")):
+        for m in _hinted_json_keys(text):
+            if m.start() < skip_to:
                 continue
             vm = value_at(text, m.end())
             if vm is None:
@@ -187,7 +218,10 @@ def key_zones(text: str) -> list[tuple[int, int, str]]:
             if size > 64 or text[ks] not in _KEY_START or (ks > 0 and text[ks - 1] in '/"'):
                 continue
             key = text[ks:eq]
-            if not _hinted(key):
+            hinted = known(key)
+            if hinted is None:
+                hinted = _hinted(key)
+            if not hinted:
                 continue
             group = "q" if m.group("q") is not None else "v"
             start, end = m.span(group)
