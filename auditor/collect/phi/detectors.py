@@ -201,6 +201,39 @@ def _lower(text: str) -> str:
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_LOCAL_PART_REVERSED = re.compile(r"[A-Za-z0-9._%+\-]{1,64}")
+_LOCAL_PART_START = re.compile(r"[A-Za-z0-9]")
+#: A telephone number in context, where a bare run of digits counts too.
+_BARE_PHONE = Spec(
+    "phone",
+    phones.CANDIDATE,
+    lambda m, g: None,
+    0.0,
+    0.9,
+    starts=re.compile(r"[\d+(](?<![\w.\-/][\d+(])"),
+)
+
+
+def _window_matches(spec: Spec, text: str, lo: int, latest: int, hi: int) -> Iterator[re.Match[str]]:
+    """Non-overlapping matches of ``spec`` in ``text[lo:hi]`` that start before ``latest``, tried
+    only where a value may start (far fewer positions than a search over the window)."""
+    if spec.starts is None:
+        for m in spec.pattern.finditer(text, lo, hi):
+            if m.start() >= latest:
+                return
+            yield m
+        return
+    match_at = spec.pattern.match
+    after = lo
+    for s in spec.starts.finditer(text, lo, min(latest, hi)):
+        pos = s.start()
+        if pos < after:
+            continue
+        m = match_at(text, pos, hi)
+        if m is not None:
+            after = max(m.end(), pos + 1)
+            yield m
+
 
 #: start, end, confidence, detector, normalized, masked, method
 Candidate = tuple[int, int, float, str, str, str, str]
@@ -368,18 +401,22 @@ class Scanner:
         found: dict[int, list[Candidate]] = {}
 
         self._digit_pass(batch, kw_ends, key_spans, found)
-        if "email" in self.detectors:
+        if "email" in self.detectors and "@" in big:
+            # The local part is read backwards from each "@" (on the reversed text): the run of
+            # local-part characters before it, at most 64, starting at a letter or digit.
+            reversed_big = big[::-1]
+            last = len(big) - 1
             at = big.find("@")
             done = 0
             while at >= 0:
                 seg = bisect_right(starts, at) - 1
-                if seg < 0:
-                    at = big.find("@", at + 1)
-                    continue
-                lo = max(starts[seg], at - 64, done)
-                match = EMAIL.search(big, lo, min(ends[seg], at + 256))
-                while match is not None and match.end() <= at:
-                    match = EMAIL.search(big, match.end(), min(ends[seg], at + 256))
+                run = _LOCAL_PART_REVERSED.match(reversed_big, last - at + 1) if seg >= 0 else None
+                match = None
+                if run is not None:
+                    lo = max(starts[seg], at - (run.end() - run.start()), done)
+                    first = _LOCAL_PART_START.search(big, lo, at)
+                    if first is not None:
+                        match = EMAIL.match(big, first.start(), min(ends[seg], at + 256))
                 if match is not None and match.start() <= at < match.end():
                     self._consider(EMAIL_SPEC, m=match, batch=batch, kw_ends=[], found=found)
                     done = match.end()
@@ -400,9 +437,7 @@ class Scanner:
                 if seg < 0 or e > ends[seg]:
                     continue
                 stop = min(ends[seg], e + spec.window + 64)
-                for m in spec.pattern.finditer(big, e, stop):
-                    if m.start() > e + spec.window:
-                        break
+                for m in _window_matches(spec, big, e, min(stop, e + spec.window + 1), stop):
                     if m.end() == stop and stop != ends[seg]:
                         break  # may be cut short by the search window
                     if m.start() not in seen_starts:
@@ -486,9 +521,9 @@ class Scanner:
                 stop = min(ends[seg], e + CONTEXT_WINDOW + 64)
                 windows.append((e, stop, e + CONTEXT_WINDOW, stop != ends[seg]))
         for lo, hi, latest, may_cut in windows:
-            for m in phones.CANDIDATE.finditer(big, lo, hi):
+            for m in _window_matches(_BARE_PHONE, big, lo, latest + 1, hi):
                 start, end = m.span()
-                if start > latest or (may_cut and end == hi):
+                if may_cut and end == hi:
                     break
                 if start in phone_starts or not phones.boundary_ok(big, start, end):
                     continue

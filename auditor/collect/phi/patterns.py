@@ -48,6 +48,10 @@ class Spec:
     window: int = 32
     #: The group of ``pattern`` that holds the value (0: the whole match).
     group: int | str = 0
+    #: Where a match may start: a character of this class at a left edge (after a character
+    #: that is not a letter, digit, ``.``, ``-``, ``/`` or ``_``); a context-only spec tries its
+    #: pattern only there in the window after a context word.
+    starts: re.Pattern[str] | None = None
 
 
 #: Context words per detector (lowercase). ``$`` at the end: must not be followed by a letter.
@@ -376,15 +380,21 @@ DIGIT_LED_KINDS: dict[str, tuple[str, Validator, float, float]] = {
 EMAIL_SPEC = Spec("email", EMAIL, v_email, 0.9, 0.9)
 
 
+def _starts(first: str) -> re.Pattern[str]:
+    """Positions where a value may start: ``first`` at a left edge (first the class, so the engine
+    skips ahead fast)."""
+    return re.compile(f"{first}(?<![\\w.\\-/]{first})")
+
+
 def builtin_specs() -> list[Spec]:
     """The context-only specs: they run under a key or just after a context word."""
     return [
-        Spec("ssn", SSN_BARE, v_ssn, 0.0, 0.9),
-        Spec("npi", NPI, v_npi, 0.0, 0.95),
-        Spec("dea", DEA, v_dea, 0.0, 0.95),
-        Spec("dob", DATE, v_date, 0.0, 0.9, window=24),
-        Spec("icd10", ICD10, v_icd10, 0.0, 0.85, window=40),
-        Spec("mrn", MRN, v_mrn, 0.0, 0.85, window=20),
+        Spec("ssn", SSN_BARE, v_ssn, 0.0, 0.9, starts=_starts(r"\d")),
+        Spec("npi", NPI, v_npi, 0.0, 0.95, starts=_starts("[12]")),
+        Spec("dea", DEA, v_dea, 0.0, 0.95, starts=_starts("[A-Za-z]")),
+        Spec("dob", DATE, v_date, 0.0, 0.9, window=24, starts=_starts(r"[\dJFMASONDjfmasond]")),
+        Spec("icd10", ICD10, v_icd10, 0.0, 0.85, window=40, starts=_starts("[A-Z]")),
+        Spec("mrn", MRN, v_mrn, 0.0, 0.85, window=20, starts=_starts("[A-Z0-9]")),
     ]
 
 
