@@ -16,9 +16,6 @@ import re
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
-from phonenumbers.phonenumberutil import (
-    _maybe_strip_national_prefix_carrier_code as _strip_national_prefix,
-)
 
 from auditor.collect.phi.checksums import nanp_valid
 
@@ -109,11 +106,12 @@ def _first_region(digits: str) -> str | None:
     return None
 
 
-# A region's plan, for a cheap necessary test before parsing: its metadata, country code, the
-# international (IDD) prefix, and the pattern of every type of number (fixed line, mobile, toll
-# free...) of every region sharing its country code: a valid number matches one of them. None:
-# no such test, always parse.
-_Plan = tuple[PhoneMetadata, str, re.Pattern[str] | None, tuple[re.Pattern[str], ...]]
+# A region's plan, for a cheap necessary test before parsing: its country code, international
+# (IDD) prefix, national prefix (as the region parses it, and its transformation), and one
+# pattern joining the patterns of every type of number (fixed line, mobile, toll free...) of
+# every region sharing the country code: a valid number of the region matches it. None: no such
+# test, always parse.
+_Plan = tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, str | None, re.Pattern[str]]
 _plans: dict[str, _Plan | None] = {}
 _TYPES = (
     "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
@@ -127,7 +125,7 @@ def _plan(region: str) -> _Plan | None:
     plan: _Plan | None = None
     meta = PhoneMetadata.metadata_for_region(region)
     if meta is not None and meta.country_code is not None:
-        patterns: list[re.Pattern[str]] = []
+        patterns: list[str] = []
         for other in COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ()):
             other_meta = PhoneMetadata.metadata_for_region(other)
             if other_meta is None:
@@ -135,10 +133,17 @@ def _plan(region: str) -> _Plan | None:
             for kind in _TYPES:
                 desc = getattr(other_meta, kind, None)
                 if desc is not None and desc.national_number_pattern:
-                    patterns.append(re.compile(desc.national_number_pattern))
+                    patterns.append(desc.national_number_pattern)
         if patterns:
             idd = re.compile(meta.international_prefix) if meta.international_prefix else None
-            plan = (meta, str(meta.country_code), idd, tuple(patterns))
+            prefix = meta.national_prefix_for_parsing
+            plan = (
+                str(meta.country_code),
+                idd,
+                re.compile(prefix) if prefix else None,
+                meta.national_prefix_transform_rule or None,
+                re.compile("(?:" + "|".join(patterns) + ")"),
+            )
     _plans[region] = plan
     return plan
 
@@ -146,19 +151,27 @@ def _plan(region: str) -> _Plan | None:
 def _may_be_valid(digits: str, region: str) -> bool:
     """False only when ``digits`` cannot be a valid number of ``region`` as parsed in it: none
     of the national significant numbers parsing could read (the digits as written; without the
-    country code; without the national prefix) matches a pattern of a type of number of the
-    country's regions. Parsing every candidate in every region is what made national numbers slow."""
+    country code; without the national prefix, or with it transformed) matches a pattern of a
+    type of number of the country's regions. Parsing every candidate in every region is what
+    made national numbers slow."""
     plan = _plan(region)
     if plan is None:
         return True
-    meta, code, idd, patterns = plan
+    code, idd, prefix, transform, valid = plan
     if idd is not None and idd.match(digits):
         return True  # written with an international prefix: parsing decides
-    tries = [digits]
-    if digits.startswith(code):
-        tries.append(digits[len(code) :])
-    tries += [_strip_national_prefix(t, meta)[1] for t in tries]
-    return any(p.fullmatch(t) for t in tries for p in patterns)
+    tries = [digits, digits[len(code) :]] if digits.startswith(code) else [digits]
+    for number in tries:
+        if valid.fullmatch(number):
+            return True
+        if prefix is not None:
+            m = prefix.match(number)
+            if m is not None:
+                if valid.fullmatch(number[m.end() :]):
+                    return True
+                if transform and valid.fullmatch(prefix.sub(transform, number, count=1)):
+                    return True
+    return False
 
 
 #: Candidates judged not to be telephone numbers (timestamps, IP addresses, versions repeat in
