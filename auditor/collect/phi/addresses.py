@@ -732,6 +732,102 @@ def _longest_fused_suffix(word: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- addresses by context
+
+#: Last words of keys whose value is a postal address (``shipping_address``, ``addressLine1``,
+#: ``street``, ``ship_to``), and words before ``address`` that make it something else.
+_ADDRESS_KEY_WORDS = frozenset(["address", "addr", "street", "streetaddress"])
+_NOT_POSTAL = frozenset(
+    "ip mac email e mail remote local server host bind listen proxy wallet contract memory base "
+    "web url uri return reply sender peer client gateway network net socket public private "
+    "ipv4 ipv6 hw ether bluetooth node pod service".split()
+)
+_KEY_SPLIT = re.compile(r"[._\-]+|(?<=[a-z0-9])(?=[A-Z])")
+_address_keys: dict[str, bool] = {}
+
+
+def address_key(key: str) -> bool:
+    """True for a key whose value is a postal address: ``address``, ``home_address``,
+    ``patient.shippingAddress``, ``addressLine1``, ``street``, ``ship_to`` (not ``ip_address``,
+    ``mac_address``, ``email_address``)."""
+    hit = _address_keys.get(key)
+    if hit is None:
+        words = [w.lower() for w in _KEY_SPLIT.split(key) if w]
+        if words and words[-1] in ("line1", "line2", "line3", "1", "2"):
+            words = words[:-1]  # addressLine1, address_line_2, street_2
+            if words and words[-1] == "line":
+                words = words[:-1]
+        last = words[-1] if words else ""
+        before = words[-2] if len(words) > 1 else ""
+        hit = (last == "to" and before == "ship") or (
+            last in _ADDRESS_KEY_WORDS and before not in _NOT_POSTAL
+        )
+        if len(_address_keys) < 10_000:
+            _address_keys[key] = hit
+    return hit
+
+
+_IPISH = re.compile(
+    r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?|[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{0,4}){2,7}"
+    r"|[0-9a-fA-F]{2}(?:[:\-][0-9a-fA-F]{2}){5}"
+)
+_LETTER_WORD = re.compile(rf"[{_UP}][{_LOW}'’.]")  # noqa: RUF001
+
+
+def judge_value(value: str) -> float | None:
+    """Confidence that the whole value under an address key is a postal address: words with a
+    capital letter, perhaps numbers; not an IP or MAC address, a URL, an email or a host name."""
+    text = value.strip()
+    if len(text) < 3 or len(text) > 200 or "@" in text or "://" in text or "\n" in text:
+        return None
+    if _IPISH.fullmatch(text) or (" " not in text and "." in text.strip(".")):
+        return None  # an IP or MAC address, a host name
+    if _LETTER_WORD.search(text) is None:
+        return None
+    return 0.9
+
+
+#: After an address context word: a run of address words (capitalised words, numbers, house
+#: number marks, street particles) up to the end of the clause. Atomic tokens, bounded: linear.
+_PARTICLE_WORDS = (
+    r"de|del|de la|la|las|los|le|les|des|du|da|do|dos|das|di|della|van|von|der|den|ter|ten|y|e|"
+    r"am|an|im|auf|zum|zur|na|nad|pod|u|ul\.|al\.|pl\.|os\.|gasse|straße|strasse|rue|via|calle|"
+    r"carrera|avenida|rua|ulica|utca|út|tér|sokak|caddesi|no\.?|nr\.?|n[°º]|bis|sur|norte|este|"  # noqa: RUF001
+    r"oeste|apt\.?|suite|unit|flat|floor|fl\.?|piso|dpto\.?|depto\.?|int\.?|interior|box|bus"
+)
+_TOKEN = (
+    rf"(?>(?i:{_PARTICLE_WORDS})(?!\w)|[{_UP}][{_LOW}'’.\-{_UP}]*+|\d[\w/\-]*+|#\s?\d[\w/\-]*+|[#№])"  # noqa: RUF001
+)
+_RUN = re.compile(rf"{_TOKEN}(?:(?:,? |, ?| ?[#/] ?){_TOKEN}){{0,11}}")
+#: Context words of other values, where a run of address words ends.
+_OTHER_CONTEXT = re.compile(
+    r"(?i)(?<!\w)(?:dob|d\.o\.b|ssn|mrn|npi|dea|phone|tel|fax|mobile|cell|email|e-mail|card|"
+    r"patient|member|born|birth|date of birth|sms|callback|contact)(?!\w)"
+)
+_LEAD_IN = re.compile(r"[a-z]*+(?: (?:changed|updated|set) to)?(?:\s?[:=]\s?|\s)[\"']?")
+
+
+def after_context(text: str, pos: int, end: int) -> Found | None:
+    """A run of address words right after a context word ending at ``pos`` (``ship to ...``,
+    ``home address: ...``, ``patient moved to ...``): capitalised words, with a number or at
+    least two of them."""
+    lead = _LEAD_IN.match(text, pos, end)
+    if lead is None:
+        return None
+    m = _RUN.match(text, lead.end(), end)
+    if m is None:
+        return None
+    value = m.group(0)
+    other = _OTHER_CONTEXT.search(value)
+    if other is not None:
+        value = value[: other.start()]  # "..., DOB March 3, 1950": the next value's context word
+    value = value.rstrip(",. ")
+    caps = len(_LETTER_WORD.findall(value))
+    if caps == 0 or (caps < 2 and not any(c.isdigit() for c in value)):
+        return None
+    return m.start(), m.start() + len(value), 0.9, "context-street"
+
+
 #: Street-type words that start a street (lowercase: the scanner finds them in lowercased text,
 #: then :func:`prefix_first` reads the original), with the spellings that count.
 PREFIX_WORDS = tuple(
@@ -769,6 +865,9 @@ CAPITAL_SHAPES = (
 
 __all__ = [
     "CAPITAL_SHAPES",
+    "address_key",
+    "after_context",
+    "judge_value",
     "MILITARY_WORDS",
     "NUMBER_FIRST_SHAPE",
     "PREFIX_WORDS",

@@ -379,6 +379,7 @@ class Scanner:
         key_dets: list[frozenset[str]] = []
         key_spans: dict[str, list[tuple[int, int]]] = {}  # detector -> spans under a key for it
         name_spans: list[tuple[int, int, str]] = []
+        street_spans: list[tuple[int, int]] = []  # values under a key that holds an address
         for seg, key in enumerate(keys):
             if not key:
                 key_dets.append(_NO_DETECTORS)
@@ -389,6 +390,8 @@ class Scanner:
                 key_spans.setdefault(det, []).append((starts[seg], ends[seg]))
             if self._names and self._is_name_key(key)[0]:
                 name_spans.append((starts[seg], ends[seg], key))
+            if self._addresses and addresses.address_key(key):
+                street_spans.append((starts[seg], ends[seg]))
         batch.zone_dets = []
         for zs, ze, zkey in zones:
             dets = self._key_detectors(zkey)
@@ -397,6 +400,8 @@ class Scanner:
                 key_spans.setdefault(det, []).append((zs, ze))
             if self._names and self._is_name_key(zkey)[0]:
                 name_spans.append((zs, ze, zkey))
+            if self._addresses and addresses.address_key(zkey):
+                street_spans.append((zs, ze))
         batch.key_dets = key_dets
         found: dict[int, list[Candidate]] = {}
 
@@ -424,7 +429,9 @@ class Scanner:
                 else:
                     at = big.find("@", at + 1)
         if self._addresses:
-            self._find_addresses(batch, kw_ends.get("street_address", []), marks, found)
+            self._find_addresses(
+                batch, kw_ends.get("street_address", []), marks, street_spans, found
+            )
         for spec in self._ctx_only:
             seen_starts: set[int] = set()
             for lo, hi in key_spans.get(spec.detector, ()):
@@ -647,12 +654,28 @@ class Scanner:
         batch: _Batch,
         kw_ends: list[int],
         marks: dict[str, list[int]],
+        street_spans: list[tuple[int, int]],
         found: dict[int, list[Candidate]],
     ) -> None:
         """Streets and military addresses not led by a house number (those come from the digit
-        pass): words ending in a street type and postcodes (the capital pass), and the streets
-        and military addresses after the words the word pass marked."""
+        pass): words ending in a street type and postcodes (the capital pass), the streets and
+        military addresses after the words the word pass marked; and by context, whatever their
+        shape: a value under an address key, and the address words right after a context word
+        (``ship to``, ``home address:``)."""
         big = batch.big
+        for lo, hi in street_spans:
+            confidence = addresses.judge_value(big[lo:hi])
+            if confidence is not None:
+                value = big[lo:hi].strip()
+                start = lo + big[lo:hi].index(value[0])
+                self._street(batch, found, start, start + len(value), confidence, "key")
+        starts, ends = batch.starts, batch.ends
+        for e in kw_ends:
+            seg = bisect_right(starts, e) - 1
+            if seg >= 0 and e <= ends[seg]:
+                hit = addresses.after_context(big, e, ends[seg])
+                if hit is not None:
+                    self._street(batch, found, hit[0], hit[1], hit[2], f"{hit[3]}+context")
         for m in CAPITALS.finditer(big):
             if m.lastgroup == "fused":
                 self._address(batch, addresses.fused(big, m.start(), m.end()), kw_ends, found)
@@ -686,6 +709,17 @@ class Scanner:
         if ctx is not None:
             confidence = max(confidence, 0.85) if confidence else 0.8
             method = f"{method}+{ctx}"
+        self._street(batch, found, start, end, confidence, method)
+
+    def _street(
+        self,
+        batch: _Batch,
+        found: dict[int, list[Candidate]],
+        start: int,
+        end: int,
+        confidence: float,
+        method: str,
+    ) -> None:
         value = batch.big[start:end]
         self._add(
             batch,
