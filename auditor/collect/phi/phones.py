@@ -51,6 +51,7 @@ _DATE = re.compile(
 )
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SSN_SHAPE = re.compile(r"^\d{3}([- ])\d\d\1\d{4}$")
+_UUID_SHAPE = re.compile(r"^\d{8}-\d{4}(?:-|$)")
 _IP = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _NANP_SHAPE = re.compile(
     r"^(?:\+?1[ \-.]?|001[ \-.])?(?:\(\d{3}\) ?|\d{3}(?P<s>[\-. ]))\d{3}(?(s)(?P=s)|[\-. ])\d{4}$"
@@ -202,6 +203,8 @@ def _judge(raw: str, in_context: bool) -> tuple[str, float] | None:
             return None
         if not in_context and _SSN_SHAPE.match(body):
             return None  # 123-45-6789 is an SSN's shape (valid or not), not a phone's
+        if not in_context and _UUID_SHAPE.match(body):
+            return None  # 36672715-5944-49...: the start of a UUID (or a trace id cut short)
         dots = body.count(".")
         if dots and not _NANP_SHAPE.match(body):
             return None  # versions, decimals, dotted ids: only 212.555.0147 is a phone
