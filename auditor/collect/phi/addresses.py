@@ -672,6 +672,11 @@ def _usaddress_says_street(text: str) -> bool:
 Found = tuple[int, int, float, str]  # start, end, confidence (without context), method
 
 
+def load_model() -> None:
+    """Load the US address parser's model now (it loads on first use otherwise)."""
+    _usaddress_says_street("1 Main Way")
+
+
 def number_first(text: str, start: int, end: int, kind: str) -> Found:
     """A match of :data:`NUMBER_FIRST_SHAPE`: where the street type is also an everyday word,
     the US address parser must read it as a street address, else it counts only in context."""
@@ -737,11 +742,12 @@ def _longest_fused_suffix(word: str) -> str | None:
 #: Last words of keys whose value is a postal address (``shipping_address``, ``addressLine1``,
 #: ``street``, ``ship_to``), and words before ``address`` that make it something else.
 _ADDRESS_KEY_WORDS = frozenset(["address", "addr", "street", "streetaddress"])
-_NOT_POSTAL = frozenset(
-    "ip mac email e mail remote local server host bind listen proxy wallet contract memory base "
-    "web url uri return reply sender peer client gateway network net socket public private "
-    "ipv4 ipv6 hw ether bluetooth node pod service".split()
-)
+_NOT_POSTAL = frozenset((
+    "ip", "mac", "email", "e", "mail", "remote", "local", "server", "host", "bind", "listen",
+    "proxy", "wallet", "contract", "memory", "base", "web", "url", "uri", "return", "reply",
+    "sender", "peer", "client", "gateway", "network", "net", "socket", "public", "private",
+    "ipv4", "ipv6", "hw", "ether", "bluetooth", "node", "pod", "service",
+))  # fmt: skip
 _KEY_SPLIT = re.compile(r"[._\-]+|(?<=[a-z0-9])(?=[A-Z])")
 _address_keys: dict[str, bool] = {}
 
@@ -792,12 +798,10 @@ def judge_value(value: str) -> float | None:
 _PARTICLE_WORDS = (
     r"de|del|de la|la|las|los|le|les|des|du|da|do|dos|das|di|della|van|von|der|den|ter|ten|y|e|"
     r"am|an|im|auf|zum|zur|na|nad|pod|u|ul\.|al\.|pl\.|os\.|gasse|straße|strasse|rue|via|calle|"
-    r"carrera|avenida|rua|ulica|utca|út|tér|sokak|caddesi|no\.?|nr\.?|n[°º]|bis|sur|norte|este|"  # noqa: RUF001
+    r"carrera|avenida|rua|ulica|utca|út|tér|sokak|caddesi|no\.?|nr\.?|n[°º]|bis|sur|norte|este|"
     r"oeste|apt\.?|suite|unit|flat|floor|fl\.?|piso|dpto\.?|depto\.?|int\.?|interior|box|bus"
 )
-_TOKEN = (
-    rf"(?>(?i:{_PARTICLE_WORDS})(?!\w)|[{_UP}][{_LOW}'’.\-{_UP}]*+|\d[\w/\-]*+|#\s?\d[\w/\-]*+|[#№])"  # noqa: RUF001
-)
+_TOKEN = rf"(?>(?i:{_PARTICLE_WORDS})(?!\w)|[{_UP}][{_LOW}'’.\-{_UP}]*+|\d[\w/\-]*+|#\s?\d[\w/\-]*+|[#№])"  # noqa: RUF001
 _RUN = re.compile(rf"{_TOKEN}(?:(?:,? |, ?| ?[#/] ?){_TOKEN}){{0,11}}")
 #: Context words of other values, where a run of address words ends.
 _OTHER_CONTEXT = re.compile(
@@ -833,7 +837,18 @@ def after_context(text: str, pos: int, end: int) -> Found | None:
 PREFIX_WORDS = tuple(
     sorted({w.replace("\\", "") for w in PREFIX_TYPES_STRONG.split("|")} - {"Avda.?"} | {"Avda"})
 )
-MILITARY_WORDS = ("PSC ", "CMR ", "Unit ", "APO ", "FPO ", "DPO ", "USNS ", "USNV ", "USS ", "USCGC ")
+MILITARY_WORDS = (
+    "PSC ",
+    "CMR ",
+    "Unit ",
+    "APO ",
+    "FPO ",
+    "DPO ",
+    "USNS ",
+    "USNV ",
+    "USS ",
+    "USCGC ",
+)
 #: Type words written after the street's name, each after a space.
 SUFFIX_TYPE_WORDS = ("utca", "út", "tér", "körút", "Sokak", "Sk.", "Sokağı", "Caddesi",  # noqa: RUF001
                      "Cad.", "Cd.", "Bulvarı", "Blv.", "Mahallesi", "Mah.", "Marg", "Nagar",  # noqa: RUF001
@@ -865,14 +880,15 @@ CAPITAL_SHAPES = (
 
 __all__ = [
     "CAPITAL_SHAPES",
-    "address_key",
-    "after_context",
-    "judge_value",
     "MILITARY_WORDS",
     "NUMBER_FIRST_SHAPE",
     "PREFIX_WORDS",
     "SUFFIX_TYPE_WORDS",
+    "address_key",
+    "after_context",
     "fused",
+    "judge_value",
+    "load_model",
     "military",
     "number_first",
     "prefix_first",

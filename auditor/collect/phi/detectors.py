@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.collect.phi import addresses, gazetteer, names, phones
-from auditor.collect.phi.passes import CAPITALS, DIGITS, PHONE_AT
 from auditor.collect.phi.masking import (
     Hasher,
     mask_address,
     mask_initials,
     mask_keep_last,
 )
+from auditor.collect.phi.passes import CAPITALS, DIGITS, PHONE_AT
 from auditor.collect.phi.patterns import (
     CONTEXT_WORDS,
     DATE,
@@ -214,7 +214,9 @@ _BARE_PHONE = Spec(
 )
 
 
-def _window_matches(spec: Spec, text: str, lo: int, latest: int, hi: int) -> Iterator[re.Match[str]]:
+def _window_matches(
+    spec: Spec, text: str, lo: int, latest: int, hi: int
+) -> Iterator[re.Match[str]]:
     """Non-overlapping matches of ``spec`` in ``text[lo:hi]`` that start before ``latest``, tried
     only where a value may start (far fewer positions than a search over the window)."""
     if spec.starts is None:
@@ -229,10 +231,10 @@ def _window_matches(spec: Spec, text: str, lo: int, latest: int, hi: int) -> Ite
         pos = s.start()
         if pos < after:
             continue
-        m = match_at(text, pos, hi)
-        if m is not None:
-            after = max(m.end(), pos + 1)
-            yield m
+        found = match_at(text, pos, hi)
+        if found is not None:
+            after = max(found.end(), pos + 1)
+            yield found
 
 
 #: start, end, confidence, detector, normalized, masked, method
@@ -303,12 +305,15 @@ class Scanner:
         self._name_key_cache: dict[str, tuple[bool, bool]] = {}
 
     def prepare(self) -> None:
-        """Load now what the chosen detectors otherwise load on first use: the name gazetteer and
-        the telephone numbering plans (about a second in all, once per process)."""
+        """Load now what the chosen detectors otherwise load on first use: the name gazetteer,
+        the telephone numbering plans and the address parser's model (about a second in all,
+        once per process)."""
         if self._names:
             gazetteer.table()
         if self._phones:
             phones.load_metadata()
+        if self._addresses:
+            addresses.load_model()
 
     @property
     def names(self) -> tuple[str, ...]:

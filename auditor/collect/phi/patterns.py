@@ -319,9 +319,13 @@ def v_date(m: re.Match[str], g: int | str = 0) -> Checked:
             a, b = int(gd["a2"]), int(gd["b2"])
             candidates += [(year, a, b), (year, b, a)]  # month/day or day/month
         elif gd["y3"]:
-            candidates.append((int(gd["y3"]), _MONTHS[gd["mon3"].lower().rstrip(".")], int(gd["d3"])))
+            candidates.append(
+                (int(gd["y3"]), _MONTHS[gd["mon3"].lower().rstrip(".")], int(gd["d3"]))
+            )
         elif gd["y4"]:
-            candidates.append((int(gd["y4"]), _MONTHS[gd["mon4"].lower().rstrip(".")], int(gd["d4"])))
+            candidates.append(
+                (int(gd["y4"]), _MONTHS[gd["mon4"].lower().rstrip(".")], int(gd["d4"]))
+            )
         else:
             candidates.append((int(gd["y5"]), int(gd["m5"]), int(gd["d5"])))
     except (KeyError, ValueError, TypeError):

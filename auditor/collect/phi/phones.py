@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from phonenumbers import PhoneNumberType
 from phonenumbers.phonemetadata import PhoneMetadata
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
@@ -26,7 +27,9 @@ CANDIDATE = re.compile(
     r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
 )
 _SEP = r"(?:[ \-./]|\) ?| ?\()"
-_EXT_SHAPE = r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
+_EXT_SHAPE = (
+    r"(?:\)?(?: ?(?:x|ext\.?|extension|#) ?\d{1,6}|-(?:Office|Home|Mobile|Work|Cell|Fax)))?"
+)
 # Shapes the judge below rejects whatever the context, rejected inside the pass instead (most
 # candidates in logs are these): an IP address, and a date that ends the candidate (followed by
 # nothing a telephone number could go on with).
@@ -40,7 +43,12 @@ _NOT_A_NUMBER = (
 #: not one (it counts only in context, where :data:`CANDIDATE` reads it). Possessive: linear.
 PHONE_SHAPE = (
     r"(?<![:+])(?P<phone>(?:(?:\+|\(\+?)\d(?:" + _SEP + r"?\d){6,16}+"
-    r"|(?=(?:[ \-./()]{0,2}+\d){7})" + _NOT_A_NUMBER + r"\d{1,16}+" + _SEP + r"\d(?:" + _SEP
+    r"|(?=(?:[ \-./()]{0,2}+\d){7})"
+    + _NOT_A_NUMBER
+    + r"\d{1,16}+"
+    + _SEP
+    + r"\d(?:"
+    + _SEP
     + r"?\d){0,15}+)"
     + _EXT_SHAPE
     + r")(?![\w/]|[.\-:,]\d)"
@@ -180,10 +188,10 @@ def load_metadata() -> None:
     otherwise): about half a second, once per process."""
     for region in NATIONAL_REGIONS:
         _plan(region)
-        try:
-            phonenumbers.is_valid_number(phonenumbers.parse("0", region))
-        except phonenumbers.NumberParseException:
-            pass
+        for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:  # validating one compiles the region's patterns
+                phonenumbers.is_valid_number(example)
 
 
 #: Candidates judged not to be telephone numbers (timestamps, IP addresses, versions repeat in

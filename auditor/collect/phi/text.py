@@ -156,7 +156,9 @@ def _hinted_json_keys(text: str) -> Iterator[re.Match[str]]:
         if len(_known_hinted) + len(keys) > _MAX_HINTED_KEYS:
             return (m for m in _JSON_KEY.finditer(text) if _hinted(m.group(1)))
         _known_hinted.update(keys)
-        _hinted_pattern = re.compile('"(?P<k>' + trie_regex(sorted(_known_hinted)) + ")" + _AFTER_KEY)
+        _hinted_pattern = re.compile(
+            '"(?P<k>' + trie_regex(sorted(_known_hinted)) + ")" + _AFTER_KEY
+        )
     assert _hinted_pattern is not None
     return _hinted_pattern.finditer(text)
 
