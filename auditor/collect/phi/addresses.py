@@ -866,22 +866,29 @@ def _fused_lookbehinds() -> str:
     return "|".join(f"(?<={'|'.join(words)})" for _, words in sorted(by_size.items()))
 
 
-#: Capital-led shapes for the scanner's capital pass: a word ending in a street type (group
-#: ``fused``: the shortest run of hyphenated parts whose last part ends in one, ``Karolina`` in
-#: ``Karolina-Stey-Ring``, ``Haupt-straße``; fixed-width lookbehinds, parts possessive: linear),
-#: or a British or Canadian postcode (group ``post``).
-CAPITAL_SHAPES = (
-    rf"[{_UP}](?<![\w\-][{_UP}])(?:"
-    rf"(?<![./\\].)(?P<fused>[^\W\d_]*+(?:-[^\W\d_]++)*?(?:(?<=str)\.|{_fused_lookbehinds()}))(?!\d)"
-    r"|(?<=[A-Z])(?P<post>[A-Z]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}"
-    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[A-Z] \d[A-Z]\d)(?![\w\-]))"
+#: Capital-led shapes, branches of the scanner's capital pass (auditor/collect/phi/passes.py)
+#: after its first letter: a word ending in a street type (group ``fused``: the shortest run of
+#: hyphenated parts whose last part ends in one, ``Karolina`` in ``Karolina-Stey-Ring``,
+#: ``Haupt-straße``; fixed-width lookbehinds, parts possessive: linear), or a British or
+#: Canadian postcode (group ``post``).
+CAPITAL_LEAD = rf"[{_UP}](?<![\w\-][{_UP}])"
+FUSED_SHAPE = rf"(?<![./\\].)(?P<fused>[^\W\d_]*+(?:-[^\W\d_]++)*?(?:(?<=str)\.|{_fused_lookbehinds()}))(?!\d)"
+POSTCODE_SHAPE = (
+    r"(?<=[A-Z])(?P<post>[A-Z]?\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}"
+    r"|(?<=[ABCEGHJ-NPRSTVXY])\d[A-Z] \d[A-Z]\d)(?![\w\-])"
 )
+#: Words ending in a street type on their own (inside a run of capitalised words the capital
+#: pass read as a possible name).
+FUSED_WORDS = re.compile(CAPITAL_LEAD + FUSED_SHAPE)
 
 
 __all__ = [
-    "CAPITAL_SHAPES",
+    "CAPITAL_LEAD",
+    "FUSED_SHAPE",
+    "FUSED_WORDS",
     "MILITARY_WORDS",
     "NUMBER_FIRST_SHAPE",
+    "POSTCODE_SHAPE",
     "PREFIX_WORDS",
     "SUFFIX_TYPE_WORDS",
     "address_key",

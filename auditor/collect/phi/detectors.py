@@ -419,6 +419,8 @@ class Scanner:
         found: dict[int, list[Candidate]] = {}
 
         self._digit_pass(batch, kw_ends, key_spans, found)
+        if self._names or self._addresses:
+            self._capital_pass(batch)
         if "email" in self.detectors and "@" in big:
             # The local part is read backwards from each "@" (on the reversed text): the run of
             # local-part characters before it, at most 64, starting at a letter or digit.
@@ -632,6 +634,24 @@ class Scanner:
             (start - base, end - base, confidence, detector, normalized, masked, method)
         )
 
+    @staticmethod
+    def _capital_pass(batch: _Batch) -> None:
+        """Runs of capitalised words (names are judged from them), words ending in a street
+        type (also inside such runs) and postcodes, in one pass."""
+        big = batch.big
+        runs, fused, postcodes = batch.runs, batch.fused, batch.postcodes
+        for m in CAPITALS.finditer(big):
+            kind = m.lastgroup
+            if kind == "name":
+                start, end = m.span()
+                runs.append((start, end))
+                for w in addresses.FUSED_WORDS.finditer(big, start, end):
+                    fused.append(w.span())
+            elif kind == "fused":
+                fused.append(m.span())
+            else:
+                postcodes.append(m.span())
+
     def _phone(
         self,
         batch: _Batch,
@@ -689,11 +709,10 @@ class Scanner:
                 hit = addresses.after_context(big, e, ends[seg])
                 if hit is not None:
                     self._street(batch, found, hit[0], hit[1], hit[2], f"{hit[3]}+context")
-        for m in CAPITALS.finditer(big):
-            if m.lastgroup == "fused":
-                self._address(batch, addresses.fused(big, m.start(), m.end()), kw_ends, found)
-            else:
-                self._address(batch, (m.start(), m.end(), 0.72, "postcode"), kw_ends, found)
+        for start, end in batch.fused:
+            self._address(batch, addresses.fused(big, start, end), kw_ends, found)
+        for start, end in batch.postcodes:
+            self._address(batch, (start, end, 0.72, "postcode"), kw_ends, found)
         for pos in marks.get("@street", ()):
             if big.startswith(addresses.PREFIX_WORDS, pos):
                 self._address(batch, addresses.prefix_first(big, pos), kw_ends, found)
@@ -775,7 +794,7 @@ class Scanner:
             )
         covered.sort()
         cover_starts = [c[0] for c in covered]
-        for start, end, s, titled, normalized in names.find_in_text(big):
+        for start, end, s, titled, normalized in names.judge_runs(big, batch.runs):
             i = bisect_right(cover_starts, start) - 1
             if i >= 0 and covered[i][0] <= start and end <= covered[i][1]:
                 continue
@@ -889,6 +908,10 @@ class _Batch:
     zone_starts: list[int] = field(default_factory=list)
     zone_dets: list[frozenset[str]] = field(default_factory=list)
     key_dets: list[frozenset[str]] = field(default_factory=list)
+    #: from the capital pass: runs of capitalised words, words ending in a street type, postcodes
+    runs: list[tuple[int, int]] = field(default_factory=list)
+    fused: list[tuple[int, int]] = field(default_factory=list)
+    postcodes: list[tuple[int, int]] = field(default_factory=list)
 
 
 _METHODS = {

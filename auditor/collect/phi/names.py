@@ -31,10 +31,14 @@ _PARTICLE = (
 _WORD_REST = rf"(?:['’][{_UP}])?[{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?\.?"  # noqa: RUF001
 #: A run of capitalised words, initials and particles. It starts with an upper-case letter not
 #: after a word character (so the engine skips ahead fast); atomic groups keep it linear.
-CANDIDATE = re.compile(
-    rf"[{_UP}](?<![\w.@/\\\-][{_UP}])(?>{_WORD_REST}(?>,? (?>(?:{_PARTICLE} ){{0,3}})"
-    rf"(?>[{_UP}]\.|{_WORD}\.?)){{1,4}})(?![\w@/\\]|\.\w|-\w)"
+_RUN_REST = (
+    rf"(?>{_WORD_REST}(?>,? (?>(?:{_PARTICLE} ){{0,3}})(?>[{_UP}]\.|{_WORD}\.?)){{1,4}})"
+    r"(?![\w@/\\]|\.\w|-\w)"
 )
+CANDIDATE = re.compile(rf"[{_UP}](?<![\w.@/\\\-][{_UP}]){_RUN_REST}")
+#: The same run after its first letter, as a branch of the scanner's capital pass
+#: (auditor/collect/phi/passes.py), whose lead already refuses a word character or ``-`` before.
+RUN_SHAPE = rf"(?<![.@/\\].)(?P<name>{_RUN_REST})"
 
 HONORIFICS = frozenset(
     [
@@ -342,9 +346,17 @@ def find_in_text(
 ) -> Iterator[tuple[int, int, float, bool, str]]:
     """``(start, end, score, titled, normalized)`` of each name-like run in ``text``."""
     end_at = len(text) if endpos is None else endpos
+    return judge_runs(text, [m.span() for m in CANDIDATE.finditer(text, pos, end_at)])
+
+
+def judge_runs(
+    text: str, spans: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, float, bool, str]]:
+    """``(start, end, score, titled, normalized)`` of the runs of capitalised words at ``spans``
+    of ``text`` that look like names."""
     rejected = _not_names
-    for m in CANDIDATE.finditer(text, pos, end_at):
-        raw = m.group(0)
+    for start, end in spans:
+        raw = text[start:end]
         if raw in rejected:
             continue
         judged = _judge_run(raw)
@@ -352,7 +364,6 @@ def find_in_text(
             if len(rejected) < 50_000:
                 rejected.add(raw)
             continue
-        start, end = m.span()
         if "," in raw and text[end : end + 6].startswith((" and ", " & ", " und ", " y ", " et ")):
             continue  # "Johnson, Brown and Davis": a firm's name
         yield start, end, judged[0], judged[1], judged[2]
@@ -427,4 +438,13 @@ def _judge_value(value: str, certain: bool) -> tuple[float, str] | None:
     return None
 
 
-__all__ = ["CANDIDATE", "find_in_text", "judge_value", "maybe_person_key", "person_key", "score"]
+__all__ = [
+    "CANDIDATE",
+    "RUN_SHAPE",
+    "find_in_text",
+    "judge_runs",
+    "judge_value",
+    "maybe_person_key",
+    "person_key",
+    "score",
+]

@@ -7,8 +7,9 @@ first character may stand, so the detectors share passes instead of running one 
   ``. - / _`` and is followed by a digit, ``+`` or ``(`` (a value's left edge), and tries in
   turn a Social Security Number, a payment card, a Medicare Beneficiary Identifier, a telephone
   number and a house number with its street; the group that matched names the kind;
-- the **capital pass** starts at a capital letter not inside a word and finds words ending in a
-  street type (``Hauptstraße``) and British and Canadian postcodes;
+- the **capital pass** starts at a capital letter not inside a word and finds runs of
+  capitalised words (perhaps a person's name), words ending in a street type (``Hauptstraße``)
+  and British and Canadian postcodes;
 - the **word pass** (in :mod:`auditor.collect.phi.detectors`) finds context words and the words
   that start or end a street (``rue``, ``ul.``, ``utca``) and military addresses (``PSC``).
 
@@ -21,7 +22,13 @@ from __future__ import annotations
 
 import re
 
-from auditor.collect.phi.addresses import CAPITAL_SHAPES, NUMBER_FIRST_SHAPE
+from auditor.collect.phi.addresses import (
+    CAPITAL_LEAD,
+    FUSED_SHAPE,
+    NUMBER_FIRST_SHAPE,
+    POSTCODE_SHAPE,
+)
+from auditor.collect.phi.names import RUN_SHAPE
 from auditor.collect.phi.patterns import CARD_SHAPE, MBI_SHAPE, SSN_SHAPE
 from auditor.collect.phi.phones import PHONE_SHAPE
 
@@ -41,7 +48,11 @@ DIGITS = re.compile(
 #: value after "phone:" is a telephone number).
 PHONE_AT = re.compile(PHONE_SHAPE)
 
-#: The capital pass: ``fused`` (a word ending in a street type) or ``post`` (a postcode).
-CAPITALS = re.compile(CAPITAL_SHAPES)
+#: The capital pass: ``name`` (a run of two to five capitalised words, perhaps a person's name;
+#: words ending in a street type inside it are looked for again), ``fused`` (one word ending in
+#: a street type) or ``post`` (a postcode).
+CAPITALS = re.compile(
+    CAPITAL_LEAD + "(?:" + "|".join((RUN_SHAPE, FUSED_SHAPE, POSTCODE_SHAPE)) + ")"
+)
 
 __all__ = ["CAPITALS", "DIGITS", "PHONE_AT"]
