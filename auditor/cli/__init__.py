@@ -16,6 +16,7 @@ from auditor.cli.common import DEBUG_ENV, DEBUG_KEY, debug_enabled, fail, report
 from auditor.cli.demo import demo
 from auditor.cli.history import diff, history, merge
 from auditor.cli.iac import iac
+from auditor.cli.phi import phi
 from auditor.cli.run import collect, evaluate, report, scan
 from auditor.cli.waivers import waivers
 from auditor.core.errors import BaaAuditError
@@ -64,6 +65,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       baa-audit policies list --profile strict    what will be checked
       baa-audit iac infra/ --profile strict   the same policies on Terraform, before deploy
       baa-audit attest template --profile strict  the documents no API can show, to attest
+      baa-audit phi scan app.log              PHI in a log sample, before it ships
 
     Stages one by one: collect -> snapshot -> evaluate -> result.json -> report.
 
@@ -75,7 +77,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 for command in (scan, collect, evaluate, report, demo, iac, policies, profile, bundle, verify):
     cli.add_command(command)
-for command in (history, diff, merge, waivers):
+for command in (history, diff, merge, waivers, phi):
     cli.add_command(command)
 cli.add_command(attest)
 

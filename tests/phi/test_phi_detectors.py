@@ -53,7 +53,8 @@ def test_plain_text(scanner: Scanner, detector: str, line: str, value: str) -> N
     det = hits[detector]
     assert det.digest == scanner.hasher.digest(normalize(detector, value))
     assert value not in det.masked
-    assert det.field is None
+    assert det.field is None or "=" in line  # key=value lines name the key
+    assert line[det.start : det.end] == value  # offsets of the value in the line as written
 
 
 def test_structured_lines_use_keys_as_context(scanner: Scanner) -> None:
@@ -115,7 +116,17 @@ def test_detection_holds_no_value(scanner: Scanner) -> None:
     det = found(scanner, "ssn 123-45-6789")["ssn"]
     assert "123-45-6789" not in repr(det)
     assert "123456789" not in repr(det)
-    assert set(Detection.__slots__) == {"detector", "confidence", "masked", "digest", "field"}
+    assert set(Detection.__slots__) == {
+        "detector",
+        "confidence",
+        "masked",
+        "digest",
+        "field",
+        "segment",
+        "start",
+        "end",
+        "method",
+    }
 
 
 def test_profile_chooses_detectors_and_adds_patterns() -> None:

@@ -247,4 +247,5 @@ def test_proto_payload_http_request_and_labels_are_scanned(fake_logging: Any) ->
     assert [d.detector for d in samples["app-audit"].detections] == ["ssn"]
     assert samples["app-audit"].detections[0].examples[0].field == "request.patient.ssn"
     web_found = {d.detector: d.examples[0].field for d in samples["app-web"].detections}
-    assert web_found == {"email": "httpRequest.requestUrl", "phone": "labels.caller_phone"}
+    # the query string's key is named after the field that holds it
+    assert web_found == {"email": "httpRequest.requestUrl.email", "phone": "labels.caller_phone"}

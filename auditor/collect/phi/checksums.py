@@ -89,9 +89,15 @@ def mbi_valid(value: str) -> bool:
 
 
 def card_brand(digits: str) -> str | None:
-    """The card network whose issuer range and length fit ``digits``, or None."""
+    """The card network whose issuer (IIN) range and length fit ``digits``, or None.
+
+    Ranges as the networks publish them: Visa 4; Mastercard 51-55 and 2221-2720; American
+    Express 34, 37; Discover 6011, 644-649, 65, 622126-622925; JCB 3528-3589 (and the old
+    15-digit 1800, 2131); Diners Club 300-305, 3095, 36, 38, 39; UnionPay 62, 81; Mir 2200-2204;
+    RuPay 60, 6521-6522, 508, 353, 356; Maestro 50, 56-69 (12 to 19 digits); Verve 5060-5061.
+    """
     n = len(digits)
-    if n < 13 or n > 19:
+    if n < 12 or n > 19 or not digits.isdigit():
         return None
     two = int(digits[:2])
     three = int(digits[:3])
@@ -107,12 +113,20 @@ def card_brand(digits: str) -> str | None:
         four == 6011 or two == 65 or 644 <= three <= 649 or 622126 <= six <= 622925
     ) and 16 <= n <= 19:
         return "discover"
-    if 3528 <= four <= 3589 and 16 <= n <= 19:
+    if 3500 <= four <= 3589 and 16 <= n <= 19:
+        return "jcb"  # 3528-3589 assigned; the rest of 35 is JCB's too in practice
+    if four in (1800, 2131) and n == 15:
         return "jcb"
-    if (300 <= three <= 305 or two in (36, 38, 39)) and 14 <= n <= 19:
+    if (300 <= three <= 305 or four == 3095 or two in (36, 38, 39)) and 14 <= n <= 19:
         return "diners"
-    if two == 62 and 16 <= n <= 19:
+    if 2200 <= four <= 2204 and 16 <= n <= 19:
+        return "mir"
+    if two in (62, 81) and 16 <= n <= 19:
         return "unionpay"
+    if (two == 60 or four in (6521, 6522) or three in (508, 353, 356)) and n == 16:
+        return "rupay"
+    if (two == 50 or 56 <= two <= 69) and 12 <= n <= 19:
+        return "maestro"
     return None
 
 

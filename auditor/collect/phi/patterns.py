@@ -21,15 +21,15 @@ from auditor.collect.phi.checksums import (
     card_valid,
     dea_valid,
     mbi_valid,
-    nanp_valid,
     npi_valid,
     ssn_valid,
 )
-from auditor.collect.phi.masking import mask_address, mask_all, mask_email, mask_keep_last
+from auditor.collect.phi.masking import mask_all, mask_email, mask_keep_last
 
-# A validator turns a match into (normalized, masked) or (normalized, masked, confidence), or None.
+# A validator turns the group ``g`` of a match into (normalized, masked) or
+# (normalized, masked, confidence), or None.
 Checked = tuple[str, str] | tuple[str, str, float] | None
-Validator = Callable[[re.Match[str]], Checked]
+Validator = Callable[[re.Match[str], int | str], Checked]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ class Spec:
     confidence: float
     context_confidence: float
     window: int = 32
+    #: The group of ``pattern`` that holds the value (0: the whole match).
+    group: int | str = 0
+    #: Where a match may start: a character of this class at a left edge (after a character
+    #: that is not a letter, digit, ``.``, ``-``, ``/`` or ``_``); a context-only spec tries its
+    #: pattern only there in the window after a context word.
+    starts: re.Pattern[str] | None = None
 
 
 #: Context words per detector (lowercase). ``$`` at the end: must not be followed by a letter.
@@ -85,7 +91,18 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "credit",
         "debit",
     ),
-    "dob": ("dob", "d.o.b", "birth", "born$", "bday"),
+    "dob": (
+        "dob",
+        "d.o.b",
+        "birth",
+        "born$",
+        "bday",
+        "geburt",
+        "naissance",
+        "nacimiento",
+        "nascita",
+        "urodzenia",
+    ),
     "phone": (
         "phone",
         "tel",
@@ -97,7 +114,12 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "sms",
         "caller",
         "callback",
+        "call from",
+        "call to",
         "dial",
+        "whatsapp",
+        "msisdn",
+        "reached",
     ),
     "email": (),
     "icd10": ("icd", "diagnos", "dx", "problem list", "problem_list", "assessment"),
@@ -120,7 +142,19 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "record number",
         "record_number",
     ),
-    "patient_name": ("patient", "pt", "member", "subscriber", "beneficiary", "guarantor"),
+    "patient_name": (
+        "patient",
+        "pt",
+        "member",
+        "subscriber",
+        "beneficiary",
+        "guarantor",
+        "guardian",
+        "name",
+        "contact",
+        "caregiver",
+        "insured",
+    ),
     "street_address": (
         "address",
         "addr",
@@ -131,6 +165,13 @@ CONTEXT_WORDS: dict[str, tuple[str, ...]] = {
         "billing",
         "mailing",
         "ship to",
+        "deliver to",
+        "lives at",
+        "located at",
+        "moved to",
+        "pickup at",
+        "courier",
+        "geocod",
     ),
 }
 
@@ -144,17 +185,20 @@ KEY_ONLY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+
+
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return text if text.isdigit() else _NOT_DIGIT.sub("", text)
 
 
 def alnum_upper(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum()).upper()
 
 
-def preceded_ok(m: re.Match[str]) -> bool:
+def preceded_ok(m: re.Match[str], g: int | str = 0) -> bool:
     """The character before the match is not a letter, digit, dot, dash, slash or underscore."""
-    i = m.start()
+    i = m.start(g)
     if i == 0:
         return True
     ch = m.string[i - 1]
@@ -174,21 +218,20 @@ def _lead(cls: str, extra_before: str = "") -> str:
 SSN_BARE = re.compile(_lead(r"\d") + r"\d{8}" + _E)
 NPI = re.compile(_lead(r"[12]") + r"\d{9}" + _E)
 DEA = re.compile(_lead(r"[A-Za-z]") + r"[A-Za-z9]\d{7}" + _E)
-# (212) 555-1234 and +12125551234
-PHONE_PAREN = re.compile(
-    r"[(+](?<![\w.\-/+][(+])(?:(?<=\+)1\d{10}|(?<=\()\d{3}\) ?\d{3}[ .-]\d{4})" + _E
-)
-PHONE_BARE = re.compile(_lead(r"\d") + r"\d{9}" + _E)
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b")
 _MON = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 DATE = re.compile(
-    r"(?:(?P<y>(?:19|20)\d{2})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?!\d|T\d)"
-    r"|(?P<m2>\d{1,2})[/-](?P<d2>\d{1,2})[/-](?P<y2>(?:19|20)\d{2})"
-    r"|(?P<mon3>" + _MON + r") (?P<d3>\d{1,2}),? (?P<y3>(?:19|20)\d{2})"
-    r"|(?P<d4>\d{1,2}) (?P<mon4>" + _MON + r") (?P<y4>(?:19|20)\d{2}))" + _E,
+    r"(?:(?P<y>(?:19|20)\d{2})(?P<ys>[-/.])(?P<m>\d{1,2})(?P=ys)(?P<d>\d{1,2})(?!\d)"
+    r"(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?"
+    r"|(?P<a2>\d{1,2})(?P<s2>[/.\-])(?P<b2>\d{1,2})(?P=s2)(?P<y2>(?:19|20)\d{2}|\d{2})(?!\d)"
+    r"|(?P<mon3>" + _MON + r")[ \-](?P<d3>\d{1,2})(?:st|nd|rd|th)?,? (?P<y3>(?:19|20)\d{2})"
+    r"|(?P<d4>\d{1,2})(?:st|nd|rd|th)?(?:[ \-]|\. )(?:of )?(?P<mon4>"
+    + _MON
+    + r")[ \-,]{1,2}(?P<y4>(?:19|20)\d{2})"
+    r"|(?P<y5>(?:19|20)\d{2})(?P<m5>[01]\d)(?P<d5>[0-3]\d)(?!\d))" + _E,
     re.IGNORECASE,
 )
 ICD10 = re.compile(
@@ -205,54 +248,37 @@ STREET_TYPE_WORDS = frozenset(STREET_TYPES.split("|"))
 # ---------------------------------------------------------------- validators
 
 
-def v_ssn(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
+def v_ssn(m: re.Match[str], g: int | str = 0) -> Checked:
+    raw = m.group(g)
     digits = _digits(raw)
     if not ssn_valid(digits[:3], digits[3:5], digits[5:]):
         return None
     return digits, mask_keep_last(raw, 4)
 
 
-def v_mbi(m: re.Match[str]) -> Checked:
-    value = alnum_upper(m.group(0))
+def v_mbi(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = alnum_upper(m.group(g))
     if not mbi_valid(value):
         return None
-    return value, mask_keep_last(m.group(0), 4)
+    return value, mask_keep_last(m.group(g), 4)
 
 
-def v_npi(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_npi(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     if not npi_valid(value):
         return None
     return value, mask_keep_last(value, 3)
 
 
-def v_dea(m: re.Match[str]) -> Checked:
-    value = m.group(0).upper()
+def v_dea(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g).upper()
     if not dea_valid(value):
         return None
     return value, mask_keep_last(value, 2)
 
 
-def v_phone_paren(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
-    digits = _digits(raw)
-    if len(digits) == 11:
-        digits = digits[1:]
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(raw, 4), 0.85 if raw[0] == "+" else 0.8
-
-
-def v_phone_bare(m: re.Match[str]) -> Checked:
-    digits = m.group(0)
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(digits, 4)
-
-
-def v_email(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_email(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return value.lower(), mask_email(value)
 
 
@@ -278,110 +304,101 @@ _MONTHS = {
 }
 
 
-def v_date(m: re.Match[str]) -> Checked:
-    if not preceded_ok(m):
+def v_date(m: re.Match[str], g: int | str = 0) -> Checked:
+    if not preceded_ok(m, g):
         return None
-    g = m.groupdict()
+    gd = m.groupdict()
+    candidates: list[tuple[int, int, int]] = []
     try:
-        if g["y"]:
-            born = date(int(g["y"]), int(g["m"]), int(g["d"]))
-        elif g["y2"]:
-            born = date(int(g["y2"]), int(g["m2"]), int(g["d2"]))
-        elif g["y3"]:
-            born = date(int(g["y3"]), _MONTHS[g["mon3"].lower().rstrip(".")], int(g["d3"]))
+        if gd["y"]:
+            candidates.append((int(gd["y"]), int(gd["m"]), int(gd["d"])))
+        elif gd["y2"]:
+            year = int(gd["y2"])
+            if year < 100:
+                year += 1900 if year > date.today().year % 100 else 2000
+            a, b = int(gd["a2"]), int(gd["b2"])
+            candidates += [(year, a, b), (year, b, a)]  # month/day or day/month
+        elif gd["y3"]:
+            candidates.append(
+                (int(gd["y3"]), _MONTHS[gd["mon3"].lower().rstrip(".")], int(gd["d3"]))
+            )
+        elif gd["y4"]:
+            candidates.append(
+                (int(gd["y4"]), _MONTHS[gd["mon4"].lower().rstrip(".")], int(gd["d4"]))
+            )
         else:
-            born = date(int(g["y4"]), _MONTHS[g["mon4"].lower().rstrip(".")], int(g["d4"]))
+            candidates.append((int(gd["y5"]), int(gd["m5"]), int(gd["d5"])))
     except (KeyError, ValueError, TypeError):
         return None
-    if born.year < 1900 or born > date.today():
-        return None
-    return born.isoformat(), mask_all(m.group(0))
+    today = date.today()
+    for y, mo, d in candidates:
+        try:
+            born = date(y, mo, d)
+        except ValueError:
+            continue
+        if born.year >= 1900 and born <= today:
+            return born.isoformat(), mask_all(m.group(g))
+    return None
 
 
-def v_icd10(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_icd10(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return value.replace(".", "").upper(), mask_all(value)
 
 
-def v_mrn(m: re.Match[str]) -> Checked:
-    value = m.group(0)
+def v_mrn(m: re.Match[str], g: int | str = 0) -> Checked:
+    value = m.group(g)
     return alnum_upper(value), mask_keep_last(value, 2)
 
 
-def v_address(m: re.Match[str]) -> Checked:
-    value = m.group(0)
-    return " ".join(value.lower().split()), mask_address(value, STREET_TYPE_WORDS)
-
-
-# One pass finds every digit-led, context-free shape: the branch that matched names the kind.
-DIGIT_LED = re.compile(
-    _lead(r"\d")
-    + r"(?:(?P<ssn>\d\d(?P<sep>[- ])\d\d(?P=sep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<phone>\d\d(?P<psep>[ .-])\d{3}(?P=psep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<phone1>(?<=1)(?P<p1sep>[ .-])\d{3}(?P=p1sep)\d{3}(?P=p1sep)\d{4}"
-    + _E
-    + ")"
-    + r"|(?P<card>\d{3}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,7}"
-    + r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{5}|\d{9,15})"
-    + _E
-    + ")"
-    + r"|(?P<mbi>(?<=[1-9])[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}"
-    + _E
-    + ")"
-    + r"|(?P<address>\d{0,5}(?: [NSEW]\.?)?(?: (?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))){1,3} (?:"
-    + STREET_TYPES
-    + r")\b\.?(?:,? (?:Apt|Suite|Ste|Unit)\.? #?\w{1,5})?))"
+# The digit-led, context-free shapes, each as one named group holding the whole value; the
+# scanner's digit pass (auditor/collect/phi/passes.py) tries them in this order after a
+# character that is not a letter, digit, dot, dash, slash or underscore.
+SSN_SHAPE = r"(?P<ssn>\d{3}(?P<sep>[- ])\d\d(?P=sep)\d{4})" + _E
+CARD_SHAPE = (
+    r"(?P<card>\d{4}(?:(?P<csep>[ -])\d{4}(?P=csep)\d{4}(?P=csep)\d{1,4}(?:(?P=csep)\d{1,3})?"
+    r"|(?P<csep2>[ -])\d{6}(?P=csep2)\d{4,5}|\d{8,15}))" + _E
 )
+MBI_SHAPE = r"(?P<mbi>[1-9][A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2})" + _E
 
 
-def v_card_combined(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
+def v_card_combined(m: re.Match[str], g: int | str = 0) -> Checked:
+    raw = m.group(g)
     digits = _digits(raw)
     if not card_valid(digits):
         return None
     grouped = m.group("csep") is not None or m.group("csep2") is not None
-    return digits, mask_keep_last(raw, 4), (0.85 if grouped else 0.75)
+    if grouped:
+        return digits, mask_keep_last(raw, 4), 0.85
+    # A bare 12-digit run (an account id as often as a Maestro card) counts only in context.
+    return digits, mask_keep_last(raw, 4), (0.75 if len(digits) >= 13 else 0.0)
 
 
-def v_phone_combined(m: re.Match[str]) -> Checked:
-    raw = m.group(0)
-    digits = _digits(raw)
-    if len(digits) == 11:
-        digits = digits[1:]
-    if not nanp_valid(digits[:3], digits[3:6]):
-        return None
-    return digits, mask_keep_last(raw, 4)
-
-
-#: What each branch of :data:`DIGIT_LED` finds.
-DIGIT_LED_KINDS: dict[str, Spec] = {
-    "ssn": Spec("ssn", DIGIT_LED, v_ssn, 0.85, 0.99),
-    "phone": Spec("phone", DIGIT_LED, v_phone_combined, 0.8, 0.95),
-    "phone1": Spec("phone", DIGIT_LED, v_phone_combined, 0.8, 0.95),
-    "card": Spec("payment_card", DIGIT_LED, v_card_combined, 0.75, 0.95),
-    "mbi": Spec("mbi", DIGIT_LED, v_mbi, 0.75, 0.99),
-    "address": Spec("street_address", DIGIT_LED, v_address, 0.8, 0.92),
+#: What each digit-led group finds (the pattern is the digit pass's, set by the scanner).
+DIGIT_LED_KINDS: dict[str, tuple[str, Validator, float, float]] = {
+    "ssn": ("ssn", v_ssn, 0.85, 0.99),
+    "card": ("payment_card", v_card_combined, 0.75, 0.95),
+    "mbi": ("mbi", v_mbi, 0.75, 0.99),
 }
 
 EMAIL_SPEC = Spec("email", EMAIL, v_email, 0.9, 0.9)
 
 
+def _starts(first: str) -> re.Pattern[str]:
+    """Positions where a value may start: ``first`` at a left edge (first the class, so the engine
+    skips ahead fast)."""
+    return re.compile(f"{first}(?<![\\w.\\-/]{first})")
+
+
 def builtin_specs() -> list[Spec]:
-    """Specs run on their own: the non-digit-led context-free ones, then the context-only ones."""
+    """The context-only specs: they run under a key or just after a context word."""
     return [
-        Spec("phone", PHONE_PAREN, v_phone_paren, 0.8, 0.95),
-        # context-only
-        Spec("ssn", SSN_BARE, v_ssn, 0.0, 0.9),
-        Spec("npi", NPI, v_npi, 0.0, 0.95),
-        Spec("dea", DEA, v_dea, 0.0, 0.95),
-        Spec("phone", PHONE_BARE, v_phone_bare, 0.0, 0.9),
-        Spec("dob", DATE, v_date, 0.0, 0.9, window=24),
-        Spec("icd10", ICD10, v_icd10, 0.0, 0.85, window=40),
-        Spec("mrn", MRN, v_mrn, 0.0, 0.85, window=20),
+        Spec("ssn", SSN_BARE, v_ssn, 0.0, 0.9, starts=_starts(r"\d")),
+        Spec("npi", NPI, v_npi, 0.0, 0.95, starts=_starts("[12]")),
+        Spec("dea", DEA, v_dea, 0.0, 0.95, starts=_starts("[A-Za-z]")),
+        Spec("dob", DATE, v_date, 0.0, 0.9, window=24, starts=_starts(r"[\dJFMASONDjfmasond]")),
+        Spec("icd10", ICD10, v_icd10, 0.0, 0.85, window=40, starts=_starts("[A-Z]")),
+        Spec("mrn", MRN, v_mrn, 0.0, 0.85, window=20, starts=_starts("[A-Z0-9]")),
     ]
 
 

@@ -1,8 +1,8 @@
 """Bounded sampling of CloudWatch Logs contents for PHI (opt-in: ``options.sample_logs``).
 
-For each region, the log groups whose names start with one of ``$params.log_groups_in_scope``
-(every group when the profile names none) are listed with ``logs:DescribeLogGroups``, and each is
-read with ``logs:FilterLogEvents`` over the sampling window, page by page, until the window is
+For each region, every log group is listed with ``logs:DescribeLogGroups`` (only those whose
+names start with one of ``$params.log_groups_in_scope`` when the profile sets prefixes), the
+largest first (``storedBytes``, the only size the listing gives), and each is read with ``logs:FilterLogEvents`` over the sampling window, page by page, until the window is
 read or a bound stops it (see :mod:`auditor.collect.phi.bounds`). Each group becomes one
 ``aws.logs.phi_sample`` resource; what a bound or an error left unread is recorded on it.
 
@@ -193,7 +193,8 @@ def _event(raw: dict[str, Any]) -> Event:
 
 
 def _groups_in_scope(client: Any, prefixes: list[str]) -> list[str]:
-    names: set[str] = set()
+    """Names of the groups to sample, largest and newest first, so bounds cut the least."""
+    groups: dict[str, tuple[int, int]] = {}  # name -> (storedBytes, creationTime)
     paginator = client.get_paginator("describe_log_groups")
     for prefix in prefixes or [""]:
         kwargs = {"logGroupNamePrefix": prefix} if prefix else {}
@@ -201,8 +202,13 @@ def _groups_in_scope(client: Any, prefixes: list[str]) -> list[str]:
             for group in page.get("logGroups") or []:
                 name = group.get("logGroupName")
                 if name:
-                    names.add(str(name))
-    return sorted(names)
+                    size = group.get("storedBytes")
+                    created = group.get("creationTime")
+                    groups[str(name)] = (
+                        int(size) if isinstance(size, int | float) else 0,
+                        int(created) if isinstance(created, int | float) else 0,
+                    )
+    return sorted(groups, key=lambda n: (-groups[n][0], n))
 
 
 def _factory(session_or_factory: Any) -> ClientFactory:

@@ -58,7 +58,7 @@ BEDROCK_PREDICATES: dict[str, Predicate] = {
             "large_data_s3_bucket_name",
             "cloudwatch_log_group_name",
         ),
-        params=("log_groups_in_scope",),  # and phi_buckets / phi_tag_key / phi_tag_values if set
+        params=(),  # log_groups_in_scope, phi_buckets, phi_tag_key, phi_tag_values when set
         related=("aws.s3.bucket",),
         fn=_text_destinations,
         description="Invocation logs carrying prompt text go only to stores in PHI scope.",

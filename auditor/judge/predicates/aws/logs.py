@@ -13,7 +13,10 @@ _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.D
 
 
 def in_scope(name: str | None, prefixes: Sequence[str] | None) -> bool:
-    return bool(name) and any(name.startswith(p) for p in prefixes or [])  # type: ignore[union-attr]
+    """Every log group is in scope unless the profile narrows it with name prefixes."""
+    if not name:
+        return False
+    return not prefixes or any(name.startswith(p) for p in prefixes)
 
 
 def account_policy_applies(policy: LogsAccountPolicy, group: str) -> bool:
@@ -77,7 +80,7 @@ LOGS_PREDICATES: dict[str, Predicate] = {
         name="logs_data_protection_identifiers",
         resource_type="aws.logs.log_group",
         reads=("name",),  # and data_protection_policy, checked for gaps once the group is in scope
-        params=("log_groups_in_scope", "log_data_identifiers"),
+        params=("log_data_identifiers",),  # log_groups_in_scope only narrows, when set
         related=("aws.logs.account_policy",),
         fn=_data_protection,
         description="Application log groups mask the promised identifiers.",
