@@ -287,7 +287,8 @@ def _check_draft(document: str, catalog: Catalog) -> None:
     default=None,
     metavar="NAME|FILE",
     help="Take the settings the BAA does not state (tag keys, log detectors, audit log retention, "
-    "key rotation) from this profile: strict, hipaa-baseline or a file. Never a promised value.",
+    "key rotation) from this profile: a shipped name or a file. A base of the same agreement also "
+    "supplies the values its clauses leave unset, each listed under from_base.",
 )
 @click.option(
     "--source-format",
@@ -313,8 +314,8 @@ def profile_from_baa(
 
     Every promise the rules recognise is written with its clause quoted exactly (and its character
     offsets in FILE), its safeguards and the parameters the text states. Vague wording keeps the
-    promise with a note and no value; promises answered by documents list them under
-    attestation; obligations no rule maps are listed under review. The draft passes
+    promise with a note and no value; promises answered by documents say what to attach
+    under manual_evidence; obligations no rule maps are listed under review. The draft passes
     'profile validate', and 'profile validate --strict' refuses it until a person approves it.
 
     \b

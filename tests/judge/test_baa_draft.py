@@ -439,3 +439,22 @@ def test_a_very_long_sentence_is_read_in_bounded_windows(tmp_path: Path) -> None
     drafted, source = draft(path)
     assert params(by_id(drafted.profile)["encryption-in-transit"]) == {"min_tls_version": "1.3"}
     assert_quotes_verbatim(drafted.profile, source)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "policies" / "profiles").glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_every_shipped_profile_quotes_its_baa_verbatim(path: Path) -> None:
+    """A clause is the BAA's own words: each part of it (parts joined by ' ... ', an elision)
+    stands in the agreement the profile names, whitespace aside."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source_name = (document.get("baa") or {}).get("source")
+    if source_name is None:
+        assert all(not p.get("clause") for p in document["promises"]), (
+            f"{path.name} quotes clauses but names no baa.source"
+        )
+        return
+    source = " ".join(read_source(SHARED_BAA / source_name).split())
+    for promise in document["promises"]:
+        for part in str(promise.get("clause") or "").split(" ... "):
+            assert " ".join(part.split()) in source, f"{path.name}: {promise['id']}: {part[:60]!r}"
