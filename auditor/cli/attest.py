@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import echo_err, echo_out, fail, handle_errors
+from auditor.cli.common import echo_err, echo_out, fail, handle_errors, policy_dirs_option
 from auditor.cli.pipeline import EXIT_USAGE, now_utc
 from auditor.core.errors import InputError, Problem
 from auditor.core.fileio import sha256_bytes, write_bytes_atomic, write_text_atomic
@@ -182,14 +182,7 @@ def attest() -> None:
     show_default=True,
     help="Only the policies of this cloud (contractual promises are always listed).",
 )
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Extra directory of your own policies (repeatable).",
-)
+@policy_dirs_option("Extra directory of your own policies (repeatable).")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -298,14 +291,7 @@ def _unanswered(attestations: AttestationSet, needs: Iterable[Need]) -> list[str
     help="Also check the promises named against this profile, and list what it needs that the "
     "file does not answer.",
 )
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Extra directory of your own policies (repeatable).",
-)
+@policy_dirs_option("Extra directory of your own policies (repeatable).")
 @click.option(
     "--warning-days",
     type=click.IntRange(min=0),

@@ -12,7 +12,14 @@ import click
 import yaml
 
 from auditor import __version__
-from auditor.cli.common import echo_err, echo_out, handle_errors, selection_from, selection_options
+from auditor.cli.common import (
+    echo_err,
+    echo_out,
+    handle_errors,
+    policy_dirs_option,
+    selection_from,
+    selection_options,
+)
 from auditor.core.errors import InputError, ValidationFailed
 from auditor.core.fileio import write_text_atomic
 from auditor.judge.baa_text import (
@@ -49,14 +56,7 @@ def policies() -> None:
     help="Only policies that run under this profile.",
 )
 @click.option("--safeguard", default=None, help="Only policies for this safeguard key.")
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Extra policy directory.",
-)
+@policy_dirs_option("Extra policy directory.")
 @selection_options
 @handle_errors
 def list_policies(

@@ -173,14 +173,21 @@ def attestations_option(fn: F) -> F:
     )(fn)
 
 
-def policies_option(fn: F) -> F:
+def policy_dirs_option(help_text: str) -> Callable[[F], F]:
+    """``--policies DIR`` (repeatable) as ``policy_dirs``, a tuple of paths."""
     return click.option(
         "--policies",
         "policy_dirs",
         multiple=True,
-        type=click.Path(file_okay=False, path_type=str),
+        type=click.Path(file_okay=False, path_type=Path),
         metavar="DIR",
-        help="Extra directory of your own policies, loaded beside the shipped ones (repeatable).",
+        help=help_text,
+    )
+
+
+def policies_option(fn: F) -> F:
+    return policy_dirs_option(
+        "Extra directory of your own policies, loaded beside the shipped ones (repeatable)."
     )(fn)
 
 

@@ -106,7 +106,7 @@ def iac(
     out: Path,
     formats: tuple[str, ...],
     waivers: str | None,
-    policy_dirs: tuple[str, ...],
+    policy_dirs: tuple[Path, ...],
     fail_on: Severity,
     waiver_warning_days: int,
     baseline: Path | None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import echo_err, echo_out, fail, handle_errors
+from auditor.cli.common import echo_err, echo_out, fail, handle_errors, policy_dirs_option
 from auditor.cli.pipeline import EXIT_USAGE, load_result, now_utc
 from auditor.judge.policy.loader import load_default_policies
 from auditor.judge.waivers import check_waivers, wildcard_first
@@ -28,14 +28,7 @@ def waivers() -> None:
     metavar="RESULT",
     help="Also say which waivers match no finding of this result.json.",
 )
-@click.option(
-    "--policies",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Extra policy directory: waivers may name its policies too.",
-)
+@policy_dirs_option("Extra policy directory: waivers may name its policies too.")
 @handle_errors
 def validate_waivers(file: Path, result_file: Path | None, policy_dirs: tuple[Path, ...]) -> None:
     """Check a waivers file and report every mistake at once (file:line each).
