@@ -5,7 +5,9 @@ extracted and their commands run in document order, in one working directory, ag
 environment shared by the whole module (moto's server behind the recorded-answers proxy and the
 GCP emulator, as ``baa-audit demo`` uses them): ``AWS_ENDPOINT_URL`` and ``BAA_AUDIT_GCP_ENDPOINT``
 point every documented scan at them. A command passes when it exits with a documented code other
-than 2 (usage or input error) and prints no traceback. A block that is not marked as shell but
+than 2 (usage or input error) and prints no traceback; a command whose comment states its exit
+(``# exit 2: refused until approved``) must exit with exactly that code. ``$EDITOR FILE`` runs a
+script that does what the docs ask of the person editing (see :data:`EDITOR_SCRIPT`). A block that is not marked as shell but
 holds ``baa-audit`` commands is itself a failure: mark it, so it is run.
 
 The few commands that cannot run here are listed in :data:`EXCEPTIONS`, each with its reason and
@@ -33,6 +35,7 @@ import click
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+SHARED_BAA = REPO.parent / "shared" / "baa"
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 SHELL_LANGS = {"sh", "bash", "shell", "console"}
 FENCE = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```", re.S | re.M)
@@ -229,11 +232,42 @@ def _yaml_block(doc: Path, first_line: str) -> str:
     raise AssertionError(f"{doc.name} has no yaml block starting with {first_line!r}")
 
 
+#: ``$EDITOR FILE`` in the docs is a person at work; here it is this script, which does what the
+#: docs ask of them: fills an attestations file with the shipped example (and its documents,
+#: the one missing on purpose included), and approves a drafted profile.
+EDITOR_SCRIPT = """\
+import re, shutil, sys
+from pathlib import Path
+
+target = Path(sys.argv[1])
+example = Path({example!r})
+if target.name.endswith("attestations.yaml"):
+    shutil.copy(example / "attestations.yaml", target)
+    shutil.copytree(example / "evidence", target.parent / "evidence", dirs_exist_ok=True)
+    (target.parent / "evidence" / "return-or-destruction-procedure.pdf").write_bytes(b"%PDF-1.4")
+else:
+    text = target.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^  reviewed_by: null$", "  reviewed_by: Dana Whitfield, Privacy Officer", text)
+    text = re.sub(r"(?m)^  approved_on: null$", "  approved_on: 2026-12-03", text)
+    target.write_text(text, encoding="utf-8")
+"""
+
+
 def _prepare(cwd: Path) -> None:
     """Files the documented commands name, from the documentation itself where it shows them."""
     readme = REPO / "README.md"
     (cwd / "acme.yaml").write_text(_yaml_block(readme, "id: acme"))
     (cwd / "waivers.yaml").write_text(_yaml_block(readme, "waivers:"))
+    example = REPO / "docs" / "examples" / "attestations"
+    shutil.copytree(example, cwd / "docs" / "examples" / "attestations")
+    editor = cwd / "bin" / "editor"
+    editor.parent.mkdir()
+    editor.write_text(f"#!{sys.executable}\n" + EDITOR_SCRIPT.format(example=str(example)))
+    editor.chmod(0o755)
+    # the BAAs the drafting commands read (../shared/baa beside the repository, as in CI)
+    for name in ("imepro-baa.txt", "littleclouds-baa.txt"):
+        shutil.copy(SHARED_BAA / name, cwd / name)
+    shutil.copy(SHARED_BAA / "imepro-baa.txt", cwd / "vendor-baa.txt")
     shutil.copytree(REPO / "tests" / "iac" / "fixtures" / "aws" / "noncompliant", cwd / "infra")
     shutil.copy(REPO / "tests" / "iac" / "fixtures" / "plan" / "aws.plan.json", cwd / "plan.json")
     shutil.copytree(REPO / "tests" / "iac" / "policies", cwd / "my-policies")
@@ -270,6 +304,12 @@ def _before(command: str, doc_env: DocEnv) -> None:
     if "--db history.sqlite" in command and _runs(cwd / "history.sqlite") < 2:
         # the organization scan that fills history.sqlite is parse-only (see EXCEPTIONS)
         shutil.copy(cwd / "out" / "history.sqlite", cwd / "history.sqlite")
+    if "--attestations attestations.yaml" in command and not (cwd / "attestations.yaml").exists():
+        doc_env.run("$EDITOR attestations.yaml")  # a filled file, as the section below makes one
+    if re.search(r"attest template .*--out (\S+)", command):
+        # the docs start a fresh skeleton; an earlier command may have left a filled one
+        target = cwd / re.search(r"--out (\S+)", command).group(1)  # type: ignore[union-attr]
+        target.unlink(missing_ok=True)
     default_db = cwd / "baa-audit-out" / "history.sqlite"
     if command.startswith("baa-audit diff previous latest --profile") and _runs(default_db) < 2:
         ok("baa-audit evaluate baa-audit-out/snapshot.jsonl --out baa-audit-out --quiet")
@@ -298,6 +338,7 @@ def doc_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DocEnv]:
             BAA_AUDIT_GCP_ENDPOINT=str(options.gcp_endpoint),
             MOTO_EC2_LOAD_DEFAULT_AMIS="false",
             COLUMNS="100",
+            EDITOR=str(cwd / "bin" / "editor"),
         )
         env.pop("AWS_PROFILE", None)
         yield DocEnv(cwd, env)
@@ -350,7 +391,11 @@ def test_every_documented_command_runs(doc_env: DocEnv) -> None:
             except (AssertionError, click.ClickException, click.exceptions.Exit) as exc:
                 failures.append(f"{command.where}: {part}\n    {type(exc).__name__}: {exc}")
                 continue
-            bad_code = proc.returncode not in DOCUMENTED_CODES
+            stated = re.search(r"#\s*exits? (\d)\b", part)  # "# exit 2: ..." in the docs
+            if stated:
+                bad_code = proc.returncode != int(stated.group(1))
+            else:
+                bad_code = proc.returncode not in DOCUMENTED_CODES
             if bad_code or "Traceback (most recent call last)" in proc.stderr:
                 tail = "\n    ".join((proc.stderr or proc.stdout).strip().splitlines()[-6:])
                 failures.append(f"{command.where}: {part}\n    exit {proc.returncode}\n    {tail}")
