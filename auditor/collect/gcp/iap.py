@@ -15,13 +15,11 @@ from auditor.collect.gcp.rest_source import (
     SourceError,
     Targets,
     as_extra_source,
-    enabled,
-    fan_out,
-    make_client,
+    open_per_item_source,
     parse_duration,
+    read_each,
     record_coverage,
     record_failure,
-    record_not_configured,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Gap
@@ -82,26 +80,29 @@ def collect_iap(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     names = _names(options, targets)
-    if not enabled(options, SOURCE_NAME) or not names:
-        record_not_configured(sink, TYPES, targets.scope_label(), OPERATION, HOW_TO_ENABLE)
+    opened = open_per_item_source(
+        options,
+        sink,
+        progress,
+        source=SOURCE_NAME,
+        api="iap",
+        items=names,
+        account=targets.scope_label(),
+        types=TYPES,
+        operation=OPERATION,
+        how_to_enable=HOW_TO_ENABLE,
+        label="gcp iap settings",
+    )
+    if opened is None:
         return
-    task = progress.task("gcp iap settings", total=len(names))
-    try:
-        client = make_client(options, "iap")
-    except SourceError as error:
-        record_failure(sink, TYPES, targets.scope_label(), error)
-        progress.done(task)
-        return
+    client, task = opened
 
-    def read(item: tuple[str, str]) -> IapSettings | SourceError:
+    def read(item: tuple[str, str]) -> IapSettings:
         name, project = item
-        try:
-            return settings_from_api(client.get(f"v1/{name}:iapSettings", OPERATION), name, project)
-        except SourceError as error:
-            return error
+        return settings_from_api(client.get(f"v1/{name}:iapSettings", OPERATION), name, project)
 
     counts: dict[str, int] = {}
-    for (name, project), result in zip(names, fan_out(names, read, options.workers), strict=True):
+    for (name, project), result in zip(names, read_each(names, read, options.workers), strict=True):
         progress.advance(task)
         if isinstance(result, SourceError):
             result.message = f"{name}: {result.message}".strip(": ")

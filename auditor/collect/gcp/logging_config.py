@@ -18,12 +18,10 @@ from auditor.collect.gcp.rest_source import (
     SourceError,
     Targets,
     as_extra_source,
-    enabled,
     fan_out,
-    make_client,
+    open_per_item_source,
     record_coverage,
     record_failure,
-    record_not_configured,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Resource
@@ -227,16 +225,22 @@ def collect_logging_config(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     parents = _parents(targets)
-    if not enabled(options, SOURCE_NAME) or not parents:
-        record_not_configured(sink, TYPES, targets.scope_label(), SINKS_OP, HOW_TO_ENABLE)
+    opened = open_per_item_source(
+        options,
+        sink,
+        progress,
+        source=SOURCE_NAME,
+        api="logging",
+        items=parents,
+        account=targets.scope_label(),
+        types=TYPES,
+        operation=SINKS_OP,
+        how_to_enable=HOW_TO_ENABLE,
+        label="gcp logging config",
+    )
+    if opened is None:
         return
-    task = progress.task("gcp logging config", total=len(parents))
-    try:
-        client = make_client(options, "logging")
-    except SourceError as error:
-        record_failure(sink, TYPES, targets.scope_label(), error)
-        progress.done(task)
-        return
+    client, task = opened
     results = fan_out(parents, lambda item: _read_parent(client, *item), options.workers)
     for result in results:
         progress.advance(task)

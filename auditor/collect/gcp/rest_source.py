@@ -331,6 +331,49 @@ def fan_out(items: Sequence[T], fn: Callable[[T], R], workers: int) -> list[R]:
         return list(pool.map(fn, items))
 
 
+def open_per_item_source(
+    options: CollectOptions,
+    sink: InventorySink,
+    progress: Progress,
+    *,
+    source: str,
+    api: str,
+    items: Sequence[object],
+    account: str,
+    types: Sequence[str],
+    operation: str,
+    how_to_enable: str,
+    label: str,
+) -> tuple[RestClient, int] | None:
+    """The opening every per-item source shares: not enabled, or nothing in scope to read, is a
+    NotConfigured gap for each of its types; a client that cannot be made is a failure gap. Else
+    the client and a progress task sized to ``items``."""
+    if not enabled(options, source) or not items:
+        record_not_configured(sink, types, account, operation, how_to_enable)
+        return None
+    task = progress.task(label, total=len(items))
+    try:
+        client = make_client(options, api)
+    except SourceError as error:
+        record_failure(sink, types, account, error)
+        progress.done(task)
+        return None
+    return client, task
+
+
+def read_each(items: Sequence[T], read: Callable[[T], R], workers: int) -> list[R | SourceError]:
+    """:func:`fan_out` of ``read``, a failed read kept as its :class:`SourceError` (one item's
+    failure is that item's gap, never the others')."""
+
+    def guarded(item: T) -> R | SourceError:
+        try:
+            return read(item)
+        except SourceError as error:
+            return error
+
+    return fan_out(items, guarded, workers)
+
+
 OFFLINE_NOTE = (
     "This run read a Cloud Asset Inventory export file, which does not hold this source; "
     "run a live collection to read it. "

@@ -13,12 +13,10 @@ from auditor.collect.gcp.rest_source import (
     SourceError,
     Targets,
     as_extra_source,
-    enabled,
-    fan_out,
-    make_client,
+    open_per_item_source,
+    read_each,
     record_coverage,
     record_failure,
-    record_not_configured,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.gcp.vertex import CacheConfig
@@ -51,26 +49,29 @@ def collect_vertex(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     projects = [pid for pid, _number in targets.projects]
-    if not enabled(options, SOURCE_NAME) or not projects:
-        record_not_configured(sink, TYPES, targets.scope_label(), OPERATION, HOW_TO_ENABLE)
+    opened = open_per_item_source(
+        options,
+        sink,
+        progress,
+        source=SOURCE_NAME,
+        api="aiplatform",
+        items=projects,
+        account=targets.scope_label(),
+        types=TYPES,
+        operation=OPERATION,
+        how_to_enable=HOW_TO_ENABLE,
+        label="gcp vertex cache config",
+    )
+    if opened is None:
         return
-    task = progress.task("gcp vertex cache config", total=len(projects))
-    try:
-        client = make_client(options, "aiplatform")
-    except SourceError as error:
-        record_failure(sink, TYPES, targets.scope_label(), error)
-        progress.done(task)
-        return
+    client, task = opened
 
-    def read(project: str) -> CacheConfig | SourceError:
-        try:
-            return cache_config_from_api(
-                client.get(f"v1/projects/{project}/cacheConfig", OPERATION), project
-            )
-        except SourceError as error:
-            return error
+    def read(project: str) -> CacheConfig:
+        return cache_config_from_api(
+            client.get(f"v1/projects/{project}/cacheConfig", OPERATION), project
+        )
 
-    for project, result in zip(projects, fan_out(projects, read, options.workers), strict=True):
+    for project, result in zip(projects, read_each(projects, read, options.workers), strict=True):
         progress.advance(task)
         if isinstance(result, SourceError) and result.reason == "SERVICE_DISABLED":
             # the Vertex AI API is off in this project: observed, nothing can be sent to it
