@@ -30,6 +30,7 @@ from auditor.core.result import (
     Finding,
     RunResult,
     Status,
+    is_wildcard_waiver,
     wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
@@ -141,6 +142,7 @@ def _environment(directory: str) -> jinja2.Environment:
     env.filters["evidence"] = _evidence_value
     env.globals["colours"] = COLOURS
     env.globals["document_link"] = document_link
+    env.tests["wildcard"] = is_wildcard_waiver
     env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
     env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
     return env

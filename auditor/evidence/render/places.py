@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auditor.core.model.base import ResourceRef
-from auditor.core.result import RunResult
+from auditor.core.result import RunResult, SelectionRecord
 
 #: A Google Workspace customer id (Admin SDK ``customerId``: ``C`` and alphanumerics), or the
 #: Admin SDK's alias for the caller's own customer.
@@ -62,4 +62,21 @@ def timeline(result: RunResult) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.when)
 
 
-__all__ = ["TimelineEntry", "place_label", "timeline"]
+def selection_text(selection: SelectionRecord) -> str:
+    """What a narrowed run was limited to, and the checks that would have run it left out:
+    ``--checks AWS-* --severity high; left out (2): AWS-KMS-001, GCP-KMS-002``."""
+    criteria = " ".join(
+        f"{option} {','.join(values)}"
+        for option, values in (
+            ("--checks", selection.checks),
+            ("--skip-checks", selection.skip_checks),
+            ("--services", selection.services),
+            ("--severity", selection.severity),
+        )
+        if values
+    )
+    left = ", ".join(i.policy_id for i in selection.left_out) or "none"
+    return f"{criteria}; left out ({len(selection.left_out)}): {left}"
+
+
+__all__ = ["TimelineEntry", "place_label", "selection_text", "timeline"]
