@@ -554,6 +554,8 @@ OVERDUE = AttestationRef(
 )
 LEFT_OUT = "GCP-KMS-002"
 CLAUSE_AT = (1204, 1262)
+#: a PostgreSQL database as a place (provider postgres, the account is host:port/database)
+PG_PLACE = "app-db.c1.us-east-1.rds.amazonaws.com:5432/app"
 
 
 def build_merged_result() -> RunResult:
@@ -628,6 +630,17 @@ def build_merged_result() -> RunResult:
             manual_evidence="The breach notification procedure, signed.",
             attestation=OVERDUE,
         ),
+        Finding(
+            policy_id="PG-DB-001",
+            status="FAIL",
+            severity="high",
+            safeguard="tenant-isolation",
+            citations=["hipaa.164.312.a.2.iv"],
+            resource=_ref("postgres", PG_PLACE, None, "postgres.database", PG_PLACE, "app"),
+            message="Tables carrying practice_id without a row-level security policy: "
+            "public.visits.",
+            evidence={"tenant_tables_without_policy": ["public.visits"]},
+        ),
     ]
     findings.sort(key=Finding.sort_key)
 
@@ -681,7 +694,30 @@ def build_merged_result() -> RunResult:
             policies=["BAA-BREACH-NOTIFICATION"],
         )
     )
+    safeguards.append(
+        SafeguardResult(
+            key="tenant-isolation",
+            title="Tenant isolation",
+            group="technical",
+            description="Each practice sees only its own rows.",
+            citations=["hipaa.164.312.a.2.iv"],
+            promised=False,
+            verdict="FAIL",
+            counts=counts([f for f in findings if f.safeguard == "tenant-isolation"]),
+            policies=["PG-DB-001"],
+        )
+    )
     policies = dict(base.policies)
+    policies["PG-DB-001"] = PolicyInfo(
+        id="PG-DB-001",
+        title="Every table carrying the tenant key has a row-level security policy",
+        severity="high",
+        safeguard="tenant-isolation",
+        citations=["hipaa.164.312.a.2.iv"],
+        resource_type="postgres.database",
+        remediation=Remediation(summary="Write the table's tenant policies."),
+        source="postgres/database/PG-DB-001.yaml",
+    )
     policies["BAA-BREACH-NOTIFICATION"] = PolicyInfo(
         id="BAA-BREACH-NOTIFICATION",
         title="The BAA's breach-notification promise is evidenced",

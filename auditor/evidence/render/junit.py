@@ -5,7 +5,8 @@ it unread), NOT_APPLICABLE and WAIVED are ``<skipped>``. MANUAL is ``<skipped>``
 evidence to attach: it is neither a pass nor a failure, and a passed testcase would be a false PASS.
 ATTESTED is ``<skipped>`` for the same reason, naming the attestation, its document and digest.
 Every suite's properties start with the wildcard waivers (``scope: all``), then the profile and,
-for a narrowed run, the selection (``--checks`` and the rest, and the checks it left out).
+for a narrowed run, the selection (``--checks`` and the rest, and the checks it left out) and, for
+a safeguard some of whose checks were left out, ``partial`` with their ids.
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def render(result: RunResult) -> bytes:
     for finding in findings:
         by_safeguard[finding.safeguard].append(finding)
     titles = {s.key: s.title for s in result.safeguards}
+    left_out = {s.key: s.left_out for s in result.safeguards if s.left_out}
     elapsed = f"{(result.finished_at - result.started_at).total_seconds():.3f}"
     root = ET.Element(
         "testsuites",
@@ -157,6 +159,11 @@ def render(result: RunResult) -> bytes:
             ("profile", result.profile.id),
             *((("selection", selection_text(result.selection)),) if result.selection else ()),
             ("safeguard", key),
+            *(
+                (("partial", "checks left out by the selection: " + ", ".join(left_out[key])),)
+                if key in left_out
+                else ()
+            ),
             ("tool_version", result.tool_version),
             *(
                 (f"waiver_expiring:{w.id}", f"{w.expiry_text()} {w.policy} {w.resource}")

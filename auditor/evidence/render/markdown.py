@@ -1,4 +1,10 @@
-"""A Markdown summary: promises with verdicts first, then what failed, errored or needs evidence."""
+"""A Markdown summary: promises with verdicts first, then what failed, errored or needs evidence.
+
+Every FAIL, ERROR, MANUAL, WAIVED and ATTESTED finding is listed one by one (wildcard waivers,
+``scope: all``, first); PASS findings are counted per policy and place (account or project, and
+region), naming a few resources of each: the summary stays short for a million resources, and
+result.json, the CSV and SARIF list every one.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from auditor.core.result import (
     wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
-from auditor.evidence.render.places import selection_text
+from auditor.evidence.render.places import PASS_SAMPLE, selection_text, summarise_passes
 
 _ICON = {
     "PASS": "PASS",
@@ -95,8 +101,18 @@ def render(result: RunResult) -> bytes:
     lines.append(f"- Inputs: {digests}")
     counts = ", ".join(f"{s}: {result.summary.get(s, 0)}" for s in STATUSES)
     lines.append(f"- Findings: {counts}")
+    if result.scope.databases:
+        dbs = "; ".join(
+            d.label() + (f" ({d.platform})" if d.platform else "") for d in result.scope.databases
+        )
+        lines.append(f"- Databases: {_cell(dbs)}")
     if result.selection is not None:
         lines.append(f"- Selection: {_cell(selection_text(result.selection))}")
+        partial_ids = [pr.id for pr in result.promises if pr.left_out]
+        if partial_ids:
+            lines.append(
+                f"- Partial promises (checks left out, never PASS): {', '.join(partial_ids)}"
+            )
     lines.append("")
     lines.append("## Promises")
     lines.append("")
@@ -132,6 +148,8 @@ def render(result: RunResult) -> bytes:
     ]
     for title, status in sections:
         chosen = [f for f in result.findings if f.status == status]
+        if status == "WAIVED":
+            chosen.sort(key=lambda f: f.waiver is None or not is_wildcard_waiver(f.waiver))
         if not chosen:
             continue
         lines.append("")
@@ -152,6 +170,21 @@ def render(result: RunResult) -> bytes:
                 message += _attestation_text(f.attestation)
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
+            )
+    passes = summarise_passes((f for f in result.findings if f.status == "PASS"), threshold=0)
+    if passes.passes:
+        lines.append("")
+        lines.append(f"## Passed ({passes.counted}), counted per place")
+        lines.append("")
+        lines.append(f"Up to {PASS_SAMPLE} resources named per place; result.json lists every one.")
+        lines.append("")
+        lines.append("| Policy | Where | Region | PASS | Resources |")
+        lines.append("|---|---|---|---|---|")
+        for g in passes.passes:
+            named = ", ".join(g.sample) + (f" and {g.more} more" if g.more else "")
+            lines.append(
+                f"| {g.policy_id} | {_cell(g.place)} | {_cell(g.region or '-')} | {g.count} | "
+                f"{_cell(named)} |"
             )
     if result.warnings:
         lines.append("")

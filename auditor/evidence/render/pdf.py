@@ -6,8 +6,9 @@ report's screen layout:
 * a cover with the BAA, the profile, the scope, the run's timeline and the SHA-256 of every input;
 * the promises at a glance and a summary by safeguard with charts;
 * one section per promise: its clause, its verdict, the policies testing it with their counts by
-  status (PASS and NOT_APPLICABLE resources are counted per policy, not listed), and the resources
-  that fail it;
+  status (PASS and NOT_APPLICABLE resources are counted per policy, not listed; a policy with more
+  than ``PASS_SUMMARY_THRESHOLD`` PASS findings there also has them counted per place), and the
+  resources that fail it;
 * waivers (wildcard waivers, ``scope: all``, first, also on the cover; inline skips in Terraform
   with their ``file:line`` and no expiry), attestations (the documents that answer MANUAL items,
   with signer, dates and SHA-256), listings that failed, and an appendix of every finding that
@@ -65,7 +66,13 @@ from auditor.core.result import (
 from auditor.core.text import PDF_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 from auditor.evidence.render.html import COLOURS as HTML_COLOURS
 from auditor.evidence.render.html import TrendPoint
-from auditor.evidence.render.places import place_label, timeline
+from auditor.evidence.render.places import (
+    PASS_SUMMARY_THRESHOLD,
+    PassGroup,
+    place_label,
+    summarise_passes,
+    timeline,
+)
 
 MEDIA_TYPE = "application/pdf"
 EXTENSION = "pdf"
@@ -199,6 +206,8 @@ class PromiseSection:
     left_out: list[str] = field(default_factory=list)
     #: the attestations that answer this promise's findings, with the appendix numbers
     attestations: list[tuple[AttestationRef, list[int]]] = field(default_factory=list)
+    #: PASS findings of policies with many of them here, counted per place
+    passes: list[PassGroup] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -450,6 +459,7 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
                 clause_offsets=promise.clause_offsets,
                 left_out=list(promise.left_out),
                 attestations=_answering(mine, numbered),
+                passes=summarise_passes(mine).passes,
             )
         )
     promised = {p.id for p in result.promises}
@@ -501,6 +511,7 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
         "policies": result.policies,
         "citations": result.citations,
         "max_evidence": MAX_EVIDENCE,
+        "pass_threshold": PASS_SUMMARY_THRESHOLD,
     }
 
 

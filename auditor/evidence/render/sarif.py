@@ -13,8 +13,9 @@ artifact, so a live finding's location also points at the evidence it was judged
 snapshot file, relative to the run's output directory (``uriBaseId`` ``BAA_AUDIT_OUT``).
 
 The run's ``properties`` carry what a dashboard cannot see in the results: the scope, the input
-digests, the summary, the attestations, the wildcard waivers (also the first notifications) and,
-for a narrowed run, the ``selection`` (criteria and the checks left out, as in result.json).
+digests, the summary, the attestations, the wildcard waivers (also the first notifications), the
+database endpoints read and, for a narrowed run, the ``selection`` (criteria and the checks left
+out, as in result.json) and the ``partial_promises``.
 """
 
 from __future__ import annotations
@@ -289,8 +290,11 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
     }
     if statuses is not None:
         run["properties"]["results_with_status"] = [s for s in STATUSES if s in statuses]
+    if result.scope.databases:
+        run["properties"]["databases"] = [d.model_dump(mode="json") for d in result.scope.databases]
     if result.selection is not None:
         run["properties"]["selection"] = result.selection.model_dump(mode="json")
+        run["properties"]["partial_promises"] = [p.id for p in result.promises if p.left_out]
     wide = wildcard_waivers(result)
     if wide:
         run["properties"]["wildcard_waivers"] = [w.model_dump(mode="json") for w in wide]
