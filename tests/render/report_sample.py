@@ -767,3 +767,42 @@ def build_merged_result() -> RunResult:
             "waivers_expiring": [*base.waivers_expiring, WILDCARD],
         }
     )
+
+
+#: the many-PASS result (issue 15): 4 places x 15 PASS findings of one policy, and 3 FAIL
+ACCOUNTS = ("444444444444", "555555555555")
+REGIONS = ("eu-west-1", "us-east-1")
+PER_PLACE = 15  # 4 places x 15 = 60 PASS findings, well over the threshold
+
+
+def bucket_finding(account: str, region: str, n: int, status: str = "PASS") -> Finding:
+    name = f"bucket-{account[-1]}-{region}-{n:02d}"
+    return Finding(
+        policy_id="AWS-S3-002",
+        status=status,  # type: ignore[arg-type]
+        severity="critical",
+        safeguard="encryption-at-rest",
+        citations=["hipaa.164.312.a.2.iv"],
+        promises=["encryption-at-rest"],
+        resource=ResourceRef(
+            provider="aws",
+            account=account,
+            region=region,
+            type="aws.s3.bucket",
+            id=f"arn:aws:s3:::{name}",
+            name=name,
+        ),
+        message=f"Bucket {name} is encrypted with aws:kms."
+        if status == "PASS"
+        else f"Bucket {name} has no default encryption.",
+        evidence={"encryption": "aws:kms" if status == "PASS" else None},
+    )
+
+
+def build_many_passes_result() -> RunResult:
+    """:func:`build_result` with 60 PASS and 3 FAIL findings of AWS-S3-002 in four places."""
+    base = build_result()
+    extra = [bucket_finding(a, r, n) for a in ACCOUNTS for r in REGIONS for n in range(PER_PLACE)]
+    fails = [bucket_finding(ACCOUNTS[0], REGIONS[0], 90 + n, "FAIL") for n in range(3)]
+    findings = sorted([*base.findings, *extra, *fails], key=Finding.sort_key)
+    return base.model_copy(update={"findings": findings, "summary": summarize(findings)})

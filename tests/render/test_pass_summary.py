@@ -12,8 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from auditor.core.model.base import ResourceRef
-from auditor.core.result import Finding, RunResult, summarize
+from auditor.core.result import Finding, RunResult
 from auditor.evidence.render import csv as csv_render
 from auditor.evidence.render import html, junit, markdown, sarif
 from auditor.evidence.render.places import (
@@ -21,49 +20,19 @@ from auditor.evidence.render.places import (
     PASS_SUMMARY_THRESHOLD,
     summarise_passes,
 )
-from tests.render.report_sample import build_result
+from tests.render.report_sample import (
+    ACCOUNTS,
+    PER_PLACE,
+    REGIONS,
+    build_many_passes_result,
+)
+from tests.render.report_sample import bucket_finding as _bucket
 from tests.system_deps import needs_pango
-
-ACCOUNTS = ("444444444444", "555555555555")
-REGIONS = ("eu-west-1", "us-east-1")
-PER_PLACE = 15  # 4 places x 15 = 60 PASS findings, well over the threshold
-
-
-def _bucket(account: str, region: str, n: int, status: str = "PASS") -> Finding:
-    name = f"bucket-{account[-1]}-{region}-{n:02d}"
-    return Finding(
-        policy_id="AWS-S3-002",
-        status=status,  # type: ignore[arg-type]
-        severity="critical",
-        safeguard="encryption-at-rest",
-        citations=["hipaa.164.312.a.2.iv"],
-        promises=["encryption-at-rest"],
-        resource=ResourceRef(
-            provider="aws",
-            account=account,
-            region=region,
-            type="aws.s3.bucket",
-            id=f"arn:aws:s3:::{name}",
-            name=name,
-        ),
-        message=f"Bucket {name} is encrypted with aws:kms."
-        if status == "PASS"
-        else f"Bucket {name} has no default encryption.",
-        evidence={"encryption": "aws:kms" if status == "PASS" else None},
-    )
-
-
-def _many_passes() -> RunResult:
-    base = build_result()
-    extra = [_bucket(a, r, n) for a in ACCOUNTS for r in REGIONS for n in range(PER_PLACE)]
-    fails = [_bucket(ACCOUNTS[0], REGIONS[0], 90 + n, "FAIL") for n in range(3)]
-    findings = sorted([*base.findings, *extra, *fails], key=Finding.sort_key)
-    return base.model_copy(update={"findings": findings, "summary": summarize(findings)})
 
 
 @pytest.fixture
 def big() -> RunResult:
-    return _many_passes()
+    return build_many_passes_result()
 
 
 # --- the split itself -------------------------------------------------------------------------
