@@ -145,6 +145,13 @@ def test_sarif_of_a_merged_run_is_valid_and_complete(merged):
     props = run["properties"]
     assert props["selection"]["left_out"] == [{"policy_id": LEFT_OUT, "reason": "not in --checks"}]
     assert props["partial_promises"] == ["encryption-at-rest"]
+    promises = {p["id"]: p for p in props["promises"]}
+    assert promises["encryption-in-transit"]["clause_offsets"] == {
+        "start": CLAUSE_AT[0],
+        "end": CLAUSE_AT[1],
+    }
+    assert promises["encryption-at-rest"]["left_out"] == [LEFT_OUT]
+    assert promises["breach-notification"]["verdict"] == "FAIL"
     assert [d["database"] for d in props["databases"]] == ["app", "reports"]
     assert [w["id"] for w in props["wildcard_waivers"]] == [WILDCARD.id]
     suppressions = [s for r in run["results"] for s in r.get("suppressions", [])]

@@ -13,7 +13,7 @@ artifact, so a live finding's location also points at the evidence it was judged
 snapshot file, relative to the run's output directory (``uriBaseId`` ``BAA_AUDIT_OUT``).
 
 The run's ``properties`` carry what a dashboard cannot see in the results: the scope, the input
-digests, the summary, the attestations, the wildcard waivers (also the first notifications), the
+digests, the summary, the BAA promises (clause, character offsets in the BAA file, verdict), the attestations, the wildcard waivers (also the first notifications), the
 database endpoints read and, for a narrowed run, the ``selection`` (criteria and the checks left
 out, as in result.json) and the ``partial_promises``.
 """
@@ -29,6 +29,7 @@ from auditor.core.result import (
     STATUSES,
     Finding,
     PolicyInfo,
+    PromiseResult,
     RunResult,
     Severity,
     Status,
@@ -185,6 +186,19 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return out
 
 
+def _promise(promise: PromiseResult) -> dict[str, Any]:
+    """A BAA promise as the run's properties carry it: its clause (with where it is in the BAA
+    file, when the profile recorded it), its verdict and the checks a selection left out."""
+    out: dict[str, Any] = {"id": promise.id, "verdict": promise.verdict, "clause": promise.clause}
+    if promise.section:
+        out["section"] = promise.section
+    if promise.clause_offsets is not None:
+        out["clause_offsets"] = promise.clause_offsets.model_dump(mode="json")
+    if promise.left_out:
+        out["left_out"] = promise.left_out
+    return out
+
+
 def _suppression(waiver: WaiverRef) -> dict[str, Any]:
     """A waivers-file entry is an ``external`` suppression; an inline skip in Terraform is an
     ``inSource`` one, located at its comment."""
@@ -280,6 +294,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
             "scope": result.scope.label(),
             "inputs": result.inputs,
             "summary": result.summary,
+            "promises": [_promise(p) for p in result.promises],
             "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
             **(
                 {"attestations": [a.model_dump(mode="json") for a in result.attestations]}
