@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 from auditor.evidence.render.html import TrendPoint, render_html
-from tests.render.report_sample import XSS_IMG, XSS_SCRIPT, build_result
+from tests.render.report_sample import (
+    ACCOUNTS,
+    PER_PLACE,
+    REGIONS,
+    WILDCARD,
+    XSS_IMG,
+    XSS_SCRIPT,
+    build_many_passes_result,
+    build_merged_result,
+    build_result,
+)
 from tests.system_deps import chromium_path
 from tests.system_deps import reason as system_reason
 
@@ -183,6 +193,38 @@ def test_every_promise_and_its_verdict_is_on_the_first_screen(browser, tmp_path)
             assert promise.clause[:40] in row.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "report-first-screen.png"))
+    finally:
+        context.close()
+
+
+def test_wildcard_waivers_come_first_and_many_passes_are_counted(browser, tmp_path):
+    """A merged run's wildcard waiver is on the first screen, above the promises; a policy's
+    60 PASS findings show as one count per place, not 60 rows."""
+    merged = build_merged_result()
+    many = build_many_passes_result()
+    buckets = [f for f in many.findings if (f.resource.name or "").startswith("bucket-")]
+    findings = sorted([*merged.findings, *buckets], key=lambda f: f.sort_key())
+    result = merged.model_copy(update={"findings": findings})
+    report_file = tmp_path / "merged.html"
+    report_file.write_text(render_html(result), encoding="utf-8")
+    context, page, _ = _open(browser, report_file, bypass_csp=False)
+    try:
+        wide = page.locator("#wildcard-waivers")
+        assert WILDCARD.id in wide.inner_text()
+        top = wide.bounding_box()
+        promises = page.locator("#promises").bounding_box()
+        assert top is not None and promises is not None
+        assert top["y"] < promises["y"] and top["y"] < VIEWPORT["height"]
+        counted = page.locator("#promise-encryption-at-rest table.passes tbody tr")
+        assert counted.count() == len(ACCOUNTS) * len(REGIONS)
+        for index in range(counted.count()):
+            cells = counted.nth(index).locator("td")
+            assert cells.nth(3).inner_text() == str(PER_PLACE)
+            assert cells.nth(3).is_visible()
+        rows = page.locator("#promise-encryption-at-rest table.findings tbody tr")
+        texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+        assert not any("is encrypted with aws:kms" in t for t in texts)
+        assert sum("has no default encryption" in t for t in texts) >= 3
     finally:
         context.close()
 

@@ -517,3 +517,292 @@ def build_result() -> RunResult:
             ),
         ],
     )
+
+
+#: What the branches merged after the PDF was written added to a result (issues 14, 17, 19, 20,
+#: 21), for the tests that every report shows it: a wildcard waiver (scope: all), an inline skip
+#: in Terraform (no expiry), a selection that left a check out (a partial promise), database
+#: endpoints in the scope, a clause's offsets in the BAA file, and an attestation whose review is
+#: overdue (a FAIL that names its document).
+WILDCARD = WaiverRef(
+    id="W-ALL",
+    reason="The archive account holds no PHI (data-flow review DF-12)",
+    approver="ciso@example.com",
+    expires=date(2026, 12, 31),
+    policy="AWS-S3-002",
+    resource="*",
+)
+INLINE_SKIP = WaiverRef(
+    id="inline:infra/sql.tf:38",
+    reason="staging holds synthetic data only",
+    approver="inline skip comment at infra/sql.tf:38",
+    expires=None,
+    policy="GCP-SQL-001",
+    resource="google_sql_database_instance.staging",
+    kind="inline-skip",
+    location="infra/sql.tf:38",
+)
+OVERDUE = AttestationRef(
+    id="ATT-BREACH",
+    answers="promise:breach-notification",
+    document="https://trust.example.com/breach-procedure.pdf",
+    sha256="f" * 64,
+    signed_by="Privacy Officer",
+    signed_on=date(2025, 1, 10),
+    review_by=date(2026, 1, 10),
+    state="overdue",
+)
+LEFT_OUT = "GCP-KMS-002"
+CLAUSE_AT = (1204, 1262)
+#: a PostgreSQL database as a place (provider postgres, the account is host:port/database)
+PG_PLACE = "app-db.c1.us-east-1.rds.amazonaws.com:5432/app"
+
+
+def build_merged_result() -> RunResult:
+    """:func:`build_result` with everything the merged branches record (see the names above)."""
+    from auditor.core.result import ClauseOffsets, LeftOutPolicy, SelectionRecord
+    from auditor.core.scope import DatabaseEndpoint
+
+    base = build_result()
+    findings = [
+        *base.findings,
+        Finding(
+            policy_id="AWS-S3-002",
+            status="WAIVED",
+            severity="critical",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref(
+                "aws",
+                "333333333333",
+                "us-east-1",
+                "aws.s3.bucket",
+                "arn:aws:s3:::archive",
+                "archive",
+            ),
+            message="Bucket archive has no default encryption; waived by W-ALL.",
+            evidence={"encryption": None},
+            waiver=WILDCARD,
+        ),
+        Finding(
+            policy_id="GCP-SQL-001",
+            status="WAIVED",
+            severity="high",
+            safeguard="encryption-at-rest",
+            citations=["hipaa.164.312.a.2.iv"],
+            promises=["encryption-at-rest"],
+            resource=_ref(
+                "gcp",
+                "phi-prod",
+                "us-central1",
+                "gcp.sql.instance",
+                "google_sql_database_instance.staging",
+                "staging",
+                location=SourceLocation(
+                    file="infra/sql.tf",
+                    line_start=40,
+                    line_end=52,
+                    address="google_sql_database_instance.staging",
+                ),
+            ),
+            message="google_sql_database_instance.staging declares no encryption key.",
+            evidence={"encryption_key_name": None},
+            waiver=INLINE_SKIP,
+        ),
+        Finding(
+            policy_id="BAA-BREACH-NOTIFICATION",
+            status="FAIL",
+            severity="high",
+            safeguard="breach-notification",
+            citations=["hipaa.164.410"],
+            promises=["breach-notification"],
+            resource=_ref(
+                "baa",
+                "organisation",
+                None,
+                "baa.promise",
+                "breach-notification",
+                "breach-notification",
+            ),
+            message="Attestation ATT-BREACH is overdue: "
+            "https://trust.example.com/breach-procedure.pdf was due for review on 2026-01-10.",
+            manual_evidence="The breach notification procedure, signed.",
+            attestation=OVERDUE,
+        ),
+        Finding(
+            policy_id="PG-DB-001",
+            status="FAIL",
+            severity="high",
+            safeguard="tenant-isolation",
+            citations=["hipaa.164.312.a.2.iv"],
+            resource=_ref("postgres", PG_PLACE, None, "postgres.database", PG_PLACE, "app"),
+            message="Tables carrying practice_id without a row-level security policy: "
+            "public.visits.",
+            evidence={"tenant_tables_without_policy": ["public.visits"]},
+        ),
+    ]
+    findings.sort(key=Finding.sort_key)
+
+    def counts(of: list[Finding]) -> dict[str, int]:
+        return {k: v for k, v in summarize(of).items() if v}
+
+    promises = []
+    for promise in base.promises:
+        mine = [f for f in findings if promise.id in f.promises]
+        update: dict[str, object] = {"counts": counts(mine)}
+        if promise.id == "encryption-at-rest":
+            update |= {
+                "left_out": [LEFT_OUT],
+                # what judge/selection.py writes for a promise that fails on the checks that ran
+                "note": "Fails on the checks that ran; 1 more were left out by the selection "
+                f"({LEFT_OUT}).",
+            }
+        if promise.id == "encryption-in-transit":
+            update["clause_offsets"] = ClauseOffsets(start=CLAUSE_AT[0], end=CLAUSE_AT[1])
+        promises.append(promise.model_copy(update=update))
+    breach = [f for f in findings if "breach-notification" in f.promises]
+    promises.append(
+        PromiseResult(
+            id="breach-notification",
+            section="5. Breach Notification",
+            clause="Business Associate shall notify Covered Entity of any breach within 30 days",
+            safeguards=["breach-notification"],
+            parameters={"breach_notification_days": 30},
+            verdict="FAIL",
+            counts=counts(breach),
+            policies=["BAA-BREACH-NOTIFICATION"],
+        )
+    )
+    safeguards = []
+    for sg in base.safeguards:
+        mine = [f for f in findings if f.safeguard == sg.key]
+        update = {"counts": counts(mine)}
+        if sg.key == "encryption-at-rest":
+            update["left_out"] = [LEFT_OUT]
+        safeguards.append(sg.model_copy(update=update))
+    safeguards.append(
+        SafeguardResult(
+            key="breach-notification",
+            title="Breach notification",
+            group="contractual",
+            description="Breaches are reported within the promised window.",
+            citations=["hipaa.164.410"],
+            promised=True,
+            verdict="FAIL",
+            counts=counts(breach),
+            policies=["BAA-BREACH-NOTIFICATION"],
+        )
+    )
+    safeguards.append(
+        SafeguardResult(
+            key="tenant-isolation",
+            title="Tenant isolation",
+            group="technical",
+            description="Each practice sees only its own rows.",
+            citations=["hipaa.164.312.a.2.iv"],
+            promised=False,
+            verdict="FAIL",
+            counts=counts([f for f in findings if f.safeguard == "tenant-isolation"]),
+            policies=["PG-DB-001"],
+        )
+    )
+    policies = dict(base.policies)
+    policies["PG-DB-001"] = PolicyInfo(
+        id="PG-DB-001",
+        title="Every table carrying the tenant key has a row-level security policy",
+        severity="high",
+        safeguard="tenant-isolation",
+        citations=["hipaa.164.312.a.2.iv"],
+        resource_type="postgres.database",
+        remediation=Remediation(summary="Write the table's tenant policies."),
+        source="postgres/database/PG-DB-001.yaml",
+    )
+    policies["BAA-BREACH-NOTIFICATION"] = PolicyInfo(
+        id="BAA-BREACH-NOTIFICATION",
+        title="The BAA's breach-notification promise is evidenced",
+        severity="high",
+        safeguard="breach-notification",
+        citations=["hipaa.164.410"],
+        resource_type="baa.promise",
+        remediation=Remediation(summary="Attach the signed breach notification procedure."),
+        manual_evidence="The breach notification procedure, signed.",
+        source="profile strict, promise breach-notification",
+    )
+    citations = dict(base.citations)
+    citations["hipaa.164.410"] = CitationInfo(
+        key="hipaa.164.410",
+        cfr="164.410",
+        title="Notification by a business associate",
+        kind="standard",
+    )
+    scope = base.scope.model_copy(
+        update={
+            "providers": ["aws", "gcp", "postgres"],
+            "databases": [
+                DatabaseEndpoint(
+                    host="app-db.c1.us-east-1.rds.amazonaws.com",
+                    port=5432,
+                    database="app",
+                    platform="aws-rds",
+                    instance="aws rds instance app-db in us-east-1",
+                ),
+                DatabaseEndpoint(host="10.0.0.9", port=5432, database="reports", connected=False),
+            ],
+        }
+    )
+    return base.model_copy(
+        update={
+            "findings": findings,
+            "summary": summarize(findings),
+            "promises": promises,
+            "safeguards": safeguards,
+            "policies": policies,
+            "citations": citations,
+            "scope": scope,
+            "selection": SelectionRecord(
+                checks=["AWS-*", "GCP-SQL-*", "MANUAL-*", "BAA-*"],
+                left_out=[LeftOutPolicy(policy_id=LEFT_OUT, reason="not in --checks")],
+            ),
+            "waivers_expiring": [*base.waivers_expiring, WILDCARD],
+        }
+    )
+
+
+#: the many-PASS result (issue 15): 4 places x 15 PASS findings of one policy, and 3 FAIL
+ACCOUNTS = ("444444444444", "555555555555")
+REGIONS = ("eu-west-1", "us-east-1")
+PER_PLACE = 15  # 4 places x 15 = 60 PASS findings, well over the threshold
+
+
+def bucket_finding(account: str, region: str, n: int, status: str = "PASS") -> Finding:
+    name = f"bucket-{account[-1]}-{region}-{n:02d}"
+    return Finding(
+        policy_id="AWS-S3-002",
+        status=status,  # type: ignore[arg-type]
+        severity="critical",
+        safeguard="encryption-at-rest",
+        citations=["hipaa.164.312.a.2.iv"],
+        promises=["encryption-at-rest"],
+        resource=ResourceRef(
+            provider="aws",
+            account=account,
+            region=region,
+            type="aws.s3.bucket",
+            id=f"arn:aws:s3:::{name}",
+            name=name,
+        ),
+        message=f"Bucket {name} is encrypted with aws:kms."
+        if status == "PASS"
+        else f"Bucket {name} has no default encryption.",
+        evidence={"encryption": "aws:kms" if status == "PASS" else None},
+    )
+
+
+def build_many_passes_result() -> RunResult:
+    """:func:`build_result` with 60 PASS and 3 FAIL findings of AWS-S3-002 in four places."""
+    base = build_result()
+    extra = [bucket_finding(a, r, n) for a in ACCOUNTS for r in REGIONS for n in range(PER_PLACE)]
+    fails = [bucket_finding(ACCOUNTS[0], REGIONS[0], 90 + n, "FAIL") for n in range(3)]
+    findings = sorted([*base.findings, *extra, *fails], key=Finding.sort_key)
+    return base.model_copy(update={"findings": findings, "summary": summarize(findings)})

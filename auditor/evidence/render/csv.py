@@ -4,7 +4,10 @@ Every cell is guarded against formula injection: a cloud-supplied string that a 
 run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also after
 leading spaces, which spreadsheets skip) is prefixed with a single quote, so it shows as text.
 Control and bidi characters are neutralised first (:func:`auditor.core.text.for_humans`).
-Findings waived by a wildcard waiver come first.
+Findings waived by a wildcard waiver come first. The last columns say what kind of waiver
+applies (a waivers-file entry or an inline skip in Terraform, with its ``file:line``), whether it
+is a wildcard (``scope: all``), and which of the finding's promises a narrowed run (``--checks``
+and the rest) left partial. Every finding has its row, PASS included.
 """
 
 from __future__ import annotations
@@ -52,6 +55,10 @@ COLUMNS = (
     "attestation_signed_by",
     "attestation_signed_on",
     "attestation_review_by",
+    "waiver_kind",
+    "waiver_location",
+    "waiver_scope_all",
+    "partial_promises",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -64,7 +71,7 @@ def safe_cell(value: str) -> str:
     return value
 
 
-def _row(finding: Finding, result: RunResult) -> list[str]:
+def _row(finding: Finding, result: RunResult, partial: frozenset[str]) -> list[str]:
     res = finding.resource
     policy = result.policies.get(finding.policy_id)
     location = ""
@@ -116,6 +123,10 @@ def _row(finding: Finding, result: RunResult) -> list[str]:
             if att
             else ("",) * 7
         ),
+        waiver.kind if waiver else "",
+        (waiver.location or "") if waiver else "",
+        ("yes" if is_wildcard_waiver(waiver) else "no") if waiver else "",
+        ";".join(p for p in finding.promises if p in partial),
     ]
     return [safe_cell(c) for c in cells]
 
@@ -130,8 +141,9 @@ def render(result: RunResult) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
+    partial = frozenset(p.id for p in result.promises if p.left_out)
     for finding in sorted(result.findings, key=_wildcard_first):
-        writer.writerow(_row(finding, result))
+        writer.writerow(_row(finding, result, partial))
     return buffer.getvalue().encode("utf-8")
 
 

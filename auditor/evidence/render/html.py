@@ -30,10 +30,17 @@ from auditor.core.result import (
     Finding,
     RunResult,
     Status,
+    is_wildcard_waiver,
     wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
-from auditor.evidence.render.places import place_label, timeline
+from auditor.evidence.render.places import (
+    PASS_SAMPLE,
+    PASS_SUMMARY_THRESHOLD,
+    place_label,
+    summarise_passes,
+    timeline,
+)
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
@@ -141,6 +148,7 @@ def _environment(directory: str) -> jinja2.Environment:
     env.filters["evidence"] = _evidence_value
     env.globals["colours"] = COLOURS
     env.globals["document_link"] = document_link
+    env.tests["wildcard"] = is_wildcard_waiver
     env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
     env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
     return env
@@ -239,6 +247,10 @@ def _view(
     def with_status(status: Status) -> list[Finding]:
         return [f for f in findings if f.status == status]
 
+    def wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
+        wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
+        return (not wide, finding.sort_key())
+
     answered: dict[str, int] = defaultdict(int)
     for finding in findings:
         if finding.attestation is not None:
@@ -250,11 +262,14 @@ def _view(
         "pass_detail": pass_detail,
         "statuses": STATUSES,
         "findings": findings,
-        "by_promise": by_promise,
-        "unpromised": unpromised,
+        "by_promise": {pid: summarise_passes(items) for pid, items in by_promise.items()},
+        "no_rows": summarise_passes(()),
+        "unpromised": summarise_passes(unpromised) if unpromised else None,
+        "pass_threshold": PASS_SUMMARY_THRESHOLD,
+        "pass_sample": PASS_SAMPLE,
         "charts": charts,
         "trend_chart": trend_chart,
-        "waived": with_status("WAIVED"),
+        "waived": sorted(with_status("WAIVED"), key=wildcard_first),
         "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
         "manual": with_status("MANUAL"),
         "attestations": [(a, answered[a.id]) for a in result.attestations],
@@ -291,7 +306,9 @@ def render_html(
 
     ``trend`` adds a chart of past runs' counts. ``pass_detail=False`` leaves PASS and
     NOT_APPLICABLE findings out of the per-promise tables (their counts stay, with a note saying
-    where they are itemized); the PDF uses it for very large results.
+    where they are itemized). Either way, a policy with more than
+    :data:`~auditor.evidence.render.places.PASS_SUMMARY_THRESHOLD` PASS findings in a promise's
+    table has them counted per account or project and region, not listed one by one.
     """
     # every string neutralised (control and bidi characters) and long values cut with a note
     result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)

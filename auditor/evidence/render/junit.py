@@ -4,6 +4,9 @@ FAIL is a ``<failure>``, ERROR an ``<error>`` (not assessed: the operation and e
 it unread), NOT_APPLICABLE and WAIVED are ``<skipped>``. MANUAL is ``<skipped>`` too, with the
 evidence to attach: it is neither a pass nor a failure, and a passed testcase would be a false PASS.
 ATTESTED is ``<skipped>`` for the same reason, naming the attestation, its document and digest.
+Every suite's properties start with the wildcard waivers (``scope: all``), then the profile and,
+for a narrowed run, the selection (``--checks`` and the rest, and the checks it left out) and, for
+a safeguard some of whose checks were left out, ``partial`` with their ids.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections import defaultdict
 
 from auditor.core.result import Finding, RunResult, wildcard_waivers
 from auditor.core.text import for_humans
+from auditor.evidence.render.places import selection_text
 
 MEDIA_TYPE = "application/xml"
 EXTENSION = "junit.xml"
@@ -80,7 +84,10 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
         node.text = _details(finding)
     elif finding.status == "WAIVED":
         why = message
-        if finding.waiver is not None:
+        if finding.waiver is not None and finding.waiver.kind == "inline-skip":
+            w = finding.waiver
+            why = _clean(f"WAIVED by the inline skip at {w.location or w.id}: {w.reason}")
+        elif finding.waiver is not None:
             w = finding.waiver
             why = _clean(
                 f"WAIVED by {w.id}: {w.reason} (approved by {w.approver}, "
@@ -123,6 +130,7 @@ def render(result: RunResult) -> bytes:
     for finding in findings:
         by_safeguard[finding.safeguard].append(finding)
     titles = {s.key: s.title for s in result.safeguards}
+    left_out = {s.key: s.left_out for s in result.safeguards if s.left_out}
     elapsed = f"{(result.finished_at - result.started_at).total_seconds():.3f}"
     root = ET.Element(
         "testsuites",
@@ -149,7 +157,13 @@ def render(result: RunResult) -> bytes:
                 for w in wide
             ),
             ("profile", result.profile.id),
+            *((("selection", selection_text(result.selection)),) if result.selection else ()),
             ("safeguard", key),
+            *(
+                (("partial", "checks left out by the selection: " + ", ".join(left_out[key])),)
+                if key in left_out
+                else ()
+            ),
             ("tool_version", result.tool_version),
             *(
                 (f"waiver_expiring:{w.id}", f"{w.expiry_text()} {w.policy} {w.resource}")

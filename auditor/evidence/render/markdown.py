@@ -1,11 +1,25 @@
-"""A Markdown summary: promises with verdicts first, then what failed, errored or needs evidence."""
+"""A Markdown summary: promises with verdicts first, then what failed, errored or needs evidence.
+
+Every FAIL, ERROR, MANUAL, WAIVED and ATTESTED finding is listed one by one (wildcard waivers,
+``scope: all``, first); PASS findings are counted per policy and place (account or project, and
+region), naming a few resources of each: the summary stays short for a million resources, and
+result.json, the CSV and SARIF list every one.
+"""
 
 from __future__ import annotations
 
 import json
 
-from auditor.core.result import STATUSES, Finding, RunResult, wildcard_waivers
+from auditor.core.result import (
+    STATUSES,
+    AttestationRef,
+    Finding,
+    RunResult,
+    is_wildcard_waiver,
+    wildcard_waivers,
+)
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
+from auditor.evidence.render.places import PASS_SAMPLE, selection_text, summarise_passes
 
 _ICON = {
     "PASS": "PASS",
@@ -51,22 +65,14 @@ def _terms(parameters: dict[str, object]) -> str:
     return f" ({shown})"
 
 
-def _selection_text(result: RunResult) -> str:
-    """The checks a narrowed run was limited to, and how many that would have run it left out."""
-    sel = result.selection
-    assert sel is not None
-    parts = [
-        f"{option} {','.join(values)}"
-        for option, values in (
-            ("--checks", sel.checks),
-            ("--skip-checks", sel.skip_checks),
-            ("--services", sel.services),
-            ("--severity", sel.severity),
-        )
-        if values
-    ]
-    left = ", ".join(i.policy_id for i in sel.left_out) or "none"
-    return f"{' '.join(parts)}; left out ({len(sel.left_out)}): {left}"
+def _attestation_text(a: AttestationRef) -> str:
+    """The attestation beside the finding it answers: document, signer, dates and digest."""
+    where = f", in the bundle at {a.bundle_path}" if a.bundle_path else ""
+    return (
+        f" Attestation {a.id} ({a.state}): {a.document}, signed by {a.signed_by} on "
+        f"{a.signed_on.isoformat()}, review by {a.review_by.isoformat()}, "
+        f"sha256 {a.sha256 or 'not recorded'}{where}."
+    )
 
 
 def render(result: RunResult) -> bytes:
@@ -95,8 +101,18 @@ def render(result: RunResult) -> bytes:
     lines.append(f"- Inputs: {digests}")
     counts = ", ".join(f"{s}: {result.summary.get(s, 0)}" for s in STATUSES)
     lines.append(f"- Findings: {counts}")
+    if result.scope.databases:
+        dbs = "; ".join(
+            d.label() + (f" ({d.platform})" if d.platform else "") for d in result.scope.databases
+        )
+        lines.append(f"- Databases: {_cell(dbs)}")
     if result.selection is not None:
-        lines.append(f"- Selection: {_cell(_selection_text(result))}")
+        lines.append(f"- Selection: {_cell(selection_text(result.selection))}")
+        partial_ids = [pr.id for pr in result.promises if pr.left_out]
+        if partial_ids:
+            lines.append(
+                f"- Partial promises (checks left out, never PASS): {', '.join(partial_ids)}"
+            )
     lines.append("")
     lines.append("## Promises")
     lines.append("")
@@ -118,8 +134,10 @@ def render(result: RunResult) -> bytes:
     lines.append("|---|---|---|")
     for sg in result.safeguards:
         if sg.promised or sg.verdict:
+            partial = " (partial)" if sg.left_out else ""
             lines.append(
-                f"| {_cell(sg.title)} | {'yes' if sg.promised else 'no'} | {_ICON[sg.verdict]} |"
+                f"| {_cell(sg.title)} | {'yes' if sg.promised else 'no'} | "
+                f"{_ICON[sg.verdict]}{partial} |"
             )
     sections = [
         ("Failures", "FAIL"),
@@ -130,6 +148,8 @@ def render(result: RunResult) -> bytes:
     ]
     for title, status in sections:
         chosen = [f for f in result.findings if f.status == status]
+        if status == "WAIVED":
+            chosen.sort(key=lambda f: f.waiver is None or not is_wildcard_waiver(f.waiver))
         if not chosen:
             continue
         lines.append("")
@@ -144,9 +164,27 @@ def render(result: RunResult) -> bytes:
             if f.waiver and f.waiver.kind == "inline-skip":
                 message += f" Skipped inline at {f.waiver.location}: {f.waiver.reason}"
             elif f.waiver:
-                message += f" Waiver {f.waiver.id} by {f.waiver.approver} until {f.waiver.expiry_text()}: {f.waiver.reason}"
+                kind = "Wildcard waiver (scope: all)" if is_wildcard_waiver(f.waiver) else "Waiver"
+                message += f" {kind} {f.waiver.id} by {f.waiver.approver} until {f.waiver.expiry_text()}: {f.waiver.reason}"
+            if f.attestation:
+                message += _attestation_text(f.attestation)
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
+            )
+    passes = summarise_passes((f for f in result.findings if f.status == "PASS"), threshold=0)
+    if passes.passes:
+        lines.append("")
+        lines.append(f"## Passed ({passes.counted}), counted per place")
+        lines.append("")
+        lines.append(f"Up to {PASS_SAMPLE} resources named per place; result.json lists every one.")
+        lines.append("")
+        lines.append("| Policy | Where | Region | PASS | Resources |")
+        lines.append("|---|---|---|---|---|")
+        for g in passes.passes:
+            named = ", ".join(g.sample) + (f" and {g.more} more" if g.more else "")
+            lines.append(
+                f"| {g.policy_id} | {_cell(g.place)} | {_cell(g.region or '-')} | {g.count} | "
+                f"{_cell(named)} |"
             )
     if result.warnings:
         lines.append("")

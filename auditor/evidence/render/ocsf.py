@@ -5,7 +5,9 @@ event per finding; the output is a JSON array. The compliance status says what t
 (PASS is Pass, FAIL Fail, ERROR and MANUAL Warning: "did not yield a result due to missing
 information"); a WAIVED finding is a Fail whose finding status is Suppressed; ATTESTED (a signed
 document answers it, nothing was read) is Other, never Pass. What OCSF has no attribute for
-(promises, waiver, gap, manual evidence, attestation) goes under ``unmapped.baa_audit``.
+(promises, waiver, gap, manual evidence, attestation, and for a narrowed run the selection's
+criteria with the number of checks it left out and the finding's promises it made partial) goes
+under ``unmapped.baa_audit``. Events of findings waived by a wildcard waiver come first.
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
         extra["manual_evidence"] = finding.manual_evidence
     if finding.attestation is not None:
         extra["attestation"] = finding.attestation.model_dump(mode="json")
+    if result.selection is not None:
+        extra["selection"] = _selection(result, finding)
     event = module.ComplianceFinding(
         activity_id=ActivityID.Create,
         activity_name="Create",
@@ -162,6 +166,28 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
         unmapped={"baa_audit": extra},
     )
     return event
+
+
+def _selection(result: RunResult, finding: Finding) -> dict[str, Any]:
+    """What the run was narrowed to, on every event (OCSF has no document-level record): the
+    criteria given, how many checks were left out (result.json lists them), and which of this
+    finding's promises are partial for it."""
+    sel = result.selection
+    assert sel is not None
+    partial = {p.id for p in result.promises if p.left_out}
+    out: dict[str, Any] = {
+        name: values
+        for name, values in (
+            ("checks", sel.checks),
+            ("skip_checks", sel.skip_checks),
+            ("services", sel.services),
+            ("severity", sel.severity),
+        )
+        if values
+    }
+    out["left_out_count"] = len(sel.left_out)
+    out["partial_promises"] = [p for p in finding.promises if p in partial]
+    return out
 
 
 def _wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:

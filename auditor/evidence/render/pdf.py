@@ -6,11 +6,18 @@ report's screen layout:
 * a cover with the BAA, the profile, the scope, the run's timeline and the SHA-256 of every input;
 * the promises at a glance and a summary by safeguard with charts;
 * one section per promise: its clause, its verdict, the policies testing it with their counts by
-  status (PASS and NOT_APPLICABLE resources are counted per policy, not listed), and the resources
-  that fail it;
-* waivers, listings that failed, and an appendix of every finding that needs attention, in the
-  order FAIL, ERROR, MANUAL, WAIVED (then any other status that is neither PASS nor
-  NOT_APPLICABLE), each with its observed values; then remediation of what failed.
+  status (PASS and NOT_APPLICABLE resources are counted per policy, not listed; a policy with more
+  than ``PASS_SUMMARY_THRESHOLD`` PASS findings there also has them counted per place), and the
+  resources that fail it;
+* waivers (wildcard waivers, ``scope: all``, first, also on the cover; inline skips in Terraform
+  with their ``file:line`` and no expiry), attestations (the documents that answer MANUAL items,
+  with signer, dates and SHA-256), listings that failed, and an appendix of every finding that
+  needs attention, in the order FAIL, ERROR, MANUAL, WAIVED, ATTESTED (the roll-up's order; then
+  any other status that is neither PASS nor NOT_APPLICABLE), each with its observed values, its
+  waiver or inline skip and the attestation that answers it; then remediation of what failed.
+
+The cover also records what the run was narrowed to (``--checks`` and the rest: the checks left
+out, and every promise that is therefore partial) and the database endpoints read.
 
 The PDF is a pure function of the result (and the trend): its creation and modification dates
 are the run's (``dcterms.created``/``dcterms.modified``), its file identifier is a digest of what
@@ -36,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any, NoReturn
 
@@ -43,38 +51,54 @@ import jinja2
 
 from auditor.core.errors import BaaAuditError
 from auditor.core.resources import reports_dir
-from auditor.core.result import STATUSES, Finding, PolicyInfo, RunResult, WaiverRef
+from auditor.core.result import (
+    STATUSES,
+    AttestationRecord,
+    AttestationRef,
+    ClauseOffsets,
+    Finding,
+    PolicyInfo,
+    RunResult,
+    WaiverRef,
+    is_wildcard_waiver,
+    wildcard_waivers,
+)
 from auditor.core.text import PDF_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
+from auditor.evidence.render.html import COLOURS as HTML_COLOURS
 from auditor.evidence.render.html import TrendPoint
-from auditor.evidence.render.places import place_label, timeline
+from auditor.evidence.render.places import (
+    PASS_SUMMARY_THRESHOLD,
+    PassGroup,
+    place_label,
+    summarise_passes,
+    timeline,
+)
 
 MEDIA_TYPE = "application/pdf"
 EXTENSION = "pdf"
 
 _TEMPLATE = "pdf/report.html.j2"
 
-#: The findings appendix lists these first, in this order; any other status that is neither
-#: PASS nor NOT_APPLICABLE follows them.
-APPENDIX_ORDER: tuple[str, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED")
+#: The findings appendix lists these first, in this order (the roll-up's: an accepted failure
+#: before a manual item answered by a document); any other status that is neither PASS nor
+#: NOT_APPLICABLE follows them. ATTESTED is listed, not counted only: each entry names the
+#: document that answers it, who signed it, when, its review date and its SHA-256.
+APPENDIX_ORDER: tuple[str, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED", "ATTESTED")
 #: Counted per policy in the promise sections, never itemized in the PDF (the HTML report and
 #: result.json list every one, with its observed values).
 COUNTED_ONLY: frozenset[str] = frozenset({"PASS", "NOT_APPLICABLE"})
 
-#: Status colours as literal values: WeasyPrint draws SVG fills only from literals.
-COLOURS: dict[str, str] = {
-    "FAIL": "#b71c1c",
-    "ERROR": "#e65100",
-    "MANUAL": "#6a1b9a",
-    "WAIVED": "#455a64",
-    "PASS": "#1b5e20",
-    "NOT_APPLICABLE": "#757575",
-}
-_OTHER_COLOUR = "#00695c"
+#: Status colours as literal values (WeasyPrint draws SVG fills only from literals), the HTML
+#: report's, so both documents colour a status alike.
+COLOURS: dict[str, str] = dict(HTML_COLOURS)
+_OTHER_COLOUR = "#3e2723"
 
 #: The longest text of one value the PDF shows (messages, evidence); the rest is in result.json.
 MAX_TEXT = 300
 #: Observed values shown per finding in the appendix; the rest are in result.json.
 MAX_EVIDENCE = 5
+#: Policy ids listed per reason a selection left them out; the rest are in result.json.
+MAX_LEFT_OUT = 40
 _SEVERITY_ORDER = {s: i for i, s in enumerate(("critical", "high", "medium", "low", "info"))}
 
 # Chart geometry, in SVG user units.
@@ -176,6 +200,14 @@ class PromiseSection:
     policies: list[PolicyCount]
     #: policy id -> (appendix number, resource name) of each resource that fails this promise
     failing: dict[str, list[tuple[int, str]]]
+    #: where the clause is in the BAA file, when the profile recorded it
+    clause_offsets: ClauseOffsets | None = None
+    #: policies the run's selection left out: the verdict is partial
+    left_out: list[str] = field(default_factory=list)
+    #: the attestations that answer this promise's findings, with the appendix numbers
+    attestations: list[tuple[AttestationRef, list[int]]] = field(default_factory=list)
+    #: PASS findings of policies with many of them here, counted per place
+    passes: list[PassGroup] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -218,8 +250,37 @@ _GROUP_TITLES = {
     "FAIL": "FAIL: the promise is broken",
     "ERROR": "ERROR: not assessed (what could not be read, and why)",
     "MANUAL": "MANUAL: evidence to attach",
-    "WAIVED": "WAIVED: accepted risk with an owner and an end date",
+    "WAIVED": "WAIVED: accepted risk with an owner and an end date, or an inline skip",
+    "ATTESTED": "ATTESTED: answered by a current, hashed document (not a PASS)",
 }
+
+
+@dataclass(frozen=True)
+class WaiverRow:
+    ref: WaiverRef
+    #: findings of this run it covers
+    findings: int
+    #: ``scope: all``: it waives a whole policy, or every policy
+    wildcard: bool
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Policies a selection left out for one reason (``not in --checks``)."""
+
+    reason: str
+    ids: list[str]
+    more: int
+
+
+@dataclass(frozen=True)
+class SelectionView:
+    #: (option, comma-joined values) of each criterion given
+    criteria: list[tuple[str, str]]
+    left_out: list[LeftOut]
+    total: int
+    #: ids of the promises the selection made partial
+    partial: list[str]
 
 
 def chart(title: str, rows: Sequence[tuple[str, dict[str, int]]]) -> Chart | None:
@@ -290,8 +351,10 @@ def _policy_counts(
     return rows
 
 
-def _waivers(result: RunResult) -> list[tuple[WaiverRef, int]]:
-    """Every waiver the run saw (applied, expired or expiring), with the findings it covers."""
+def _waivers(result: RunResult) -> list[WaiverRow]:
+    """Every waiver the run saw (applied, expired or expiring) and every inline skip, with the
+    findings it covers: wildcard waivers first, then by end date; inline skips (no end date)
+    last."""
     found: dict[str, tuple[WaiverRef, int]] = {}
     for finding in result.findings:
         if finding.waiver is not None:
@@ -299,7 +362,59 @@ def _waivers(result: RunResult) -> list[tuple[WaiverRef, int]]:
             found[finding.waiver.id] = (ref, n + 1)
     for ref in result.waivers_expiring:
         found.setdefault(ref.id, (ref, 0))
-    return sorted(found.values(), key=lambda item: (item[0].expires, item[0].id))
+    rows = [WaiverRow(ref, n, is_wildcard_waiver(ref)) for ref, n in found.values()]
+    return sorted(rows, key=lambda row: (not row.wildcard, row.ref.expires or date.max, row.ref.id))
+
+
+def _selection(result: RunResult) -> SelectionView | None:
+    """What a narrowed run was limited to, the checks it left out by reason, and the promises
+    that are partial for it."""
+    sel = result.selection
+    if sel is None:
+        return None
+    criteria = [
+        (option, ",".join(values))
+        for option, values in (
+            ("--checks", sel.checks),
+            ("--skip-checks", sel.skip_checks),
+            ("--services", sel.services),
+            ("--severity", sel.severity),
+        )
+        if values
+    ]
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for item in sel.left_out:
+        by_reason[item.reason].append(item.policy_id)
+    left_out = [
+        LeftOut(reason, sorted(ids)[:MAX_LEFT_OUT], max(0, len(ids) - MAX_LEFT_OUT))
+        for reason, ids in sorted(by_reason.items())
+    ]
+    partial = [p.id for p in result.promises if p.left_out]
+    return SelectionView(criteria, left_out, len(sel.left_out), partial)
+
+
+def _answering(
+    findings: Sequence[Finding], numbered: dict[int, int]
+) -> list[tuple[AttestationRef, list[int]]]:
+    """The attestations these findings carry, each once (by id), with the appendix numbers of
+    the findings it answers."""
+    found: dict[str, tuple[AttestationRef, list[int]]] = {}
+    for finding in sorted(findings, key=_severity_key):
+        if finding.attestation is None:
+            continue
+        _, numbers = found.setdefault(finding.attestation.id, (finding.attestation, []))
+        if id(finding) in numbered:
+            numbers.append(numbered[id(finding)])
+    return [found[key] for key in sorted(found)]
+
+
+def _attestation_rows(result: RunResult) -> list[tuple[AttestationRecord, int]]:
+    """Every entry of the attestations file with the number of findings it answers."""
+    answered: dict[str, int] = defaultdict(int)
+    for finding in result.findings:
+        if finding.attestation is not None:
+            answered[finding.attestation.id] += 1
+    return [(a, answered[a.id]) for a in result.attestations]
 
 
 def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, Any]:
@@ -341,6 +456,10 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
                 counts=dict(promise.counts),
                 policies=_policy_counts(promise.policies, mine, result.policies),
                 failing=dict(failing),
+                clause_offsets=promise.clause_offsets,
+                left_out=list(promise.left_out),
+                attestations=_answering(mine, numbered),
+                passes=summarise_passes(mine).passes,
             )
         )
     promised = {p.id for p in result.promises}
@@ -381,13 +500,18 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
         "outside": _policy_counts([], outside, result.policies) if outside else [],
         "charts": charts,
         "groups": groups,
+        "appendix_order": [s for s in APPENDIX_ORDER if s not in COUNTED_ONLY],
         "waivers": _waivers(result),
+        "wildcard_waivers": wildcard_waivers(result),
+        "selection": _selection(result),
+        "attestations": _attestation_rows(result),
         "remediation": [
             (pid, result.policies[pid]) for pid in needing_fix if pid in result.policies
         ],
         "policies": result.policies,
         "citations": result.citations,
         "max_evidence": MAX_EVIDENCE,
+        "pass_threshold": PASS_SUMMARY_THRESHOLD,
     }
 
 
@@ -405,6 +529,7 @@ def _environment(directory: str) -> jinja2.Environment:
     env.filters["colour"] = colour
     env.filters["status_label"] = status_label
     env.filters["place"] = place_label
+    env.tests["wildcard"] = is_wildcard_waiver
     return env
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from auditor.core.model.base import ResourceRef
-from auditor.core.result import RunResult
+from auditor.core.result import Finding, RunResult, SelectionRecord
 
 #: A Google Workspace customer id (Admin SDK ``customerId``: ``C`` and alphanumerics), or the
 #: Admin SDK's alias for the caller's own customer.
@@ -62,4 +63,122 @@ def timeline(result: RunResult) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.when)
 
 
-__all__ = ["TimelineEntry", "place_label", "timeline"]
+def selection_text(selection: SelectionRecord) -> str:
+    """What a narrowed run was limited to, and the checks that would have run it left out:
+    ``--checks AWS-* --severity high; left out (2): AWS-KMS-001, GCP-KMS-002``."""
+    criteria = " ".join(
+        f"{option} {','.join(values)}"
+        for option, values in (
+            ("--checks", selection.checks),
+            ("--skip-checks", selection.skip_checks),
+            ("--services", selection.services),
+            ("--severity", selection.severity),
+        )
+        if values
+    )
+    left = ", ".join(i.policy_id for i in selection.left_out) or "none"
+    return f"{criteria}; left out ({len(selection.left_out)}): {left}"
+
+
+#: A policy with more PASS findings than this in one table of a human report (HTML, PDF,
+#: Markdown) shows them as counts per place (account or project, and region) instead of one row
+#: per resource; every finding is still in result.json, CSV, SARIF, JUnit and OCSF.
+PASS_SUMMARY_THRESHOLD = 25
+#: Resources named per place in such a count, in the findings' order; the rest are counted.
+PASS_SAMPLE = 5
+
+
+@dataclass
+class PassGroup:
+    """The PASS findings of one policy in one place, counted."""
+
+    policy_id: str
+    place: str
+    region: str | None
+    count: int = 0
+    #: names of the first :data:`PASS_SAMPLE` resources
+    sample: list[str] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        """How many of them are counted and not named."""
+        return self.count - len(self.sample)
+
+
+@dataclass(frozen=True)
+class FindingRows:
+    """What a human report's findings table shows: the findings listed one by one (every FAIL,
+    ERROR, MANUAL, WAIVED, ATTESTED and NOT_APPLICABLE, and the PASS findings of policies with
+    few of them), in their original order, and the PASS findings of the other policies counted
+    per place."""
+
+    listed: list[Finding]
+    passes: list[PassGroup]
+
+    @property
+    def counted(self) -> int:
+        """PASS findings counted in :attr:`passes` rather than listed."""
+        return sum(g.count for g in self.passes)
+
+
+def _name(ref: ResourceRef) -> str:
+    if ref.location is not None and ref.location.address:
+        return ref.location.address
+    return ref.name or ref.id
+
+
+def summarise_passes(
+    findings: Iterable[Finding],
+    threshold: int = PASS_SUMMARY_THRESHOLD,
+    sample: int = PASS_SAMPLE,
+) -> FindingRows:
+    """Split ``findings`` (any iterable, read once) into the rows a human report lists and the
+    PASS findings it counts per place: a policy with more than ``threshold`` PASS findings here
+    is counted per (place, region), naming the first ``sample`` resources of each. Only PASS is
+    ever counted this way; at most ``threshold`` PASS findings per policy are held at a time."""
+    listed: list[tuple[int, Finding]] = []
+    held: dict[str, list[tuple[int, Finding]]] = {}
+    groups: dict[tuple[str, str, str], PassGroup] = {}
+    counted: set[str] = set()
+
+    def count(finding: Finding) -> None:
+        ref = finding.resource
+        place = place_label(ref)
+        key = (finding.policy_id, place, ref.region or "")
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = PassGroup(finding.policy_id, place, ref.region)
+        group.count += 1
+        if len(group.sample) < sample:
+            group.sample.append(_name(ref))
+
+    for index, finding in enumerate(findings):
+        if finding.status != "PASS":
+            listed.append((index, finding))
+        elif finding.policy_id in counted:
+            count(finding)
+        else:
+            mine = held.setdefault(finding.policy_id, [])
+            mine.append((index, finding))
+            if len(mine) > threshold:
+                counted.add(finding.policy_id)
+                for _, earlier in held.pop(finding.policy_id):
+                    count(earlier)
+    for mine in held.values():
+        listed.extend(mine)
+    listed.sort(key=lambda item: item[0])
+    passes = sorted(groups.values(), key=lambda g: (g.policy_id, g.place, g.region or ""))
+    return FindingRows([f for _, f in listed], passes)
+
+
+__all__ = [
+    "PASS_SAMPLE",
+    "PASS_SUMMARY_THRESHOLD",
+    "FindingRows",
+    "PassGroup",
+    "TimelineEntry",
+    "place_label",
+    "selection_text",
+    "summarise_passes",
+    "timeline",
+]

@@ -5,11 +5,17 @@ severity), one result per finding. Statuses map onto SARIF's ``kind``: FAIL is `
 severity), PASS ``pass``, ERROR ``open`` (the tool could not decide), MANUAL ``review``,
 NOT_APPLICABLE ``notApplicable``, ATTESTED ``informational`` (answered by a signed document, never
 a ``pass``: its ``properties.attestation`` names the document and its SHA-256); a WAIVED finding is a ``fail`` carrying an accepted external
-suppression with the waiver's reason. A finding on infrastructure code points at its file and
+suppression with the waiver's reason (an ``inSource`` one, located at the comment, for an inline
+skip in Terraform). A finding on infrastructure code points at its file and
 lines (``physicalLocation``); a live resource is named by a ``logicalLocation`` (its ARN or full
 resource name). GitHub code scanning rejects a whole file when any location lacks a physical
 artifact, so a live finding's location also points at the evidence it was judged on: the
 snapshot file, relative to the run's output directory (``uriBaseId`` ``BAA_AUDIT_OUT``).
+
+The run's ``properties`` carry what a dashboard cannot see in the results: the scope, the input
+digests, the summary, the BAA promises (clause, character offsets in the BAA file, verdict), the attestations, the wildcard waivers (also the first notifications), the
+database endpoints read and, for a narrowed run, the ``selection`` (criteria and the checks left
+out, as in result.json) and the ``partial_promises``.
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ from auditor.core.result import (
     STATUSES,
     Finding,
     PolicyInfo,
+    PromiseResult,
     RunResult,
     Severity,
     Status,
+    WaiverRef,
+    is_wildcard_waiver,
     wildcard_waivers,
 )
 from auditor.core.text import for_humans
@@ -173,16 +182,48 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         out["properties"]["attestation"] = finding.attestation.model_dump(mode="json")
     if finding.status == "WAIVED" and finding.waiver is not None:
         # an expired waiver suppresses nothing: its finding is a FAIL again
-        waiver = finding.waiver
-        out["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": f"{waiver.id}: {waiver.reason} (approved by {waiver.approver}, "
-                f"expires {waiver.expiry_text()})",
-            }
-        ]
+        out["suppressions"] = [_suppression(finding.waiver)]
     return out
+
+
+def _promise(promise: PromiseResult) -> dict[str, Any]:
+    """A BAA promise as the run's properties carry it: its clause (with where it is in the BAA
+    file, when the profile recorded it), its verdict and the checks a selection left out."""
+    out: dict[str, Any] = {"id": promise.id, "verdict": promise.verdict, "clause": promise.clause}
+    if promise.section:
+        out["section"] = promise.section
+    if promise.clause_offsets is not None:
+        out["clause_offsets"] = promise.clause_offsets.model_dump(mode="json")
+    if promise.left_out:
+        out["left_out"] = promise.left_out
+    return out
+
+
+def _suppression(waiver: WaiverRef) -> dict[str, Any]:
+    """A waivers-file entry is an ``external`` suppression; an inline skip in Terraform is an
+    ``inSource`` one, located at its comment."""
+    if waiver.kind == "inline-skip":
+        suppression: dict[str, Any] = {
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": f"inline skip at {waiver.location or waiver.id}: {waiver.reason}",
+        }
+        file, _, line = (waiver.location or "").rpartition(":")
+        if file and line.isdigit() and int(line) > 0:
+            suppression["location"] = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": file},
+                    "region": {"startLine": int(line)},
+                }
+            }
+        return suppression
+    wide = " (wildcard, scope: all)" if is_wildcard_waiver(waiver) else ""
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": f"{waiver.id}{wide}: {waiver.reason} (approved by {waiver.approver}, "
+        f"expires {waiver.expiry_text()})",
+    }
 
 
 #: What code scanning wants from infrastructure code: only results that need attention
@@ -253,6 +294,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
             "scope": result.scope.label(),
             "inputs": result.inputs,
             "summary": result.summary,
+            "promises": [_promise(p) for p in result.promises],
             "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
             **(
                 {"attestations": [a.model_dump(mode="json") for a in result.attestations]}
@@ -263,6 +305,11 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
     }
     if statuses is not None:
         run["properties"]["results_with_status"] = [s for s in STATUSES if s in statuses]
+    if result.scope.databases:
+        run["properties"]["databases"] = [d.model_dump(mode="json") for d in result.scope.databases]
+    if result.selection is not None:
+        run["properties"]["selection"] = result.selection.model_dump(mode="json")
+        run["properties"]["partial_promises"] = [p.id for p in result.promises if p.left_out]
     wide = wildcard_waivers(result)
     if wide:
         run["properties"]["wildcard_waivers"] = [w.model_dump(mode="json") for w in wide]
