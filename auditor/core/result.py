@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from auditor.core.model.base import Gap, ListingGap, ResourceRef
 from auditor.core.scope import Scope
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"
 
 Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL"]
 STATUSES: tuple[Status, ...] = ("FAIL", "ERROR", "MANUAL", "WAIVED", "PASS", "NOT_APPLICABLE")
@@ -63,6 +63,11 @@ class Finding(_Model):
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
     gap: Gap | ListingGap | None = None
+    gaps: list[Gap | ListingGap] = Field(
+        default_factory=list,
+        description="every unread input the verdict met: why an ERROR is not assessed, and what "
+        "else a FAIL could not see (gap is the first of them)",
+    )
     manual_evidence: str | None = None
     waiver: WaiverRef | None = None
 

@@ -3,12 +3,15 @@
 Pure and deterministic: it reads no clock (``now`` is passed in), no file and no network, and the
 same inputs give the same result apart from the timestamps handed to it.
 
-Per policy and resource the order of judgement is fixed:
+Per policy and resource, conditions are three-valued (true, false, or unknown with the gaps
+that made them unknown; Kleene logic, :mod:`auditor.judge.policy.truth`):
 
-1. a gap on any field the applicability (``where``) reads -> ERROR;
-2. not applicable -> no finding for the resource;
-3. a gap on any field the assertion or predicate reads -> ERROR;
-4. otherwise PASS / FAIL (PASS becomes MANUAL for ``on_pass: MANUAL``; ``manual_only`` -> MANUAL).
+1. applicability (``where``): false -> no finding; unknown -> ERROR naming the gaps;
+2. ``manual_only`` -> MANUAL;
+3. the assertion (or the predicate's verdict): false -> FAIL, listing any gaps also met
+   (the facts that were read already break the promise); unknown -> ERROR naming every gap and
+   the fields it covers; true -> PASS, or MANUAL when ``manual_when`` holds or ``on_pass:
+   MANUAL`` says so (an unknown ``manual_when`` is ERROR).
 
 Then per place (account/region): a failed listing -> ERROR; a place where nothing matched ->
 one NOT_APPLICABLE naming what was looked at; a provider in scope with no listing at all of the
@@ -39,16 +42,19 @@ from auditor.core.result import (
 )
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
-from auditor.judge.policy.conditions import condition_paths, evaluate_condition
+from auditor.judge.policy.conditions import Env, explain
+from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
-from auditor.judge.policy.paths import read
+from auditor.judge.policy.related import RelatedIndex, Unread, read_field
+from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import GapError, PredicateContext
-from auditor.judge.profile import LoadedProfile
+from auditor.judge.profile import LoadedProfile, Promise
 from auditor.judge.rollup import promise_results, safeguard_results
 from auditor.judge.waivers import Waiver
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+NOT_READ = "<not read>"
 Place = tuple[str, str | None]  # (account, region)
 
 
@@ -66,14 +72,22 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def render_message(template: str, resource: Resource, params: Mapping[str, Any]) -> str:
+def render_message(
+    template: str,
+    resource: Resource,
+    params: Mapping[str, Any],
+    promise: Mapping[str, str] | None = None,
+) -> str:
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
         if key.startswith("params."):
             return _show(params.get(key[len("params.") :]))
-        if key in ("id", "name", "account", "region"):
+        if key.startswith("promise."):
+            return (promise or {}).get(key[len("promise.") :], "none")
+        if key in ("id", "name", "account", "region") and resource.gap_for(key) is None:
             return _show(getattr(resource, key))
-        return _show(read(resource, key))
+        value = read_field(resource, key)
+        return NOT_READ if isinstance(value, Unread) else _show(value)
 
     return _PLACEHOLDER.sub(substitute, template)
 
@@ -81,31 +95,47 @@ def render_message(template: str, resource: Resource, params: Mapping[str, Any])
 def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
     evidence: dict[str, Any] = {}
     for path in paths:
-        if resource.gap_for(path) is not None:
-            evidence[path] = "<not read>"
+        value = read_field(resource, path)
+        if isinstance(value, Unread):
+            evidence[path] = NOT_READ
         else:
-            evidence[path] = scrub(to_jsonable_python(read(resource, path)))
+            evidence[path] = scrub(to_jsonable_python(value))
     return evidence
 
 
-def _first_gap(resource: Resource, paths: Sequence[str]) -> Gap | None:
-    for path in paths:
-        gap = resource.gap_for(path)
-        if gap is not None:
-            return gap
-    return None
+def _describe(missing: Missing, resource: Resource) -> str:
+    """One unread input, said relative to the finding's own resource."""
+    gap = missing.gap
+    if missing.subject == resource.id and missing.path:
+        what = missing.path
+    elif missing.path:
+        what = f"{missing.path} of {missing.subject}"
+    else:
+        what = missing.subject
+    text = f"{what} ({gap.operation} returned {gap.error_code}"
+    return text + (f": {gap.message})" if gap.message else ")")
+
+
+def describe_missing(missing: Sequence[Missing], resource: Resource) -> str:
+    return "; ".join(dict.fromkeys(_describe(m, resource) for m in missing))
 
 
 class _Judge:
     """Evaluates one policy over the inventory."""
 
     def __init__(
-        self, policy: Policy, params: Mapping[str, Any], pctx: PredicateContext, promises: list[str]
+        self,
+        policy: Policy,
+        env: Env,
+        pctx: PredicateContext,
+        promises: Sequence[Promise],
     ) -> None:
         self.policy = policy
-        self.params = params
+        self.env = env
+        self.params = env.params
         self.pctx = pctx
-        self.promises = promises
+        self.promises = [p.id for p in promises]
+        self.promise_text = _promise_text(promises)
 
     def finding(
         self,
@@ -114,8 +144,10 @@ class _Judge:
         message: str,
         evidence: dict[str, Any] | None = None,
         gap: Gap | ListingGap | None = None,
+        gaps: Sequence[Gap | ListingGap] = (),
     ) -> Finding:
         doc = self.policy.doc
+        all_gaps = list(dict.fromkeys([*([gap] if gap is not None else []), *gaps]))
         # The engine builds findings from validated policies and resources: construct without
         # re-validating (the result is validated again when it is read back from JSON).
         return Finding.model_construct(
@@ -128,66 +160,124 @@ class _Judge:
             resource=ref,
             message=message,
             evidence=evidence or {},
-            gap=gap,
+            gap=all_gaps[0] if all_gaps else None,
+            gaps=all_gaps,
             manual_evidence=doc.manual_evidence if status == "MANUAL" else None,
             waiver=None,
         )
 
-    def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:
-        message = (
-            f"Not assessed: {what} could not be read ({gap.operation} returned {gap.error_code})."
-            + (f" {gap.message}" if gap.message else "")
-        )
+    def render(self, template: str, resource: Resource) -> str:
+        return render_message(template, resource, self.params, self.promise_text)
+
+    def unknown_finding(
+        self,
+        resource: Resource,
+        missing: Sequence[Missing],
+        evidence: dict[str, Any],
+        what: str = "",
+    ) -> Finding:
+        """ERROR: not assessed, naming every unread input and what it covers."""
+        lead = f"Not assessed{f' ({what})' if what else ''}: "
+        message = lead + "could not read " + describe_missing(missing, resource) + "."
         return self.finding(
-            ResourceRef.of(resource), "ERROR", message, _evidence(resource, self.policy.reads), gap
+            ResourceRef.of(resource),
+            "ERROR",
+            message,
+            evidence,
+            gaps=[m.gap for m in missing],
         )
+
+    def _with_gaps(self, message: str, resource: Resource, missing: Sequence[Missing]) -> str:
+        if not missing:
+            return message
+        return f"{message} Also not read: {describe_missing(missing, resource)}."
 
     def judge(self, resource: Resource) -> Finding | None:
         policy = self.policy
         doc = policy.doc
+        env = self.env
+        met: tuple[Missing, ...] = ()
         if policy.where is not None:
-            where_paths = condition_paths(policy.where)
-            gap = _first_gap(resource, where_paths)
-            if gap is not None:
-                return self.gap_finding(resource, gap, "whether the policy applies")
-            if not evaluate_condition(policy.where, resource, self.params):
+            applies = truth_of(policy.where, resource, env)
+            if applies.is_false:
                 return None
+            if applies.is_unknown:
+                return self.unknown_finding(
+                    resource,
+                    applies.gaps,
+                    _evidence(resource, policy.reads),
+                    "whether the policy applies is unknown",
+                )
+            met = applies.gaps
         ref = ResourceRef.of(resource)
+        evidence = _evidence(resource, policy.reads)
         if doc.manual_only:
             template = doc.message.manual or doc.message.fail
+            return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        if policy.predicate is not None:
+            return self._predicate(resource, ref, evidence, met)
+        assert policy.assertion is not None
+        holds = truth_of(policy.assertion, resource, env)
+        if holds.is_false:
+            message = self.render(doc.message.fail, resource)
+            reasons = [self.render(b, resource) for b in explain(policy.assertion, resource, env)]
+            if reasons:
+                message = f"{message.rstrip('.')}: {'; '.join(reasons)}."
+            missing = tuple(dict.fromkeys((*met, *holds.gaps)))
             return self.finding(
                 ref,
-                "MANUAL",
-                render_message(template, resource, self.params),
-                _evidence(resource, policy.reads),
+                "FAIL",
+                self._with_gaps(message, resource, missing),
+                evidence,
+                gaps=[m.gap for m in missing],
             )
-        gap = _first_gap(resource, policy.reads)
-        if gap is not None:
-            return self.gap_finding(resource, gap, ", ".join(f for f in gap.fields))
-        evidence = _evidence(resource, policy.reads)
-        if policy.predicate is not None:
-            try:
-                verdict = policy.predicate.fn(resource, self.pctx)
-            except GapError as exc:
-                return self.gap_finding(resource, exc.gap, exc.what or "a related resource")
-            evidence.update({k: to_jsonable_python(v) for k, v in verdict.evidence.items()})
-            status: Status = verdict.status
-            message = verdict.message
-            if status == "PASS" and doc.on_pass == "MANUAL":
-                status = "MANUAL"
-            return self.finding(ref, status, message, evidence)
-        assert policy.assertion is not None
-        holds = evaluate_condition(policy.assertion, resource, self.params)
-        if holds:
-            status = "MANUAL" if doc.on_pass == "MANUAL" else "PASS"
-            if status == "MANUAL":
-                template = doc.message.manual or doc.message.pass_ or doc.title
-            else:
-                template = doc.message.pass_ or f"{doc.title}: satisfied."
-        else:
-            status = "FAIL"
-            template = doc.message.fail
-        return self.finding(ref, status, render_message(template, resource, self.params), evidence)
+        if holds.is_unknown:
+            return self.unknown_finding(resource, holds.gaps, evidence)
+        if policy.manual_when is not None:
+            manual = truth_of(policy.manual_when, resource, env)
+            if manual.is_unknown:
+                return self.unknown_finding(
+                    resource, manual.gaps, evidence, "whether a person must confirm it is unknown"
+                )
+            if manual.is_true:
+                template = doc.message.manual or doc.title
+                return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        if doc.on_pass == "MANUAL":
+            template = doc.message.manual or doc.message.pass_ or doc.title
+            return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        template = doc.message.pass_ or f"{doc.title}: satisfied."
+        return self.finding(ref, "PASS", self.render(template, resource), evidence)
+
+    def _predicate(
+        self,
+        resource: Resource,
+        ref: ResourceRef,
+        evidence: dict[str, Any],
+        met: tuple[Missing, ...],
+    ) -> Finding:
+        policy = self.policy
+        assert policy.predicate is not None
+        if policy.predicate.two_valued:
+            unread = self.pctx.unread(resource, policy.predicate.reads)
+            if unread:
+                return self.unknown_finding(resource, unread, evidence)
+        try:
+            verdict = policy.predicate.fn(resource, self.pctx)
+        except GapError as exc:  # a predicate still written against the two-valued contract
+            raised = Missing(exc.gap, exc.what or resource.id)
+            return self.unknown_finding(resource, [raised], evidence)
+        evidence.update({k: to_jsonable_python(v) for k, v in verdict.evidence.items()})
+        if verdict.status == "ERROR":
+            return self.unknown_finding(resource, verdict.gaps, evidence)
+        status: Status = verdict.status
+        message = verdict.message
+        missing: tuple[Missing, ...] = ()
+        if status == "FAIL":
+            missing = tuple(dict.fromkeys((*met, *verdict.gaps)))
+            message = self._with_gaps(message, resource, missing)
+        if status == "PASS" and policy.doc.on_pass == "MANUAL":
+            status = "MANUAL"
+        return self.finding(ref, status, message, evidence, gaps=[m.gap for m in missing])
 
     def run(
         self,
@@ -257,6 +347,17 @@ class _Judge:
                 )
             )
         return findings
+
+
+def _promise_text(promises: Sequence[Promise]) -> dict[str, str]:
+    """``{promise.clause}``, ``{promise.section}``, ``{promise.id}`` for message templates."""
+    if not promises:
+        return {}
+    return {
+        "clause": " / ".join(p.clause for p in promises),
+        "section": " / ".join(p.section or p.id for p in promises),
+        "id": ", ".join(p.id for p in promises),
+    }
 
 
 def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
@@ -354,7 +455,9 @@ def evaluate(
     promised = prof.promised_safeguards()
     providers = _providers_in_scope(inventory)
     by_type = inventory.by_type()
-    pctx = PredicateContext(params, by_type, inventory.listing_gaps)
+    index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage)
+    env = Env(params, index)
+    pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
     scope = inventory.header.scope
     findings: list[Finding] = []
     ran: list[Policy] = []
@@ -362,9 +465,9 @@ def evaluate(
         if policy.provider not in providers or not policy_applies(policy, params, promised):
             continue
         ran.append(policy)
-        promise_ids = [p.id for p in prof.promises if policy.doc.safeguard in p.safeguards]
+        promises = [p for p in prof.promises if policy.doc.safeguard in p.safeguards]
         accounts = scope.aws_accounts if policy.provider == "aws" else scope.gcp_projects
-        judge = _Judge(policy, params, pctx, promise_ids)
+        judge = _Judge(policy, env, pctx, promises)
         reports = _reported_accounts(scope, policy.provider)
         findings.extend(
             judge.run(by_type.get(policy.resource_type, []), inventory, accounts, reports)

@@ -289,3 +289,94 @@ def test_quantifiers_each_and_some(tmp_path: Path, strict) -> None:
         "n@us-east-1": "FAIL",
         "e@us-east-1": "FAIL",
     }
+
+
+def test_a_violation_beside_a_gap_is_fail_listing_the_gap(tmp_path: Path, strict) -> None:
+    """FAIL as soon as the facts read break the promise; the unread input is still named."""
+    text = TLS_POLICY.replace(
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n"
+        "    - {path: port, equals: 443}\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    denied = Gap(operation="elbv2:DescribeSSLPolicies", error_code="AccessDenied", fields=("tls",))
+    result = evaluate(
+        inv(
+            listener(id="bad-port", port=80, tls=None, gaps=[denied]),
+            listener(id="good-port", port=443, tls=None, gaps=[denied]),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    by_id = {f.resource.id: f for f in result.findings}
+    fail, error = by_id["bad-port"], by_id["good-port"]
+    assert fail.status == "FAIL"
+    assert fail.gaps == [denied] and fail.gap == denied
+    assert fail.evidence["tls.protocols"] == "<not read>" and fail.evidence["port"] == 80
+    assert "Also not read: tls.protocols (elbv2:DescribeSSLPolicies returned AccessDenied)" in (
+        fail.message
+    )
+    assert error.status == "ERROR" and error.gaps == [denied]
+    assert error.message == (
+        "Not assessed: could not read tls.protocols "
+        "(elbv2:DescribeSSLPolicies returned AccessDenied)."
+    )
+
+
+def test_an_error_names_every_gap_and_the_fields_it_covers(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n"
+        "    - {path: port, equals: 443}\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    gaps = [
+        Gap(operation="elbv2:DescribeSSLPolicies", error_code="AccessDenied", fields=("tls",)),
+        Gap(operation="elbv2:DescribeListeners", error_code="Throttling", fields=("port",)),
+    ]
+    result = evaluate(inv(listener(tls=None, gaps=gaps)), policies, strict, now=NOW)
+    (finding,) = result.findings
+    assert finding.status == "ERROR" and finding.gaps == gaps
+    assert "tls.protocols (elbv2:DescribeSSLPolicies returned AccessDenied)" in finding.message
+    assert "port (elbv2:DescribeListeners returned Throttling)" in finding.message
+
+
+def test_unknown_applicability_is_error_never_silence(policies, strict) -> None:
+    gap = Gap(operation="elbv2:DescribeListeners", error_code="500", fields=("protocol",))
+    result = evaluate(inv(listener(protocol=None, gaps=[gap])), policies, strict, now=NOW)
+    (finding,) = result.findings
+    assert finding.status == "ERROR"
+    assert finding.message.startswith("Not assessed (whether the policy applies is unknown)")
+
+
+def test_manual_when_refines_a_pass_and_never_hides_a_fail(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "message:\n",
+        "manual_when: {path: load_balancer, equals: internal}\n"
+        "manual_evidence: A TLS scan of the backend.\n"
+        "message:\n  manual: \"Listener {id}: the backend hop must be shown.\"\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    result = evaluate(
+        inv(
+            listener(id="m", load_balancer="internal"),
+            listener(id="f", load_balancer="internal", tls={"protocols": ["TLSv1"]}),
+            listener(id="p"),
+            listener(
+                id="u",
+                load_balancer=None,
+                gaps=[Gap(operation="x:Y", error_code="AccessDenied", fields=("load_balancer",))],
+            ),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    got = {f.resource.id: f.status for f in result.findings}
+    assert got == {"m": "MANUAL", "f": "FAIL", "p": "PASS", "u": "ERROR"}
+    manual = next(f for f in result.findings if f.resource.id == "m")
+    assert manual.manual_evidence == "A TLS scan of the backend."

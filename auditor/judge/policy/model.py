@@ -33,6 +33,7 @@ class PolicyDoc(BaseModel):
     resource: str
     where: dict[str, Any] | None = None
     assert_: dict[str, Any] | None = Field(default=None, alias="assert")
+    manual_when: dict[str, Any] | None = None
     predicate: str | None = None
     message: Messages
     safeguard: str
@@ -56,8 +57,10 @@ class Policy:
     assertion: Condition | None
     predicate: Predicate | None
     source: str  # path relative to its policies directory
-    reads: tuple[str, ...]  # every field path read, for gap checks and evidence
+    reads: tuple[str, ...]  # every field path of its own type read, for evidence
     params: frozenset[str]  # every profile parameter it needs
+    manual_when: Condition | None = None
+    related: tuple[str, ...] = ()  # other resource types it reads (joins, predicate look-ups)
 
     @property
     def id(self) -> str:

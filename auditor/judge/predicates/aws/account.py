@@ -5,7 +5,13 @@ from __future__ import annotations
 from auditor.core.model.aws.artifact import ArtifactCustomerAgreement
 from auditor.core.model.aws.organizations import OrganizationsEffectivePolicy
 from auditor.core.model.base import Resource
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import (
+    GapError,
+    Predicate,
+    PredicateContext,
+    Verdict,
+    legacy_related,
+)
 
 BAA_NAME = "business associate"
 
@@ -18,12 +24,12 @@ def _ai_contract(resource: Resource, ctx: PredicateContext) -> Verdict:
     Artifact must be attached)."""
     agreements = [
         a
-        for a in ctx.related("aws.artifact.customer_agreement", account=resource.account)
+        for a in legacy_related(ctx, "aws.artifact.customer_agreement", account=resource.account)
         if isinstance(a, ArtifactCustomerAgreement)
     ]
     policies = [
         p
-        for p in ctx.related("aws.organizations.effective_policy", account=resource.account)
+        for p in legacy_related(ctx, "aws.organizations.effective_policy", account=resource.account)
         if isinstance(p, OrganizationsEffectivePolicy)
         and p.policy_type == "AISERVICES_OPT_OUT_POLICY"
     ]

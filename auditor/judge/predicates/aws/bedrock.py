@@ -6,7 +6,7 @@ from auditor.core.model.aws.bedrock import BedrockInvocationLogging
 from auditor.core.model.base import Resource
 from auditor.judge.predicates.aws.cloudtrail import is_phi_bucket
 from auditor.judge.predicates.aws.logs import in_scope
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict, legacy_related
 
 
 def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
@@ -17,7 +17,7 @@ def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
         )
     problems: list[str] = []
     destinations: list[str] = []
-    buckets = {b.name: b for b in ctx.related("aws.s3.bucket", account=resource.account)}
+    buckets = {b.name: b for b in legacy_related(ctx, "aws.s3.bucket", account=resource.account)}
     for bucket_name in (resource.s3_bucket_name, resource.large_data_s3_bucket_name):
         if not bucket_name:
             continue

@@ -9,7 +9,13 @@ from typing import Any
 from auditor.core.model.aws.cloudtrail import AdvancedEventSelector, CloudTrailTrail
 from auditor.core.model.aws.logs import LogsLogGroup
 from auditor.core.model.base import Gap, Resource
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import (
+    GapError,
+    Predicate,
+    PredicateContext,
+    Verdict,
+    legacy_related,
+)
 
 TRAIL = "aws.cloudtrail.trail"
 BOTH = frozenset({"read", "write"})
@@ -31,7 +37,9 @@ SELECTOR_FIELDS = (
 
 def _trails(resource: Resource, ctx: PredicateContext) -> list[CloudTrailTrail]:
     return [
-        t for t in ctx.related(TRAIL, account=resource.account) if isinstance(t, CloudTrailTrail)
+        t
+        for t in legacy_related(ctx, TRAIL, account=resource.account)
+        if isinstance(t, CloudTrailTrail)
     ]
 
 
@@ -256,7 +264,7 @@ def _trail_log_retention(resource: Resource, ctx: PredicateContext) -> Verdict:
     region = wanted.split(":")[3] if wanted.count(":") >= 4 else None
     groups = [
         g
-        for g in ctx.related("aws.logs.log_group", account=resource.account, region=region)
+        for g in legacy_related(ctx, "aws.logs.log_group", account=resource.account, region=region)
         if isinstance(g, LogsLogGroup) and log_group_arn(g.id) == wanted
     ]
     if not groups:

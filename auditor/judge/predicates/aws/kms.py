@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from auditor.core.model.aws.kms import KmsKey
 from auditor.core.model.base import Resource
 from auditor.judge.policy.paths import read
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import (
+    GapError,
+    Predicate,
+    PredicateContext,
+    Verdict,
+    legacy_related,
+)
 
 KEY_TYPE = "aws.kms.key"
 #: documented default when rotation is on and RotationPeriodInDays is not reported
@@ -106,7 +112,7 @@ def find_key(ref: str, store: Resource, ctx: PredicateContext) -> KmsKey | str |
     account, region, _, _ = _parse_ref(ref, store.account, store.region)
     if account != store.account:
         return account
-    for key in ctx.related(KEY_TYPE, account=account, region=region or store.region):
+    for key in legacy_related(ctx, KEY_TYPE, account=account, region=region or store.region):
         if isinstance(key, KmsKey) and refers_to(ref, key, store.account, store.region):
             return key
     return None
@@ -115,7 +121,9 @@ def find_key(ref: str, store: Resource, ctx: PredicateContext) -> KmsKey | str |
 def stores_using(key: KmsKey, ctx: PredicateContext) -> list[Resource]:
     users: list[Resource] = []
     for store in STORES:
-        for resource in ctx.related(store.resource_type, account=key.account, region=key.region):
+        for resource in legacy_related(
+            ctx, store.resource_type, account=key.account, region=key.region
+        ):
             gap = next((resource.gap_for(p) for p in store.reads if resource.gap_for(p)), None)
             if gap is not None:
                 raise GapError(gap, f"{store.resource_type} {resource.name or resource.id}")

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from auditor.core.model.aws.logs import LogsAccountPolicy, LogsLogGroup
 from auditor.core.model.base import Resource
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import (
+    GapError,
+    Predicate,
+    PredicateContext,
+    Verdict,
+    legacy_related,
+)
 
 _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.DOTALL)
 
@@ -41,8 +47,8 @@ def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
     masked: dict[str, list[str]] = {}
     if resource.data_protection_policy is not None:
         masked["log group policy"] = resource.data_protection_policy.masked_identifiers
-    for policy in ctx.related(
-        "aws.logs.account_policy", account=resource.account, region=resource.region
+    for policy in legacy_related(
+        ctx, "aws.logs.account_policy", account=resource.account, region=resource.region
     ):
         if (
             not isinstance(policy, LogsAccountPolicy)

@@ -8,7 +8,7 @@ inventory (the scan's scope was below it) is unknown, never "nothing set there".
 from __future__ import annotations
 
 from auditor.core.model.base import Gap, Resource
-from auditor.judge.predicates.base import GapError, PredicateContext
+from auditor.judge.predicates.base import GapError, PredicateContext, legacy_related
 
 HIERARCHY_TYPES = ("gcp.resourcemanager.folder", "gcp.resourcemanager.organization")
 
@@ -25,7 +25,7 @@ def lineage(resource: Resource, ctx: PredicateContext) -> list[Resource]:
     """
     nodes: dict[str, Resource] = {}
     for rtype in HIERARCHY_TYPES:
-        for node in ctx.related(rtype):
+        for node in legacy_related(ctx, rtype):
             path = node_path(node)
             if path:
                 nodes[path] = node
@@ -60,8 +60,8 @@ def related_near(
     """
     for ancestor in getattr(resource, "ancestors", []):
         if not ancestor.startswith("projects/"):
-            ctx.related(rtype, account=ancestor)
-    return ctx.related(rtype, account=account or resource.account)
+            legacy_related(ctx, rtype, account=ancestor)
+    return legacy_related(ctx, rtype, account=account or resource.account)
 
 
 def require_read(node: Resource, path: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor.core.model.base import Resource
 from auditor.core.model.gcp.logging import LogBucket, LogExclusion, LogSink, OrganizationSinks
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict, legacy_related
 
 AUDIT_LOG_SERVICE = "cloudaudit.googleapis.com"
 LOG_BUCKET_PREFIX = "logging.googleapis.com/"
@@ -149,7 +149,7 @@ def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
 def _audit_sinks_into(bucket: LogBucket, ctx: PredicateContext) -> list[LogSink]:
     destination = LOG_BUCKET_PREFIX + bucket.id
     found: list[LogSink] = []
-    for other in ctx.related("gcp.logging.sink"):
+    for other in legacy_related(ctx, "gcp.logging.sink"):
         if not isinstance(other, LogSink) or other.destination != destination:
             continue
         if other.disabled is True or filter_carries_audit_logs(other.filter) is Coverage.NO:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from auditor.core.model.base import Resource
 from auditor.core.model.gcp.orgpolicy import OrgPolicy
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict, legacy_related
 from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path, related_near
 
 POLICY_TYPE = "gcp.orgpolicy.policy"
@@ -44,7 +44,7 @@ class Effective:
 def effective_policy(resource: Resource, constraint: str, ctx: PredicateContext) -> Effective:
     chain = lineage(resource, ctx)
     policies: dict[str, OrgPolicy] = {}
-    for candidate in ctx.related(POLICY_TYPE):
+    for candidate in legacy_related(ctx, POLICY_TYPE):
         if isinstance(candidate, OrgPolicy) and candidate.constraint == constraint:
             policies[candidate.attached_to] = candidate
     result = Effective(constraint)
