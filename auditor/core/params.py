@@ -33,6 +33,12 @@ class Parameters(BaseModel):
         default=None, description="Stores must use customer-managed KMS keys"
     )
     key_rotation_max_days: int | None = Field(default=None, ge=1)
+    accept_provider_default_encryption: bool | None = Field(
+        default=None,
+        description="Provider-documented default encryption at rest (Google-managed AES-256, "
+        "S3 SSE-S3) keeps the promise, cited in the evidence; unset or false: it is MANUAL "
+        "(attach the provider's documentation); customer_managed_keys: true makes it FAIL",
+    )
     # transmission security
     min_tls_version: TlsVersion | None = None
     # authentication and access

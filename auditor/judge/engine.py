@@ -82,8 +82,8 @@ def render_message(
         key = match.group(1)
         if key.startswith("params."):
             return _show(params.get(key[len("params.") :]))
-        if key.startswith("promise."):
-            return (promise or {}).get(key[len("promise.") :], "none")
+        if key.startswith("promise.") or key == "provider_default":
+            return (promise or {}).get(key.removeprefix("promise."), "none")
         if key in ("id", "name", "account", "region") and resource.gap_for(key) is None:
             return _show(getattr(resource, key))
         value = read_field(resource, key)
@@ -116,6 +116,17 @@ def _describe(missing: Missing, resource: Resource) -> str:
     return text + (f": {gap.message})" if gap.message else ")")
 
 
+def _reasons(rendered: Sequence[tuple[str, str]]) -> str:
+    """``a; b`` for the judged resource, ``main: not logging, single-region`` per joined one."""
+    own = [text for about, text in rendered if not about]
+    by_target: dict[str, list[str]] = {}
+    for about, text in rendered:
+        if about:
+            by_target.setdefault(about, []).append(text)
+    parts = own + [f"{about}: {', '.join(texts)}" for about, texts in by_target.items()]
+    return "; ".join(dict.fromkeys(parts))
+
+
 def describe_missing(missing: Sequence[Missing], resource: Resource) -> str:
     return "; ".join(dict.fromkeys(_describe(m, resource) for m in missing))
 
@@ -136,6 +147,8 @@ class _Judge:
         self.pctx = pctx
         self.promises = [p.id for p in promises]
         self.promise_text = _promise_text(promises)
+        if policy.default_citation is not None:
+            self.promise_text["provider_default"] = policy.default_citation
 
     def finding(
         self,
@@ -168,6 +181,12 @@ class _Judge:
 
     def render(self, template: str, resource: Resource) -> str:
         return render_message(template, resource, self.params, self.promise_text)
+
+    def evidence(self, resource: Resource) -> dict[str, Any]:
+        evidence = _evidence(resource, self.policy.reads)
+        if self.policy.default_citation is not None:
+            evidence["provider_default"] = self.policy.default_citation
+        return evidence
 
     def unknown_finding(
         self,
@@ -205,12 +224,12 @@ class _Judge:
                 return self.unknown_finding(
                     resource,
                     applies.gaps,
-                    _evidence(resource, policy.reads),
+                    self.evidence(resource),
                     "whether the policy applies is unknown",
                 )
             met = applies.gaps
         ref = ResourceRef.of(resource)
-        evidence = _evidence(resource, policy.reads)
+        evidence = self.evidence(resource)
         if doc.manual_only:
             template = doc.message.manual or doc.message.fail
             return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
@@ -220,9 +239,14 @@ class _Judge:
         holds = truth_of(policy.assertion, resource, env)
         if holds.is_false:
             message = self.render(doc.message.fail, resource)
-            reasons = [self.render(b, resource) for b in explain(policy.assertion, resource, env)]
+            reasons = _reasons(
+                [
+                    (r.about, self.render(r.template, r.resource))
+                    for r in explain(policy.assertion, resource, env)
+                ]
+            )
             if reasons:
-                message = f"{message.rstrip('.')}: {'; '.join(reasons)}."
+                message = f"{message.rstrip('.')}: {reasons}."
             missing = tuple(dict.fromkeys((*met, *holds.gaps)))
             return self.finding(
                 ref,
@@ -455,7 +479,9 @@ def evaluate(
     promised = prof.promised_safeguards()
     providers = _providers_in_scope(inventory)
     by_type = inventory.by_type()
-    index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage)
+    # a Terraform configuration is judged as read: what it does not declare is absent from it
+    whole = inventory.header.source == "terraform"
+    index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage, whole=whole)
     env = Env(params, index)
     pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
     scope = inventory.header.scope

@@ -357,7 +357,7 @@ def test_manual_when_refines_a_pass_and_never_hides_a_fail(tmp_path: Path, stric
         "message:\n",
         "manual_when: {path: load_balancer, equals: internal}\n"
         "manual_evidence: A TLS scan of the backend.\n"
-        "message:\n  manual: \"Listener {id}: the backend hop must be shown.\"\n",
+        'message:\n  manual: "Listener {id}: the backend hop must be shown."\n',
     )
     write_policy(tmp_path, text)
     policies = load_test_policies(tmp_path)

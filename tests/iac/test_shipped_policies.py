@@ -41,8 +41,9 @@ STRICT: list[tuple[str, str, str, int | None]] = [
     ("AWS-COG-003", "FAIL", "aws/noncompliant/cognito.tf", 6),
     ("AWS-CT-003", "PASS", "aws/compliant/s3.tf", 1),
     ("AWS-CT-003", "FAIL", "aws/noncompliant/s3.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/compliant/cloudtrail.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/noncompliant/cloudtrail.tf", 1),
+    # no trail delivers to CloudWatch Logs: nothing in each directory is in the policy's scope
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/compliant", None),
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/noncompliant", None),
     ("AWS-DDB-001", "PASS", "aws/compliant/dynamodb.tf", 1),
     ("AWS-DDB-001", "PASS", "aws/noncompliant/dynamodb.tf", 1),
     ("AWS-EBS-001", "PASS", "aws/compliant/ebs.tf", 1),
@@ -128,8 +129,9 @@ BASELINE: list[tuple[str, str, str, int | None]] = [
     ("AWS-COG-001", "FAIL", "aws/noncompliant/cognito.tf", 1),
     ("AWS-CT-003", "PASS", "aws/compliant/s3.tf", 1),
     ("AWS-CT-003", "FAIL", "aws/noncompliant/s3.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/compliant/cloudtrail.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/noncompliant/cloudtrail.tf", 1),
+    # no trail delivers to CloudWatch Logs: nothing in each directory is in the policy's scope
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/compliant", None),
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/noncompliant", None),
     ("AWS-DDB-001", "PASS", "aws/compliant/dynamodb.tf", 1),
     ("AWS-DDB-001", "PASS", "aws/noncompliant/dynamodb.tf", 1),
     ("AWS-EBS-001", "PASS", "aws/compliant/ebs.tf", 1),

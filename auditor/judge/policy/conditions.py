@@ -425,24 +425,47 @@ def evaluate(condition: Condition, resource: Resource, env: Env) -> Truth:
     return condition.evaluate(env, resource, "", resource)
 
 
-def explain(condition: Condition, resource: Resource, env: Env) -> list[str]:
-    """The ``because`` texts of the parts that made a false condition false (templates, not yet
-    rendered), outermost first; parts under ``not`` or inside quantifiers are not explained."""
-    out: list[str] = []
+@dataclass(frozen=True)
+class Reason:
+    """A ``because`` template to render against ``resource`` (the judged one, or a joined one),
+    and who it is about when it is not the judged resource."""
 
-    def walk(node: Condition) -> None:
-        truth = node.evaluate(env, resource, "", resource)
+    template: str
+    resource: Resource
+    about: str = ""
+
+
+def explain(condition: Condition, resource: Resource, env: Env) -> list[Reason]:
+    """The ``because`` texts of the parts that made a false condition false, outermost first.
+
+    Combinators are explained part by part; a join whose ``some`` or ``each`` is false is
+    explained target by target (``main: not logging``); parts under ``not`` and inside list
+    quantifiers are not explained.
+    """
+    out: list[Reason] = []
+
+    def walk(node: Condition, root: Resource, about: str) -> None:
+        truth = node.evaluate(env, root, "", root)
         if not truth.is_false:
             return
         if node.because:
-            out.append(node.because)
+            out.append(Reason(node.because, root, about))
             return
         if isinstance(node, AllOf | AnyOf):
             for item in node.items:
-                walk(item)
+                walk(item, root, about)
+        elif isinstance(node, Join) and node.op in ("some", "each") and node.condition is not None:
+            reached = node.targets(env, root, "", root)
+            if isinstance(reached, Truth):
+                return
+            for target in reached[0]:
+                walk(node.condition, target, target.name or target.id)
 
-    walk(condition)
-    return list(dict.fromkeys(out))
+    walk(condition, resource, "")
+    seen: dict[tuple[str, str, str], Reason] = {}
+    for reason in out:
+        seen.setdefault((reason.template, reason.resource.id, reason.about), reason)
+    return list(seen.values())
 
 
 # --------------------------------------------------------------------------------- parsing
@@ -778,13 +801,14 @@ def condition_paths(condition: Condition | None, prefix: str = "") -> list[str]:
 
 
 def condition_params(condition: Condition | None) -> set[str]:
+    """The profile parameters a condition compares with (``$params.X`` operands): a policy
+    needing one the profile leaves unset does not run. A parameter read as a subject
+    (``{param: X, ...}``) is judged as it is, unset included, and is not listed here."""
     found: set[str] = set()
     for node in _walk(condition):
         if isinstance(node, Leaf):
             if isinstance(node.operand, ParamRef):
                 found.add(node.operand.name)
-            if node.param is not None:
-                found.add(node.param)
         elif (
             isinstance(node, Quantifier | Join)
             and node.count is not None
@@ -825,6 +849,7 @@ __all__ = [
     "ParamRef",
     "ParseContext",
     "Quantifier",
+    "Reason",
     "condition_becauses",
     "condition_joins",
     "condition_params",

@@ -42,7 +42,7 @@ CASES_SUFFIX = ".cases.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _RESOURCE_KEYS = frozenset({"id", "name", "account", "region"})
 #: placeholders naming the promise(s) the policy judges (the BAA's own words)
-_PROMISE_KEYS = frozenset({"promise.clause", "promise.section", "promise.id"})
+_PROMISE_KEYS = frozenset({"promise.clause", "promise.section", "promise.id", "provider_default"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,16 @@ def _check_template(
             resolve_type(model, placeholder)
         except (PathError, TypeError) as exc:
             ctx.problem(keys, f"message placeholder {{{placeholder}}}: {exc}")
+
+
+def _default_citation(section: str, resource_type: str) -> str | None:
+    from auditor.core.provider_defaults import load_provider_defaults
+
+    defaults = load_provider_defaults()
+    if section != "encryption_at_rest":
+        return None
+    found = defaults.encryption(resource_type)
+    return found.cite("provider default") if found is not None else None
 
 
 def load_policy_file(
@@ -175,6 +185,15 @@ def load_policy_file(
                         ("predicate",),
                         f"predicate {doc.predicate!r} relates unknown type {rtype!r}",
                     )
+    citation = None
+    if doc.provider_default is not None:
+        citation = _default_citation(doc.provider_default, doc.resource)
+        if citation is None:
+            ctx.problem(
+                ("provider_default",),
+                f"no verified {doc.provider_default!r} default for {doc.resource} in "
+                "policies/data/provider_defaults.yaml",
+            )
     if (
         doc.on_pass == "MANUAL" or doc.manual_only or doc.manual_when is not None
     ) and not doc.manual_evidence:
@@ -220,6 +239,7 @@ def load_policy_file(
         params=frozenset(params),
         manual_when=manual_when,
         related=tuple(sorted(related)),
+        default_citation=citation,
     ), []
 
 

@@ -35,6 +35,7 @@ class PolicyDoc(BaseModel):
     assert_: dict[str, Any] | None = Field(default=None, alias="assert")
     manual_when: dict[str, Any] | None = None
     predicate: str | None = None
+    provider_default: str | None = None
     message: Messages
     safeguard: str
     citations: list[str] = Field(min_length=1)
@@ -61,6 +62,7 @@ class Policy:
     params: frozenset[str]  # every profile parameter it needs
     manual_when: Condition | None = None
     related: tuple[str, ...] = ()  # other resource types it reads (joins, predicate look-ups)
+    default_citation: str | None = None  # the provider default it cites, with its source
 
     @property
     def id(self) -> str:

@@ -92,7 +92,12 @@ class RelatedIndex:
         by_type: Mapping[str, Sequence[Resource]],
         listing_gaps: Iterable[ListingGap],
         coverage: Iterable[Coverage] = (),
+        *,
+        whole: bool = False,
     ) -> None:
+        #: the inventory is a configuration read whole (Terraform): a type with nothing in it
+        #: was not "not listed", it is absent from what was judged
+        self.whole = whole
         self._by_type = by_type
         self._gaps: dict[str, list[ListingGap]] = {}
         for gap in listing_gaps:
@@ -174,6 +179,8 @@ class RelatedIndex:
     ) -> bool:
         """Whether a listing of ``resource_type`` succeeded in the place (a coverage record, or
         resources of the type found there)."""
+        if self.whole:
+            return True
         for where in (account, *also) if account is not None else (None,):
             if (resource_type, where, region) in self._listed:
                 return True

@@ -188,22 +188,9 @@ class Predicate:
     related: tuple[str, ...] = ()
     description: str = ""
     #: written against the two-valued contract: the engine makes it ERROR when any declared
-    #: read is a gap, before it runs (a transition aid; three-valued predicates set False)
-    two_valued: bool = True
-
-
-def legacy_related(
-    ctx: PredicateContext,
-    resource_type: str,
-    *,
-    account: str | None = None,
-    region: str | None = None,
-) -> list[Resource]:
-    """The two-valued look-up: raises :class:`GapError` on a failed listing of the place."""
-    gaps = ctx.index.listing_gaps(resource_type, account, region)
-    if gaps:
-        raise GapError(gaps[0].gap, f"{resource_type} listing")
-    return ctx.index.in_place(resource_type, account, region)[0]
+    #: read is a gap, before it runs (for predicates outside this package that predate the
+    #: three-valued contract; every shipped predicate is three-valued)
+    two_valued: bool = False
 
 
 __all__ = [
@@ -214,5 +201,4 @@ __all__ = [
     "Related",
     "Verdict",
     "VerdictStatus",
-    "legacy_related",
 ]

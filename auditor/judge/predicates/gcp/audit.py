@@ -4,6 +4,15 @@ Audit configs are inherited and additive: a log type turned on at the organizati
 every project below it, and an exempted member at any level is exempt below it. The promise
 "all PHI access is logged" holds for a project when, counting the project and every ancestor,
 ``allServices`` has ADMIN_READ, DATA_READ and DATA_WRITE and nobody is exempted anywhere.
+
+Why Python: the effective setting is a walk up the hierarchy (project, folders, organization),
+each node found by the path its child names, with a union across the levels read; a condition
+reads one resource and what it joins by reference, not an unbounded chain of ancestors.
+
+Three-valued: an exemption read at any level is a FAIL whatever else is unread, and so is a log
+type missing at every level when every level was read; an unread level (a missing ancestor, an
+unread IAM policy) could hold an exemption, so PASS needs every level read, and the verdict is
+unknown otherwise, naming what is missing.
 """
 
 from __future__ import annotations
@@ -11,8 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.core.model.base import Resource
+from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
-from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path, require_read
+from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path
 
 REQUIRED_LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
 
@@ -22,8 +32,16 @@ def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict
     enabled: dict[str, list[str]] = {}
     exemptions: list[str] = []
     levels: dict[str, Any] = {}
-    for node in chain:
-        require_read(node, "audit_configs")
+    unread: list[Missing] = []
+    for step in chain.steps:
+        if isinstance(step, Missing):
+            unread.append(step)
+            continue
+        node = step
+        gaps = ctx.unread(node, ("audit_configs",))
+        if gaps:
+            unread.extend(gaps)
+            continue
         where = node_path(node) or node.id
         configs = getattr(node, "audit_configs", [])
         levels[where] = [
@@ -43,18 +61,26 @@ def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict
         "enabled_for_all_services": {t: enabled.get(t, []) for t in REQUIRED_LOG_TYPES},
         "exemptions": exemptions,
         "levels": levels,
+        "levels_not_read": [m.subject for m in unread],
     }
-    if missing or exemptions:
-        problems = []
-        if missing:
-            problems.append(f"allServices lacks {', '.join(missing)} at every level")
-        if exemptions:
-            problems.append("exempted: " + "; ".join(exemptions))
-        return Verdict.fail(f"Data Access logging is incomplete: {'; '.join(problems)}.", evidence)
-    return Verdict.passed(
-        "ADMIN_READ, DATA_READ and DATA_WRITE are logged for allServices (set at "
-        + ", ".join(sorted({w for ws in enabled.values() for w in ws}))
-        + ") with no exemptions.",
+    if exemptions:
+        return Verdict.fail(
+            f"Data Access logging is incomplete: exempted: {'; '.join(exemptions)}.",
+            evidence,
+            unread,
+        )
+    if unread:
+        return Verdict.unknown(unread, evidence=evidence)
+    if not missing:
+        return Verdict.passed(
+            "ADMIN_READ, DATA_READ and DATA_WRITE are logged for allServices (set at "
+            + ", ".join(sorted({w for ws in enabled.values() for w in ws}))
+            + ") with no exemptions.",
+            evidence,
+        )
+    return Verdict.fail(
+        f"Data Access logging is incomplete: allServices lacks {', '.join(missing)} at every "
+        "level.",
         evidence,
     )
 
