@@ -247,7 +247,10 @@ class _Judge:
             )
             if reasons:
                 message = f"{message.rstrip('.')}: {reasons}."
-            missing = tuple(dict.fromkeys((*met, *holds.gaps)))
+            also = holds.gaps
+            if policy.manual_when is not None:  # what else it reads, and could not
+                also = (*also, *truth_of(policy.manual_when, resource, env).gaps)
+            missing = tuple(dict.fromkeys((*met, *also)))
             return self.finding(
                 ref,
                 "FAIL",

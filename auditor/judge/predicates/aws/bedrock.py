@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from auditor.core.model.aws.bedrock import BedrockInvocationLogging
 from auditor.core.model.base import Resource
+from auditor.judge.policy.related import Unread
 from auditor.judge.policy.truth import Truth, all_of, known, unknown
 from auditor.judge.predicates.aws.cloudtrail import is_phi_bucket, phi_bucket
 from auditor.judge.predicates.aws.logs import in_scope
@@ -38,13 +39,16 @@ def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
         return Verdict.not_applicable(
             f"Bedrock invocation logging in {resource.region} delivers no prompt text"
         )
-    unread = ctx.unread(resource, READS)
-    if carries_text.is_unknown or unread:
-        return Verdict.unknown((*carries_text.gaps, *unread))
+    if carries_text.is_unknown:
+        return Verdict.unknown(carries_text.gaps)
     problems: list[str] = []
     destinations: list[str] = []
     parts: list[Truth] = []
-    for bucket_name in (resource.s3_bucket_name, resource.large_data_s3_bucket_name):
+    for field in ("s3_bucket_name", "large_data_s3_bucket_name"):
+        bucket_name = ctx.value(resource, field)
+        if isinstance(bucket_name, Unread):  # an unread destination may be out of scope
+            parts.append(unknown(bucket_name.missing))
+            continue
         if not bucket_name:
             continue
         destinations.append(f"s3://{bucket_name}")
@@ -63,12 +67,15 @@ def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
                 f"(tag {ctx.params.get('phi_tag_key')} or phi_buckets), "
                 "so encryption and access logging are not judged for it"
             )
-    if resource.cloudwatch_log_group_name:
-        destinations.append(f"logs:{resource.cloudwatch_log_group_name}")
-        if not in_scope(resource.cloudwatch_log_group_name, ctx.params.get("log_groups_in_scope")):
+    group = ctx.value(resource, "cloudwatch_log_group_name")
+    if isinstance(group, Unread):
+        parts.append(unknown(group.missing))
+    elif group:
+        destinations.append(f"logs:{group}")
+        if not in_scope(group, ctx.params.get("log_groups_in_scope")):
             parts.append(known(False))
             problems.append(
-                f"log group {resource.cloudwatch_log_group_name} is outside "
+                f"log group {group} is outside "
                 "log_groups_in_scope, so its data protection is not judged"
             )
     evidence = {"destinations": destinations}
