@@ -128,6 +128,14 @@ class PromiseResult(_Model):
     note: str | None = None
 
 
+class PolicyNotRun(_Model):
+    """A loaded policy this run did not run, and why (safeguard not promised, parameter unset,
+    provider not in scope, left to another kind of scan)."""
+
+    policy_id: str
+    reason: str
+
+
 class ProfileInfo(_Model):
     id: str
     title: str
@@ -154,6 +162,9 @@ class RunResult(_Model):
     listing_gaps: list[ListingGap] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     waivers_expiring: list[WaiverRef] = Field(default_factory=list)
+    policies_not_run: list[PolicyNotRun] = Field(
+        default_factory=list, description="loaded policies this run did not run, and why"
+    )
 
     def count(self, status: Status) -> int:
         return self.summary.get(status, 0)
@@ -173,6 +184,7 @@ __all__ = [
     "CitationInfo",
     "Finding",
     "PolicyInfo",
+    "PolicyNotRun",
     "ProfileInfo",
     "PromiseResult",
     "Remediation",

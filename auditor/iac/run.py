@@ -401,6 +401,11 @@ def evaluate_mapped(
     inventory = build_inventory(mapped.models, [p.resource_type for p in chosen], mapped.label)
     if inputs.waivers_sha256:
         digests = {**digests, "waivers": inputs.waivers_sha256}
+    by_id = inputs.policies.by_id()
+    left = [
+        (by_id[pid], f"left to the live scan: {why}")
+        for pid, why in left_to_live_scan(inputs.policies, inputs.profile, available_mappers())
+    ]
     return evaluate(
         inventory,
         subset,
@@ -410,6 +415,7 @@ def evaluate_mapped(
         started_at=started,
         inputs=digests,
         waiver_warning_days=waiver_warning_days,
+        not_run=left,
     )
 
 

@@ -35,6 +35,7 @@ from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef
 from auditor.core.result import (
     CitationInfo,
     Finding,
+    PolicyNotRun,
     ProfileInfo,
     RunResult,
     Status,
@@ -211,6 +212,25 @@ class _Judge:
             return message
         return f"{message} Also not read: {describe_missing(missing, resource)}."
 
+    def unplaced_finding(self, place: Place, resources: Sequence[Resource]) -> Finding:
+        """ERROR for a place that would be "none here", while resources of the account could
+        not be placed (their region was not read)."""
+        account, region = place
+        rtype = self.policy.resource_type
+        gaps = [g for r in resources for g in r.gaps if g.covers("region")]
+        first = gaps[0]
+        names = ", ".join(sorted(r.name or r.id for r in resources)[:5])
+        message = (
+            f"Not assessed: whether any {rtype} in {account}/{region} is in the policy's scope is "
+            f"unknown: {len(resources)} {rtype} in {account} ({names}) could not be placed "
+            f"(region unread: {first.operation} returned {first.error_code})."
+        )
+        ref = ResourceRef(
+            provider=self.policy.provider, account=account, region=region, type=rtype, id="*"
+        )
+        evidence = {"resources_unplaced": len(resources)}
+        return self.finding(ref, "ERROR", message, evidence, gaps=list(dict.fromkeys(gaps)))
+
     def judge(self, resource: Resource) -> Finding | None:
         policy = self.policy
         doc = policy.doc
@@ -320,9 +340,12 @@ class _Judge:
         findings: list[Finding] = []
         seen: dict[Place, int] = defaultdict(int)
         matched: dict[Place, int] = defaultdict(int)
+        unplaced: dict[str, list[Resource]] = defaultdict(list)  # region unread, by account
         for resource in resources:
             place = (resource.account, resource.region)
             seen[place] += 1
+            if resource.gaps and resource.gap_for("region") is not None:
+                unplaced[resource.account].append(resource)
             if not reports(resource.account):
                 continue
             finding = self.judge(resource)
@@ -355,6 +378,10 @@ class _Judge:
                 continue
             account, region = place
             where = f"{account}/{region}" if region else account
+            if region is not None and unplaced.get(account):
+                # "none here" needs every listed resource placed: some could be here
+                findings.append(self.unplaced_finding(place, unplaced[account]))
+                continue
             if seen[place]:
                 message = f"0 of {seen[place]} {rtype} in {where} are in the policy's scope ({_where_text(self.policy)})."
             else:
@@ -421,11 +448,84 @@ def _providers_in_scope(inventory: Inventory) -> set[str]:
 
 def policy_applies(policy: Policy, params: Mapping[str, Any], promised: set[str]) -> bool:
     """Whether a policy runs under a profile: its safeguard is promised and its parameters set."""
-    if policy.doc.safeguard not in promised:
-        return False
-    if policy.doc.enabled_by and not params.get(policy.doc.enabled_by):
-        return False
-    return all(params.get(name) is not None for name in policy.params)
+    return why_not_run(policy, params, promised) is None
+
+
+def why_not_run(
+    policy: Policy, params: Mapping[str, Any], promised: set[str], profile_id: str = "the profile"
+) -> str | None:
+    """Why a policy does not run under a profile (None when it runs)."""
+    doc = policy.doc
+    if doc.safeguard not in promised:
+        return f"safeguard {doc.safeguard!r} is not promised by profile {profile_id!r}"
+    if doc.enabled_by and not params.get(doc.enabled_by):
+        return f"it runs only when {profile_id!r} sets {doc.enabled_by} to true"
+    unset = sorted(name for name in policy.params if params.get(name) is None)
+    if unset:
+        return f"{profile_id!r} promises {doc.safeguard!r} but sets no {', '.join(unset)}"
+    return None
+
+
+def _custom(policies: PolicySet, policy: Policy) -> bool:
+    """A policy from the user's own directory rather than the shipped set."""
+    from auditor.core.resources import policies_dir
+
+    file = policies.files.get(policy.id)
+    return file is not None and not file.resolve().is_relative_to(policies_dir().resolve())
+
+
+def _coverage_gaps(
+    promises: Sequence[Promise],
+    findings: Sequence[Finding],
+    skipped: Sequence[tuple[Policy, str, bool]],
+    by_type: Mapping[str, Sequence[Resource]],
+) -> list[Finding]:
+    """ERROR findings for resources that exist but were not judged, so that a promise none of
+    whose policies found anything to judge is NOT_APPLICABLE only when nothing of those types
+    exists in scope. Only for promises with no finding at all, and only for policies left out for
+    a reason that leaves a gap (a parameter the promise needs but does not set, or a kind of scan
+    that cannot judge them), not for policies the profile decided do not concern it."""
+    judged = {f.safeguard for f in findings}
+    out: list[Finding] = []
+    for promise in promises:
+        if judged & set(promise.safeguards):
+            continue
+        for policy, reason, leaves_gap in skipped:
+            if not leaves_gap or policy.doc.safeguard not in promise.safeguards:
+                continue
+            places: dict[tuple[str, str], int] = defaultdict(int)
+            for resource in by_type.get(policy.resource_type, ()):
+                places[(resource.provider, resource.account)] += 1
+            for (provider, account), count in sorted(places.items()):
+                ref = ResourceRef(
+                    provider=provider,
+                    account=account,
+                    region=None,
+                    type=policy.resource_type,
+                    id="*",
+                )
+                doc = policy.doc
+                out.append(
+                    Finding.model_construct(
+                        policy_id=doc.id,
+                        status="ERROR",
+                        severity=doc.severity,
+                        safeguard=doc.safeguard,
+                        citations=list(doc.citations),
+                        promises=[promise.id],
+                        resource=ref,
+                        message=(
+                            f"Not assessed: {count} {policy.resource_type} exist in {account} "
+                            f"but were not judged, because {doc.id} did not run: {reason}."
+                        ),
+                        evidence={"resources_not_judged": count},
+                        gap=None,
+                        gaps=[],
+                        manual_evidence=None,
+                        waiver=None,
+                    )
+                )
+    return out
 
 
 def apply_waivers(
@@ -470,8 +570,14 @@ def evaluate(
     inputs: Mapping[str, str] | None = None,
     waiver_warning_days: int = 30,
     params_override: Mapping[str, Any] | None = None,
+    not_run: Sequence[tuple[Policy, str]] = (),
 ) -> RunResult:
-    """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring."""
+    """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring.
+
+    ``not_run``: policies the caller left out of ``policies`` on purpose, with the reason (a
+    Terraform scan leaves live-only policies to the live scan); they are listed in
+    ``policies_not_run`` and, like a parameter the promise does not set, leave a coverage gap.
+    """
     prof = profile.profile
     params = prof.parameters().resolved()
     if params_override:
@@ -490,8 +596,25 @@ def evaluate(
     scope = inventory.header.scope
     findings: list[Finding] = []
     ran: list[Policy] = []
+    skipped: list[tuple[Policy, str, bool]] = [(p, reason, True) for p, reason in not_run]
     for policy in policies.policies:
-        if policy.provider not in providers or not policy_applies(policy, params, promised):
+        if policy.provider not in providers:
+            skipped.append(
+                (policy, f"provider {policy.provider} is not in the scan's scope", False)
+            )
+            continue
+        reason = why_not_run(policy, params, promised, prof.id)
+        if (
+            reason is not None
+            and policy.doc.safeguard not in promised
+            and _custom(policies, policy)
+        ):
+            reason += " (a custom policy: name its safeguard in a promise of the profile to run it)"
+        if reason is not None:
+            leaves_gap = policy.doc.safeguard in promised and not (
+                policy.doc.enabled_by and params.get(policy.doc.enabled_by) is False
+            )
+            skipped.append((policy, reason, leaves_gap))
             continue
         ran.append(policy)
         promises = [p for p in prof.promises if policy.doc.safeguard in p.safeguards]
@@ -502,6 +625,7 @@ def evaluate(
             judge.run(by_type.get(policy.resource_type, []), inventory, accounts, reports)
         )
 
+    findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))
     findings, warnings = apply_waivers(findings, waivers, now)
     findings.sort(key=Finding.sort_key)
     horizon = now.date() + timedelta(days=waiver_warning_days)
@@ -510,6 +634,10 @@ def evaluate(
         for w in sorted(waivers, key=lambda w: (w.expires, w.id))
         if now.date() <= w.expires <= horizon
     ]
+    not_run_list = sorted(
+        {p.id: PolicyNotRun(policy_id=p.id, reason=r) for p, r, _ in skipped}.values(),
+        key=lambda n: n.policy_id,
+    )
     catalog = policies.catalog
     cited = {c for p in ran for c in p.doc.citations} | {
         c for s in catalog.safeguards.values() for c in s.citations
@@ -531,7 +659,14 @@ def evaluate(
         inputs=dict(sorted(all_inputs.items())),
         summary=summarize(findings),
         findings=findings,
-        promises=promise_results(findings, prof),
+        promises=promise_results(
+            findings,
+            prof,
+            checked={p.doc.safeguard for p in policies.policies}
+            | {p.doc.safeguard for p, _ in not_run},
+            not_run=not_run_list,
+            safeguard_of={p.id: p.doc.safeguard for p, _, _ in skipped},
+        ),
         safeguards=safeguard_results(findings, prof, catalog),
         policies={p.id: p.info() for p in ran},
         citations={
@@ -545,7 +680,8 @@ def evaluate(
         ),
         warnings=warnings,
         waivers_expiring=expiring,
+        policies_not_run=not_run_list,
     )
 
 
-__all__ = ["apply_waivers", "evaluate", "policy_applies", "render_message"]
+__all__ = ["apply_waivers", "evaluate", "policy_applies", "render_message", "why_not_run"]

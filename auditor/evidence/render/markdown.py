@@ -90,6 +90,11 @@ def render(result: RunResult) -> bytes:
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
             )
+    if result.policies_not_run:
+        lines.append("")
+        lines.append(f"## Policies not run ({len(result.policies_not_run)})")
+        lines.append("")
+        lines.extend(f"- {n.policy_id}: {_cell(n.reason)}" for n in result.policies_not_run)
     if result.warnings:
         lines.append("")
         lines.append("## Warnings")

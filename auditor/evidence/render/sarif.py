@@ -209,6 +209,11 @@ def render_sarif(result: RunResult) -> dict[str, Any]:
             "inputs": result.inputs,
             "summary": result.summary,
             "waivers_expiring": [w.model_dump(mode="json") for w in result.waivers_expiring],
+            **(
+                {"policies_not_run": [n.model_dump(mode="json") for n in result.policies_not_run]}
+                if result.policies_not_run
+                else {}
+            ),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
