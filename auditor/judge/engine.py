@@ -43,7 +43,7 @@ from auditor.core.result import (
 )
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
-from auditor.judge.policy.conditions import Env, explain
+from auditor.judge.policy.conditions import Env, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
@@ -148,6 +148,7 @@ class _Judge:
         self.pctx = pctx
         self.promises = [p.id for p in promises]
         self.promise_text = _promise_text(promises)
+        self.explains = bool(condition_becauses(policy.assertion))
         if policy.default_citation is not None:
             self.promise_text["provider_default"] = policy.default_citation
 
@@ -259,11 +260,15 @@ class _Judge:
         holds = truth_of(policy.assertion, resource, env)
         if holds.is_false:
             message = self.render(doc.message.fail, resource)
-            reasons = _reasons(
-                [
-                    (r.about, self.render(r.template, r.resource))
-                    for r in explain(policy.assertion, resource, env)
-                ]
+            reasons = (
+                _reasons(
+                    [
+                        (r.about, self.render(r.template, r.resource))
+                        for r in explain(policy.assertion, resource, env)
+                    ]
+                )
+                if self.explains
+                else ""
             )
             if reasons:
                 message = f"{message.rstrip('.')}: {reasons}."

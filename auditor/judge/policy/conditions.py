@@ -21,7 +21,7 @@ from auditor.core.errors import Problem
 from auditor.core.model.base import Resource
 from auditor.core.params import parameter_names
 from auditor.core.yamlio import line_of
-from auditor.judge.policy.paths import PathError, item_model, read, resolve_type
+from auditor.judge.policy.paths import PathError, item_model, read, read_segments, resolve_type
 from auditor.judge.policy.related import (
     IDENTITY_FIELDS,
     RelatedIndex,
@@ -170,6 +170,27 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def leaf_test_none(value: Any, operand: Any) -> bool:  # pragma: no cover - replaced at init
+    return False
+
+
+def _compiled(op: str) -> Callable[[Any, Any], bool]:
+    """The two-valued test of ``op`` as one function of (value, operand)."""
+    if op == "exists":
+        return lambda value, operand: (value is not None) is operand
+    if op == "empty":
+        return lambda value, operand: (
+            (value is None or (isinstance(value, list | tuple | dict | str | set) and not value))
+            is operand
+        )
+    test = _TESTS[op]
+
+    def check(value: Any, operand: Any) -> bool:
+        return value is not None and test(value, operand)
+
+    return check
+
+
 def leaf_test(op: str, value: Any, operand: Any) -> bool:
     """Two-valued test of one operator on a value that was read (``None``: observed absent)."""
     if op == "exists":
@@ -232,21 +253,33 @@ class Leaf(Node):
     operand: Any
     param: str | None = None
     table: Table | None = None
+    _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
+    _test: Callable[[Any, Any], bool] = field(default=leaf_test_none, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # precomputed once at load: the path's segments and the operator's test
+        object.__setattr__(self, "_segments", tuple(self.path.split(".")) if self.path else ())
+        object.__setattr__(self, "_test", _compiled(self.op))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
         if self.param is not None:
             value = env.params.get(self.param)
         else:
-            path = self.path or ""
-            full = f"{prefix}.{path}" if prefix and path else (path or prefix)
-            if root.gaps and full and full.split(".", 1)[0] not in IDENTITY_FIELDS:
-                gap = root.gap_for(full)
-                if gap is not None:
-                    return unknown(Missing(gap, root.id, full))
-            value = read(obj, path) if path else obj
+            segments = self._segments
+            if root.gaps:
+                path = self.path or ""
+                full = f"{prefix}.{path}" if prefix and path else (path or prefix)
+                if full and full.split(".", 1)[0] not in IDENTITY_FIELDS:
+                    gap = root.gap_for(full)
+                    if gap is not None:
+                        return unknown(Missing(gap, root.id, full))
+            value = read_segments(obj, segments) if segments else obj
         if self.table is not None:
             value = self.table.get(value)
-        return TRUE if leaf_test(self.op, value, _operand_value(self.operand, env)) else FALSE
+        operand = self.operand
+        if isinstance(operand, ParamRef):
+            operand = env.params.get(operand.name)
+        return TRUE if self._test(value, operand) else FALSE
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,10 +323,21 @@ def _quantify(
         if verdict is None:
             return unknown(*met)
         return verdict.with_gaps(met) if met else verdict
+    if op == "some":
+        # true as soon as one item is: the rest (and any unread place) cannot change it
+        seen: list[Truth] = []
+        for item in items:
+            truth = judge(item)
+            if truth.value is True:
+                return TRUE
+            seen.append(truth)
+        if missing:
+            seen.append(unknown(*missing))
+        return any_of(seen)
     truths = [judge(item) for item in items]
     if missing:
         truths.append(unknown(*missing))
-    return all_of(truths) if op == "each" else any_of(truths)
+    return all_of(truths)
 
 
 @dataclass(frozen=True, eq=False)

@@ -133,6 +133,8 @@ class PredicateContext:
     @staticmethod
     def unread(resource: Resource, paths: Iterable[str]) -> tuple[Missing, ...]:
         """The gaps that leave any of ``paths`` on ``resource`` unread."""
+        if not resource.gaps:
+            return ()
         out: list[Missing] = []
         for path in paths:
             value = read_field(resource, path)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.core.model.base import Gap, Resource
+from auditor.core.model.base import Gap, ListingGap, Resource
 from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import PredicateContext
 
@@ -91,9 +91,18 @@ class Hierarchy:
         self._chains: dict[tuple[str, ...], tuple[Resource | Missing, ...]] = {}
 
     def _absent(self, ancestor: str, below: str) -> Missing:
+        """Why an ancestor is not in the inventory: the failed listing that names it (an export
+        without its line), a scope-wide failed listing of its type, or simply absent."""
         _, rtype = ASSET_TYPES.get(ancestor.split("/", 1)[0], ("", FOLDER))
         failed = self._gaps.get(rtype, ())
-        return failed[0] if failed else missing_ancestor(ancestor, below)
+        for gap in failed:
+            if isinstance(gap.gap, ListingGap) and gap.gap.account == ancestor:
+                return Missing(gap.gap, ancestor)
+        for gap in failed:
+            account = gap.gap.account if isinstance(gap.gap, ListingGap) else ""
+            if not account.startswith(("folders/", "projects/")):
+                return gap  # the type's scope-wide listing failed
+        return missing_ancestor(ancestor, below)
 
     def ancestors(self, ancestors: tuple[str, ...], below: str) -> tuple[Resource | Missing, ...]:
         """The folders and organization of an ``ancestors`` list (projects are left out: a

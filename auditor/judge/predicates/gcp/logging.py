@@ -157,27 +157,41 @@ def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
 # -- audit archive buckets ---------------------------------------------------------------------
 
 
-def _audit_sinks_into(
-    bucket: LogBucket, ctx: PredicateContext
-) -> tuple[list[LogSink], tuple[Missing, ...]]:
-    """Sinks known to route audit logs into ``bucket``, and what leaves more unknown."""
-    destination = LOG_BUCKET_PREFIX + bucket.id
-    found = ctx.related("gcp.logging.sink", near=bucket)
-    missing: list[Missing] = list(found.missing)
-    into: list[LogSink] = []
-    for other in found.resources:
+_SINKS = "gcp.logging.sinks-by-destination"
+
+
+def _sink_index(
+    ctx: PredicateContext, near: Resource
+) -> tuple[dict[str, list[LogSink]], tuple[Missing, ...]]:
+    """Sinks that may carry audit logs, by destination, and what leaves the routing unknown
+    (a failed sink listing, a sink whose settings were not read); built once per run."""
+    found = ctx.memo.get(_SINKS)
+    if isinstance(found, tuple):
+        return found
+    listed = ctx.related("gcp.logging.sink", near=near)
+    missing: list[Missing] = list(listed.missing)
+    by_destination: dict[str, list[LogSink]] = {}
+    for other in listed.resources:
         if not isinstance(other, LogSink):
             continue
         gaps = ctx.unread(other, ("destination", "disabled", "filter"))
         if gaps:
             missing.extend(gaps)
             continue
-        if other.destination != destination:
-            continue
         if other.disabled is True or filter_carries_audit_logs(other.filter) is Coverage.NO:
             continue
-        into.append(other)
-    return into, tuple(missing)
+        by_destination.setdefault(str(other.destination), []).append(other)
+    index = (by_destination, tuple(missing))
+    ctx.memo[_SINKS] = index
+    return index
+
+
+def _audit_sinks_into(
+    bucket: LogBucket, ctx: PredicateContext
+) -> tuple[list[LogSink], tuple[Missing, ...]]:
+    """Sinks known to route audit logs into ``bucket``, and what leaves more unknown."""
+    by_destination, missing = _sink_index(ctx, bucket)
+    return list(by_destination.get(LOG_BUCKET_PREFIX + bucket.id, [])), missing
 
 
 def _archive_check(bucket: LogBucket, ctx: PredicateContext) -> tuple[list[str], Verdict | None]:
