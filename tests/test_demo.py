@@ -73,6 +73,7 @@ def test_demo_shows_every_status_on_real_collectors(demo_run) -> None:
         "NOT_APPLICABLE",
     }
     providers = {f["resource"]["provider"] for f in result["findings"]}
-    assert providers == {"aws", "gcp"}
+    # "baa": the subcontractors the strict profile says receive no PHI, listed for attestation
+    assert providers == {"aws", "gcp", "baa"}
     assert result["scope"]["aws_accounts"] and result["scope"]["gcp_projects"]
     assert any("expired" in w for w in result["warnings"])

@@ -25,8 +25,8 @@ def test_policy_cases(policy) -> None:
     outcomes = run_policy_cases(policy, POLICIES.files[policy.id], POLICIES, TYPES, CATALOG)
     failures = [f"{o.name}: {o.problem}" for o in outcomes if not o.ok]
     assert not failures, "\n".join(failures)
-    assert len(outcomes) >= len(required_statuses(policy))
     node = plain(read_yaml(cases_file(POLICIES.files[policy.id])))
+    assert len(outcomes) + len(node.get("not_possible") or {}) >= len(required_statuses(policy))
     partial = [c for c in node["cases"] if c.get("partial")]
     reasons = node.get("partial_evidence") or {}
     assert len(partial) + len(reasons) >= 2, "a partial-evidence case or reason is missing"
@@ -48,9 +48,10 @@ def test_partial_evidence_cases_are_required() -> None:
     assert len(partial_coverage(policy, {"cases": [case], **said}, [])) == 0
 
 
-def test_there_are_policies_for_both_clouds() -> None:
+def test_there_are_policies_for_both_clouds_and_the_profile() -> None:
     providers = {p.provider for p in POLICIES.policies}
-    assert providers == {"aws", "gcp"}
+    # "baa": policies over what the profile itself states (its subcontractors)
+    assert providers == {"aws", "gcp", "baa"}
 
 
 @pytest.mark.parametrize("name", sorted(shipped_profiles()))

@@ -67,7 +67,16 @@ class Parameters(BaseModel):
     allowed_ai_models: list[str] | None = None
     # subcontractors
     covered_services_only: bool | None = None
-    subprocessors: list[str] | None = None
+    subprocessors: list[str] | None = Field(
+        default=None,
+        description="Subcontractors the BAA names as handling PHI: aws, gcp (the cloud "
+        "providers, by these keys) and others by name (cloudflare)",
+    )
+    subprocessors_without_phi: list[str] | None = Field(
+        default=None,
+        description="Subcontractors the BAA names as receiving no PHI (stripe, resend): each is "
+        "listed as MANUAL, to be attested",
+    )
 
     def allowed_tls_versions(self) -> list[str] | None:
         """Derived: the protocol names (``TLSv1.3``) at or above ``min_tls_version``."""

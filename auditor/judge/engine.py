@@ -31,7 +31,8 @@ from pydantic_core import to_jsonable_python
 
 from auditor import __version__
 from auditor.core.inventory import Inventory, scrub
-from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef
+from auditor.core.model.baa import BaaSubprocessor
+from auditor.core.model.base import Coverage, Gap, ListingGap, Resource, ResourceRef
 from auditor.core.result import (
     CitationInfo,
     Finding,
@@ -337,6 +338,7 @@ class _Judge:
         inventory: Inventory,
         scope_accounts: Sequence[str],
         reports: Callable[[str], bool] = _every_account,
+        extra_coverage: Sequence[Coverage] = (),
     ) -> list[Finding]:
         """Findings for ``resources`` and for the places listed, of the accounts ``reports``
         keeps (a GCP shard reports its own projects; see :func:`_reported_accounts`)."""
@@ -358,7 +360,11 @@ class _Judge:
                 matched[place] += 1
                 findings.append(finding)
         looked: set[Place] = set(seen)
-        looked.update((c.account, c.region) for c in inventory.coverage if c.resource_type == rtype)
+        looked.update(
+            (c.account, c.region)
+            for c in (*inventory.coverage, *extra_coverage)
+            if c.resource_type == rtype
+        )
         gapped: set[Place] = set()
         for gap in inventory.listing_gaps:
             if gap.resource_type != rtype:
@@ -419,6 +425,28 @@ def _promise_text(promises: Sequence[Promise]) -> dict[str, str]:
     }
 
 
+def profile_facts(
+    profile_id: str, params: Mapping[str, Any]
+) -> tuple[list[Resource], list[Coverage]]:
+    """What the profile itself states, as resources policies judge: each subcontractor it says
+    receives no PHI (one MANUAL finding each, for a person to attest), and the coverage record
+    that makes "none named" a NOT_APPLICABLE."""
+    names = [str(n) for n in params.get("subprocessors_without_phi") or []]
+    stated: list[Resource] = [
+        BaaSubprocessor(id=f"subprocessor:{name}", name=name, account=profile_id, handles_phi=False)
+        for name in dict.fromkeys(names)
+    ]
+    coverage = [
+        Coverage(
+            provider="baa",
+            account=profile_id,
+            resource_type=BaaSubprocessor.resource_type,
+            count=len(stated),
+        )
+    ]
+    return stated, coverage
+
+
 def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
     """Which accounts' findings this run reports.
 
@@ -429,6 +457,10 @@ def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
     organization, folder or directory they hang from) whose hash its shard owns. Every finding
     depends on its account alone, so shards 1..N report each finding exactly once.
     """
+    if provider == "baa" and scope.shard is not None:
+        # what the profile states is the same in every shard: the first one reports it
+        first = Shard.from_label(scope.shard).index == 1
+        return lambda _account: first
     if scope.shard is None or provider != "gcp":
         return _every_account
     return Shard.from_label(scope.shard).owns
@@ -591,8 +623,11 @@ def evaluate(
         merged = prof.parameters().model_dump(exclude_unset=True) | dict(params_override)
         params = Parameters.model_validate(merged).resolved()
     promised = prof.promised_safeguards()
-    providers = _providers_in_scope(inventory)
+    providers = _providers_in_scope(inventory) | {"baa"}
     by_type = inventory.by_type()
+    stated, stated_coverage = profile_facts(prof.id, params)
+    if stated:
+        by_type = {**by_type, BaaSubprocessor.resource_type: stated}
     # a Terraform configuration is judged as read: what it does not declare is absent from it
     whole = inventory.header.source == "terraform"
     index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage, whole=whole)
@@ -623,11 +658,19 @@ def evaluate(
             continue
         ran.append(policy)
         promises = [p for p in prof.promises if policy.doc.safeguard in p.safeguards]
-        accounts = scope.aws_accounts if policy.provider == "aws" else scope.gcp_projects
+        accounts = {"aws": scope.aws_accounts, "gcp": scope.gcp_projects}.get(
+            policy.provider, [prof.id]
+        )
         judge = _Judge(policy, env, pctx, promises)
         reports = _reported_accounts(scope, policy.provider)
         findings.extend(
-            judge.run(by_type.get(policy.resource_type, []), inventory, accounts, reports)
+            judge.run(
+                by_type.get(policy.resource_type, []),
+                inventory,
+                accounts,
+                reports,
+                stated_coverage,
+            )
         )
 
     findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))

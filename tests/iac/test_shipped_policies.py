@@ -107,6 +107,9 @@ STRICT: list[tuple[str, str, str, int | None]] = [
     ("GCP-SQL-010", "PASS", "gcp/compliant/sql.tf", 1),
     ("GCP-SQL-011", "FAIL", "gcp/noncompliant/sql.tf", 1),
     ("GCP-SQL-011", "MANUAL", "gcp/compliant/sql.tf", 1),
+    # the strict BAA names Google Cloud among its subcontractors: each declared project passes
+    ("GCP-SUB-001", "PASS", "gcp/compliant/audit.tf", 1),
+    ("GCP-SUB-001", "PASS", "gcp/noncompliant/audit.tf", 1),
     ("GCP-SVC-001", "PASS", "gcp/compliant/services.tf", 6),
     ("GCP-SVC-001", "FAIL", "gcp/noncompliant/services.tf", 1),
     ("GCP-SVC-001", "PASS", "gcp/compliant/services.tf", 1),

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Provider = Literal["aws", "gcp"]
+Provider = Literal["aws", "gcp", "baa"]  # "baa": facts the profile states (core/model/baa.py)
 
 WHOLE_RESOURCE = "*"
 

@@ -27,10 +27,13 @@ def build_registry(*groups: Iterable[type[Resource]]) -> dict[str, type[Resource
 def resource_types() -> dict[str, type[Resource]]:
     """Every resource type the tool knows, AWS and GCP."""
     from auditor.core.model.aws import AWS_RESOURCE_TYPES
+    from auditor.core.model.baa import BAA_RESOURCE_TYPES
     from auditor.core.model.gcp import GCP_RESOURCE_TYPES
     from auditor.core.model.phi import PHI_RESOURCE_TYPES
 
-    return build_registry(AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES)
+    return build_registry(
+        AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES, BAA_RESOURCE_TYPES
+    )
 
 
 __all__ = ["ResourceTypes", "build_registry", "resource_types"]

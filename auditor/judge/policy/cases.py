@@ -7,7 +7,9 @@ user's own policies. Each case builds a small inventory, evaluates the one polic
 Besides a case for every status the policy can yield, a cases file holds two partial-evidence
 cases (``partial: true``, each with a gap): a violating fact beside a gap (FAIL) and a satisfying
 fact beside a gap (ERROR). When one cannot exist for the policy (it reads a single fact), the
-file says why under ``partial_evidence: {fail: <reason>, error: <reason>}``.
+file says why under ``partial_evidence: {fail: <reason>, error: <reason>}``; a status the policy
+can never yield (no gap can reach what the profile itself states) is named with its reason
+under ``not_possible: {ERROR: <reason>}``.
 """
 
 from __future__ import annotations
@@ -245,6 +247,13 @@ def run_policy_cases(
         if isinstance(c.expected, Mapping):
             covered |= set(c.expected.values())
     outcomes.extend(partial_coverage(policy, node, outcomes))
+    not_possible = node.get("not_possible") or {}
+    if isinstance(not_possible, Mapping):
+        covered |= {
+            str(k)
+            for k, why in not_possible.items()
+            if isinstance(why, str) and len(why) >= _MIN_REASON
+        }
     missing = required_statuses(policy) - covered
     if missing:
         outcomes.append(

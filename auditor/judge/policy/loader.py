@@ -37,7 +37,7 @@ from auditor.judge.policy.paths import PathError, resolve_type
 from auditor.judge.policy.tables import Table, load_tables
 from auditor.judge.predicates.base import Predicate
 
-PROVIDER_DIRS = ("aws", "gcp")
+PROVIDER_DIRS = ("aws", "gcp", "baa")
 CASES_SUFFIX = ".cases.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _RESOURCE_KEYS = frozenset({"id", "name", "account", "region"})
