@@ -139,6 +139,31 @@ def family_of(engine: str | None, engine_version: str | None) -> str | None:
     return None
 
 
+def version_of_family(engine: str | None, family: str | None) -> str | None:
+    """``"16"`` for engine ``postgres`` and family ``postgres16``; None when they do not agree."""
+    if not engine or not family or not family.lower().startswith(engine.lower()):
+        return None
+    rest = family[len(engine) :]
+    return rest if version_tuple(rest) is not None else None
+
+
+def documented_parameter(
+    engine: str | None, engine_version: str | None, family: str | None, parameter: str
+) -> ParameterDefault | None:
+    """The verified documented default of an RDS/Aurora ``parameter`` for this engine and version
+    (the version taken from the parameter group family when the engine version is not known)."""
+    version = engine_version or version_of_family(engine, family)
+    return load_provider_defaults().rds_parameter(engine, version, parameter)
+
+
+def documented_source(entry: DocumentedDefault, family: str | None) -> str:
+    """How ``sources`` records a value taken from the table: ``provider-default (postgres16
+    family, <url>)``. The live path uses it when the engine defaults could not be read, the
+    Terraform path always (offline, only the table knows the engine defaults)."""
+    what = f"{family} family" if family else "engine default"
+    return f"provider-default ({what}, {entry.source})"
+
+
 @functools.lru_cache(maxsize=4)
 def load_provider_defaults(path: str | None = None) -> ProviderDefaults:
     """The shipped table (read once)."""
@@ -162,7 +187,10 @@ __all__ = [
     "ParameterDefault",
     "ProviderDefaults",
     "SettingDefault",
+    "documented_parameter",
+    "documented_source",
     "family_of",
     "load_provider_defaults",
+    "version_of_family",
     "version_tuple",
 ]

@@ -207,6 +207,11 @@ def load_policy_file(
     for key, cond in (("where", where), ("assert", assertion), ("manual_when", manual_when)):
         for because in condition_becauses(cond):
             _check_template(because, model, (key,), ctx)
+    for path in doc.evidence:
+        try:
+            resolve_type(model, path)
+        except (PathError, TypeError) as exc:
+            ctx.problem(("evidence",), f"evidence path {path!r}: {exc}")
     if ctx.problems:
         return None, ctx.problems
 
@@ -218,6 +223,7 @@ def load_policy_file(
         | set(doc.requires_params)
     )
     related = condition_joins(where) | condition_joins(assertion) | condition_joins(manual_when)
+    reads += list(doc.evidence)
     if predicate is not None:
         reads += list(predicate.reads)
         params |= set(predicate.params)

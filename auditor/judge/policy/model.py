@@ -36,6 +36,11 @@ class PolicyDoc(BaseModel):
     manual_when: dict[str, Any] | None = None
     predicate: str | None = None
     provider_default: str | None = None
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="Further fields of the resource shown in every finding's evidence "
+        "(where a value came from: tls_parameters.sources)",
+    )
     message: Messages
     safeguard: str
     citations: list[str] = Field(min_length=1)
