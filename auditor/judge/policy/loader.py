@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,7 +36,9 @@ from auditor.judge.policy.conditions import (
 from auditor.judge.policy.model import Policy, PolicyDoc
 from auditor.judge.policy.paths import PathError, resolve_type
 from auditor.judge.policy.tables import Table, load_tables
-from auditor.judge.predicates.base import Predicate
+
+if TYPE_CHECKING:  # the predicates import the policy package: no import cycle at run time
+    from auditor.judge.predicates.base import Predicate
 
 PROVIDER_DIRS = ("aws", "gcp", "baa")
 CASES_SUFFIX = ".cases.yaml"

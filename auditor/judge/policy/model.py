@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.result import PolicyInfo, Remediation, Severity
 from auditor.judge.policy.conditions import Condition
-from auditor.judge.predicates.base import Predicate
+
+if TYPE_CHECKING:  # the predicates import the policy package: no import cycle at run time
+    from auditor.judge.predicates.base import Predicate
 
 POLICY_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}$"
 

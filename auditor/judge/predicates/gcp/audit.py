@@ -17,14 +17,50 @@ unknown otherwise, naming what is missing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from auditor.core.model.base import Resource
 from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
-from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path
+from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_level, node_path
 
 REQUIRED_LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
+
+
+@dataclass(frozen=True)
+class _Level:
+    """What one node's audit configs contribute: its configs as evidence, the log types it turns
+    on for allServices, its exemptions (or the gaps that left its configs unread)."""
+
+    configs: list[dict[str, Any]]
+    enabled: tuple[str, ...]
+    exemptions: tuple[str, ...]
+    unread: tuple[Missing, ...] = ()
+
+
+def _level(node: Resource, ctx: PredicateContext) -> _Level:
+    gaps = ctx.unread(node, ("audit_configs",))
+    if gaps:
+        return _Level([], (), (), gaps)
+    where = node_path(node) or node.id
+    configs = getattr(node, "audit_configs", [])
+    enabled: list[str] = []
+    exemptions: list[str] = []
+    for config in configs:
+        for log_config in config.audit_log_configs:
+            if config.service == "allServices":
+                enabled.append(log_config.log_type)
+            for member in log_config.exempted_members:
+                exemptions.append(
+                    f"{member} from {log_config.log_type} of {config.service} at {where}"
+                )
+    shown = [
+        {"service": c.service, "log_types": [lc.log_type for lc in c.audit_log_configs]}
+        for c in configs
+    ]
+    return _Level(shown, tuple(enabled), tuple(exemptions))
 
 
 def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict:
@@ -38,24 +74,20 @@ def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict
             unread.append(step)
             continue
         node = step
-        gaps = ctx.unread(node, ("audit_configs",))
-        if gaps:
-            unread.extend(gaps)
+        # the project itself is read here; a folder or the organization once per run
+        level = (
+            _level(node, ctx)
+            if node is resource
+            else node_level("audit_configs", node, ctx, partial(_level, node, ctx))
+        )
+        if level.unread:
+            unread.extend(level.unread)
             continue
         where = node_path(node) or node.id
-        configs = getattr(node, "audit_configs", [])
-        levels[where] = [
-            {"service": c.service, "log_types": [lc.log_type for lc in c.audit_log_configs]}
-            for c in configs
-        ]
-        for config in configs:
-            for log_config in config.audit_log_configs:
-                if config.service == "allServices":
-                    enabled.setdefault(log_config.log_type, []).append(where)
-                for member in log_config.exempted_members:
-                    exemptions.append(
-                        f"{member} from {log_config.log_type} of {config.service} at {where}"
-                    )
+        levels[where] = level.configs
+        for log_type in level.enabled:
+            enabled.setdefault(log_type, []).append(where)
+        exemptions.extend(level.exemptions)
     missing = [t for t in REQUIRED_LOG_TYPES if t not in enabled]
     evidence = {
         "enabled_for_all_services": {t: enabled.get(t, []) for t in REQUIRED_LOG_TYPES},

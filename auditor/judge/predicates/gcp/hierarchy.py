@@ -7,13 +7,17 @@ is already decided below the missing ancestor (a policy that does not inherit, a
 only be added to) is not affected. The missing ancestor is named with the export or scope that
 would bring it in.
 
-The nodes are indexed by path once per run and each distinct chain of ancestors is resolved
-once, so judging every project (and every resource below it) stays linear in the inventory.
+The nodes are indexed by path once per run, each distinct chain of ancestors is resolved once,
+each resource's lineage is built once (and shared by every predicate that walks it), and each
+node's contribution to an effective setting is read once (:func:`node_level`), so judging every
+project (and every resource below it) stays linear in the inventory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from auditor.core.model.base import Gap, ListingGap, Resource
 from auditor.judge.policy.truth import Missing
@@ -30,6 +34,7 @@ ASSET_TYPES = {
     "projects": ("cloudresourcemanager.googleapis.com/Project", PROJECT),
 }
 _MEMO = "gcp.hierarchy"
+T = TypeVar("T")
 
 
 def node_path(resource: Resource) -> str | None:
@@ -89,6 +94,8 @@ class Hierarchy:
                     self.nodes[path] = node
         self._gaps = {rtype: ctx.index.listing_gaps(rtype) for rtype in NODE_TYPES}
         self._chains: dict[tuple[str, ...], tuple[Resource | Missing, ...]] = {}
+        self.lineages: dict[str, Lineage] = {}  # by resource id: shared by every predicate
+        self.levels: dict[tuple[str, str], Any] = {}  # (what, node id) -> a node's contribution
 
     def _absent(self, ancestor: str, below: str) -> Missing:
         """Why an ancestor is not in the inventory: the failed listing that names it (an export
@@ -130,13 +137,34 @@ def hierarchy(ctx: PredicateContext) -> Hierarchy:
 
 
 def lineage(resource: Resource, ctx: PredicateContext) -> Lineage:
-    """``resource`` (a project, folder or organization) and its ancestors, nearest first."""
+    """``resource`` (a project, folder or organization) and its ancestors, nearest first.
+
+    Computed once per run for each resource id (the audit-config and every org-policy predicate
+    walk the same project's lineage) and, below that, once per distinct chain of ancestors."""
+    tree = hierarchy(ctx)
+    found = tree.lineages.get(resource.id)
+    if found is not None and found.steps[0] is resource:
+        return found
     own = node_path(resource) or resource.id
     unread = ctx.unread(resource, ("ancestors",))
     if unread:  # which nodes are above it was not read: everything above is unknown
-        return Lineage((resource, *unread))
-    ancestors = tuple(getattr(resource, "ancestors", []) or ())
-    return Lineage((resource, *hierarchy(ctx).ancestors(ancestors, own)))
+        found = Lineage((resource, *unread))
+    else:
+        ancestors = tuple(getattr(resource, "ancestors", []) or ())
+        found = Lineage((resource, *tree.ancestors(ancestors, own)))
+    tree.lineages[resource.id] = found
+    return found
+
+
+def node_level(what: str, node: Resource, ctx: PredicateContext, build: Callable[[], T]) -> T:
+    """A hierarchy node's contribution to an effective setting (``what``: "audit_configs"),
+    built once per run: a folder or organization above thousands of projects is read once."""
+    levels = hierarchy(ctx).levels
+    key = (what, node.id)
+    if key not in levels:
+        levels[key] = build()
+    found: T = levels[key]
+    return found
 
 
 __all__ = [
@@ -149,5 +177,6 @@ __all__ = [
     "hierarchy",
     "lineage",
     "missing_ancestor",
+    "node_level",
     "node_path",
 ]
