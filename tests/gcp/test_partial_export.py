@@ -107,3 +107,58 @@ def test_a_folder_without_its_iam_policy_line_names_the_export_to_add(tmp_path: 
     assert "always has one" not in message
     # the projects' own IAM policies were exported: judged
     assert {"PASS", "FAIL"} & set(statuses(result, "GCP-IAM-001").values())
+
+
+def _judge_with(tmp_path: Path, params: dict[str, Any]) -> RunResult:
+    path = tmp_path / "assets.json"
+    lines = export_lines(sample_assets())
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    inventory = Inventory()
+    collect_export(CollectOptions(gcp_export_file=path, gcp_scope=ORG), inventory, NullProgress())
+    inventory.header = SnapshotHeader(
+        scope=Scope(providers=["gcp"], gcp_parent=ORG), source="export-file"
+    )
+    profile = load_profile("strict", POLICIES.catalog)
+    return evaluate(
+        inventory,
+        POLICIES,
+        profile,
+        now=datetime(2026, 11, 23, tzinfo=UTC),
+        params_override=params,
+    )
+
+
+def test_provider_default_encryption_accepted_cited_or_required_keys_fail(tmp_path: Path) -> None:
+    """Google-managed default encryption (AES-256, documented) is MANUAL unless the profile says:
+    accepted (PASS, the documentation cited in the evidence) or customer-managed keys (FAIL)."""
+    default = _judge_with(tmp_path, {})
+    google_managed = {
+        f.resource.id
+        for f in default.findings
+        if f.policy_id in ("GCP-GCS-001", "GCP-SQL-001") and f.status == "MANUAL"
+    }
+    assert google_managed, "the sample holds stores on Google-managed keys"
+    accepted = _judge_with(tmp_path, {"accept_provider_default_encryption": True})
+    required = _judge_with(tmp_path, {"customer_managed_keys": True})
+    for run, status in ((accepted, "PASS"), (required, "FAIL")):
+        got = {
+            f.resource.id: f
+            for f in run.findings
+            if f.policy_id in ("GCP-GCS-001", "GCP-SQL-001") and f.resource.id in google_managed
+        }
+        assert {f.status for f in got.values()} == {status}
+        for f in got.values():
+            cited = str(f.evidence.get("provider_default"))
+            assert "AES-256" in cited and "https://cloud.google.com/" in cited
+
+
+def test_google_cloud_named_as_subcontractor_passes_each_project(tmp_path: Path) -> None:
+    result = _judge_with(tmp_path, {})
+    assert set(statuses(result, "GCP-SUB-001").values()) == {"PASS"}
+    unnamed = _judge_with(tmp_path, {"subprocessors": ["aws", "cloudflare"]})
+    subs = [f for f in unnamed.findings if f.policy_id == "GCP-SUB-001"]
+    assert subs and {f.status for f in subs} == {"FAIL"}
+    assert all("7. Subcontractors" in f.message for f in subs)
+    # the subcontractors the BAA says receive no PHI: one MANUAL each, to attest
+    attest = {f.resource.id: f.status for f in result.findings if f.policy_id == "BAA-SUB-001"}
+    assert attest == {"subprocessor:stripe": "MANUAL", "subprocessor:resend": "MANUAL"}
