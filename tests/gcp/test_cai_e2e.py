@@ -178,6 +178,12 @@ STRICT: dict[str, dict[str, str]] = {
         "phi-prod/records-db": "MANUAL",
         "sandbox-dev/*": "NOT_APPLICABLE",
     },
+    # the strict BAA names Google Cloud among its subcontractors
+    "GCP-SUB-001": {
+        "phi-analytics/phi-analytics": "PASS",
+        "phi-prod/phi-prod": "PASS",
+        "sandbox-dev/sandbox-dev": "PASS",
+    },
     "GCP-SVC-001": {
         "phi-analytics/aiplatform.googleapis.com": "PASS",
         "phi-analytics/bigquery.googleapis.com": "PASS",
