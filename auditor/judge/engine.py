@@ -455,13 +455,11 @@ def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
     are judged through the organization and folders above them and through other projects (log
     sinks, Shared VPC hosts); it reports the findings of the accounts (projects, and the
     organization, folder or directory they hang from) whose hash its shard owns. Every finding
-    depends on its account alone, so shards 1..N report each finding exactly once.
+    depends on its account alone, so shards 1..N report each finding exactly once. What the
+    profile states (provider ``baa``, account the profile id) is the same in every shard: the
+    shard that owns the profile id's hash reports it, in AWS and GCP shards alike.
     """
-    if provider == "baa" and scope.shard is not None:
-        # what the profile states is the same in every shard: the first one reports it
-        first = Shard.from_label(scope.shard).index == 1
-        return lambda _account: first
-    if scope.shard is None or provider != "gcp":
+    if scope.shard is None or provider not in ("gcp", "baa"):
         return _every_account
     return Shard.from_label(scope.shard).owns
 
