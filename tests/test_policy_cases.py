@@ -1,5 +1,6 @@
-"""The one generic test: every shipped policy's cases (PASS, FAIL, ERROR, NOT_APPLICABLE) run
-through the real engine, and the catalog, profiles and policies agree with each other."""
+"""The one generic test: every shipped policy's cases (PASS, FAIL, ERROR, NOT_APPLICABLE, and
+the two partial-evidence cases: a violation beside a gap is FAIL, a satisfied fact beside a gap
+is ERROR) run through the real engine, and the catalog, profiles and policies agree."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from auditor.core.model.registry import resource_types
+from auditor.core.yamlio import plain, read_yaml
 from auditor.judge.catalog import load_catalog
-from auditor.judge.policy.cases import required_statuses, run_policy_cases
+from auditor.judge.policy.cases import cases_file, required_statuses, run_policy_cases
 from auditor.judge.policy.loader import load_default_policies
 from auditor.judge.profile import load_profile, shipped_profiles
 
@@ -23,7 +25,27 @@ def test_policy_cases(policy) -> None:
     outcomes = run_policy_cases(policy, POLICIES.files[policy.id], POLICIES, TYPES, CATALOG)
     failures = [f"{o.name}: {o.problem}" for o in outcomes if not o.ok]
     assert not failures, "\n".join(failures)
-    assert len(outcomes) >= len(required_statuses(policy))
+    node = plain(read_yaml(cases_file(POLICIES.files[policy.id])))
+    assert len(outcomes) + len(node.get("not_possible") or {}) >= len(required_statuses(policy))
+    partial = [c for c in node["cases"] if c.get("partial")]
+    reasons = node.get("partial_evidence") or {}
+    assert len(partial) + len(reasons) >= 2, "a partial-evidence case or reason is missing"
+
+
+def test_partial_evidence_cases_are_required() -> None:
+    """The requirement can fail: a cases file without them is a problem, a reason answers it."""
+    from auditor.judge.policy.cases import partial_coverage
+
+    policy = POLICIES.policies[0]
+    assert len(partial_coverage(policy, {"cases": []}, [])) == 2
+    said = {
+        "partial_evidence": {"fail": "it reads a single fact, so no violation stands beside a gap"}
+    }
+    (left,) = partial_coverage(policy, {"cases": [], **said}, [])
+    assert "expecting ERROR" in left.problem
+    assert partial_coverage(policy, {"cases": [], "partial_evidence": {"fail": "short"}}, [])
+    case = {"partial": True, "expect": "ERROR", "resource": {"gaps": [{}]}}
+    assert len(partial_coverage(policy, {"cases": [case], **said}, [])) == 0
 
 
 def test_there_are_policies_for_every_provider() -> None:

@@ -38,6 +38,12 @@ class Parameters(BaseModel):
         default=None, description="Stores must use customer-managed KMS keys"
     )
     key_rotation_max_days: int | None = Field(default=None, ge=1)
+    accept_provider_default_encryption: bool | None = Field(
+        default=None,
+        description="Provider-documented default encryption at rest (Google-managed AES-256, "
+        "S3 SSE-S3) keeps the promise, cited in the evidence; unset or false: it is MANUAL "
+        "(attach the provider's documentation); customer_managed_keys: true makes it FAIL",
+    )
     # transmission security
     min_tls_version: TlsVersion | None = None
     # authentication and access
@@ -66,7 +72,11 @@ class Parameters(BaseModel):
     allowed_ai_models: list[str] | None = None
     # subcontractors
     covered_services_only: bool | None = None
-    subprocessors: list[str] | None = None
+    subprocessors: list[str] | None = Field(
+        default=None,
+        description="Subcontractors the BAA names as handling PHI: aws, gcp (the cloud "
+        "providers, by these keys) and others by name (cloudflare)",
+    )
     # breach notification (contractual: shown with its clause, judged as MANUAL)
     breach_notification_days: int | None = Field(
         default=None, ge=1, description="Calendar days after discovery to notify of a breach"
@@ -94,7 +104,9 @@ class Parameters(BaseModel):
         description="Databases to read on the server (default: the connection's own database)",
     )
     subprocessors_without_phi: list[str] | None = Field(
-        default=None, description="Subcontractors the BAA names as receiving no PHI"
+        default=None,
+        description="Subcontractors the BAA names as receiving no PHI (stripe, resend): each is "
+        "listed as MANUAL, to be attested",
     )
     return_or_destroy_on_termination: bool | None = Field(
         default=None, description="PHI is returned or destroyed when the agreement ends"

@@ -115,6 +115,11 @@ class Finding(_Model):
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
     gap: Gap | ListingGap | None = None
+    gaps: list[Gap | ListingGap] = Field(
+        default_factory=list,
+        description="every unread input the verdict met: why an ERROR is not assessed, and what "
+        "else a FAIL could not see (gap is the first of them)",
+    )
     manual_evidence: str | None = None
     waiver: WaiverRef | None = None
     attestation: AttestationRef | None = None
@@ -207,6 +212,14 @@ class SelectionRecord(_Model):
     left_out: list[LeftOutPolicy] = Field(default_factory=list)
 
 
+class PolicyNotRun(_Model):
+    """A loaded policy this run did not run, and why (safeguard not promised, parameter unset,
+    provider not in scope, left to another kind of scan)."""
+
+    policy_id: str
+    reason: str
+
+
 class ProfileInfo(_Model):
     id: str
     title: str
@@ -240,6 +253,9 @@ class RunResult(_Model):
     )
     selection: SelectionRecord | None = Field(
         default=None, description="set when the run was narrowed to some checks"
+    )
+    policies_not_run: list[PolicyNotRun] = Field(
+        default_factory=list, description="loaded policies this run did not run, and why"
     )
 
     def count(self, status: Status) -> int:
@@ -352,6 +368,7 @@ __all__ = [
     "Finding",
     "LeftOutPolicy",
     "PolicyInfo",
+    "PolicyNotRun",
     "ProfileInfo",
     "PromiseResult",
     "Remediation",

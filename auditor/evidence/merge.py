@@ -18,10 +18,10 @@ from auditor.core.result import (
     PromiseResult,
     RunResult,
     SafeguardResult,
-    Status,
     summarize,
     worst,
 )
+from auditor.judge.rollup import promise_verdict
 
 #: Inputs every shard must share; the snapshot digest differs per shard and is kept per shard.
 SHARED_INPUTS = ("policies", "profile", "waivers", "attestations")
@@ -98,13 +98,10 @@ def _promises(template: list[PromiseResult], findings: list[Finding]) -> list[Pr
     out = []
     for promise in template:
         mine = [f for s in dict.fromkeys(promise.safeguards) for f in findings if f.safeguard == s]
-        verdict: Status | None = worst([f.status for f in mine])
-        note = None
-        if verdict is None:
-            verdict = "ERROR"
-            note = "No policy assessed this promise in this scope: it is not assessed, not passed."
-        elif verdict == "NOT_APPLICABLE":
-            note = "Nothing this promise concerns was found in the scope; the checks that ran are listed."
+        if mine:
+            verdict, note = promise_verdict(mine, checked=True)
+        else:  # every shard had no finding for it: the shards' verdict and note stand
+            verdict, note = promise.verdict, promise.note
         out.append(
             promise.model_copy(
                 update={
@@ -158,6 +155,7 @@ def merge(results: Sequence[RunResult]) -> RunResult:
         policies.update(r.policies)
         citations.update(r.citations)
     warnings = list(dict.fromkeys(w for r in ordered for w in r.warnings))
+    not_run = {n.policy_id: n for r in ordered for n in r.policies_not_run}
     expiring = {w.id: w for r in ordered for w in r.waivers_expiring}
     gaps = sorted(
         {g for r in ordered for g in r.listing_gaps},
@@ -180,6 +178,7 @@ def merge(results: Sequence[RunResult]) -> RunResult:
             "listing_gaps": gaps,
             "warnings": warnings,
             "waivers_expiring": sorted(expiring.values(), key=lambda w: (w.expires, w.id)),
+            "policies_not_run": [not_run[k] for k in sorted(not_run)],
         }
     )
 

@@ -46,8 +46,7 @@ def _why_not(policy: Policy, mappers: Mapping[str, Mapper]) -> str | None:
     for path in policy.reads:
         if all(any(path == f or path.startswith(f + ".") for f in m.unreadable) for m in own):
             return f"it reads {path}, which Terraform's {', '.join(sorted(m.tf_type for m in own))} does not carry"
-    related = set(policy.predicate.related) if policy.predicate is not None else set()
-    blind = sorted(related & IAC_BLIND_TYPES)
+    blind = sorted(set(policy.related) & IAC_BLIND_TYPES)
     if blind:
         return f"it joins {', '.join(blind)}, whose absence from a configuration proves nothing"
     return None

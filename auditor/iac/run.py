@@ -522,6 +522,11 @@ def evaluate_mapped(
     inventory = build_inventory(mapped.models, [p.resource_type for p in chosen], mapped.label)
     if inputs.waivers_sha256:
         digests = {**digests, "waivers": inputs.waivers_sha256}
+    by_id = inputs.policies.by_id()
+    left = [
+        (by_id[pid], f"left to the live scan: {why}")
+        for pid, why in left_to_live_scan(inputs.policies, inputs.profile, available_mappers())
+    ]
     result = evaluate(
         inventory,
         subset,
@@ -531,6 +536,7 @@ def evaluate_mapped(
         started_at=started,
         inputs=digests,
         waiver_warning_days=waiver_warning_days,
+        not_run=left,
     )
     if outcome is not None:
         result = record_selection(

@@ -3,12 +3,15 @@
 Pure and deterministic: it reads no clock (``now`` is passed in), no file and no network, and the
 same inputs give the same result apart from the timestamps handed to it.
 
-Per policy and resource the order of judgement is fixed:
+Per policy and resource, conditions are three-valued (true, false, or unknown with the gaps
+that made them unknown; Kleene logic, :mod:`auditor.judge.policy.truth`):
 
-1. a gap on any field the applicability (``where``) reads -> ERROR;
-2. not applicable -> no finding for the resource;
-3. a gap on any field the assertion or predicate reads -> ERROR;
-4. otherwise PASS / FAIL (PASS becomes MANUAL for ``on_pass: MANUAL``; ``manual_only`` -> MANUAL).
+1. applicability (``where``): false -> no finding; unknown -> ERROR naming the gaps;
+2. ``manual_only`` -> MANUAL;
+3. the assertion (or the predicate's verdict): false -> FAIL, listing any gaps also met
+   (the facts that were read already break the promise); unknown -> ERROR naming every gap and
+   the fields it covers; true -> PASS, or MANUAL when ``manual_when`` holds or ``on_pass:
+   MANUAL`` says so (an unknown ``manual_when`` is ERROR).
 
 Then per place (account/region): a failed listing -> ERROR; a place where nothing matched ->
 one NOT_APPLICABLE naming what was looked at; a provider in scope with no listing at all of the
@@ -33,6 +36,7 @@ from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef
 from auditor.core.result import (
     CitationInfo,
     Finding,
+    PolicyNotRun,
     ProfileInfo,
     RunResult,
     Status,
@@ -41,16 +45,19 @@ from auditor.core.result import (
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
 from auditor.judge.attestations import AttestationSet, attest
-from auditor.judge.policy.conditions import condition_paths, evaluate_condition
+from auditor.judge.policy.conditions import Env, condition_becauses, explain
+from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
-from auditor.judge.policy.paths import read
+from auditor.judge.policy.related import RelatedIndex, Unread, read_field
+from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import GapError, PredicateContext
-from auditor.judge.profile import LoadedProfile
+from auditor.judge.profile import LoadedProfile, Promise
 from auditor.judge.rollup import promise_results, safeguard_results
 from auditor.judge.waivers import Waiver
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+NOT_READ = "<not read>"
 Place = tuple[str, str | None]  # (account, region)
 
 
@@ -68,14 +75,22 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def render_message(template: str, resource: Resource, params: Mapping[str, Any]) -> str:
+def render_message(
+    template: str,
+    resource: Resource,
+    params: Mapping[str, Any],
+    promise: Mapping[str, str] | None = None,
+) -> str:
     def substitute(match: re.Match[str]) -> str:
         key = match.group(1)
         if key.startswith("params."):
             return _show(params.get(key[len("params.") :]))
-        if key in ("id", "name", "account", "region"):
+        if key.startswith("promise.") or key == "provider_default":
+            return (promise or {}).get(key.removeprefix("promise."), "none")
+        if key in ("id", "name", "account", "region") and resource.gap_for(key) is None:
             return _show(getattr(resource, key))
-        return _show(read(resource, key))
+        value = read_field(resource, key)
+        return NOT_READ if isinstance(value, Unread) else _show(value)
 
     return _PLACEHOLDER.sub(substitute, template)
 
@@ -83,31 +98,61 @@ def render_message(template: str, resource: Resource, params: Mapping[str, Any])
 def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
     evidence: dict[str, Any] = {}
     for path in paths:
-        if resource.gap_for(path) is not None:
-            evidence[path] = "<not read>"
+        value = read_field(resource, path)
+        if isinstance(value, Unread):
+            evidence[path] = NOT_READ
         else:
-            evidence[path] = scrub(to_jsonable_python(read(resource, path)))
+            evidence[path] = scrub(to_jsonable_python(value))
     return evidence
 
 
-def _first_gap(resource: Resource, paths: Sequence[str]) -> Gap | None:
-    for path in paths:
-        gap = resource.gap_for(path)
-        if gap is not None:
-            return gap
-    return None
+def _describe(missing: Missing, resource: Resource) -> str:
+    """One unread input, said relative to the finding's own resource."""
+    gap = missing.gap
+    if missing.subject == resource.id and missing.path:
+        what = missing.path
+    elif missing.path:
+        what = f"{missing.path} of {missing.subject}"
+    else:
+        what = missing.subject
+    text = f"{what} ({gap.operation} returned {gap.error_code}"
+    return text + (f": {gap.message})" if gap.message else ")")
+
+
+def _reasons(rendered: Sequence[tuple[str, str]]) -> str:
+    """``a; b`` for the judged resource, ``main: not logging, single-region`` per joined one."""
+    own = [text for about, text in rendered if not about]
+    by_target: dict[str, list[str]] = {}
+    for about, text in rendered:
+        if about:
+            by_target.setdefault(about, []).append(text)
+    parts = own + [f"{about}: {', '.join(texts)}" for about, texts in by_target.items()]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def describe_missing(missing: Sequence[Missing], resource: Resource) -> str:
+    return "; ".join(dict.fromkeys(_describe(m, resource) for m in missing))
 
 
 class _Judge:
     """Evaluates one policy over the inventory."""
 
     def __init__(
-        self, policy: Policy, params: Mapping[str, Any], pctx: PredicateContext, promises: list[str]
+        self,
+        policy: Policy,
+        env: Env,
+        pctx: PredicateContext,
+        promises: Sequence[Promise],
     ) -> None:
         self.policy = policy
-        self.params = params
+        self.env = env
+        self.params = env.params
         self.pctx = pctx
-        self.promises = promises
+        self.promises = [p.id for p in promises]
+        self.promise_text = _promise_text(promises)
+        self.explains = bool(condition_becauses(policy.assertion))
+        if policy.default_citation is not None:
+            self.promise_text["provider_default"] = policy.default_citation
 
     def finding(
         self,
@@ -116,8 +161,10 @@ class _Judge:
         message: str,
         evidence: dict[str, Any] | None = None,
         gap: Gap | ListingGap | None = None,
+        gaps: Sequence[Gap | ListingGap] = (),
     ) -> Finding:
         doc = self.policy.doc
+        all_gaps = list(dict.fromkeys([*([gap] if gap is not None else []), *gaps]))
         # The engine builds findings from validated policies and resources: construct without
         # re-validating (the result is validated again when it is read back from JSON).
         return Finding.model_construct(
@@ -130,66 +177,161 @@ class _Judge:
             resource=ref,
             message=message,
             evidence=evidence or {},
-            gap=gap,
+            gap=all_gaps[0] if all_gaps else None,
+            gaps=all_gaps,
             manual_evidence=doc.manual_evidence if status == "MANUAL" else None,
             waiver=None,
         )
 
-    def gap_finding(self, resource: Resource, gap: Gap | ListingGap, what: str) -> Finding:
-        message = (
-            f"Not assessed: {what} could not be read ({gap.operation} returned {gap.error_code})."
-            + (f" {gap.message}" if gap.message else "")
-        )
+    def render(self, template: str, resource: Resource) -> str:
+        return render_message(template, resource, self.params, self.promise_text)
+
+    def evidence(self, resource: Resource) -> dict[str, Any]:
+        evidence = _evidence(resource, self.policy.reads)
+        if self.policy.default_citation is not None:
+            evidence["provider_default"] = self.policy.default_citation
+        return evidence
+
+    def unknown_finding(
+        self,
+        resource: Resource,
+        missing: Sequence[Missing],
+        evidence: dict[str, Any],
+        what: str = "",
+    ) -> Finding:
+        """ERROR: not assessed, naming every unread input and what it covers."""
+        lead = f"Not assessed{f' ({what})' if what else ''}: "
+        message = lead + "could not read " + describe_missing(missing, resource) + "."
         return self.finding(
-            ResourceRef.of(resource), "ERROR", message, _evidence(resource, self.policy.reads), gap
+            ResourceRef.of(resource),
+            "ERROR",
+            message,
+            evidence,
+            gaps=[m.gap for m in missing],
         )
+
+    def _with_gaps(self, message: str, resource: Resource, missing: Sequence[Missing]) -> str:
+        if not missing:
+            return message
+        return f"{message} Also not read: {describe_missing(missing, resource)}."
+
+    def unplaced_finding(self, place: Place, resources: Sequence[Resource]) -> Finding:
+        """ERROR for a place that would be "none here", while resources of the account could
+        not be placed (their region was not read)."""
+        account, region = place
+        rtype = self.policy.resource_type
+        gaps = [g for r in resources for g in r.gaps if g.covers("region")]
+        first = gaps[0]
+        names = ", ".join(sorted(r.name or r.id for r in resources)[:5])
+        message = (
+            f"Not assessed: whether any {rtype} in {account}/{region} is in the policy's scope is "
+            f"unknown: {len(resources)} {rtype} in {account} ({names}) could not be placed "
+            f"(region unread: {first.operation} returned {first.error_code})."
+        )
+        ref = ResourceRef(
+            provider=self.policy.provider, account=account, region=region, type=rtype, id="*"
+        )
+        evidence = {"resources_unplaced": len(resources)}
+        return self.finding(ref, "ERROR", message, evidence, gaps=list(dict.fromkeys(gaps)))
 
     def judge(self, resource: Resource) -> Finding | None:
         policy = self.policy
         doc = policy.doc
+        env = self.env
+        met: tuple[Missing, ...] = ()
         if policy.where is not None:
-            where_paths = condition_paths(policy.where)
-            gap = _first_gap(resource, where_paths)
-            if gap is not None:
-                return self.gap_finding(resource, gap, "whether the policy applies")
-            if not evaluate_condition(policy.where, resource, self.params):
+            applies = truth_of(policy.where, resource, env)
+            if applies.is_false:
                 return None
+            if applies.is_unknown:
+                return self.unknown_finding(
+                    resource,
+                    applies.gaps,
+                    self.evidence(resource),
+                    "whether the policy applies is unknown",
+                )
+            met = applies.gaps
         ref = ResourceRef.of(resource)
+        evidence = self.evidence(resource)
         if doc.manual_only:
             template = doc.message.manual or doc.message.fail
+            return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        if policy.predicate is not None:
+            return self._predicate(resource, ref, evidence, met)
+        assert policy.assertion is not None
+        holds = truth_of(policy.assertion, resource, env)
+        if holds.is_false:
+            message = self.render(doc.message.fail, resource)
+            reasons = (
+                _reasons(
+                    [
+                        (r.about, self.render(r.template, r.resource))
+                        for r in explain(policy.assertion, resource, env)
+                    ]
+                )
+                if self.explains
+                else ""
+            )
+            if reasons:
+                message = f"{message.rstrip('.')}: {reasons}."
+            also = holds.gaps
+            if policy.manual_when is not None:  # what else it reads, and could not
+                also = (*also, *truth_of(policy.manual_when, resource, env).gaps)
+            missing = tuple(dict.fromkeys((*met, *also)))
             return self.finding(
                 ref,
-                "MANUAL",
-                render_message(template, resource, self.params),
-                _evidence(resource, policy.reads),
+                "FAIL",
+                self._with_gaps(message, resource, missing),
+                evidence,
+                gaps=[m.gap for m in missing],
             )
-        gap = _first_gap(resource, policy.reads)
-        if gap is not None:
-            return self.gap_finding(resource, gap, ", ".join(f for f in gap.fields))
-        evidence = _evidence(resource, policy.reads)
-        if policy.predicate is not None:
-            try:
-                verdict = policy.predicate.fn(resource, self.pctx)
-            except GapError as exc:
-                return self.gap_finding(resource, exc.gap, exc.what or "a related resource")
-            evidence.update({k: to_jsonable_python(v) for k, v in verdict.evidence.items()})
-            status: Status = verdict.status
-            message = verdict.message
-            if status == "PASS" and doc.on_pass == "MANUAL":
-                status = "MANUAL"
-            return self.finding(ref, status, message, evidence)
-        assert policy.assertion is not None
-        holds = evaluate_condition(policy.assertion, resource, self.params)
-        if holds:
-            status = "MANUAL" if doc.on_pass == "MANUAL" else "PASS"
-            if status == "MANUAL":
-                template = doc.message.manual or doc.message.pass_ or doc.title
-            else:
-                template = doc.message.pass_ or f"{doc.title}: satisfied."
-        else:
-            status = "FAIL"
-            template = doc.message.fail
-        return self.finding(ref, status, render_message(template, resource, self.params), evidence)
+        if holds.is_unknown:
+            return self.unknown_finding(resource, holds.gaps, evidence)
+        if policy.manual_when is not None:
+            manual = truth_of(policy.manual_when, resource, env)
+            if manual.is_unknown:
+                return self.unknown_finding(
+                    resource, manual.gaps, evidence, "whether a person must confirm it is unknown"
+                )
+            if manual.is_true:
+                template = doc.message.manual or doc.title
+                return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        if doc.on_pass == "MANUAL":
+            template = doc.message.manual or doc.message.pass_ or doc.title
+            return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
+        template = doc.message.pass_ or f"{doc.title}: satisfied."
+        return self.finding(ref, "PASS", self.render(template, resource), evidence)
+
+    def _predicate(
+        self,
+        resource: Resource,
+        ref: ResourceRef,
+        evidence: dict[str, Any],
+        met: tuple[Missing, ...],
+    ) -> Finding:
+        policy = self.policy
+        assert policy.predicate is not None
+        if policy.predicate.two_valued:
+            unread = self.pctx.unread(resource, policy.predicate.reads)
+            if unread:
+                return self.unknown_finding(resource, unread, evidence)
+        try:
+            verdict = policy.predicate.fn(resource, self.pctx)
+        except GapError as exc:  # a predicate still written against the two-valued contract
+            raised = Missing(exc.gap, exc.what or resource.id)
+            return self.unknown_finding(resource, [raised], evidence)
+        evidence.update({k: to_jsonable_python(v) for k, v in verdict.evidence.items()})
+        if verdict.status == "ERROR":
+            return self.unknown_finding(resource, verdict.gaps, evidence)
+        status: Status = verdict.status
+        message = verdict.message
+        missing: tuple[Missing, ...] = ()
+        if status == "FAIL":
+            missing = tuple(dict.fromkeys((*met, *verdict.gaps)))
+            message = self._with_gaps(message, resource, missing)
+        if status == "PASS" and policy.doc.on_pass == "MANUAL":
+            status = "MANUAL"
+        return self.finding(ref, status, message, evidence, gaps=[m.gap for m in missing])
 
     def run(
         self,
@@ -205,9 +347,12 @@ class _Judge:
         findings: list[Finding] = []
         seen: dict[Place, int] = defaultdict(int)
         matched: dict[Place, int] = defaultdict(int)
+        unplaced: dict[str, list[Resource]] = defaultdict(list)  # region unread, by account
         for resource in resources:
             place = (resource.account, resource.region)
             seen[place] += 1
+            if resource.gaps and resource.gap_for("region") is not None:
+                unplaced[resource.account].append(resource)
             if not reports(resource.account):
                 continue
             finding = self.judge(resource)
@@ -240,6 +385,10 @@ class _Judge:
                 continue
             account, region = place
             where = f"{account}/{region}" if region else account
+            if region is not None and unplaced.get(account):
+                # "none here" needs every listed resource placed: some could be here
+                findings.append(self.unplaced_finding(place, unplaced[account]))
+                continue
             if seen[place]:
                 message = f"0 of {seen[place]} {rtype} in {where} are in the policy's scope ({_where_text(self.policy)})."
             else:
@@ -259,6 +408,17 @@ class _Judge:
                 )
             )
         return findings
+
+
+def _promise_text(promises: Sequence[Promise]) -> dict[str, str]:
+    """``{promise.clause}``, ``{promise.section}``, ``{promise.id}`` for message templates."""
+    if not promises:
+        return {}
+    return {
+        "clause": " / ".join(p.clause for p in promises),
+        "section": " / ".join(p.section or p.id for p in promises),
+        "id": ", ".join(p.id for p in promises),
+    }
 
 
 def _reported_accounts(scope: Scope, provider: str) -> Callable[[str], bool]:
@@ -295,11 +455,84 @@ def _providers_in_scope(inventory: Inventory) -> set[str]:
 
 def policy_applies(policy: Policy, params: Mapping[str, Any], promised: set[str]) -> bool:
     """Whether a policy runs under a profile: its safeguard is promised and its parameters set."""
-    if policy.doc.safeguard not in promised:
-        return False
-    if policy.doc.enabled_by and not params.get(policy.doc.enabled_by):
-        return False
-    return all(params.get(name) is not None for name in policy.params)
+    return why_not_run(policy, params, promised) is None
+
+
+def why_not_run(
+    policy: Policy, params: Mapping[str, Any], promised: set[str], profile_id: str = "the profile"
+) -> str | None:
+    """Why a policy does not run under a profile (None when it runs)."""
+    doc = policy.doc
+    if doc.safeguard not in promised:
+        return f"safeguard {doc.safeguard!r} is not promised by profile {profile_id!r}"
+    if doc.enabled_by and not params.get(doc.enabled_by):
+        return f"it runs only when {profile_id!r} sets {doc.enabled_by} to true"
+    unset = sorted(name for name in policy.params if params.get(name) is None)
+    if unset:
+        return f"{profile_id!r} promises {doc.safeguard!r} but sets no {', '.join(unset)}"
+    return None
+
+
+def _custom(policies: PolicySet, policy: Policy) -> bool:
+    """A policy from the user's own directory rather than the shipped set."""
+    from auditor.core.resources import policies_dir
+
+    file = policies.files.get(policy.id)
+    return file is not None and not file.resolve().is_relative_to(policies_dir().resolve())
+
+
+def _coverage_gaps(
+    promises: Sequence[Promise],
+    findings: Sequence[Finding],
+    skipped: Sequence[tuple[Policy, str, bool]],
+    by_type: Mapping[str, Sequence[Resource]],
+) -> list[Finding]:
+    """ERROR findings for resources that exist but were not judged, so that a promise none of
+    whose policies found anything to judge is NOT_APPLICABLE only when nothing of those types
+    exists in scope. Only for promises with no finding at all, and only for policies left out for
+    a reason that leaves a gap (a parameter the promise needs but does not set, or a kind of scan
+    that cannot judge them), not for policies the profile decided do not concern it."""
+    judged = {f.safeguard for f in findings}
+    out: list[Finding] = []
+    for promise in promises:
+        if judged & set(promise.safeguards):
+            continue
+        for policy, reason, leaves_gap in skipped:
+            if not leaves_gap or policy.doc.safeguard not in promise.safeguards:
+                continue
+            places: dict[tuple[str, str], int] = defaultdict(int)
+            for resource in by_type.get(policy.resource_type, ()):
+                places[(resource.provider, resource.account)] += 1
+            for (provider, account), count in sorted(places.items()):
+                ref = ResourceRef(
+                    provider=provider,
+                    account=account,
+                    region=None,
+                    type=policy.resource_type,
+                    id="*",
+                )
+                doc = policy.doc
+                out.append(
+                    Finding.model_construct(
+                        policy_id=doc.id,
+                        status="ERROR",
+                        severity=doc.severity,
+                        safeguard=doc.safeguard,
+                        citations=list(doc.citations),
+                        promises=[promise.id],
+                        resource=ref,
+                        message=(
+                            f"Not assessed: {count} {policy.resource_type} exist in {account} "
+                            f"but were not judged, because {doc.id} did not run: {reason}."
+                        ),
+                        evidence={"resources_not_judged": count},
+                        gap=None,
+                        gaps=[],
+                        manual_evidence=None,
+                        waiver=None,
+                    )
+                )
+    return out
 
 
 def apply_waivers(
@@ -345,8 +578,14 @@ def evaluate(
     waiver_warning_days: int = 30,
     params_override: Mapping[str, Any] | None = None,
     attestations: AttestationSet | None = None,
+    not_run: Sequence[tuple[Policy, str]] = (),
 ) -> RunResult:
-    """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring."""
+    """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring.
+
+    ``not_run``: policies the caller left out of ``policies`` on purpose, with the reason (a
+    Terraform scan leaves live-only policies to the live scan); they are listed in
+    ``policies_not_run`` and, like a parameter the promise does not set, leave a coverage gap.
+    """
     prof = profile.profile
     params = prof.parameters().resolved()
     if params_override:
@@ -357,22 +596,51 @@ def evaluate(
     promised = prof.promised_safeguards()
     providers = _providers_in_scope(inventory)
     by_type = inventory.by_type()
-    pctx = PredicateContext(params, by_type, inventory.listing_gaps)
+    # a Terraform configuration is judged as read: what it does not declare is absent from it
+    whole = inventory.header.source == "terraform"
+    index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage, whole=whole)
+    env = Env(params, index)
+    pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
     scope = inventory.header.scope
     findings: list[Finding] = []
     ran: list[Policy] = []
+    skipped: list[tuple[Policy, str, bool]] = [(p, reason, True) for p, reason in not_run]
     for policy in policies.policies:
-        if policy.provider not in providers or not policy_applies(policy, params, promised):
+        if policy.provider not in providers:
+            skipped.append(
+                (policy, f"provider {policy.provider} is not in the scan's scope", False)
+            )
+            continue
+        reason = why_not_run(policy, params, promised, prof.id)
+        if (
+            reason is not None
+            and policy.doc.safeguard not in promised
+            and _custom(policies, policy)
+        ):
+            reason += " (a custom policy: name its safeguard in a promise of the profile to run it)"
+        if reason is not None:
+            leaves_gap = policy.doc.safeguard in promised and not (
+                policy.doc.enabled_by and params.get(policy.doc.enabled_by) is False
+            )
+            skipped.append((policy, reason, leaves_gap))
             continue
         ran.append(policy)
-        promise_ids = [p.id for p in prof.promises if policy.doc.safeguard in p.safeguards]
-        accounts = scope.aws_accounts if policy.provider == "aws" else scope.gcp_projects
-        judge = _Judge(policy, params, pctx, promise_ids)
+        promises = [p for p in prof.promises if policy.doc.safeguard in p.safeguards]
+        accounts = {"aws": scope.aws_accounts, "gcp": scope.gcp_projects}.get(
+            policy.provider, [prof.id]
+        )
+        judge = _Judge(policy, env, pctx, promises)
         reports = _reported_accounts(scope, policy.provider)
         findings.extend(
-            judge.run(by_type.get(policy.resource_type, []), inventory, accounts, reports)
+            judge.run(
+                by_type.get(policy.resource_type, []),
+                inventory,
+                accounts,
+                reports,
+            )
         )
 
+    findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))
     findings, warnings = apply_waivers(findings, waivers, now)
     attested = attest(findings, prof, policies.catalog, scope, attestations, now)
     findings = attested.findings
@@ -383,6 +651,10 @@ def evaluate(
         for w in sorted(waivers, key=lambda w: (w.expires, w.id))
         if now.date() <= w.expires <= horizon
     ]
+    not_run_list = sorted(
+        {p.id: PolicyNotRun(policy_id=p.id, reason=r) for p, r, _ in skipped}.values(),
+        key=lambda n: n.policy_id,
+    )
     catalog = policies.catalog
     cited = {c for p in ran for c in p.doc.citations} | {
         c for s in catalog.safeguards.values() for c in s.citations
@@ -404,7 +676,14 @@ def evaluate(
         inputs=dict(sorted(all_inputs.items())),
         summary=summarize(findings),
         findings=findings,
-        promises=promise_results(findings, prof),
+        promises=promise_results(
+            findings,
+            prof,
+            checked={p.doc.safeguard for p in policies.policies}
+            | {p.doc.safeguard for p, _ in not_run},
+            not_run=not_run_list,
+            safeguard_of={p.id: p.doc.safeguard for p, _, _ in skipped},
+        ),
         safeguards=safeguard_results(findings, prof, catalog),
         policies={p.id: p.info() for p in ran} | attested.policies,
         citations={
@@ -419,7 +698,8 @@ def evaluate(
         warnings=[*warnings, *attested.warnings],
         waivers_expiring=expiring,
         attestations=attested.records,
+        policies_not_run=not_run_list,
     )
 
 
-__all__ = ["apply_waivers", "evaluate", "policy_applies", "render_message"]
+__all__ = ["apply_waivers", "evaluate", "policy_applies", "render_message", "why_not_run"]

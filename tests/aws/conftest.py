@@ -234,10 +234,10 @@ def encryption_scan(
         yield ScanRun(code, output, result, out, list(proxy.operations))
 
 
-def judge(
+def judge_result(
     inventory: Any, profile: str = "strict", params: dict[str, Any] | None = None
-) -> set[tuple[str, str, str]]:
-    """Evaluate an inventory with the shipped policies: (policy id, resource name, status)."""
+) -> Any:
+    """The run result of an inventory judged with the shipped policies."""
     from datetime import UTC, datetime
 
     from auditor.judge.engine import evaluate
@@ -246,7 +246,14 @@ def judge(
 
     policies = load_default_policies()
     loaded = load_profile(profile, policies.catalog)
-    result = evaluate(inventory, policies, loaded, now=datetime.now(UTC), params_override=params)
+    return evaluate(inventory, policies, loaded, now=datetime.now(UTC), params_override=params)
+
+
+def judge(
+    inventory: Any, profile: str = "strict", params: dict[str, Any] | None = None
+) -> set[tuple[str, str, str]]:
+    """Evaluate an inventory with the shipped policies: (policy id, resource name, status)."""
+    result = judge_result(inventory, profile, params)
     return {
         (f.policy_id, f.resource.name or f.resource.id, f.status)
         for f in result.findings

@@ -173,9 +173,24 @@ def test_denied_attribute_read_is_an_error_for_what_it_feeds(
         and any(any(g.covers(path) for g in hit[0].gaps) for path in p.reads)
     }
     names = {r.name for r in hit}
-    for (pid, name), status in _statuses_of(inventory, (rtype,)).items():
-        if name in names and pid in readers:
-            assert status == "ERROR", (pid, name, status)
+    from datetime import UTC, datetime
+
+    from auditor.judge.engine import evaluate
+    from auditor.judge.profile import load_profile
+
+    result = evaluate(
+        inventory, POLICIES, load_profile("strict", POLICIES.catalog), now=datetime.now(UTC)
+    )
+    for finding in result.findings:
+        if finding.resource.name not in names or finding.policy_id not in readers:
+            continue
+        # three-valued: unknown is ERROR; a violation the facts read already show is FAIL,
+        # with the unread input listed; never a PASS, NOT_APPLICABLE or MANUAL on what was denied
+        assert finding.status in ("ERROR", "FAIL"), (finding.policy_id, finding.status)
+        if finding.status == "FAIL" and finding.gaps:
+            assert operation in {g.operation for g in finding.gaps}
+        if finding.status == "ERROR":
+            assert operation in {g.operation for g in finding.gaps}, finding.message
     assert not inventory.listing_gaps or all(
         g.resource_type != rtype for g in inventory.listing_gaps
     )

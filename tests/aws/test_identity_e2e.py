@@ -63,9 +63,12 @@ def test_without_the_root_row_root_checks_are_errors_not_passes(aws) -> None:
     recordings = seed_identity(aws.endpoint)
     recordings.root = None  # the proxy leaves moto's answers alone
     scan = run_scan(aws.endpoint, recordings, regions=[E])
-    assert scan.of("AWS-IAM-001") == {("AWS-IAM-001", None, "root"): "ERROR"}
+    # moto's account summary says AccountMFAEnabled=0: that fact alone breaks the promise, so the
+    # root MFA check FAILs (three-valued), naming the credential report row it could not read
+    assert scan.of("AWS-IAM-001") == {("AWS-IAM-001", None, "root"): "FAIL"}
     assert scan.of("AWS-IAM-002") == {("AWS-IAM-002", None, "root"): "ERROR"}
     assert "RootRowMissing" in scan.finding("AWS-IAM-001", "root")["message"]
+    assert "RootRowMissing" in scan.finding("AWS-IAM-002", "root")["message"]
 
 
 def test_denied_reads_are_errors_and_the_scan_goes_on(aws) -> None:
@@ -78,8 +81,12 @@ def test_denied_reads_are_errors_and_the_scan_goes_on(aws) -> None:
 
     scan = run_scan(aws.endpoint, recordings, regions=[E], faults=faults)
     got = scan.statuses(("AWS-IAM-001", "AWS-IAM-002", "AWS-IAM-003", "AWS-IAM-004", "AWS-COG-001"))
-    assert got[("AWS-IAM-001", None, "root")] == "ERROR"
-    assert got[("AWS-IAM-002", None, "root")] == "ERROR"
+    # the account summary was read and says AccountMFAEnabled=0: FAIL beside the denied report
+    assert got[("AWS-IAM-001", None, "root")] == "FAIL"
+    assert "iam:GenerateCredentialReport" in scan.finding("AWS-IAM-001", "root")["message"]
+    # AccountAccessKeysPresent=1 in the summary that was read: FAIL, the report keys unread
+    assert got[("AWS-IAM-002", None, "root")] == "FAIL"
+    assert "key 1 active=<not read>" in scan.finding("AWS-IAM-002", "root")["message"]
     assert got[("AWS-IAM-003", None, "*")] == "ERROR"  # the user listing failed
     assert got[("AWS-IAM-004", None, "*")] == "ERROR"
     assert {v for k, v in got.items() if k[0] == "AWS-COG-001"} == {"ERROR"}

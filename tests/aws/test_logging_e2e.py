@@ -50,8 +50,10 @@ def test_logging_findings_are_exact(aws) -> None:
         ("AWS-LOGS-001", E, "/app/api"): "PASS",
         ("AWS-LOGS-001", E, "/app/web"): "FAIL",
         ("AWS-LOGS-001", E, "/app/bedrock"): "FAIL",
-        ("AWS-LOGS-001", E, "/aws/cloudtrail/org-audit"): "NOT_APPLICABLE",
-        ("AWS-LOGS-001", E, "dev-trail-logs"): "NOT_APPLICABLE",
+        # every log group is in scope unless the profile names prefixes (strict names none):
+        # the trail's own groups mask nothing either
+        ("AWS-LOGS-001", E, "/aws/cloudtrail/org-audit"): "FAIL",
+        ("AWS-LOGS-001", E, "dev-trail-logs"): "FAIL",
         ("AWS-LOGS-001", W, "*"): "NOT_APPLICABLE",
         ("AWS-LOGS-001", EU, "*"): "NOT_APPLICABLE",
         ("AWS-BR-002", E, "model-invocation-logging"): "PASS",

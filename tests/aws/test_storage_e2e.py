@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from baa_audit_sample.aws.seed_encryption import EXPECTED, EXPECTED_CMK
 
-from .conftest import AwsEmulator, ScanRun, judge, only, run_cli
+from .conftest import AwsEmulator, ScanRun, judge, judge_result, only, run_cli
 
 AT_REST = (
     "AWS-S3-001",
@@ -168,15 +168,63 @@ def test_engine_defaults_fill_what_the_group_does_not_report(aws: AwsEmulator, f
 
 def test_unanswered_engine_defaults_are_errors_not_passes(aws: AwsEmulator, fault_proxy) -> None:
     _seed_partial_groups(aws)
+    rds = aws.client("rds")
+    rds.create_db_parameter_group(
+        DBParameterGroupName="pg-no-ssl", DBParameterGroupFamily="postgres16", Description="x"
+    )
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="pg-no-ssl",
+        Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}
+        ],
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="pg-no-ssl",
+        Engine="postgres",
+        EngineVersion="16.3",
+        DBParameterGroupName="pg-no-ssl",
+        DBInstanceClass="db.t3.micro",
+        MasterUsername="admin_user",
+        MasterUserPassword="password-123",
+        AllocatedStorage=20,
+        StorageEncrypted=True,
+    )
     fault_proxy.fail("rds:DescribeEngineDefaultParameters", "AccessDenied")
     inventory = aws.collect()
-    assert only(judge(inventory, "hipaa-baseline"), "AWS-RDS-010") == {
-        ("AWS-RDS-010", "pg-partial", "ERROR"),
-        ("AWS-RDS-010", "mysql-default", "ERROR"),
+    result = judge_result(inventory, "hipaa-baseline")
+    findings = {
+        (f.policy_id, f.resource.name or f.resource.id, f.status)
+        for f in result.findings
+        if f.resource.id != "*"
     }
+    assert only(findings, "AWS-RDS-010") == {
+        # force_ssl=1 read, ssl_min_protocol_version unread (not in the provider defaults table)
+        ("AWS-RDS-010", "pg-partial", "ERROR"),
+        # require_secure_transport: RDS documents 0 for MySQL 8.4 and lower, cited in evidence
+        ("AWS-RDS-010", "mysql-default", "FAIL"),
+        # the group says rds.force_ssl=0: the promise is broken whatever the defaults say
+        ("AWS-RDS-010", "pg-no-ssl", "FAIL"),
+    }
+    by_name = {f.resource.name: f for f in result.findings if f.policy_id == "AWS-RDS-010"}
+    broken = by_name["pg-no-ssl"]
+    assert "rds.force_ssl=0 in pg-no-ssl" in broken.message
+    assert [(g.operation, g.error_code, g.fields) for g in broken.gaps] == [
+        (
+            "rds:DescribeEngineDefaultParameters",
+            "AccessDenied",
+            ("tls_parameters.ssl_min_protocol_version",),
+        )
+    ]
+    sources = by_name["mysql-default"].evidence["tls_parameters.sources"]
+    # moto's default MySQL is 5.6 (family mysql5.6); the table cites the RDS user guide
+    assert sources["require_secure_transport"] == (
+        "provider-default (mysql5.6 family, https://docs.aws.amazon.com/AmazonRDS/latest/"
+        "UserGuide/mysql-ssl-connections.require-ssl.html)"
+    )
     assert only(judge(inventory), "AWS-RDS-001") == {
         ("AWS-RDS-001", "pg-partial", "PASS"),
         ("AWS-RDS-001", "mysql-default", "FAIL"),
+        ("AWS-RDS-001", "pg-no-ssl", "PASS"),
     }
 
 

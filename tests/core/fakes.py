@@ -31,16 +31,26 @@ class FakeListener(Resource):
     tls: FakeTls | None = None
     rules: list[FakeRule] | None = None
     port: int | None = None
+    key_ref: str | None = None
+    version: str | None = None
 
 
-TYPES = build_registry([FakeListener])
+class FakeKey(Resource):
+    resource_type = "aws.test.key"
+    provider = "aws"
+
+    key_id: str | None = None
+    aliases: list[str] = []
+    manager: str | None = None
+
+
+TYPES = build_registry([FakeListener, FakeKey])
 
 
 def _redirects(resource: Resource, ctx: PredicateContext) -> Verdict:
     assert isinstance(resource, FakeListener)
-    if resource.port == 80:
-        return Verdict.fail("listens on 80", {"port": 80})
-    return Verdict.passed("fine")
+    not_80 = ctx.check(resource, "port", lambda port: port != 80)
+    return Verdict.from_truth(not_80, passed="fine", failed="listens on 80", evidence={"port": 80})
 
 
 PREDICATES = {
@@ -78,6 +88,19 @@ def write_policy(directory: Path, text: str, name: str = "TEST-ELB-001") -> Path
 
 def load_test_policies(directory: Path) -> PolicySet:
     return load_policies(load_catalog(), TYPES, PREDICATES, [directory], include_shipped=False)
+
+
+def key(**kw: object) -> FakeKey:
+    base: dict[str, object] = {
+        "id": "arn:aws:kms:us-east-1:111111111111:key/k1",
+        "account": "111111111111",
+        "region": "us-east-1",
+        "key_id": "k1",
+        "aliases": ["alias/phi"],
+        "manager": "CUSTOMER",
+    }
+    base.update(kw)
+    return FakeKey.model_validate(base)
 
 
 def listener(**kw: object) -> FakeListener:

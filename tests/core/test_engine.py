@@ -195,8 +195,11 @@ def test_rollups_per_promise_and_safeguard(policies, strict) -> None:
     )
     verdicts = {p.id: p.verdict for p in result.promises}
     assert verdicts["encryption-in-transit"] == "FAIL"
-    # promises no policy assessed are not assessed, never passed
-    assert verdicts["session-management"] == "ERROR"
+    # a promise no policy checks is never passed: MANUAL, evidence to attach (and never an
+    # ERROR without a finding that says what was not assessed)
+    assert verdicts["session-management"] == "MANUAL"
+    session = next(p for p in result.promises if p.id == "session-management")
+    assert session.note and "No policy checks this promise" in session.note
     assert [p.id for p in result.promises] == [p.id for p in strict.profile.promises]
     transit = next(s for s in result.safeguards if s.key == "transmission-security")
     assert transit.counts["PASS"] == 1 and transit.counts["FAIL"] == 1 and transit.promised
@@ -289,3 +292,197 @@ def test_quantifiers_each_and_some(tmp_path: Path, strict) -> None:
         "n@us-east-1": "FAIL",
         "e@us-east-1": "FAIL",
     }
+
+
+def test_a_violation_beside_a_gap_is_fail_listing_the_gap(tmp_path: Path, strict) -> None:
+    """FAIL as soon as the facts read break the promise; the unread input is still named."""
+    text = TLS_POLICY.replace(
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n"
+        "    - {path: port, equals: 443}\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    denied = Gap(operation="elbv2:DescribeSSLPolicies", error_code="AccessDenied", fields=("tls",))
+    result = evaluate(
+        inv(
+            listener(id="bad-port", port=80, tls=None, gaps=[denied]),
+            listener(id="good-port", port=443, tls=None, gaps=[denied]),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    by_id = {f.resource.id: f for f in result.findings}
+    fail, error = by_id["bad-port"], by_id["good-port"]
+    assert fail.status == "FAIL"
+    assert fail.gaps == [denied] and fail.gap == denied
+    assert fail.evidence["tls.protocols"] == "<not read>" and fail.evidence["port"] == 80
+    assert "Also not read: tls.protocols (elbv2:DescribeSSLPolicies returned AccessDenied)" in (
+        fail.message
+    )
+    assert error.status == "ERROR" and error.gaps == [denied]
+    assert error.message == (
+        "Not assessed: could not read tls.protocols "
+        "(elbv2:DescribeSSLPolicies returned AccessDenied)."
+    )
+
+
+def test_an_error_names_every_gap_and_the_fields_it_covers(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n",
+        "    - {path: tls.protocols, subset_of: $params.allowed_tls_versions}\n"
+        "    - {path: port, equals: 443}\n",
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    gaps = [
+        Gap(operation="elbv2:DescribeSSLPolicies", error_code="AccessDenied", fields=("tls",)),
+        Gap(operation="elbv2:DescribeListeners", error_code="Throttling", fields=("port",)),
+    ]
+    result = evaluate(inv(listener(tls=None, gaps=gaps)), policies, strict, now=NOW)
+    (finding,) = result.findings
+    assert finding.status == "ERROR" and finding.gaps == gaps
+    assert "tls.protocols (elbv2:DescribeSSLPolicies returned AccessDenied)" in finding.message
+    assert "port (elbv2:DescribeListeners returned Throttling)" in finding.message
+
+
+def test_unknown_applicability_is_error_never_silence(policies, strict) -> None:
+    gap = Gap(operation="elbv2:DescribeListeners", error_code="500", fields=("protocol",))
+    result = evaluate(inv(listener(protocol=None, gaps=[gap])), policies, strict, now=NOW)
+    (finding,) = result.findings
+    assert finding.status == "ERROR"
+    assert finding.message.startswith("Not assessed (whether the policy applies is unknown)")
+
+
+def test_manual_when_refines_a_pass_and_never_hides_a_fail(tmp_path: Path, strict) -> None:
+    text = TLS_POLICY.replace(
+        "message:\n",
+        "manual_when: {path: load_balancer, equals: internal}\n"
+        "manual_evidence: A TLS scan of the backend.\n"
+        'message:\n  manual: "Listener {id}: the backend hop must be shown."\n',
+    )
+    write_policy(tmp_path, text)
+    policies = load_test_policies(tmp_path)
+    result = evaluate(
+        inv(
+            listener(id="m", load_balancer="internal"),
+            listener(id="f", load_balancer="internal", tls={"protocols": ["TLSv1"]}),
+            listener(id="p"),
+            listener(
+                id="u",
+                load_balancer=None,
+                gaps=[Gap(operation="x:Y", error_code="AccessDenied", fields=("load_balancer",))],
+            ),
+        ),
+        policies,
+        strict,
+        now=NOW,
+    )
+    got = {f.resource.id: f.status for f in result.findings}
+    assert got == {"m": "MANUAL", "f": "FAIL", "p": "PASS", "u": "ERROR"}
+    manual = next(f for f in result.findings if f.resource.id == "m")
+    assert manual.manual_evidence == "A TLS scan of the backend."
+
+
+# -- roll-up semantics (docs/architecture.md "Roll-up") ------------------------------------------
+
+
+def test_none_here_needs_every_resource_placed(policies, strict) -> None:
+    """A listing that succeeded but could not place a resource (its region unread) cannot say
+    "0 here": the place is ERROR, naming the resources and the call."""
+    unplaced = listener(
+        id="lost",
+        region=None,
+        gaps=[Gap(operation="s3:GetBucketLocation", error_code="AccessDenied", fields=("region",))],
+    )
+    coverage = [
+        Coverage(
+            provider="aws",
+            account="111111111111",
+            region="us-east-1",
+            resource_type="aws.test.listener",
+            count=0,
+        ),
+    ]
+    result = evaluate(inv(unplaced, coverage=coverage), policies, strict, now=NOW)
+    assert {f.resource.id: f.status for f in result.findings if f.resource.id != "*"} == {
+        "lost": "PASS"  # judged on what was read about it
+    }
+    place = next(f for f in result.findings if f.resource.id == "*")
+    assert place.status == "ERROR" and place.resource.region == "us-east-1"
+    assert "could not be placed" in place.message and "s3:GetBucketLocation" in place.message
+    assert not [f for f in result.findings if f.status == "NOT_APPLICABLE"]
+    placed = evaluate(inv(coverage=coverage), policies, strict, now=NOW)
+    assert [f.status for f in placed.findings] == ["NOT_APPLICABLE"]
+
+
+def test_policies_not_run_are_listed_with_the_reason(tmp_path: Path, strict) -> None:
+    write_policy(tmp_path, TLS_POLICY)
+    write_policy(
+        tmp_path,
+        TLS_POLICY.replace("TEST-ELB-001", "TEST-ELB-002").replace(
+            "safeguard: transmission-security", "safeguard: phi-free-logs"
+        ),
+        name="TEST-ELB-002",
+    )
+    write_policy(
+        tmp_path,
+        TLS_POLICY.replace("TEST-ELB-001", "TEST-ELB-003").replace(
+            "resource: aws.test.listener",
+            "resource: aws.test.listener\nenabled_by: customer_managed_keys",
+        ),
+        name="TEST-ELB-003",
+    )
+    baseline = load_profile("hipaa-baseline", load_catalog())
+    result = evaluate(inv(listener()), load_test_policies(tmp_path), baseline, now=NOW)
+    reasons = {n.policy_id: n.reason for n in result.policies_not_run}
+    assert set(reasons) == {"TEST-ELB-002", "TEST-ELB-003"}
+    assert "not promised by profile 'hipaa-baseline'" in reasons["TEST-ELB-002"]
+    assert "custom policy" in reasons["TEST-ELB-002"]
+    assert "customer_managed_keys" in reasons["TEST-ELB-003"]
+    text = RENDERERS["markdown"].render(result).decode()
+    assert "## Policies not run (2)" in text and "TEST-ELB-002" in text
+    assert b"Policies not run (2)" in RENDERERS["html"].render(result)
+    assert json.loads(RENDERERS["json"].render(result))["policies_not_run"][0]["policy_id"] == (
+        "TEST-ELB-002"
+    )
+
+
+def test_a_promise_with_nothing_to_judge_is_not_applicable_only_when_nothing_exists(
+    tmp_path: Path, strict
+) -> None:
+    """Not run because the provider is not in scope: nothing of its types exists here, N/A.
+    Not run although resources exist (a parameter the promise needs is unset, or a kind of scan
+    that cannot judge it): ERROR findings with the reason, never an ERROR with zero findings."""
+    write_policy(
+        tmp_path,
+        TLS_POLICY.replace(
+            "aws.test.listener", "aws.test.listener\nrequires_params: [session_idle_max_seconds]"
+        ),
+    )
+    policies = load_test_policies(tmp_path)
+    baseline = load_profile("hipaa-baseline", load_catalog())  # sets no session limits
+    # the policy's safeguard is promised by the baseline, but the parameter it needs is unset
+    result = evaluate(inv(listener()), policies, baseline, now=NOW)
+    transit = next(p for p in result.promises if p.id == "encryption-in-transit")
+    assert transit.verdict == "ERROR" and transit.counts["ERROR"] == 1
+    (gap,) = result.findings
+    assert "1 aws.test.listener exist in 111111111111 but were not judged" in gap.message
+    assert "sets no session_idle_max_seconds" in gap.message
+    # nothing of the type exists: the promise is NOT_APPLICABLE with the reason in its note
+    empty = evaluate(inv(), policies, baseline, now=NOW)
+    transit = next(p for p in empty.promises if p.id == "encryption-in-transit")
+    assert transit.verdict == "NOT_APPLICABLE" and not empty.findings
+    assert transit.note and "TEST-ELB-001" in transit.note
+    # a policy left out by the caller (a kind of scan that cannot judge it) is a coverage gap
+    plain = load_test_policies(tmp_path)
+    (policy,) = plain.policies
+    from auditor.judge.policy.loader import PolicySet
+
+    nothing = PolicySet((), plain.catalog, plain.sha256, plain.files)
+    left = evaluate(
+        inv(listener()), nothing, strict, now=NOW, not_run=[(policy, "left to the live scan: x")]
+    )
+    assert [f.status for f in left.findings] == ["ERROR"]
+    assert left.policies_not_run[0].reason == "left to the live scan: x"

@@ -138,3 +138,40 @@ def test_org_policy_inherited_and_restored_default_at_a_folder() -> None:
 def test_org_policy_listing_denied_is_not_assessed() -> None:
     got = verdicts(collect(faults=Faults(deny_content_types={"ORG_POLICY"})), CMEK)
     assert set(got.values()) == {"ERROR"}
+
+
+@pytest.mark.parametrize("name", [AUDIT, CMEK])
+def test_memoised_lineage_gives_the_verdicts_of_a_fresh_walk(name: str) -> None:
+    """Lineages and node contributions are computed once per run and shared by every project
+    (and every predicate); each verdict must equal the one a walk with nothing memoised gives,
+    message, evidence and gaps included: here with an exemption at a folder and one folder's
+    IAM policy unread (so shared levels carry both a FAIL and a gap)."""
+    inventory = collect(faults=Faults(deny_content_types={"ORG_POLICY"}))
+    exempt = with_iam(sample_assets(), CLINICAL, _EXEMPTING)
+    for source in (inventory, collect(exempt)):
+        predicate = predicates()[name]
+        params = Parameters(customer_managed_keys=True).resolved()
+
+        def fresh() -> PredicateContext:
+            return PredicateContext(params, source.by_type(), source.listing_gaps)
+
+        shared = fresh()
+        projects = source.by_type().get(predicate.resource_type, [])
+        assert len(projects) >= 3
+        for _ in range(2):  # the second pass reads only memoised lineages and levels
+            for project in projects:
+                assert predicate.fn(project, shared) == predicate.fn(project, fresh())
+
+
+_EXEMPTING = {
+    "auditConfigs": [
+        {
+            "service": "allServices",
+            "auditLogConfigs": [
+                {"logType": "ADMIN_READ"},
+                {"logType": "DATA_READ", "exemptedMembers": ["user:dba@x.org"]},
+                {"logType": "DATA_WRITE"},
+            ],
+        }
+    ]
+}

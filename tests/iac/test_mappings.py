@@ -421,12 +421,12 @@ EXPECTED: list[tuple[str, int, int, str, dict[str, Any], list[str]]] = [
     (
         "aws/noncompliant/rds.tf",
         28,
-        35,
+        36,
         "aws.rds.db_cluster",
         {
             "storage_encrypted": False,
-            "tls_parameters.require_secure_transport": None,
-            "tls_parameters.tls_version": None,
+            "tls_parameters.require_secure_transport": "OFF",
+            "tls_parameters.tls_version": "TLSv1,TLSv1.1,TLSv1.2",
         },
         [],
     ),

@@ -45,8 +45,9 @@ STRICT: list[tuple[str, str, str, int | None]] = [
     ("AWS-COG-003", "FAIL", "aws/noncompliant/cognito.tf", 6),
     ("AWS-CT-003", "PASS", "aws/compliant/s3.tf", 1),
     ("AWS-CT-003", "FAIL", "aws/noncompliant/s3.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/compliant/cloudtrail.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/noncompliant/cloudtrail.tf", 1),
+    # no trail delivers to CloudWatch Logs: nothing in each directory is in the policy's scope
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/compliant", None),
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/noncompliant", None),
     ("AWS-DDB-001", "PASS", "aws/compliant/dynamodb.tf", 1),
     ("AWS-DDB-001", "PASS", "aws/noncompliant/dynamodb.tf", 1),
     ("AWS-EBS-001", "PASS", "aws/compliant/ebs.tf", 1),
@@ -110,6 +111,9 @@ STRICT: list[tuple[str, str, str, int | None]] = [
     ("GCP-SQL-010", "PASS", "gcp/compliant/sql.tf", 1),
     ("GCP-SQL-011", "FAIL", "gcp/noncompliant/sql.tf", 1),
     ("GCP-SQL-011", "MANUAL", "gcp/compliant/sql.tf", 1),
+    # the strict BAA names Google Cloud among its subcontractors: each declared project passes
+    ("GCP-SUB-001", "PASS", "gcp/compliant/audit.tf", 1),
+    ("GCP-SUB-001", "PASS", "gcp/noncompliant/audit.tf", 1),
     ("GCP-SVC-001", "PASS", "gcp/compliant/services.tf", 6),
     ("GCP-SVC-001", "FAIL", "gcp/noncompliant/services.tf", 1),
     ("GCP-SVC-001", "PASS", "gcp/compliant/services.tf", 1),
@@ -136,8 +140,9 @@ BASELINE: list[tuple[str, str, str, int | None]] = [
     ("AWS-COG-001", "FAIL", "aws/noncompliant/cognito.tf", 1),
     ("AWS-CT-003", "PASS", "aws/compliant/s3.tf", 1),
     ("AWS-CT-003", "FAIL", "aws/noncompliant/s3.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/compliant/cloudtrail.tf", 1),
-    ("AWS-CT-004", "NOT_APPLICABLE", "aws/noncompliant/cloudtrail.tf", 1),
+    # no trail delivers to CloudWatch Logs: nothing in each directory is in the policy's scope
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/compliant", None),
+    ("AWS-CT-004", "NOT_APPLICABLE", "tests/iac/fixtures/aws/noncompliant", None),
     ("AWS-DDB-001", "PASS", "aws/compliant/dynamodb.tf", 1),
     ("AWS-DDB-001", "PASS", "aws/noncompliant/dynamodb.tf", 1),
     ("AWS-EBS-001", "PASS", "aws/compliant/ebs.tf", 1),

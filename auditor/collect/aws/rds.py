@@ -3,7 +3,9 @@
 A parameter group lists only what it was asked for on some emulators and for some engine
 versions; a TLS parameter the group does not report is looked up among the engine defaults of the
 group's family (``DescribeEngineDefaultParameters`` / ``...ClusterParameters``), and ``sources``
-records where each value came from.
+records where each value came from. When the engine defaults cannot be read, the provider's
+documented default (``policies/data/provider_defaults.yaml``, the table the Terraform mapper uses
+too) stands in, cited in ``sources``; a parameter it does not document is a gap of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from auditor.collect.aws.context import AwsContext
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.rds import RdsDbCluster, RdsDbInstance, RdsTlsParameters
 from auditor.core.model.base import Gap
+from auditor.core.provider_defaults import documented_parameter, documented_source, family_of
 
 TYPES: tuple[str, ...] = (RdsDbInstance.resource_type, RdsDbCluster.resource_type)
 
@@ -119,7 +122,7 @@ class _Parameters:
         return self._defaults[family]
 
     def resolve(
-        self, group: str | None, engine: str | None, gaps: list[Gap]
+        self, group: str | None, engine: str | None, engine_version: str | None, gaps: list[Gap]
     ) -> RdsTlsParameters | None:
         wanted = tls_parameter_names(engine)
         if group is None:
@@ -133,31 +136,37 @@ class _Parameters:
             return None
         listed = listed or {}
         missing = [name for name in wanted if name not in listed]
-        result.family = self._family(group) if missing else None
         defaults: dict[str, dict[str, Any]] = {}
+        # why the engine defaults are not known: each parameter they would have given is then
+        # the provider's documented default (policies/data/provider_defaults.yaml) or a gap of
+        # its own, so what the group itself says is still judged
+        unread: Gap | None = None
         if missing:
+            result.family = self._family(group) or family_of(engine, engine_version)
             if result.family is None:
-                gaps.append(
-                    Gap(
-                        operation="rds:DescribeDBParameterGroups",
-                        error_code="FamilyUnknown",
-                        message="parameter group family could not be read",
-                        fields=("tls_parameters",),
-                    )
+                unread = Gap(
+                    operation="rds:DescribeDBParameterGroups",
+                    error_code="FamilyUnknown",
+                    message="parameter group family could not be read",
                 )
-                return None
-            defaults, failure = self._engine_defaults(result.family)
-            if failure is not None:
-                gaps.append(failure.gap(["tls_parameters"]))
-                return None
+            else:
+                defaults, failure = self._engine_defaults(result.family)
+                unread = failure.gap([]) if failure is not None else None
         for name in wanted:
+            field = _FIELD_OF[name]
             param = listed.get(name) or defaults.get(name)
-            if param is None:
-                continue
-            setattr(result, _FIELD_OF[name], param.get("ParameterValue"))
-            result.sources[name] = str(
-                param.get("Source") or ("engine-default" if name in defaults else "user")
-            )
+            if param is not None:
+                setattr(result, field, param.get("ParameterValue"))
+                result.sources[name] = str(
+                    param.get("Source") or ("engine-default" if name in defaults else "user")
+                )
+            elif unread is not None:
+                documented = documented_parameter(engine, engine_version, result.family, name)
+                if documented is not None:
+                    setattr(result, field, documented.value)
+                    result.sources[name] = documented_source(documented, result.family)
+                else:
+                    gaps.append(unread.model_copy(update={"fields": (f"tls_parameters.{field}",)}))
         return result
 
 
@@ -188,7 +197,9 @@ def _instances(ctx: AwsContext, sink: InventorySink) -> None:
         if instance.db_cluster_identifier is None:
             groups = raw.get("DBParameterGroups") or []
             group = groups[0].get("DBParameterGroupName") if groups else None
-            instance.tls_parameters = resolver.resolve(group, instance.engine, instance.gaps)
+            instance.tls_parameters = resolver.resolve(
+                group, instance.engine, instance.engine_version, instance.gaps
+            )
         sink.add_resource(instance)
     ctx.covered(RdsDbInstance.resource_type, len(items))
 
@@ -215,7 +226,7 @@ def _clusters(ctx: AwsContext, sink: InventorySink) -> None:
             kms_key_id=raw.get("KmsKeyId"),
         )
         cluster.tls_parameters = resolver.resolve(
-            raw.get("DBClusterParameterGroup"), cluster.engine, cluster.gaps
+            raw.get("DBClusterParameterGroup"), cluster.engine, cluster.engine_version, cluster.gaps
         )
         sink.add_resource(cluster)
     ctx.covered(RdsDbCluster.resource_type, len(items))

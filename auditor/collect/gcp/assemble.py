@@ -11,12 +11,18 @@ Rules that keep a partial read from looking like a clean one:
 * when the IAM_POLICY listing failed, every model's IAM fields are gaps; an asset type that
   always has an IAM policy (organization, folder, project, bucket) but got none has a gap too;
 * a project seen in one listing but not in another, or gone from the closing census of
-  projects, changed during the scan: its resources carry a whole-resource gap and every type
-  has a listing gap in that project.
+  projects, changed during the scan (API path only): its resources carry a whole-resource gap
+  and every type has a listing gap in that project;
+* an export file is one snapshot, so nothing in it changed during a scan: a project, folder or
+  organization that assets name as an ancestor but that has no RESOURCE line (an export
+  filtered by asset type) is a listing gap of its own type only, naming the export to add, and
+  everything else is judged. A node with a RESOURCE line but no IAM_POLICY line has its IAM
+  fields unread, naming ``--content-type=iam-policy``.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,7 +45,21 @@ from auditor.core.model.gcp.orgpolicy import OrgPolicy
 from auditor.core.model.gcp.resourcemanager import Project
 
 IAM_FIELDS = ("iam_bindings", "audit_configs")
+_PROJECT_IN_NAME = re.compile(r"^//[^/]+/projects/([^/]+)/")
 PROJECT_ASSET = "cloudresourcemanager.googleapis.com/Project"
+#: hierarchy nodes by the prefix of their path: (asset type, resource type)
+NODE_KINDS = {
+    "organizations": (
+        "cloudresourcemanager.googleapis.com/Organization",
+        "gcp.resourcemanager.organization",
+    ),
+    "folders": ("cloudresourcemanager.googleapis.com/Folder", "gcp.resourcemanager.folder"),
+    "projects": (PROJECT_ASSET, "gcp.resourcemanager.project"),
+}
+
+
+def export_command(content: str, asset_type: str) -> str:
+    return f"gcloud asset export --content-type={content} --asset-types={asset_type} --organization=ORG_ID --output-path=gs://BUCKET/FILE"
 
 
 @dataclass(frozen=True)
@@ -70,9 +90,11 @@ def _labels(data: Mapping[str, Any]) -> dict[str, str]:
 class Assembler:
     """Collects asset records, then emits models, coverage and gaps in a stable order."""
 
-    def __init__(self, scope: str) -> None:
+    def __init__(self, scope: str, *, export: str | None = None) -> None:
         #: where scope-wide gaps and coverage are recorded: the project id for a project scan
         self.scope = scope.split("/", 1)[1] if scope.startswith("projects/") else scope
+        #: the export file the records come from ("export file assets.json"); None: the API
+        self.export = export
         self.resources: dict[str, dict[str, Any]] = {}
         self.iam: dict[str, dict[str, Any]] = {}
         self.org_policies: dict[str, dict[str, Any]] = {}
@@ -129,13 +151,22 @@ class Assembler:
                 data = record["resource"].get("data", {})
                 number = str(data.get("projectNumber") or name.rsplit("/", 1)[-1]).split(".")[0]
                 ids[f"projects/{number}"] = str(data.get("projectId") or number)
+        # an export without project lines: the project id still shows in the assets' own names
+        # (//compute.googleapis.com/projects/<id>/...), their project number in their ancestors
+        for name, record in self.resources.items():
+            ref = project_ref(record["ancestors"])
+            if ref is None or ref in ids:
+                continue
+            found = _PROJECT_IN_NAME.search(name)
+            if found is not None and not found.group(1).isdigit():
+                ids[ref] = found.group(1)
         return ids
 
     def _changed_projects(self, project_ids: Mapping[str, str]) -> dict[str, str]:
         """projects/N -> why it changed during the scan."""
         changed: dict[str, str] = {}
-        if "resourcemanager" in self.group_failures:
-            return changed
+        if "resourcemanager" in self.group_failures or self.export is not None:
+            return changed  # an export file is one snapshot: nothing in it changed mid-scan
         seen = set(project_ids)
         if self.iam_failure is None:
             with_iam = {
@@ -196,12 +227,24 @@ class Assembler:
                     model.iam_bindings = iam_bindings(policy)
                 if hasattr(model, "audit_configs"):
                     model.audit_configs = audit_configs(policy)
+            elif self.export is not None:
+                model.gaps.append(
+                    Gap(
+                        operation=export_command("iam-policy", record["assetType"]),
+                        error_code="NotInExportFile",
+                        message=f"{self.export} holds no IAM_POLICY line for {name}: add its "
+                        f"IAM policy to the export (--content-type=iam-policy, asset type "
+                        f"{record['assetType']})",
+                        fields=IAM_FIELDS,
+                    )
+                )
             else:
                 model.gaps.append(
                     Gap(
                         operation="cloudasset.ListAssets(IAM_POLICY)",
                         error_code="NotReturned",
-                        message="no IAM policy came back for this asset although it always has one",
+                        message="the IAM_POLICY listing returned no policy for this asset; "
+                        "its IAM bindings and audit configs are unknown",
                         fields=IAM_FIELDS,
                     )
                 )
@@ -264,6 +307,25 @@ class Assembler:
         self._emit_listing_state(sink, models, project_ids, changed)
         return sorted(pid for ref, pid in project_ids.items() if ref not in changed)
 
+    def missing_nodes(self) -> dict[str, int]:
+        """Hierarchy nodes that assets name as ancestors but that have no RESOURCE line in an
+        export file: path -> how many records name it (empty for the API path, and when the
+        resource-manager listing itself failed)."""
+        if self.export is None or "resourcemanager" in self.group_failures:
+            return {}
+        present = {
+            name.removeprefix(CRM_PREFIX)
+            for name, record in self.resources.items()
+            if record["assetType"] in {kind for kind, _ in NODE_KINDS.values()}
+        }
+        named: Counter[str] = Counter()
+        for records in (self.resources, self.iam, self.org_policies):
+            for record in records.values():
+                for ancestor in record.get("ancestors", []):
+                    if ancestor.split("/", 1)[0] in NODE_KINDS:
+                        named[ancestor] += 1
+        return {path: n for path, n in sorted(named.items()) if path not in present}
+
     def _emit_listing_state(
         self,
         sink: InventorySink,
@@ -278,6 +340,23 @@ class Assembler:
         )
         rm_failed = "resourcemanager" in self.group_failures
         live_projects = sorted(pid for ref, pid in project_ids.items() if ref not in changed)
+        missing = self.missing_nodes()
+        unlined = {NODE_KINDS[path.split("/", 1)[0]][1] for path in missing}
+        for path, count in missing.items():
+            asset_type, rtype = NODE_KINDS[path.split("/", 1)[0]]
+            sink.add_listing_gap(
+                ListingGap(
+                    provider="gcp",
+                    account=project_ids.get(path, path),
+                    resource_type=rtype,
+                    operation=export_command("resource", asset_type),
+                    error_code="NotInExportFile",
+                    message=f"{self.export} holds no RESOURCE line for {path}, which {count} "
+                    f"line(s) name as an ancestor: add its resource line (asset type "
+                    f"{asset_type}) and its IAM-policy line (--content-type=iam-policy) to the "
+                    "export",
+                )
+            )
 
         def cover(rtype: str, in_projects: bool) -> None:
             seen = {(a, r): n for (t, a, r), n in places.items() if t == rtype}
@@ -300,7 +379,8 @@ class Assembler:
                         sink.add_coverage(
                             Coverage(provider="gcp", account=pid, resource_type=rtype, count=0)
                         )
-            elif not seen:
+            elif not seen and rtype not in unlined:
+                # (a node type with lines missing from an export is a gap, not "none here")
                 sink.add_coverage(
                     Coverage(provider="gcp", account=self.scope, resource_type=rtype, count=0)
                 )
@@ -340,4 +420,4 @@ class Assembler:
         )
 
 
-__all__ = ["IAM_FIELDS", "Assembler", "Failure", "project_ref"]
+__all__ = ["IAM_FIELDS", "NODE_KINDS", "Assembler", "Failure", "export_command", "project_ref"]

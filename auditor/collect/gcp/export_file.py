@@ -91,7 +91,7 @@ def collect_export(
     progress.done(task)
     scope = options.gcp_scope or _scope_of(tops)
     wanted = _scope_ref(scope, records)
-    assembler = Assembler(scope)
+    assembler = Assembler(scope, export=f"export file {path.name}")
     for record in records:
         if _in_scope(record, wanted):
             assembler.add(record)

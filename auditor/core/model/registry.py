@@ -32,7 +32,10 @@ def resource_types() -> dict[str, type[Resource]]:
     from auditor.core.model.postgres import POSTGRES_RESOURCE_TYPES
 
     return build_registry(
-        AWS_RESOURCE_TYPES, GCP_RESOURCE_TYPES, PHI_RESOURCE_TYPES, POSTGRES_RESOURCE_TYPES
+        AWS_RESOURCE_TYPES,
+        GCP_RESOURCE_TYPES,
+        PHI_RESOURCE_TYPES,
+        POSTGRES_RESOURCE_TYPES,
     )
 
 

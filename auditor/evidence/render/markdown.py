@@ -186,6 +186,11 @@ def render(result: RunResult) -> bytes:
                 f"| {g.policy_id} | {_cell(g.place)} | {_cell(g.region or '-')} | {g.count} | "
                 f"{_cell(named)} |"
             )
+    if result.policies_not_run:
+        lines.append("")
+        lines.append(f"## Policies not run ({len(result.policies_not_run)})")
+        lines.append("")
+        lines.extend(f"- {n.policy_id}: {_cell(n.reason)}" for n in result.policies_not_run)
     if result.warnings:
         lines.append("")
         lines.append("## Warnings")

@@ -301,6 +301,11 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
                 if result.attestations
                 else {}
             ),
+            **(
+                {"policies_not_run": [n.model_dump(mode="json") for n in result.policies_not_run]}
+                if result.policies_not_run
+                else {}
+            ),
         },
     }
     if statuses is not None:

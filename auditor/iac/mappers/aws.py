@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from auditor.core.model.base import Gap, Resource
+from auditor.core.provider_defaults import documented_parameter, documented_source, family_of
 from auditor.iac.mappers.base import IAC_ACCOUNT, Mapper, unknown_gap
 from auditor.iac.tf import (
     TfIndex,
@@ -690,47 +691,73 @@ def _s3_bucket(res: TfResource, index: TfIndex) -> Resource:
 
 
 def _tls_parameters(
-    group_ref: Any, engine: str | None, tf_group_type: str, index: TfIndex, what: str
+    group_ref: Any,
+    engine: str | None,
+    engine_version: str | None,
+    tf_group_type: str,
+    index: TfIndex,
+    what: str,
 ) -> tuple[dict[str, Any] | None, list[Gap]]:
+    """The TLS parameters in force, as the live collector reports them: the group's own values,
+    and for what it leaves unset (or with no group: the family's default group) the provider's
+    documented default from ``policies/data/provider_defaults.yaml``, cited in ``sources``."""
     from auditor.collect.aws.rds import _FIELD_OF, tls_parameter_names
 
-    if group_ref is None:
-        return {}, []
-    group = index.resolve(group_ref, tf_group_type, by="name")
     wanted = tls_parameter_names(engine)
-    if group is None:
-        return None, [
-            Gap(
-                operation="terraform:configuration",
-                error_code="NotInConfiguration",
-                message=f"parameter group {group_ref} of {what} is not declared in this configuration",
-                fields=("tls_parameters",),
-            )
-        ]
-    result: dict[str, Any] = {
-        "parameter_group": as_str(group.get("name")) or group.address,
-        "family": as_str(group.get("family")),
-        "sources": {},
-    }
-    declared = {
-        as_str(first(p, "name")): first(p, "value") for p in blocks(group.conf, "parameter")
-    }
-    missing = [n for n in wanted if n not in declared]
+    declared: dict[str | None, Any] = {}
+    if group_ref is None:
+        family = family_of(engine, engine_version)
+        result: dict[str, Any] = {
+            "parameter_group": f"default.{family}" if family else None,
+            "family": family,
+            "sources": {},
+        }
+        where = "no parameter group is named (the family's default group applies)"
+    else:
+        group = index.resolve(group_ref, tf_group_type, by="name")
+        if group is None:
+            return None, [
+                Gap(
+                    operation="terraform:configuration",
+                    error_code="NotInConfiguration",
+                    message=f"parameter group {group_ref} of {what} is not declared in this "
+                    "configuration",
+                    fields=("tls_parameters",),
+                )
+            ]
+        family = as_str(group.get("family"))
+        result = {
+            "parameter_group": as_str(group.get("name")) or group.address,
+            "family": family,
+            "sources": {},
+        }
+        declared = {
+            as_str(first(p, "name")): first(p, "value") for p in blocks(group.conf, "parameter")
+        }
+        where = f"not set in {group.address}"
+    gaps: list[Gap] = []
     for name in wanted:
+        field = _FIELD_OF[name]
         if name in declared:
-            result[_FIELD_OF[name]] = as_str(declared[name])
+            result[field] = as_str(declared[name])
             result["sources"][name] = "user"
-    if missing:
-        return None, [
+            continue
+        documented = documented_parameter(engine, engine_version, family, name)
+        if documented is not None:
+            result[field] = documented.value
+            result["sources"][name] = documented_source(documented, family)
+            continue
+        gaps.append(
             Gap(
                 operation="rds:DescribeEngineDefaultParameters",
                 error_code="EngineDefaultNotKnownOffline",
-                message=f"{', '.join(missing)} not set in {group.address}: the engine default "
-                "applies, which only the live scan reads",
-                fields=("tls_parameters",),
+                message=f"{name} {where}: policies/data/provider_defaults.yaml documents no "
+                f"default for {engine} {engine_version or '(version not set)'}; only the live "
+                "scan reads it",
+                fields=(f"tls_parameters.{field}",),
             )
-        ]
-    return result, []
+        )
+    return result, gaps
 
 
 def _rds(
@@ -744,7 +771,14 @@ def _rds(
     )
     tls: dict[str, Any] | None = None
     if member_of is None:
-        tls, gaps = _tls_parameters(res.get(group_arg), engine, group_type, index, res.address)
+        tls, gaps = _tls_parameters(
+            res.get(group_arg),
+            engine,
+            as_str(res.get("engine_version")),
+            group_type,
+            index,
+            res.address,
+        )
     if (
         encrypted is None
         and engine

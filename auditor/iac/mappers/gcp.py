@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.core.model.base import Gap, Resource
+from auditor.core.provider_defaults import load_provider_defaults
 from auditor.iac.mappers.base import IAC_ACCOUNT, Mapper, unknown_gap
 from auditor.iac.tf import (
     TfIndex,
@@ -170,6 +171,11 @@ def _sql(res: TfResource, index: TfIndex) -> Resource:
     require_ssl = as_bool(first(ip, "require_ssl"))
     if ssl_mode:
         ip_data["sslMode"] = ssl_mode
+    elif require_ssl is None:
+        # neither set: Cloud SQL applies its documented default (policies/data/provider_defaults.yaml)
+        documented = load_provider_defaults().cloudsql("ssl_mode")
+        if documented is not None:
+            ip_data["sslMode"] = documented.value
     if require_ssl is not None:
         ip_data["requireSsl"] = require_ssl
     data: dict[str, Any] = {

@@ -3,6 +3,13 @@
 Used by the generic test over every shipped policy and by ``baa-audit policies test`` for a
 user's own policies. Each case builds a small inventory, evaluates the one policy under a profile
 (with optional parameter overrides) and compares the statuses.
+
+Besides a case for every status the policy can yield, a cases file holds two partial-evidence
+cases (``partial: true``, each with a gap): a violating fact beside a gap (FAIL) and a satisfying
+fact beside a gap (ERROR). When one cannot exist for the policy (it reads a single fact), the
+file says why under ``partial_evidence: {fail: <reason>, error: <reason>}``; a status the policy
+can never yield (no gap can reach what the profile itself states) is named with its reason
+under ``not_possible: {ERROR: <reason>}``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ from auditor.judge.policy.model import Policy
 from auditor.judge.profile import LoadedProfile, load_profile
 
 REQUIRED_STATUSES = frozenset({"PASS", "FAIL", "ERROR", "NOT_APPLICABLE"})
+#: partial-evidence kinds: the status a case with a gap beside a known fact must show
+PARTIAL_KINDS = {"fail": "FAIL", "error": "ERROR"}
+_MIN_REASON = 20
 CASE_NOW = datetime(2026, 6, 1, tzinfo=UTC)
 DEFAULT_ACCOUNT = {"aws": "111111111111", "gcp": "sample-project"}
 
@@ -77,6 +87,10 @@ def run_case(
     name = str(case.get("name", "unnamed case"))
     expected = case.get("expect")
     provider = policy.provider
+    if case.get("partial") and not _has_gap(case):
+        return CaseOutcome(
+            policy.id, name, expected, {}, False, "a partial-evidence case must carry a gap"
+        )
     resources: list[Resource] = []
     try:
         if "resource" in case:
@@ -133,6 +147,73 @@ def run_case(
     )
 
 
+def _has_gap(case: Mapping[str, Any]) -> bool:
+    items = ([case["resource"]] if "resource" in case else []) + list(case.get("inventory") or [])
+    return bool(case.get("listing_gaps")) or any(
+        isinstance(i, Mapping) and i.get("gaps") for i in items
+    )
+
+
+def _statuses(expected: Any) -> set[str]:
+    if isinstance(expected, str):
+        return {expected}
+    if isinstance(expected, Mapping):
+        return {str(v) for v in expected.values()}
+    return set()
+
+
+def partial_coverage(
+    policy: Policy, node: Mapping[str, Any], outcomes: list[CaseOutcome]
+) -> list[CaseOutcome]:
+    """Problems with the partial-evidence cases: each kind needs a case or a stated reason."""
+    reasons = node.get("partial_evidence") or {}
+    problems: list[CaseOutcome] = []
+    if not isinstance(reasons, Mapping) or set(reasons) - set(PARTIAL_KINDS):
+        return [
+            CaseOutcome(
+                policy.id,
+                "partial evidence",
+                None,
+                {},
+                False,
+                "partial_evidence takes {fail: <reason>, error: <reason>}",
+            )
+        ]
+    cases = [c for c in node.get("cases", []) or [] if isinstance(c, Mapping)]
+    for kind, status in PARTIAL_KINDS.items():
+        shown = any(c.get("partial") and status in _statuses(c.get("expect")) for c in cases)
+        reason = reasons.get(kind)
+        if shown and reason:
+            problems.append(
+                CaseOutcome(
+                    policy.id,
+                    "partial evidence",
+                    None,
+                    {},
+                    False,
+                    f"partial_evidence.{kind} says the case is impossible, but one exists",
+                )
+            )
+        elif not shown and not (isinstance(reason, str) and len(reason) >= _MIN_REASON):
+            what = (
+                "a violating fact beside a gap"
+                if kind == "fail"
+                else "a satisfying fact beside a gap"
+            )
+            problems.append(
+                CaseOutcome(
+                    policy.id,
+                    "partial evidence",
+                    None,
+                    {},
+                    False,
+                    f"no partial-evidence case ({what}, partial: true) expecting {status}; add "
+                    f"one, or say under partial_evidence.{kind} why none can exist",
+                )
+            )
+    return problems
+
+
 def run_policy_cases(
     policy: Policy,
     policy_file: Path,
@@ -169,6 +250,14 @@ def run_policy_cases(
     for c in outcomes:
         if isinstance(c.expected, Mapping):
             covered |= set(c.expected.values())
+    outcomes.extend(partial_coverage(policy, node, outcomes))
+    not_possible = node.get("not_possible") or {}
+    if isinstance(not_possible, Mapping):
+        covered |= {
+            str(k)
+            for k, why in not_possible.items()
+            if isinstance(why, str) and len(why) >= _MIN_REASON
+        }
     missing = required_statuses(policy) - covered
     if missing:
         outcomes.append(
@@ -185,9 +274,11 @@ def run_policy_cases(
 
 
 __all__ = [
+    "PARTIAL_KINDS",
     "REQUIRED_STATUSES",
     "CaseOutcome",
     "cases_file",
+    "partial_coverage",
     "required_statuses",
     "run_case",
     "run_policy_cases",

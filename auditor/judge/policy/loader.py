@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -26,18 +27,25 @@ from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
 from auditor.judge.catalog import Catalog
 from auditor.judge.policy.conditions import (
     ParseContext,
+    condition_becauses,
+    condition_joins,
     condition_params,
     condition_paths,
     parse_condition,
 )
 from auditor.judge.policy.model import Policy, PolicyDoc
 from auditor.judge.policy.paths import PathError, resolve_type
-from auditor.judge.predicates.base import Predicate
+from auditor.judge.policy.tables import Table, load_tables
+
+if TYPE_CHECKING:  # the predicates import the policy package: no import cycle at run time
+    from auditor.judge.predicates.base import Predicate
 
 PROVIDER_DIRS = ("aws", "gcp", "postgres")
 CASES_SUFFIX = ".cases.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _RESOURCE_KEYS = frozenset({"id", "name", "account", "region"})
+#: placeholders naming the promise(s) the policy judges (the BAA's own words)
+_PROMISE_KEYS = frozenset({"promise.clause", "promise.section", "promise.id", "provider_default"})
 
 
 @dataclass(frozen=True)
@@ -61,22 +69,33 @@ def policy_files(root: Path) -> list[Path]:
 
 
 def _check_template(
-    template: str | None, model: type[BaseModel], key: str, ctx: ParseContext
+    template: str | None, model: type[BaseModel], key: str | tuple[str, ...], ctx: ParseContext
 ) -> None:
     if not template:
         return
+    keys = ("message", key) if isinstance(key, str) else key
     for placeholder in _PLACEHOLDER.findall(template):
-        if placeholder in _RESOURCE_KEYS:
+        if placeholder in _RESOURCE_KEYS or placeholder in _PROMISE_KEYS:
             continue
         if placeholder.startswith("params."):
             name = placeholder[len("params.") :]
             if name not in parameter_names():
-                ctx.problem(("message", key), f"message uses unknown parameter {name!r}")
+                ctx.problem(keys, f"message uses unknown parameter {name!r}")
             continue
         try:
             resolve_type(model, placeholder)
         except (PathError, TypeError) as exc:
-            ctx.problem(("message", key), f"message placeholder {{{placeholder}}}: {exc}")
+            ctx.problem(keys, f"message placeholder {{{placeholder}}}: {exc}")
+
+
+def _default_citation(section: str, resource_type: str) -> str | None:
+    from auditor.core.provider_defaults import load_provider_defaults
+
+    defaults = load_provider_defaults()
+    if section != "encryption_at_rest":
+        return None
+    found = defaults.encryption(resource_type)
+    return found.cite("provider default") if found is not None else None
 
 
 def load_policy_file(
@@ -85,6 +104,7 @@ def load_policy_file(
     catalog: Catalog,
     types: Mapping[str, type[Resource]],
     predicates: Mapping[str, Predicate],
+    tables: Mapping[str, Table] | None = None,
 ) -> tuple[Policy | None, list[Problem]]:
     shown = str(file)
     try:
@@ -100,7 +120,9 @@ def load_policy_file(
     except ValidationFailed as exc:
         return None, exc.problems
 
-    ctx = ParseContext(file=shown, root=node)
+    ctx = ParseContext(
+        file=shown, root=node, types=types, tables=load_tables() if tables is None else tables
+    )
     model = types.get(doc.resource)
     if model is None:
         ctx.problem(("resource",), f"unknown resource type {doc.resource!r}")
@@ -129,6 +151,13 @@ def load_policy_file(
         )
     if doc.assert_ is not None:
         assertion = parse_condition(doc.assert_, model, ctx, ("assert",))
+    manual_when = None
+    if doc.manual_when is not None:
+        if doc.assert_ is None:
+            ctx.problem(("manual_when",), "'manual_when' refines an 'assert': add one")
+        manual_when = parse_condition(doc.manual_when, model, ctx, ("manual_when",))
+        if not doc.message.manual:
+            ctx.problem(("manual_when",), "a policy with 'manual_when' needs message.manual")
     if doc.predicate is not None:
         predicate = predicates.get(doc.predicate)
         if predicate is None:
@@ -159,7 +188,18 @@ def load_policy_file(
                         ("predicate",),
                         f"predicate {doc.predicate!r} relates unknown type {rtype!r}",
                     )
-    if (doc.on_pass == "MANUAL" or doc.manual_only) and not doc.manual_evidence:
+    citation = None
+    if doc.provider_default is not None:
+        citation = _default_citation(doc.provider_default, doc.resource)
+        if citation is None:
+            ctx.problem(
+                ("provider_default",),
+                f"no verified {doc.provider_default!r} default for {doc.resource} in "
+                "policies/data/provider_defaults.yaml",
+            )
+    if (
+        doc.on_pass == "MANUAL" or doc.manual_only or doc.manual_when is not None
+    ) and not doc.manual_evidence:
         ctx.problem(
             ("id",),
             "a policy that can yield MANUAL must say what evidence to attach (manual_evidence)",
@@ -167,14 +207,30 @@ def load_policy_file(
     _check_template(doc.message.pass_, model, "pass", ctx)
     _check_template(doc.message.fail, model, "fail", ctx)
     _check_template(doc.message.manual, model, "manual", ctx)
+    for key, cond in (("where", where), ("assert", assertion), ("manual_when", manual_when)):
+        for because in condition_becauses(cond):
+            _check_template(because, model, (key,), ctx)
+    for path in doc.evidence:
+        try:
+            resolve_type(model, path)
+        except (PathError, TypeError) as exc:
+            ctx.problem(("evidence",), f"evidence path {path!r}: {exc}")
     if ctx.problems:
         return None, ctx.problems
 
-    reads = condition_paths(where) + condition_paths(assertion)
-    params = condition_params(where) | condition_params(assertion) | set(doc.requires_params)
+    reads = condition_paths(where) + condition_paths(assertion) + condition_paths(manual_when)
+    params = (
+        condition_params(where)
+        | condition_params(assertion)
+        | condition_params(manual_when)
+        | set(doc.requires_params)
+    )
+    related = condition_joins(where) | condition_joins(assertion) | condition_joins(manual_when)
+    reads += list(doc.evidence)
     if predicate is not None:
         reads += list(predicate.reads)
         params |= set(predicate.params)
+        related |= set(predicate.related)
     if doc.enabled_by:
         params.add(doc.enabled_by)
     ordered = tuple(dict.fromkeys(reads))
@@ -190,6 +246,9 @@ def load_policy_file(
         source=relative,
         reads=ordered,
         params=frozenset(params),
+        manual_when=manual_when,
+        related=tuple(sorted(related)),
+        default_citation=citation,
     ), []
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.result import PolicyInfo, Remediation, Severity
 from auditor.judge.policy.conditions import Condition
-from auditor.judge.predicates.base import Predicate
+
+if TYPE_CHECKING:  # the predicates import the policy package: no import cycle at run time
+    from auditor.judge.predicates.base import Predicate
 
 POLICY_ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{3}$"
 
@@ -33,7 +35,14 @@ class PolicyDoc(BaseModel):
     resource: str
     where: dict[str, Any] | None = None
     assert_: dict[str, Any] | None = Field(default=None, alias="assert")
+    manual_when: dict[str, Any] | None = None
     predicate: str | None = None
+    provider_default: str | None = None
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="Further fields of the resource shown in every finding's evidence "
+        "(where a value came from: tls_parameters.sources)",
+    )
     message: Messages
     safeguard: str
     citations: list[str] = Field(min_length=1)
@@ -56,8 +65,11 @@ class Policy:
     assertion: Condition | None
     predicate: Predicate | None
     source: str  # path relative to its policies directory
-    reads: tuple[str, ...]  # every field path read, for gap checks and evidence
+    reads: tuple[str, ...]  # every field path of its own type read, for evidence
     params: frozenset[str]  # every profile parameter it needs
+    manual_when: Condition | None = None
+    related: tuple[str, ...] = ()  # other resource types it reads (joins, predicate look-ups)
+    default_citation: str | None = None  # the provider default it cites, with its source
 
     @property
     def id(self) -> str:

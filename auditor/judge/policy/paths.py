@@ -87,4 +87,19 @@ def read(obj: Any, path: str) -> Any:
     return current
 
 
-__all__ = ["PathError", "item_model", "read", "resolve_type"]
+def read_segments(obj: Any, segments: tuple[str, ...]) -> Any:
+    """:func:`read` for a path already split into segments (the hot path of evaluation)."""
+    current = obj
+    for index, segment in enumerate(segments):
+        if current is None:
+            return None
+        if isinstance(current, BaseModel):
+            current = getattr(current, segment, None)
+        elif isinstance(current, dict):
+            return current.get(".".join(segments[index:]))
+        else:
+            return None
+    return current
+
+
+__all__ = ["PathError", "item_model", "read", "read_segments", "resolve_type"]

@@ -1,31 +1,49 @@
-"""The contract of a named Python predicate: pure, declaring what it reads."""
+"""The contract of a named Python predicate: pure, three-valued, declaring what it reads.
+
+A predicate reads its resource's fields with :meth:`PredicateContext.value` (an unread field is
+:class:`~auditor.judge.policy.related.Unread`, never the model's ``None``) and other resources
+with :meth:`PredicateContext.related` / :meth:`PredicateContext.lookup` (a place whose listing
+failed comes back as missing, never as "nothing there"). It combines what it read with the
+Kleene tables of :mod:`auditor.judge.policy.truth` and answers a :class:`Verdict`: FAIL as soon
+as what was read breaks the promise (listing what else was unread), PASS only when everything it
+needed was read and holds, ERROR (``Verdict.unknown``) otherwise.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from auditor.core.model.base import Gap, ListingGap, Resource
+from auditor.core.model.base import Coverage, Gap, ListingGap, Resource
+from auditor.judge.policy.related import RelatedIndex, Unread, hierarchy_accounts, read_field
+from auditor.judge.policy.truth import Missing, Truth, known, unknown
 
-VerdictStatus = Literal["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE"]
+VerdictStatus = Literal["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"]
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a predicate decided about one resource."""
+    """What a predicate decided about one resource; ``gaps`` the unread inputs (required for
+    ERROR, listed beside a FAIL)."""
 
     status: VerdictStatus
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    gaps: tuple[Missing, ...] = ()
 
     @classmethod
     def passed(cls, message: str, evidence: Mapping[str, Any] | None = None) -> Verdict:
         return cls("PASS", message, evidence or {})
 
     @classmethod
-    def fail(cls, message: str, evidence: Mapping[str, Any] | None = None) -> Verdict:
-        return cls("FAIL", message, evidence or {})
+    def fail(
+        cls,
+        message: str,
+        evidence: Mapping[str, Any] | None = None,
+        gaps: Iterable[Missing] = (),
+    ) -> Verdict:
+        return cls("FAIL", message, evidence or {}, tuple(gaps))
 
     @classmethod
     def manual(cls, message: str, evidence: Mapping[str, Any] | None = None) -> Verdict:
@@ -35,17 +53,52 @@ class Verdict:
     def not_applicable(cls, message: str, evidence: Mapping[str, Any] | None = None) -> Verdict:
         return cls("NOT_APPLICABLE", message, evidence or {})
 
+    @classmethod
+    def unknown(
+        cls, gaps: Iterable[Missing], message: str = "", evidence: Mapping[str, Any] | None = None
+    ) -> Verdict:
+        missing = tuple(dict.fromkeys(gaps))
+        if not missing:
+            raise ValueError("an unknown verdict must name what was not read")
+        return cls("ERROR", message, evidence or {}, missing)
+
+    @classmethod
+    def from_truth(
+        cls,
+        truth: Truth,
+        *,
+        passed: str,
+        failed: str,
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Verdict:
+        """PASS / FAIL (with the gaps met) / ERROR from a three-valued result."""
+        if truth.is_true:
+            return cls.passed(passed, evidence)
+        if truth.is_false:
+            return cls.fail(failed, evidence, truth.gaps)
+        return cls.unknown(truth.gaps, "", evidence)
+
 
 class GapError(Exception):
-    """Raised by a predicate (or by :meth:`PredicateContext.related`) when an input was unread.
-
-    The engine turns it into an ERROR finding carrying the gap.
-    """
+    """Kept for predicates written against the two-valued contract: the engine turns it into an
+    ERROR finding carrying the gap. New predicates return ``Verdict.unknown`` instead."""
 
     def __init__(self, gap: Gap | ListingGap, what: str = "") -> None:
         self.gap = gap
         self.what = what
         super().__init__(f"{what or 'input'} not read: {gap.operation} {gap.error_code}")
+
+
+@dataclass(frozen=True)
+class Related:
+    """Resources found by a look-up, and the unread places that may hold more."""
+
+    resources: list[Resource]
+    missing: tuple[Missing, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
 
 class PredicateContext:
@@ -56,48 +109,69 @@ class PredicateContext:
         params: Mapping[str, Any],
         by_type: Mapping[str, Sequence[Resource]],
         listing_gaps: Sequence[ListingGap],
+        coverage: Sequence[Coverage] = (),
+        *,
+        index: RelatedIndex | None = None,
     ) -> None:
         self.params = params
-        self._by_type = by_type
-        self._listing_gaps = listing_gaps
-        self._index: dict[tuple[str, str | None, str | None], list[Resource]] = {}
+        self.index = index or RelatedIndex(by_type, listing_gaps, coverage)
+        self.memo: dict[Any, Any] = {}  # per-run memo for predicates (e.g. hierarchy walks)
 
-    def _indexed(
-        self, resource_type: str, account: str | None, region: str | None
-    ) -> list[Resource]:
-        """Resources of a type in one place, indexed on first use (joins stay linear)."""
-        key = (resource_type, account, region)
-        found = self._index.get(key)
-        if found is None:
-            if (resource_type, None, None) not in self._index:
-                by_place: dict[tuple[str, str | None, str | None], list[Resource]] = {}
-                everything = list(self._by_type.get(resource_type, ()))
-                for r in everything:
-                    by_place.setdefault((resource_type, r.account, r.region), []).append(r)
-                    by_place.setdefault((resource_type, r.account, None), []).append(r)
-                    by_place.setdefault((resource_type, None, r.region), []).append(r)
-                by_place[(resource_type, None, None)] = everything
-                self._index.update(by_place)
-            found = self._index.get(key, [])
-        return found
+    # -- fields of a resource ---------------------------------------------------------------
+    @staticmethod
+    def value(resource: Resource, path: str) -> Any:
+        """The value at ``path``, or :class:`Unread` when a gap covers it."""
+        return read_field(resource, path)
 
+    def check(self, resource: Resource, path: str, test: Callable[[Any], bool]) -> Truth:
+        """``test`` of the value at ``path``, unknown when the field was not read."""
+        value = read_field(resource, path)
+        if isinstance(value, Unread):
+            return unknown(value.missing)
+        return known(bool(test(value)))
+
+    @staticmethod
+    def unread(resource: Resource, paths: Iterable[str]) -> tuple[Missing, ...]:
+        """The gaps that leave any of ``paths`` on ``resource`` unread."""
+        if not resource.gaps:
+            return ()
+        out: list[Missing] = []
+        for path in paths:
+            value = read_field(resource, path)
+            if isinstance(value, Unread):
+                out.append(value.missing)
+        return tuple(dict.fromkeys(out))
+
+    # -- other resources --------------------------------------------------------------------
     def related(
-        self, resource_type: str, *, account: str | None = None, region: str | None = None
-    ) -> list[Resource]:
-        """Resources of another type, narrowed by account and region.
+        self,
+        resource_type: str,
+        *,
+        account: str | None = None,
+        region: str | None = None,
+        near: Resource | None = None,
+    ) -> Related:
+        """Resources of another type, narrowed by account and region. ``near``: the resource
+        judged, whose folders and organization (GCP) also hold scope-wide listing gaps."""
+        also = hierarchy_accounts(near) if near is not None else ()
+        found, missing = self.index.in_place(resource_type, account, region, also)
+        return Related(found, missing)
 
-        Raises :class:`GapError` when the listing of that type failed in that place, so a join
-        against something unread is never taken as "nothing there".
-        """
-        for gap in self._listing_gaps:
-            if gap.resource_type != resource_type:
-                continue
-            if account is not None and gap.account != account:
-                continue
-            if region is not None and gap.region not in (None, region):
-                continue
-            raise GapError(gap, f"{resource_type} listing")
-        return list(self._indexed(resource_type, account, region))
+    def lookup(
+        self,
+        resource_type: str,
+        ref: str,
+        *,
+        match: tuple[str, ...] = ("id",),
+        account: str | None = None,
+        region: str | None = None,
+        near: Resource | None = None,
+    ) -> Related:
+        """The resources of ``resource_type`` that ``ref`` names (see
+        :meth:`RelatedIndex.lookup`)."""
+        also = hierarchy_accounts(near) if near is not None else ()
+        found, missing = self.index.lookup(resource_type, match, ref, account, region, also)
+        return Related(found, missing)
 
 
 PredicateFn = Callable[[Resource, PredicateContext], Verdict]
@@ -105,7 +179,8 @@ PredicateFn = Callable[[Resource, PredicateContext], Verdict]
 
 @dataclass(frozen=True)
 class Predicate:
-    """A named, pure check. ``reads`` are field paths on ``resource_type``, validated at load."""
+    """A named, pure check. ``reads`` are field paths on ``resource_type``, validated at load;
+    the predicate reads them through the context (gaps make them unknown, not absent)."""
 
     name: str
     resource_type: str
@@ -114,6 +189,18 @@ class Predicate:
     params: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     description: str = ""
+    #: written against the two-valued contract: the engine makes it ERROR when any declared
+    #: read is a gap, before it runs (for predicates outside this package that predate the
+    #: three-valued contract; every shipped predicate is three-valued)
+    two_valued: bool = False
 
 
-__all__ = ["GapError", "Predicate", "PredicateContext", "PredicateFn", "Verdict", "VerdictStatus"]
+__all__ = [
+    "GapError",
+    "Predicate",
+    "PredicateContext",
+    "PredicateFn",
+    "Related",
+    "Verdict",
+    "VerdictStatus",
+]

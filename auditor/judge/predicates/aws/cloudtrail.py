@@ -1,26 +1,28 @@
-"""CloudTrail predicates: an account-wide trail that is secure, records every management event,
-records S3 data events on PHI buckets, and keeps its CloudWatch copy long enough."""
+"""CloudTrail predicates: a trail that records every management event, and every object read
+and write in each PHI bucket.
+
+Why Python: event selectors are a small language of their own. A trail's coverage is the union of
+its basic selectors (read/write type, management events, data resources named by ARN prefix) and
+its advanced selectors (field selectors with equals / startsWith / notEquals ... on eventCategory,
+resources.type, resources.ARN, readOnly, eventSource), and "all reads and writes" may come from
+two selectors together. Deciding whether that union covers every event of a kind is selector
+reasoning, not a field comparison.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from auditor.core.model.aws.cloudtrail import AdvancedEventSelector, CloudTrailTrail
-from auditor.core.model.aws.logs import LogsLogGroup
-from auditor.core.model.base import Gap, Resource
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.core.model.base import Resource
+from auditor.judge.policy.related import Unread
+from auditor.judge.policy.truth import FALSE, TRUE, Truth, any_of, known, unknown
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 TRAIL = "aws.cloudtrail.trail"
 BOTH = frozenset({"read", "write"})
 _MODES = {"All": BOTH, "ReadOnly": frozenset({"read"}), "WriteOnly": frozenset({"write"})}
-SECURE_FIELDS = (
-    "is_logging",
-    "is_multi_region_trail",
-    "include_global_service_events",
-    "log_file_validation_enabled",
-    "kms_key_id",
-)
 SELECTOR_FIELDS = (
     "is_logging",
     "is_multi_region_trail",
@@ -29,76 +31,11 @@ SELECTOR_FIELDS = (
 )
 
 
-def _trails(resource: Resource, ctx: PredicateContext) -> list[CloudTrailTrail]:
-    return [
-        t for t in ctx.related(TRAIL, account=resource.account) if isinstance(t, CloudTrailTrail)
-    ]
-
-
-def _first_gap(trail: CloudTrailTrail, fields: Iterable[str]) -> Gap | None:
-    for path in fields:
-        gap = trail.gap_for(path)
-        if gap is not None:
-            return gap
-    return None
-
-
-def trail_shortfalls(trail: CloudTrailTrail) -> list[str]:
-    """What keeps ``trail`` from being the secure, account-wide audit trail."""
-    short = []
-    if trail.is_logging is not True:
-        short.append("not logging")
-    if trail.is_multi_region_trail is not True:
-        short.append("single-region")
-    if trail.include_global_service_events is not True:
-        short.append("no global service events")
-    if trail.log_file_validation_enabled is not True:
-        short.append("no log file validation")
-    if not trail.kms_key_id:
-        short.append("not encrypted with a KMS key")
-    return short
-
-
-def _judge_trails(
-    resource: Resource,
-    ctx: PredicateContext,
-    fields: tuple[str, ...],
-    shortfalls: Any,
-    ok_message: str,
-    none_message: str,
-) -> Verdict:
-    trails = _trails(resource, ctx)
-    if not trails:
-        return Verdict.fail(none_message, {"trails": []})
-    found: dict[str, list[str]] = {}
-    unread: Gap | None = None
-    for trail in trails:
-        gap = _first_gap(trail, fields)
-        if gap is not None:
-            unread = unread or gap
-            continue
-        short = shortfalls(trail)
-        if not short:
-            return Verdict.passed(
-                ok_message.format(name=trail.name or trail.id), {"trail": trail.id}
-            )
-        found[trail.name or trail.id] = short
-    if unread is not None:
-        raise GapError(unread, "trail settings")
-    detail = "; ".join(f"{name}: {', '.join(short)}" for name, short in sorted(found.items()))
-    return Verdict.fail(f"No trail qualifies ({detail}).", {"trails": found})
-
-
-def _secure_trail(resource: Resource, ctx: PredicateContext) -> Verdict:
-    return _judge_trails(
-        resource,
-        ctx,
-        SECURE_FIELDS,
-        trail_shortfalls,
-        "Trail {name} is logging in every region, with global service events, log file "
-        "validation and KMS encryption.",
-        f"Account {resource.account} has no CloudTrail trail.",
-    )
+def _trails(resource: Resource, ctx: PredicateContext) -> tuple[list[CloudTrailTrail], Truth]:
+    """The account's trails, and UNKNOWN (with the reasons) when more may exist unread."""
+    found = ctx.related(TRAIL, account=resource.account)
+    trails = [t for t in found.resources if isinstance(t, CloudTrailTrail)]
+    return trails, (unknown(*found.missing) if found.missing else FALSE)
 
 
 def _fields(selector: AdvancedEventSelector) -> dict[str, Any]:
@@ -137,7 +74,11 @@ def management_coverage(trail: CloudTrailTrail) -> tuple[frozenset[str], list[st
 
 
 def _management_shortfalls(trail: CloudTrailTrail) -> list[str]:
-    short = [s for s in trail_shortfalls(trail) if s in ("not logging", "single-region")]
+    short = []
+    if trail.is_logging is not True:
+        short.append("not logging")
+    if trail.is_multi_region_trail is not True:
+        short.append("single-region")
     modes, excluded = management_coverage(trail)
     if modes != BOTH:
         short.append(f"management events recorded: {', '.join(sorted(modes)) or 'none'}")
@@ -147,14 +88,36 @@ def _management_shortfalls(trail: CloudTrailTrail) -> list[str]:
 
 
 def _management_all(resource: Resource, ctx: PredicateContext) -> Verdict:
-    return _judge_trails(
-        resource,
-        ctx,
-        SELECTOR_FIELDS,
-        _management_shortfalls,
-        "Trail {name} records all read and write management events in every region.",
-        f"Account {resource.account} has no CloudTrail trail recording management events.",
-    )
+    """Some logging multi-region trail records all read and write management events: true as soon
+    as one trail is read and qualifies, false only when every trail was read (and the listing was
+    complete) and none does, unknown otherwise."""
+    trails, more = _trails(resource, ctx)
+    found: dict[str, list[str]] = {}
+    parts: list[Truth] = [more]
+    for trail in trails:
+        unread = ctx.unread(trail, SELECTOR_FIELDS)
+        if unread:
+            parts.append(unknown(*unread))
+            continue
+        short = _management_shortfalls(trail)
+        if not short:
+            return Verdict.passed(
+                f"Trail {trail.name or trail.id} records all read and write management events "
+                "in every region.",
+                {"trail": trail.id},
+            )
+        found[trail.name or trail.id] = short
+        parts.append(FALSE)
+    verdict = any_of(parts)
+    if verdict.is_unknown:
+        return Verdict.unknown(verdict.gaps, evidence={"trails": found})
+    if not trails:
+        return Verdict.fail(
+            f"Account {resource.account} has no CloudTrail trail recording management events.",
+            {"trails": []},
+        )
+    detail = "; ".join(f"{name}: {', '.join(short)}" for name, short in sorted(found.items()))
+    return Verdict.fail(f"No trail qualifies ({detail}).", {"trails": found})
 
 
 def is_phi_bucket(name: str | None, tags: Mapping[str, str], params: Mapping[str, Any]) -> bool:
@@ -211,29 +174,57 @@ def s3_data_coverage(trail: CloudTrailTrail, bucket_arn: str) -> frozenset[str]:
     return frozenset(modes)
 
 
+def phi_bucket(resource: Resource, ctx: PredicateContext) -> Truth:
+    """Whether a bucket holds PHI, three-valued: listed in phi_buckets, or its PHI tag (an unread
+    tag set is unknown) has a PHI value."""
+    if is_phi_bucket(resource.name, {}, ctx.params):
+        return TRUE
+    tags = ctx.value(resource, "tags")
+    if isinstance(tags, Unread):
+        return unknown(tags.missing)
+    return known(is_phi_bucket(resource.name, tags or {}, ctx.params))
+
+
 def _s3_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
-    if not is_phi_bucket(resource.name, resource.tags, ctx.params):
+    """A PHI bucket must have a logging trail that records every object read and write in it;
+    a single-region trail counts only in the bucket's own region (an unread region cannot be
+    matched)."""
+    applies = phi_bucket(resource, ctx)
+    if applies.is_false:
         return Verdict.not_applicable(f"Bucket {resource.name} is not marked as holding PHI")
+    if applies.is_unknown:
+        return Verdict.unknown(applies.gaps)
+    region = ctx.value(resource, "region")
+    trails, more = _trails(resource, ctx)
     best: frozenset[str] = frozenset()
-    unread: Gap | None = None
-    for trail in _trails(resource, ctx):
-        gap = _first_gap(trail, SELECTOR_FIELDS)
-        if gap is not None:
-            unread = unread or gap
+    parts: list[Truth] = [more]
+    for trail in trails:
+        unread = ctx.unread(trail, SELECTOR_FIELDS)
+        if unread:
+            parts.append(unknown(*unread))
             continue
         if trail.is_logging is not True:
             continue
-        if trail.is_multi_region_trail is not True and resource.region not in (None, trail.region):
-            continue
         modes = s3_data_coverage(trail, resource.id)
-        if modes == BOTH:
+        best = best | modes
+        if modes != BOTH:
+            parts.append(FALSE)
+            continue
+        if trail.is_multi_region_trail is True:
+            in_region = TRUE
+        elif isinstance(region, Unread):
+            in_region = unknown(region.missing)
+        else:
+            in_region = known(region in (None, trail.region))
+        if in_region.is_true:
             return Verdict.passed(
                 f"Trail {trail.name} records every read and write of objects in {resource.name}.",
                 {"trail": trail.id},
             )
-        best = best | modes
-    if unread is not None:
-        raise GapError(unread, "trail event selectors")
+        parts.append(in_region)
+    verdict = any_of(parts)
+    if verdict.is_unknown:
+        return Verdict.unknown(verdict.gaps, evidence={"recorded": sorted(best)})
     return Verdict.fail(
         f"No logging trail records all object reads and writes in PHI bucket {resource.name} "
         f"(recorded: {', '.join(sorted(best)) or 'none'}).",
@@ -241,62 +232,7 @@ def _s3_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-def log_group_arn(arn: str) -> str:
-    return arn[:-2] if arn.endswith(":*") else arn
-
-
-def _trail_log_retention(resource: Resource, ctx: PredicateContext) -> Verdict:
-    assert isinstance(resource, CloudTrailTrail)
-    days = ctx.params.get("audit_log_retention_days")
-    if not resource.cloudwatch_logs_log_group_arn:
-        return Verdict.not_applicable(
-            f"Trail {resource.name} delivers to no CloudWatch Logs log group"
-        )
-    wanted = log_group_arn(resource.cloudwatch_logs_log_group_arn)
-    region = wanted.split(":")[3] if wanted.count(":") >= 4 else None
-    groups = [
-        g
-        for g in ctx.related("aws.logs.log_group", account=resource.account, region=region)
-        if isinstance(g, LogsLogGroup) and log_group_arn(g.id) == wanted
-    ]
-    if not groups:
-        return Verdict.fail(
-            f"Trail {resource.name} delivers to {wanted}, which was not found among the log groups "
-            f"collected in {region}.",
-            {"log_group": wanted},
-        )
-    group = groups[0]
-    evidence = {
-        "log_group": group.id,
-        "retention_in_days": group.retention_in_days,
-        "required_days": days,
-    }
-    if group.retention_in_days is None:
-        return Verdict.passed(
-            f"Log group {group.name} of trail {resource.name} never expires events.", evidence
-        )
-    if days is not None and group.retention_in_days >= int(days):
-        return Verdict.passed(
-            f"Log group {group.name} of trail {resource.name} keeps events "
-            f"{group.retention_in_days} days.",
-            evidence,
-        )
-    return Verdict.fail(
-        f"Log group {group.name} of trail {resource.name} keeps events "
-        f"{group.retention_in_days} days; the BAA needs {days}.",
-        evidence,
-    )
-
-
 CLOUDTRAIL_PREDICATES: dict[str, Predicate] = {
-    "cloudtrail_account_secure_trail": Predicate(
-        name="cloudtrail_account_secure_trail",
-        resource_type="aws.account",
-        reads=("id",),
-        related=(TRAIL,),
-        fn=_secure_trail,
-        description="Some trail logs every region with global events, log file validation and KMS.",
-    ),
     "cloudtrail_account_management_events_all": Predicate(
         name="cloudtrail_account_management_events_all",
         resource_type="aws.account",
@@ -308,28 +244,18 @@ CLOUDTRAIL_PREDICATES: dict[str, Predicate] = {
     "cloudtrail_s3_phi_data_events": Predicate(
         name="cloudtrail_s3_phi_data_events",
         resource_type="aws.s3.bucket",
-        reads=("name", "tags"),
+        reads=("name", "tags"),  # and region, for single-region trails (read three-valued)
         params=(),  # reads phi_buckets / phi_tag_key / phi_tag_values when the profile sets them
         related=(TRAIL,),
         fn=_s3_data_events,
         description="A logging trail records every object read and write in each PHI bucket.",
-    ),
-    "cloudtrail_log_group_retention": Predicate(
-        name="cloudtrail_log_group_retention",
-        resource_type=TRAIL,
-        reads=("cloudwatch_logs_log_group_arn",),
-        params=("audit_log_retention_days",),
-        related=("aws.logs.log_group",),
-        fn=_trail_log_retention,
-        description="The trail's CloudWatch Logs log group keeps events as long as the BAA needs.",
     ),
 }
 
 __all__ = [
     "CLOUDTRAIL_PREDICATES",
     "is_phi_bucket",
-    "log_group_arn",
     "management_coverage",
+    "phi_bucket",
     "s3_data_coverage",
-    "trail_shortfalls",
 ]

@@ -1,4 +1,10 @@
-"""IAM predicates: which roles are sessions of people, and how long those sessions may last."""
+"""IAM predicates: which roles are sessions of people, and how long those sessions may last.
+
+Why Python: who may start a session is IAM policy reasoning over the trust policy document
+(``Allow`` statements whose actions include an ``sts:AssumeRole*`` action or a wildcard, their
+``Principal`` in any of its shapes, and ``NotPrincipal``, which admits everyone it does not name).
+The condition language reads fields; it does not interpret policy documents.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from typing import Any
 
 from auditor.core.model.aws.iam import IamRole
 from auditor.core.model.base import Resource
+from auditor.judge.policy.related import Unread
+from auditor.judge.policy.truth import all_of, known, not_, unknown
 from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 #: Actions that start a role session (``sts:*`` and ``*`` included).
@@ -49,25 +57,40 @@ def people_principals(trust: dict[str, Any] | None) -> list[str]:
 
 
 def _role_session(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Applies to roles people can assume (not service-linked, a person-shaped principal in the
+    trust policy); FAIL when such a role allows sessions longer than the limit. Each of the
+    three facts is read three-valued, so a role is never judged on what was not read."""
     assert isinstance(resource, IamRole)
     limit = ctx.params.get("session_absolute_max_seconds")
-    if (resource.path or "").startswith("/aws-service-role/"):
-        return Verdict.not_applicable(
-            f"{resource.name} is a service-linked role: no person assumes it"
-        )
-    people = people_principals(resource.assume_role_policy)
+    service_linked = ctx.check(
+        resource, "path", lambda p: str(p or "").startswith("/aws-service-role/")
+    )
+    trust = ctx.value(resource, "assume_role_policy")
+    people = [] if isinstance(trust, Unread) else people_principals(trust)
+    admits_people = unknown(trust.missing) if isinstance(trust, Unread) else known(bool(people))
+    applies = all_of([not_(service_linked), admits_people])
+    within = ctx.check(
+        resource,
+        "max_session_duration",
+        lambda d: d is not None and limit is not None and int(d) <= int(limit),
+    )
     evidence = {
         "max_session_duration": resource.max_session_duration,
         "people_principals": people,
         "session_absolute_max_seconds": limit,
     }
-    if not people:
-        return Verdict.not_applicable(
-            f"{resource.name} can only be assumed by AWS services, not by people", evidence
+    if applies.is_false:
+        why = (
+            "a service-linked role" if service_linked.is_true else "assumable only by AWS services"
         )
-    if resource.max_session_duration is None or limit is None:
-        return Verdict.fail(f"{resource.name}: maximum session duration unknown", evidence)
-    if resource.max_session_duration > int(limit):
+        return Verdict.not_applicable(
+            f"{resource.name} is {why}, not a session of people", evidence
+        )
+    if applies.is_unknown:
+        return Verdict.unknown(applies.gaps, evidence=evidence)
+    if within.is_unknown:
+        return Verdict.unknown(within.gaps, evidence=evidence)
+    if within.is_false:
         return Verdict.fail(
             f"Role {resource.name}, assumable by {', '.join(people[:3])}, allows sessions of "
             f"{resource.max_session_duration} s; the BAA promises at most {limit} s.",

@@ -1,18 +1,25 @@
-"""KMS keys and the stores that use them: joins YAML cannot express.
+"""KMS keys used by data stores: AES-256 and enabled, and rotated as often as promised.
 
-A store names its key as a key id, key ARN, alias name or alias ARN; :func:`find_key` resolves
-any of these among the collected keys of the store's account and region.
+Why Python: these policies judge a key only when some data store uses it, and "some store uses
+this key" is a reverse join across seven store types (S3 buckets, EBS volumes and snapshots, RDS
+instances and clusters, DynamoDB tables, EFS file systems), each naming its key in its own field
+and in any of four ways (key id, key ARN, alias name, alias ARN), each using KMS only under its
+own condition. The condition language joins from a resource to what it names; it does not search
+every other type for what names the resource. The stores that name a key in the same account and
+region are indexed once per run, so the walk stays linear.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor.core.model.aws.kms import KmsKey
 from auditor.core.model.base import Resource
 from auditor.judge.policy.paths import read
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.policy.related import arn_place, normalize_ref, not_listed
+from auditor.judge.policy.truth import Missing, Truth, all_of, known, unknown
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 KEY_TYPE = "aws.kms.key"
 #: documented default when rotation is on and RotationPeriodInDays is not reported
@@ -72,61 +79,68 @@ STORES: tuple[Store, ...] = (
     Store("aws.efs.file_system", "kms_key_id", _encrypted, ("encrypted", "kms_key_id")),
 )
 STORE_TYPES: tuple[str, ...] = tuple(s.resource_type for s in STORES)
+_MEMO = "aws.kms.key-users"
 
 
-def _parse_ref(
-    ref: str, default_account: str, default_region: str | None
-) -> tuple[str, str | None, str, str]:
-    """(account, region, kind 'key'|'alias', name) for any way of naming a key."""
-    if ref.startswith("arn:"):
-        parts = ref.split(":", 5)
-        region, account, rest = parts[3], parts[4], parts[5]
-        if rest.startswith("alias/"):
-            return account, region, "alias", rest
-        return account, region, "key", rest.removeprefix("key/")
-    if ref.startswith("alias/"):
-        return default_account, default_region, "alias", ref
-    return default_account, default_region, "key", ref
+@dataclass
+class _Users:
+    """Stores by the key they name, and stores whose key could not be read, per place."""
+
+    by_ref: dict[tuple[str, str], list[tuple[str | None, Resource]]] = field(default_factory=dict)
+    unread: dict[tuple[str, str | None], list[Missing]] = field(default_factory=dict)
 
 
-def refers_to(ref: str, key: KmsKey, store_account: str, store_region: str | None) -> bool:
-    account, region, kind, name = _parse_ref(ref, store_account, store_region)
-    if account != key.account or (
-        region is not None and key.region is not None and region != key.region
-    ):
-        return False
-    if kind == "alias":
-        return name in key.aliases
-    return name in (key.key_id, key.id)
+def _place_key(account: str, region: str | None, ref: str) -> tuple[str, str | None, str]:
+    """Where a reference points: an ARN names its own account and region."""
+    ref = normalize_ref(ref)
+    arn = arn_place(ref)
+    if arn is not None:
+        acct, reg, part = arn
+        return acct, reg, part.removeprefix("key/")
+    return account, region, ref.removeprefix("key/")
 
 
-def find_key(ref: str, store: Resource, ctx: PredicateContext) -> KmsKey | str | None:
-    """The key ``ref`` names; ``None`` when not among the collected keys; the account id
-    (a string) when the key lives in another account."""
-    account, region, _, _ = _parse_ref(ref, store.account, store.region)
-    if account != store.account:
-        return account
-    for key in ctx.related(KEY_TYPE, account=account, region=region or store.region):
-        if isinstance(key, KmsKey) and refers_to(ref, key, store.account, store.region):
-            return key
-    return None
-
-
-def stores_using(key: KmsKey, ctx: PredicateContext) -> list[Resource]:
-    users: list[Resource] = []
+def _index(ctx: PredicateContext) -> _Users:
+    users = ctx.memo.get(_MEMO)
+    if isinstance(users, _Users):
+        return users
+    users = _Users()
     for store in STORES:
-        for resource in ctx.related(store.resource_type, account=key.account, region=key.region):
-            gap = next((resource.gap_for(p) for p in store.reads if resource.gap_for(p)), None)
-            if gap is not None:
-                raise GapError(gap, f"{store.resource_type} {resource.name or resource.id}")
+        for resource in ctx.index.all_of_type(store.resource_type):
+            unread = ctx.unread(resource, store.reads)
+            if unread:
+                users.unread.setdefault((resource.account, resource.region), []).extend(unread)
+                continue
             ref = read(resource, store.key_field)
-            if (
-                store.uses_kms(resource)
-                and isinstance(ref, str)
-                and refers_to(ref, key, resource.account, resource.region)
-            ):
-                users.append(resource)
+            if store.uses_kms(resource) and isinstance(ref, str) and ref:
+                account, region, name = _place_key(resource.account, resource.region, ref)
+                users.by_ref.setdefault((account, name), []).append((region, resource))
+    ctx.memo[_MEMO] = users
     return users
+
+
+def stores_using(key: KmsKey, ctx: PredicateContext) -> tuple[list[Resource], Truth]:
+    """The stores known to use ``key``, and whether it is used at all (three-valued: unknown
+    when no store is known to use it but some store or listing there could not be read)."""
+    users = _index(ctx)
+    names = {key.key_id or "", *key.aliases, _place_key(key.account, key.region, key.id)[2]}
+    found: list[Resource] = []
+    for name in names:
+        for region, user in users.by_ref.get((key.account, name), []):
+            same_region = region is None or key.region is None or region == key.region
+            if same_region and user not in found:
+                found.append(user)
+    if found:
+        return found, known(True)
+    missing = list(users.unread.get((key.account, key.region), []))
+    missing.extend(ctx.unread(key, ("key_id", "aliases")))
+    for kind in STORES:
+        rtype = kind.resource_type
+        failed = ctx.index.listing_gaps(rtype, key.account, key.region)
+        missing.extend(failed)
+        if not failed and not ctx.index.listed(rtype, key.account, key.region):
+            missing.append(not_listed(rtype, key.account, key.region))
+    return [], unknown(*missing) if missing else known(False)
 
 
 def _names(resources: list[Resource]) -> list[str]:
@@ -134,24 +148,34 @@ def _names(resources: list[Resource]) -> list[str]:
 
 
 def _key_quality(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Applies to keys some store uses; holds when the key is an enabled SYMMETRIC_DEFAULT
+    (AES-256-GCM) key."""
     assert isinstance(resource, KmsKey)
-    users = stores_using(resource, ctx)
-    if not users:
-        return Verdict.not_applicable(
-            f"Key {resource.name} is not used by any collected data store."
-        )
+    users, used = stores_using(resource, ctx)
     evidence = {"used_by": _names(users)}
-    problems = []
-    if resource.key_spec != "SYMMETRIC_DEFAULT":
-        problems.append(
-            f"key spec {resource.key_spec or 'none'} is not SYMMETRIC_DEFAULT (AES-256-GCM)"
+    if used.is_false:
+        return Verdict.not_applicable(
+            f"Key {resource.name} is not used by any collected data store.", evidence
         )
-    if resource.key_state != "Enabled":
-        problems.append(f"key state is {resource.key_state or 'none'}, not Enabled")
-    if problems:
+    spec = ctx.check(resource, "key_spec", lambda v: v == "SYMMETRIC_DEFAULT")
+    state = ctx.check(resource, "key_state", lambda v: v == "Enabled")
+    holds = all_of([spec, state])
+    if used.is_unknown:
+        return Verdict.unknown((*holds.gaps, *used.gaps), evidence=evidence)
+    if holds.is_unknown:
+        return Verdict.unknown(holds.gaps, evidence=evidence)
+    if holds.is_false:
+        problems = []
+        if spec.is_false:
+            problems.append(
+                f"key spec {resource.key_spec or 'none'} is not SYMMETRIC_DEFAULT (AES-256-GCM)"
+            )
+        if state.is_false:
+            problems.append(f"key state is {resource.key_state or 'none'}, not Enabled")
         return Verdict.fail(
             f"Key {resource.name} used by {len(users)} store(s): " + "; ".join(problems) + ".",
             evidence,
+            holds.gaps,
         )
     return Verdict.passed(
         f"Key {resource.name} is an enabled SYMMETRIC_DEFAULT (AES-256-GCM) key.", evidence
@@ -159,22 +183,35 @@ def _key_quality(resource: Resource, ctx: PredicateContext) -> Verdict:
 
 
 def _key_rotation(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Applies to keys some store uses. Key material KMS cannot rotate (imported, custom key
+    store) is MANUAL; otherwise automatic rotation must be on, at most every promised days."""
     assert isinstance(resource, KmsKey)
-    users = stores_using(resource, ctx)
-    if not users:
+    users, used = stores_using(resource, ctx)
+    evidence: dict[str, object] = {"used_by": _names(users)}
+    if used.is_false:
         return Verdict.not_applicable(
-            f"Key {resource.name} is not used by any collected data store."
+            f"Key {resource.name} is not used by any collected data store.", evidence
         )
-    evidence = {"used_by": _names(users)}
+    own = ctx.unread(resource, ("origin", "rotation_enabled", "rotation_period_days"))
+    if used.is_unknown:
+        return Verdict.unknown((*own, *used.gaps), evidence=evidence)
     limit = int(ctx.params.get("key_rotation_max_days") or DEFAULT_ROTATION_DAYS)
+    unread = ctx.unread(resource, ("origin", "rotation_enabled", "rotation_period_days"))
+    origin_unread = ctx.unread(resource, ("origin",))
+    if origin_unread:
+        return Verdict.unknown(origin_unread, evidence=evidence)
     if resource.origin not in (None, "AWS_KMS"):
         return Verdict.manual(
             f"Key {resource.name} has {resource.origin} key material, which KMS cannot rotate; "
             "attach the record of its manual rotation.",
             evidence,
         )
+    if ctx.unread(resource, ("rotation_enabled",)):
+        return Verdict.unknown(unread, evidence=evidence)
     if resource.rotation_enabled is not True:
-        return Verdict.fail(f"Key {resource.name} does not rotate automatically.", evidence)
+        return Verdict.fail(f"Key {resource.name} does not rotate automatically.", evidence, unread)
+    if unread:
+        return Verdict.unknown(unread, evidence=evidence)
     period = resource.rotation_period_days or DEFAULT_ROTATION_DAYS
     if period > limit:
         return Verdict.fail(
@@ -183,44 +220,6 @@ def _key_rotation(resource: Resource, ctx: PredicateContext) -> Verdict:
     return Verdict.passed(
         f"Key {resource.name} rotates every {period} days.", evidence | {"period_days": period}
     )
-
-
-def _store_cmk(store: Store) -> Callable[[Resource, PredicateContext], Verdict]:
-    def check(resource: Resource, ctx: PredicateContext) -> Verdict:
-        label = resource.name or resource.id
-        if not store.uses_kms(resource):
-            return Verdict.fail(
-                f"{label} is not encrypted with a KMS key, so not with a customer-managed key."
-            )
-        ref = read(resource, store.key_field)
-        if not isinstance(ref, str) or not ref:
-            return Verdict.fail(f"{label} uses the AWS managed key (no key named).")
-        key = find_key(ref, resource, ctx)
-        if isinstance(key, str):
-            return Verdict.manual(
-                f"{label} uses a key in account {key}; verify there that it is customer managed.",
-                {"key": ref},
-            )
-        if key is None:
-            return Verdict.manual(
-                f"{label} names key {ref}, which is not among the collected keys; verify it is customer managed.",
-                {"key": ref},
-            )
-        gap = key.gap_for("key_manager")
-        if gap is not None:
-            raise GapError(gap, f"KMS key {key.name}")
-        # AWS reserves the alias/aws/ prefix for its managed keys, whatever a service reports
-        reserved = [a for a in key.aliases if a.startswith("alias/aws/")]
-        if reserved:
-            return Verdict.fail(f"{label} uses {reserved[0]}, an AWS managed key.", {"key": key.id})
-        if key.key_manager != "CUSTOMER":
-            return Verdict.fail(
-                f"{label} uses {key.name}, a key managed by {key.key_manager or 'unknown'}.",
-                {"key": key.id},
-            )
-        return Verdict.passed(f"{label} uses customer-managed key {key.name}.", {"key": key.id})
-
-    return check
 
 
 KMS_PREDICATES: dict[str, Predicate] = {
@@ -242,15 +241,5 @@ KMS_PREDICATES: dict[str, Predicate] = {
         description="Keys used by data stores rotate at least as often as promised",
     ),
 }
-for _store in STORES:
-    _name = f"{_store.resource_type.split('.', 1)[1].replace('.', '_')}_uses_customer_managed_key"
-    KMS_PREDICATES[_name] = Predicate(
-        name=_name,
-        resource_type=_store.resource_type,
-        reads=_store.reads,
-        related=(KEY_TYPE,),
-        fn=_store_cmk(_store),
-        description=f"{_store.resource_type} is encrypted with a customer-managed KMS key",
-    )
 
-__all__ = ["KMS_PREDICATES", "STORES", "find_key", "refers_to", "stores_using"]
+__all__ = ["KMS_PREDICATES", "STORES", "stores_using"]

@@ -1,4 +1,10 @@
-"""CloudWatch Logs predicate: log groups that application logs use mask the promised identifiers."""
+"""CloudWatch Logs predicate: log groups that application logs use mask the promised identifiers.
+
+Why Python: the identifiers a log group masks are the union of its own data protection policy
+and every account-level policy whose selection criteria (``LogGroupName NOT IN [...]``, a small
+query string) leave the group in; the promise holds when that union covers the profile's list.
+Unions across resources selected by a parsed criterion are not a field comparison.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from collections.abc import Sequence
 
 from auditor.core.model.aws.logs import LogsAccountPolicy, LogsLogGroup
 from auditor.core.model.base import Resource
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.policy.related import Unread
+from auditor.judge.policy.truth import Missing
+from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.DOTALL)
 
@@ -30,6 +38,9 @@ def account_policy_applies(policy: LogsAccountPolicy, group: str) -> bool:
 
 
 def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """The identifiers masked (log group policy plus applicable account policies) cover the
+    promised list: true as soon as what was read covers it (more policies only mask more),
+    false only when every policy was read, unknown otherwise."""
     assert isinstance(resource, LogsLogGroup)
     prefixes = ctx.params.get("log_groups_in_scope") or []
     wanted = list(ctx.params.get("log_data_identifiers") or [])
@@ -37,42 +48,44 @@ def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
         return Verdict.not_applicable(
             f"Log group {resource.name} is not an application log group in scope"
         )
-    # read here, not declared: a log group out of scope is not judged, so its unread policy is no error
-    gap = resource.gap_for("data_protection_policy")
-    if gap is not None:
-        raise GapError(gap, "the log group's data protection policy")
+    unread: list[Missing] = []
     masked: dict[str, list[str]] = {}
-    if resource.data_protection_policy is not None:
-        masked["log group policy"] = resource.data_protection_policy.masked_identifiers
-    for policy in ctx.related(
-        "aws.logs.account_policy", account=resource.account, region=resource.region
-    ):
-        if (
-            not isinstance(policy, LogsAccountPolicy)
-            or policy.policy_type != "DATA_PROTECTION_POLICY"
-        ):
+    own = ctx.value(resource, "data_protection_policy")
+    if isinstance(own, Unread):
+        unread.append(own.missing)
+    elif own is not None:
+        masked["log group policy"] = own.masked_identifiers
+    found = ctx.related("aws.logs.account_policy", account=resource.account, region=resource.region)
+    unread.extend(found.missing)
+    for policy in found.resources:
+        if not isinstance(policy, LogsAccountPolicy):
             continue
-        if policy.data_protection_policy is None or not account_policy_applies(
-            policy, resource.name or ""
-        ):
+        gaps = ctx.unread(policy, ("policy_type", "selection_criteria", "data_protection_policy"))
+        if gaps:
+            unread.extend(gaps)
             continue
-        masked[f"account policy {policy.name}"] = policy.data_protection_policy.masked_identifiers
+        if policy.policy_type != "DATA_PROTECTION_POLICY" or policy.data_protection_policy is None:
+            continue
+        if account_policy_applies(policy, resource.name or ""):
+            masked[f"account policy {policy.name}"] = (
+                policy.data_protection_policy.masked_identifiers
+            )
     covered = {name for names in masked.values() for name in names}
     missing = [name for name in wanted if name not in covered]
     evidence = {"masked_by": masked, "required": wanted, "missing": missing}
+    if not missing and masked:
+        return Verdict.passed(
+            f"Log group {resource.name} masks every promised identifier "
+            f"({', '.join(sorted(masked))}).",
+            evidence,
+        )
+    if unread:
+        return Verdict.unknown(unread, evidence=evidence)
     if not masked:
         return Verdict.fail(
             f"Log group {resource.name} has no data protection policy masking data.", evidence
         )
-    if missing:
-        return Verdict.fail(
-            f"Log group {resource.name} does not mask {', '.join(missing)}.",
-            evidence,
-        )
-    return Verdict.passed(
-        f"Log group {resource.name} masks every promised identifier ({', '.join(sorted(masked))}).",
-        evidence,
-    )
+    return Verdict.fail(f"Log group {resource.name} does not mask {', '.join(missing)}.", evidence)
 
 
 LOGS_PREDICATES: dict[str, Predicate] = {

@@ -1,4 +1,12 @@
-"""S3 bucket policies that refuse plaintext and old TLS: statement reasoning YAML cannot say."""
+"""S3 bucket policies that refuse plaintext and old TLS.
+
+Why Python: this is IAM policy reasoning. A statement keeps the promise only when its effect,
+principal (``"*"`` or ``{"AWS": "*"}``), actions (``s3:*`` or ``*``), resources (ARN wildcards
+matched against the bucket's objects), the absence of ``Not*`` elements and its condition block
+(operators and keys compared case-insensitively, single values or lists) all line up; the
+condition language has no operators for wildcard ARN matching or case-insensitive keys, and
+adding them would make it a policy evaluator.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import fnmatch
 from typing import Any
 
 from auditor.core.model.base import Resource
+from auditor.judge.policy.related import Unread
 from auditor.judge.predicates.aws.tls import label, promised, version_number
 from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
@@ -36,8 +45,7 @@ def _covers_objects(statement: dict[str, Any], bucket: str, partition: str) -> b
     return any(fnmatch.fnmatchcase(probe, str(r)) for r in _as_list(statement.get("Resource")))
 
 
-def _deny_all_statements(resource: Resource) -> list[dict[str, Any]]:
-    policy = getattr(resource, "policy", None) or {}
+def _deny_all_statements(resource: Resource, policy: dict[str, Any]) -> list[dict[str, Any]]:
     partition = resource.id.split(":")[1] if resource.id.startswith("arn:") else "aws"
     out = []
     for statement in _as_list(policy.get("Statement")):
@@ -75,11 +83,14 @@ def _tls_floor(statement: dict[str, Any]) -> float | None:
 
 
 def _insecure_transport(resource: Resource, ctx: PredicateContext) -> Verdict:
-    if getattr(resource, "policy", None) is None:
+    policy = ctx.value(resource, "policy")
+    if isinstance(policy, Unread):
+        return Verdict.unknown([policy.missing])
+    if policy is None:
         return Verdict.fail(
             f"Bucket {resource.name} has no bucket policy, so plaintext HTTP requests are not refused."
         )
-    if any(_denies_plaintext(s) for s in _deny_all_statements(resource)):
+    if any(_denies_plaintext(s) for s in _deny_all_statements(resource, policy)):
         return Verdict.passed(
             f"Bucket {resource.name} denies every request made without TLS (aws:SecureTransport=false)."
         )
@@ -92,11 +103,15 @@ def _old_tls(resource: Resource, ctx: PredicateContext) -> Verdict:
     want = promised(ctx.params.get("min_tls_version"))
     if want is None:
         return Verdict.not_applicable("The profile promises no minimum TLS version.")
-    if getattr(resource, "policy", None) is None:
+    policy = ctx.value(resource, "policy")
+    if isinstance(policy, Unread):
+        return Verdict.unknown([policy.missing])
+    if policy is None:
         return Verdict.fail(
             f"Bucket {resource.name} has no bucket policy; TLS below {label(want)} is not refused."
         )
-    floors = [f for f in (_tls_floor(s) for s in _deny_all_statements(resource)) if f is not None]
+    statements = _deny_all_statements(resource, policy)
+    floors = [f for f in (_tls_floor(s) for s in statements) if f is not None]
     best = max(floors) if floors else None
     evidence = {"denied_below": best}
     if best is None:

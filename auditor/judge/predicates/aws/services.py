@@ -2,6 +2,12 @@
 
 The list is data: ``policies/data/aws_covered_services.yaml`` (shipped in the wheel under
 ``auditor/_data/policies/data/``), read once.
+
+Why Python: the verdict depends on a reference data file with more than membership in it: an
+entry may be eligible outright (PASS), eligible only under conditions to verify or known from
+secondary evidence (MANUAL, with the caveat), absent (FAIL), or a control-plane namespace on the
+auditor's allow-list; and the evidence carries the entry's source and date. A ``$params`` list
+could say "is a member", not which of these an entry is.
 """
 
 from __future__ import annotations
@@ -65,6 +71,9 @@ def judge_namespace(namespace: str, data: dict[str, Any]) -> tuple[str, str, dic
 
 def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
     assert isinstance(resource, AwsServiceInUse)
+    unread = ctx.unread(resource, ("namespace",))
+    if unread:
+        return Verdict.unknown(unread)
     status, reason, evidence = judge_namespace(resource.namespace, covered_services())
     evidence = {**evidence, "resource_count": resource.resource_count, "regions": resource.regions}
     message = f"Service {resource.namespace} ({resource.resource_count} resources): {reason}."

@@ -1,13 +1,15 @@
-"""GCP predicates, one module per concern; each module exports a dict merged here."""
+"""GCP predicates, one module per concern; each module exports a dict merged here.
+
+Only what the condition language cannot say lives here: walks of the resource hierarchy
+(effective audit configs and organization policies), Cloud Logging filter reasoning, and the
+covered-services data file. Each module's docstring says why.
+"""
 
 from __future__ import annotations
 
 from auditor.judge.predicates.base import Predicate
 from auditor.judge.predicates.gcp.audit import AUDIT_PREDICATES
-from auditor.judge.predicates.gcp.encryption import ENCRYPTION_PREDICATES
-from auditor.judge.predicates.gcp.iam import IAM_PREDICATES
 from auditor.judge.predicates.gcp.logging import LOGGING_PREDICATES
-from auditor.judge.predicates.gcp.network import NETWORK_PREDICATES
 from auditor.judge.predicates.gcp.orgpolicy import ORG_POLICY_PREDICATES
 from auditor.judge.predicates.gcp.services import SERVICE_PREDICATES
 
@@ -24,10 +26,7 @@ def _merge(*groups: dict[str, Predicate]) -> dict[str, Predicate]:
 
 GCP_PREDICATES: dict[str, Predicate] = _merge(
     AUDIT_PREDICATES,
-    ENCRYPTION_PREDICATES,
-    IAM_PREDICATES,
     LOGGING_PREDICATES,
-    NETWORK_PREDICATES,
     ORG_POLICY_PREDICATES,
     SERVICE_PREDICATES,
 )

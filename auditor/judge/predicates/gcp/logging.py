@@ -4,6 +4,13 @@ Logging filters are a query language; these predicates read them conservatively.
 taken to carry audit logs only when it is empty or names ``cloudaudit.googleapis.com`` without a
 negation, and an exclusion is taken to spare Data Access audit logs only when it is restricted
 to named logs that are not audit logs. Anything else is MANUAL with the filter shown, never PASS.
+
+Why Python: a Logging filter is a query language (terms joined by AND/OR, negation by NOT or
+``-``, parentheses, ``logName`` and ``LOG_ID()`` restrictions); whether it keeps or drops audit
+logs is a reading of that language, not a comparison of a field with a value.
+
+Three-valued: an unread sink list, filter or bucket setting is unknown, and so is "no sink
+routes audit logs here" when the sinks could not all be listed.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any
 
 from auditor.core.model.base import Resource
 from auditor.core.model.gcp.logging import LogBucket, LogExclusion, LogSink, OrganizationSinks
+from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
 
 AUDIT_LOG_SERVICE = "cloudaudit.googleapis.com"
@@ -104,6 +112,9 @@ def exclusion_drops_data_access(filter_: str | None) -> Coverage:
 
 def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
     assert isinstance(resource, OrganizationSinks)
+    unread = ctx.unread(resource, ("sinks",))
+    if unread:
+        return Verdict.unknown(unread)
     unclear: list[str] = []
     checked: list[dict[str, Any]] = []
     for sink in resource.sinks:
@@ -146,16 +157,41 @@ def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
 # -- audit archive buckets ---------------------------------------------------------------------
 
 
-def _audit_sinks_into(bucket: LogBucket, ctx: PredicateContext) -> list[LogSink]:
-    destination = LOG_BUCKET_PREFIX + bucket.id
-    found: list[LogSink] = []
-    for other in ctx.related("gcp.logging.sink"):
-        if not isinstance(other, LogSink) or other.destination != destination:
+_SINKS = "gcp.logging.sinks-by-destination"
+
+
+def _sink_index(
+    ctx: PredicateContext, near: Resource
+) -> tuple[dict[str, list[LogSink]], tuple[Missing, ...]]:
+    """Sinks that may carry audit logs, by destination, and what leaves the routing unknown
+    (a failed sink listing, a sink whose settings were not read); built once per run."""
+    found = ctx.memo.get(_SINKS)
+    if isinstance(found, tuple):
+        return found
+    listed = ctx.related("gcp.logging.sink", near=near)
+    missing: list[Missing] = list(listed.missing)
+    by_destination: dict[str, list[LogSink]] = {}
+    for other in listed.resources:
+        if not isinstance(other, LogSink):
+            continue
+        gaps = ctx.unread(other, ("destination", "disabled", "filter"))
+        if gaps:
+            missing.extend(gaps)
             continue
         if other.disabled is True or filter_carries_audit_logs(other.filter) is Coverage.NO:
             continue
-        found.append(other)
-    return found
+        by_destination.setdefault(str(other.destination), []).append(other)
+    index = (by_destination, tuple(missing))
+    ctx.memo[_SINKS] = index
+    return index
+
+
+def _audit_sinks_into(
+    bucket: LogBucket, ctx: PredicateContext
+) -> tuple[list[LogSink], tuple[Missing, ...]]:
+    """Sinks known to route audit logs into ``bucket``, and what leaves more unknown."""
+    by_destination, missing = _sink_index(ctx, bucket)
+    return list(by_destination.get(LOG_BUCKET_PREFIX + bucket.id, [])), missing
 
 
 def _archive_check(bucket: LogBucket, ctx: PredicateContext) -> tuple[list[str], Verdict | None]:
@@ -164,12 +200,14 @@ def _archive_check(bucket: LogBucket, ctx: PredicateContext) -> tuple[list[str],
             f"{bucket.bucket_id} is a built-in bucket; audit logs must be archived through an "
             "aggregated sink (its own policy)."
         )
-    sinks = [s.id for s in _audit_sinks_into(bucket, ctx)]
+    sinks, missing = _audit_sinks_into(bucket, ctx)
     if not sinks:
+        if missing:
+            return [], Verdict.unknown(missing)
         return [], Verdict.not_applicable(
             f"No sink in scope routes audit logs to log bucket {bucket.id}."
         )
-    return sinks, None
+    return [s.id for s in sinks], None
 
 
 def _retention(resource: Resource, ctx: PredicateContext) -> Verdict:
@@ -177,6 +215,9 @@ def _retention(resource: Resource, ctx: PredicateContext) -> Verdict:
     sinks, skip = _archive_check(resource, ctx)
     if skip is not None:
         return skip
+    unread = ctx.unread(resource, ("retention_days",))
+    if unread:
+        return Verdict.unknown(unread)
     wanted = ctx.params.get("audit_log_retention_days")
     evidence = {"retention_days": resource.retention_days, "sinks": sinks, "wanted_days": wanted}
     if (
@@ -201,6 +242,9 @@ def _locked(resource: Resource, ctx: PredicateContext) -> Verdict:
     sinks, skip = _archive_check(resource, ctx)
     if skip is not None:
         return skip
+    unread = ctx.unread(resource, ("locked",))
+    if unread:
+        return Verdict.unknown(unread)
     evidence = {"locked": resource.locked, "sinks": sinks}
     if resource.locked is True:
         return Verdict.passed(
@@ -218,6 +262,9 @@ def _locked(resource: Resource, ctx: PredicateContext) -> Verdict:
 
 def _exclusion(resource: Resource, ctx: PredicateContext) -> Verdict:
     assert isinstance(resource, LogExclusion)
+    unread = ctx.unread(resource, ("filter", "disabled"))
+    if unread:
+        return Verdict.unknown(unread)
     evidence = {"filter": resource.filter, "sink": resource.sink, "disabled": resource.disabled}
     if resource.disabled is True:
         return Verdict.not_applicable(f"Exclusion {resource.id} is disabled.", evidence)

@@ -1,4 +1,10 @@
-"""Enabled services against Google's HIPAA covered-products list (policies/data)."""
+"""Enabled services against Google's HIPAA covered-products list (policies/data).
+
+Why Python: the verdict depends on a reference data file with more than membership in it: a
+covered API (PASS, with the products it belongs to), a control-plane API on the auditor's
+allow-list (PASS), a known uncovered product (FAIL, naming it), or an API the list does not know
+(MANUAL); and the evidence carries the list's source and date.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,9 @@ def covered_services() -> dict[str, Any]:
 
 
 def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
+    unread = ctx.unread(resource, ("service",))
+    if unread:
+        return Verdict.unknown(unread)
     api = str(getattr(resource, "service", ""))
     data = covered_services()
     source = {"list": data.get("source"), "as_of": data.get("as_of")}
