@@ -76,21 +76,18 @@ def replicate(source: Path, total: int, target: Path) -> int:
             renames.append((b"C0abc123", f"C0abc123x{k}".encode()))
             all_accounts += [new.decode() for _, new in renames[: len(accounts)]]
             all_projects += [f"{p}-c{k}" for p in projects]
-            suffix = f"{k:06d}".encode()
             chunk = b"".join(body)
             if k:
                 for old, new in renames:
                     chunk = chunk.replace(old, new)
-                chunk = _PROJECT_NUMBER.sub(lambda m: m.group(1) + b"/" + m.group(2) + suffix, chunk)
+                chunk = _PROJECT_NUMBER.sub(rb"\1/\g<2>" + f"{k:06d}".encode(), chunk)
             digest.update(chunk)
             handle.write(chunk)
         footer["counts"] = counts
         footer["scope"]["aws_accounts"] = sorted(all_accounts)
         footer["scope"]["gcp_projects"] = sorted(all_projects)
         footer["content_sha256"] = digest.hexdigest()
-        handle.write(
-            (json.dumps(footer, sort_keys=True, separators=(",", ":")) + "\n").encode()
-        )
+        handle.write((json.dumps(footer, sort_keys=True, separators=(",", ":")) + "\n").encode())
     return per_copy * copies
 
 

@@ -16,6 +16,7 @@ from auditor.core import safe_load
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
 from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
+from auditor.core.findings_io import FINDINGS_FILE, FindingsMode, split_result, uses_findings_file
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
 from auditor.core.result import LeftOutPolicy, RunResult, Severity, severity_at_least
@@ -161,6 +162,7 @@ def write_outputs(
     keep: Sequence[Path] = (),
     include_result: bool = True,
     merge: bool = False,
+    findings: FindingsMode = "auto",
 ) -> list[Path]:
     """Write result.json and each requested format into ``out`` as one set.
 
@@ -171,8 +173,10 @@ def write_outputs(
     (:class:`~auditor.core.fileio.OutputSet`). ``keep`` lists files already in ``out`` that
     belong to the set (a scan's snapshot). ``trend`` (past runs' counts, see :func:`trend_for`)
     is drawn by the formats that can; ``renderers`` replaces the registry's function for some
-    formats (``iac``: SARIF with FAIL and ERROR results only). Returns the files written, the
-    manifest last.
+    formats (``iac``: SARIF with FAIL and ERROR results only). ``findings`` puts the findings
+    inline or in ``findings.jsonl`` beside a result header (:mod:`auditor.core.findings_io`;
+    ``auto``: JSON Lines above ``INLINE_FINDINGS_MAX`` findings). Returns the files written,
+    the manifest last.
     """
     result = safe_load.clean_result(result)
     meta = {
@@ -181,7 +185,11 @@ def write_outputs(
         "result_started_at": result.started_at.isoformat(),
     }
     with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
-        if include_result:
+        if include_result and uses_findings_file(result, findings):
+            header, lines = split_result(result)
+            outputs.add(FINDINGS_FILE, lines)
+            outputs.add(RESULT_FILE, header)
+        elif include_result:
             outputs.add(RESULT_FILE, RENDERERS["json"].render(result))
         for name in formats:
             if name == "json":
@@ -253,6 +261,7 @@ def finish_run(
     formats: Sequence[str],
     db: Path | None,
     keep: Sequence[Path] = (),
+    findings: FindingsMode = "auto",
 ) -> tuple[list[Path], tuple[Path, int] | None]:
     """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``
     (created if needed; ``None``: not recorded). What is written and recorded is redacted.
@@ -260,7 +269,9 @@ def finish_run(
     Returns the files written and, when recorded, the database and the run's id.
     """
     result = safe_load.clean_result(result)
-    written = write_outputs(result, out, formats, trend_for(result, db), keep=keep)
+    written = write_outputs(
+        result, out, formats, trend_for(result, db), keep=keep, findings=findings
+    )
     if db is None:
         return written, None
     with History(db) as store:
