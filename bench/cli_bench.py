@@ -91,8 +91,8 @@ def replicate(source: Path, total: int, target: Path) -> int:
     return per_copy * copies
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -101,7 +101,7 @@ def timed(args: list[str]) -> tuple[float, float]:
     if code not in (0, 1, 3):
         stderr = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{' '.join(args[3:5])} exited {code}: {stderr.strip()[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def parse_floor(path: Path) -> float:
@@ -115,9 +115,10 @@ def parse_floor(path: Path) -> float:
 def main() -> None:
     jobs = os.environ.get("BAA_AUDIT_BENCH_JOBS")
     print(f"cli: {os.cpu_count()} cores" + (f", evaluate --jobs {jobs}" if jobs else ""))
+    print("  wall and CPU (user+system) seconds; per 100k: CPU seconds per 100,000 resources")
     print(
-        f"  {'resources':>10} {'MB':>6} {'json.loads':>10} {'evaluate':>9} {'per 100k':>9} "
-        f"{'peak':>9} {'report':>9} {'per 100k':>9} {'peak':>9}"
+        f"  {'resources':>10} {'MB':>6} {'json.loads':>10} {'evaluate':>9} {'cpu':>8} "
+        f"{'per 100k':>9} {'peak':>9} {'report':>9} {'cpu':>8} {'per 100k':>9} {'peak':>9}"
     )
     with tempfile.TemporaryDirectory(prefix="baa-cli-bench-") as tmp:
         work = Path(tmp)
@@ -131,16 +132,16 @@ def main() -> None:
             evaluate += ["--no-history", "--format", "json"]
             if jobs:
                 evaluate += ["--jobs", jobs]
-            eval_s, eval_mib = timed(evaluate)
+            eval_s, eval_cpu, eval_mib = timed(evaluate)
             reports = work / f"reports-{total}"
             report = [*baa_audit(), "report", str(out / "result.json"), "--out", str(reports)]
             report += ["--no-history", "--format", "html,json,csv,sarif"]
-            rep_s, rep_mib = timed(report)
+            rep_s, rep_cpu, rep_mib = timed(report)
             per = 100_000 / count
             print(
                 f"  {count:>10,} {snap.stat().st_size / 1e6:>6,.0f} {parse:>9.1f}s "
-                f"{eval_s:>8.1f}s {eval_s * per:>8.1f}s {eval_mib:>5,.0f} MiB "
-                f"{rep_s:>8.1f}s {rep_s * per:>8.1f}s {rep_mib:>5,.0f} MiB",
+                f"{eval_s:>8.1f}s {eval_cpu:>7.1f}s {eval_cpu * per:>8.1f}s {eval_mib:>5,.0f} MiB "
+                f"{rep_s:>8.1f}s {rep_cpu:>7.1f}s {rep_cpu * per:>8.1f}s {rep_mib:>5,.0f} MiB",
                 flush=True,
             )
             shutil.rmtree(out, ignore_errors=True)
