@@ -163,6 +163,7 @@ def write_outputs(
     include_result: bool = True,
     merge: bool = False,
     findings: FindingsMode = "auto",
+    cleaned: bool = False,
 ) -> list[Path]:
     """Write result.json and each requested format into ``out`` as one set.
 
@@ -176,9 +177,10 @@ def write_outputs(
     formats (``iac``: SARIF with FAIL and ERROR results only). ``findings`` puts the findings
     inline or in ``findings.jsonl`` beside a result header (:mod:`auditor.core.findings_io`;
     ``auto``: JSON Lines above ``INLINE_FINDINGS_MAX`` findings). Returns the files written,
-    the manifest last.
+    the manifest last. ``cleaned``: ``result`` was already redacted by the caller.
     """
-    result = safe_load.clean_result(result)
+    if not cleaned:
+        result = safe_load.clean_result(result)
     meta = {
         "tool_version": result.tool_version,
         "profile": result.profile.id,
@@ -270,7 +272,7 @@ def finish_run(
     """
     result = safe_load.clean_result(result)
     written = write_outputs(
-        result, out, formats, trend_for(result, db), keep=keep, findings=findings
+        result, out, formats, trend_for(result, db), keep=keep, findings=findings, cleaned=True
     )
     if db is None:
         return written, None

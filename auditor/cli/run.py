@@ -304,7 +304,7 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 #: the findings table on stdout stops here (a run of a million resources has hundreds of
 #: thousands of FAIL rows; the reports and result.json hold every one)
-TABLE_MAX_ROWS = 1000
+TABLE_MAX_ROWS = 200
 
 
 def print_findings(result: RunResult, quiet: bool) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from auditor.core.errors import InputError
+from auditor.core.json_text import dumps_indented
 from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
 from auditor.core.safe_load import (
     GiB,
@@ -93,7 +94,7 @@ def header_json(result: RunResult, count: int, sha256: str, name: str = FINDINGS
     data = result.model_dump(mode="json", exclude={"findings"})
     data["schema_version"] = FINDINGS_FILE_SCHEMA_VERSION
     data["findings_file"] = {"path": name, "count": count, "sha256": sha256}
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    return (dumps_indented(data) + "\n").encode()
 
 
 def split_result(result: RunResult) -> tuple[bytes, bytes]:
