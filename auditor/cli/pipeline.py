@@ -187,7 +187,8 @@ def write_outputs(
         "result_started_at": result.started_at.isoformat(),
     }
     with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
-        if include_result and uses_findings_file(result, findings):
+        split = include_result and uses_findings_file(result, findings)
+        if split:
             header, lines = split_result(result)
             outputs.add(FINDINGS_FILE, lines)
             outputs.add(RESULT_FILE, header)
@@ -201,6 +202,9 @@ def write_outputs(
                 RENDERERS[name].filename("report"),
                 special(result) if special is not None else render_format(name, result, trend),
             )
+    if include_result and not split:
+        # an earlier run's findings file: result.json no longer names it (a bundle would carry it)
+        (out / FINDINGS_FILE).unlink(missing_ok=True)
     return outputs.written
 
 

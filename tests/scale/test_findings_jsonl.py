@@ -360,3 +360,17 @@ def test_secrets_in_a_findings_file_are_redacted_on_load(
     _rewrite(directory, lines)
     result = load_result(directory / "result.json")
     assert key not in result.model_dump_json()
+
+
+def test_an_inline_run_removes_an_earlier_findings_file(
+    runs: dict[str, Path], tmp_path: Path
+) -> None:
+    out = _copy(runs, tmp_path)
+    code, _, err = run(
+        "evaluate", str(runs["snapshot"]), "--out", str(out), "--no-history", "--quiet",
+        "--findings", "inline", "--format", "json",
+    )  # fmt: skip
+    assert code in (0, 1, 3), err
+    assert not (out / FINDINGS_FILE).exists()
+    assert "findings_file" not in _header(out)
+    assert load_result(out / "result.json").findings
