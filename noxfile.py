@@ -21,7 +21,8 @@ nox.options.reuse_existing_virtualenvs = True
 #: machine has one Python, not necessarily a given minor version.
 PYTHON = None
 ROOT = Path(__file__).parent
-EXPLICIT_ONLY = frozenset({"prowler_bench.py"})
+#: long runs (Prowler scans for minutes; the CLI bench replicates snapshots to 300,000 resources)
+EXPLICIT_ONLY = frozenset({"prowler_bench.py", "cli_bench.py"})
 #: tests/conftest.py writes here the one line about tests that need system packages
 SKIPPED_REPORT_ENV = "BAA_AUDIT_SKIPPED_REPORT"
 
@@ -97,9 +98,12 @@ def bench(session: nox.Session) -> None:
     if session.posargs:
         chosen = [s for s in scripts if any(a in s.name for a in session.posargs)]
     else:
-        # the Prowler comparison installs Prowler and scans for minutes: run it by name
+        # the Prowler comparison installs Prowler and scans for minutes, the CLI bench runs
+        # evaluate and report at 100,000 and 300,000 resources: run them by name
         chosen = [s for s in scripts if s.name not in EXPLICIT_ONLY]
-        session.log(f"skipping {', '.join(sorted(EXPLICIT_ONLY))}: name it to run it (-- prowler)")
+        session.log(
+            f"skipping {', '.join(sorted(EXPLICIT_ONLY))}: name one to run it (-- prowler, -- cli)"
+        )
     for script in chosen:
         session.log(f"== {script.name}")
         session.run(

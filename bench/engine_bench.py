@@ -1,17 +1,31 @@
-"""Engine benchmark: evaluate every shipped policy over a synthetic inventory of 100,000 resources.
+"""Engine benchmark: evaluate every shipped policy over synthetic inventories of growing size.
 
 The resources are built from the policies' own cases (each case resource is a realistic template),
-copied with fresh ids across accounts and regions until the inventory holds BAA_AUDIT_BENCH_RESOURCES
-(default 100,000) resources. Prints resources per second and peak memory (peak resident set size).
+copied with fresh ids across accounts and regions. Each size runs in its own child process, so
+its peak memory (peak resident set size of that process) is its own. Prints, per size, the
+evaluation time, the time per 100,000 resources (flat when evaluation is linear), resources per
+second and the peak memory.
+
+    python bench/engine_bench.py                 # 100,000 and 300,000 resources
+    BAA_AUDIT_BENCH_SIZES=100000,300000,1000000 python bench/engine_bench.py
+    BAA_AUDIT_BENCH_JOBS=1 ...                   # one core (default: every core)
+
+``BAA_AUDIT_BENCH_RESOURCES`` (one size) is still understood.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from itertools import cycle
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Resource as ResourceModel
@@ -24,8 +38,14 @@ from auditor.judge.policy.cases import cases_file
 from auditor.judge.policy.loader import load_default_policies
 from auditor.judge.profile import load_profile
 
-TOTAL = int(os.environ.get("BAA_AUDIT_BENCH_RESOURCES", "100000"))
+DEFAULT_SIZES = "100000,300000"
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
+
+
+def sizes() -> list[int]:
+    one = os.environ.get("BAA_AUDIT_BENCH_RESOURCES")
+    text = os.environ.get("BAA_AUDIT_BENCH_SIZES", one or DEFAULT_SIZES)
+    return [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
 
 
 def templates() -> list[tuple[type[ResourceModel], dict[str, object]]]:
@@ -45,10 +65,10 @@ def templates() -> list[tuple[type[ResourceModel], dict[str, object]]]:
     return found
 
 
-def main() -> None:
+def build(total: int) -> Inventory:
     base = templates()
     resources: list[ResourceModel] = []
-    for index, (cls, data) in zip(range(TOTAL), cycle(base), strict=False):
+    for index, (cls, data) in zip(range(total), cycle(base), strict=False):
         provider = cls.provider
         values = dict(data)
         values["id"] = f"{values.get('id', 'res')}-{index}"
@@ -57,21 +77,63 @@ def main() -> None:
         )
         values["region"] = REGIONS[index % len(REGIONS)]
         resources.append(cls.model_validate(values))
-    inventory = Inventory(
+    return Inventory(
         header=SnapshotHeader(scope=Scope(providers=["aws", "gcp"])), resources=resources
     )
+
+
+def child(total: int) -> None:
+    """One size, in this process: prints one JSON line of figures."""
+    inventory = build(total)
     policies = load_default_policies()
     profile = load_profile("strict", load_catalog())
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = evaluate(inventory, policies, profile, now=datetime.now(UTC))
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures = {
+        "resources": len(inventory.resources),
+        "policies": len(result.policies),
+        "findings": len(result.findings),
+        "seconds": elapsed,
+        "cpu": cpu,
+        "peak_mib": peak / 1024,
+        "built_mib": rss_before / 1024,
+    }
+    print(json.dumps(figures))
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]))
+        return
+    print(f"engine: profile strict, {os.cpu_count()} cores")
     print(
-        f"engine: {len(resources)} resources x {len(result.policies)} policies -> {len(result.findings)} findings"
+        f"  {'resources':>10} {'findings':>10} {'evaluate':>9} {'cpu':>8} {'per 100k':>9} "
+        f"{'resources/s':>12} {'peak RSS':>9} {'inventory':>10}"
     )
+    for total in sizes():
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(total)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            print(f"  {total:>10,} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        f = json.loads(proc.stdout.strip().splitlines()[-1])
+        per = f["cpu"] / f["resources"] * 100_000
+        print(
+            f"  {f['resources']:>10,} {f['findings']:>10,} {f['seconds']:>8.2f}s "
+            f"{f['cpu']:>7.2f}s {per:>8.2f}s {f['resources'] / f['cpu']:>12,.0f} "
+            f"{f['peak_mib']:>6,.0f} MiB "
+            f"{f['built_mib']:>6,.0f} MiB"
+        )
     print(
-        f"engine: {elapsed:.2f} s, {len(resources) / elapsed:,.0f} resources/s, peak RSS {peak / 1024:.0f} MiB (inventory built: {rss_before / 1024:.0f} MiB)"
+        "  (wall and CPU seconds of the evaluation; per 100k and resources/s on CPU time; "
+        "peak RSS: the child process's, inventory built in memory first)"
     )
 
 

@@ -16,6 +16,7 @@ from auditor.core import safe_load
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
 from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
+from auditor.core.findings_io import FINDINGS_FILE, FindingsMode, split_result, uses_findings_file
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
 from auditor.core.result import LeftOutPolicy, RunResult, Severity, severity_at_least
@@ -161,6 +162,8 @@ def write_outputs(
     keep: Sequence[Path] = (),
     include_result: bool = True,
     merge: bool = False,
+    findings: FindingsMode = "auto",
+    cleaned: bool = False,
 ) -> list[Path]:
     """Write result.json and each requested format into ``out`` as one set.
 
@@ -171,17 +174,25 @@ def write_outputs(
     (:class:`~auditor.core.fileio.OutputSet`). ``keep`` lists files already in ``out`` that
     belong to the set (a scan's snapshot). ``trend`` (past runs' counts, see :func:`trend_for`)
     is drawn by the formats that can; ``renderers`` replaces the registry's function for some
-    formats (``iac``: SARIF with FAIL and ERROR results only). Returns the files written, the
-    manifest last.
+    formats (``iac``: SARIF with FAIL and ERROR results only). ``findings`` puts the findings
+    inline or in ``findings.jsonl`` beside a result header (:mod:`auditor.core.findings_io`;
+    ``auto``: JSON Lines above ``INLINE_FINDINGS_MAX`` findings). Returns the files written,
+    the manifest last. ``cleaned``: ``result`` was already redacted by the caller.
     """
-    result = safe_load.clean_result(result)
+    if not cleaned:
+        result = safe_load.clean_result(result)
     meta = {
         "tool_version": result.tool_version,
         "profile": result.profile.id,
         "result_started_at": result.started_at.isoformat(),
     }
     with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
-        if include_result:
+        split = include_result and uses_findings_file(result, findings)
+        if split:
+            header, lines = split_result(result)
+            outputs.add(FINDINGS_FILE, lines)
+            outputs.add(RESULT_FILE, header)
+        elif include_result:
             outputs.add(RESULT_FILE, RENDERERS["json"].render(result))
         for name in formats:
             if name == "json":
@@ -191,6 +202,9 @@ def write_outputs(
                 RENDERERS[name].filename("report"),
                 special(result) if special is not None else render_format(name, result, trend),
             )
+    if include_result and not split:
+        # an earlier run's findings file: result.json no longer names it (a bundle would carry it)
+        (out / FINDINGS_FILE).unlink(missing_ok=True)
     return outputs.written
 
 
@@ -253,6 +267,7 @@ def finish_run(
     formats: Sequence[str],
     db: Path | None,
     keep: Sequence[Path] = (),
+    findings: FindingsMode = "auto",
 ) -> tuple[list[Path], tuple[Path, int] | None]:
     """Write the outputs (the HTML with the trend from ``db``), then record the run in ``db``
     (created if needed; ``None``: not recorded). What is written and recorded is redacted.
@@ -260,7 +275,9 @@ def finish_run(
     Returns the files written and, when recorded, the database and the run's id.
     """
     result = safe_load.clean_result(result)
-    written = write_outputs(result, out, formats, trend_for(result, db), keep=keep)
+    written = write_outputs(
+        result, out, formats, trend_for(result, db), keep=keep, findings=findings, cleaned=True
+    )
     if db is None:
         return written, None
     with History(db) as store:

@@ -53,6 +53,7 @@ from auditor.collect import PROVIDERS, providers_for_all
 from auditor.collect.base import CollectOptions
 from auditor.core.errors import CollectionError, InputError
 from auditor.core.fileio import sha256_file
+from auditor.core.findings_io import FINDINGS_MODES, INLINE_FINDINGS_MAX, FindingsMode
 from auditor.core.inventory import load_snapshot
 from auditor.core.progress import close_progress, make_progress
 from auditor.core.result import RunResult, Severity
@@ -70,6 +71,20 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
     shard = parse_shard(value)
     return shard.as_tuple() if shard else None
+
+
+def findings_option(fn: F) -> F:
+    """``--findings auto|inline|jsonl``: where result.json's findings go (schema 1.2)."""
+    return click.option(
+        "--findings",
+        "findings_mode",
+        type=click.Choice(FINDINGS_MODES),
+        default="auto",
+        show_default=True,
+        help="Where the findings go: inline in result.json, or jsonl: findings.jsonl beside a "
+        "small result.json that names it with its count and SHA-256 (schema 1.2; every reader "
+        f"takes both). auto: jsonl above {INLINE_FINDINGS_MAX:,} findings.",
+    )(fn)
 
 
 def collect_options(fn: F) -> F:
@@ -287,8 +302,14 @@ def _sampling(pairs: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
+#: the findings table on stdout stops here (a run of a million resources has hundreds of
+#: thousands of FAIL rows; the reports and result.json hold every one)
+TABLE_MAX_ROWS = 200
+
+
 def print_findings(result: RunResult, quiet: bool) -> None:
-    """The findings table (FAIL and ERROR rows; ``quiet``: FAIL only) and the counts, on stdout."""
+    """The findings table (FAIL and ERROR rows, at most ``TABLE_MAX_ROWS``; ``quiet``: FAIL
+    only) and the counts, on stdout."""
     import shutil
 
     from auditor.evidence.render.terminal import PIPE_WIDTH, render_table
@@ -297,7 +318,8 @@ def print_findings(result: RunResult, quiet: bool) -> None:
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
     color = tty and "NO_COLOR" not in os.environ
     # the table neutralises every cell itself and may colour its status column
-    click.echo(render_table(result, quiet=quiet, width=width, color=color), nl=False)
+    table = render_table(result, quiet=quiet, width=width, color=color, max_rows=TABLE_MAX_ROWS)
+    click.echo(table, nl=False)
 
 
 def report_summary(
@@ -353,6 +375,7 @@ def report_summary(
     help="Also write an evidence bundle (zip of snapshot, result, reports, SHA-256 manifest).",
 )
 @sign_key_option
+@findings_option
 @handle_errors
 def scan(
     profile: str,
@@ -373,6 +396,7 @@ def scan(
     skip_checks: tuple[str, ...],
     services: tuple[str, ...],
     severity: tuple[str, ...],
+    findings_mode: FindingsMode,
     **collect: Any,
 ) -> None:
     """Collect, evaluate and render in one go.
@@ -418,7 +442,7 @@ def scan(
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot])
+    outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot], findings=findings_mode)
     written = [snapshot, *outputs, *copy_documents(inputs.attestations, out)]
     if bundle_path is not None:
         written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
@@ -480,6 +504,7 @@ def collect(
 @history_option
 @quiet_option
 @summary_option
+@findings_option
 @handle_errors
 def evaluate(
     snapshot: Path,
@@ -499,6 +524,7 @@ def evaluate(
     skip_checks: tuple[str, ...],
     services: tuple[str, ...],
     severity: tuple[str, ...],
+    findings_mode: FindingsMode,
 ) -> None:
     """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3).
 
@@ -520,7 +546,7 @@ def evaluate(
     result = evaluate_inventory(
         inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
     )
-    written, recorded = finish_run(result, out, chosen, db)
+    written, recorded = finish_run(result, out, chosen, db, findings=findings_mode)
     written += copy_documents(inputs.attestations, out)
     code = exit_code(result, fail_on)
     report_summary(result, written, code, quiet, summary, recorded)

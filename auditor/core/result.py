@@ -15,6 +15,10 @@ from auditor.core.model.base import Gap, ListingGap, ResourceRef
 from auditor.core.scope import Scope
 
 RESULT_SCHEMA_VERSION = "1.1"
+#: the newest result schema this tool reads: 1.2 adds findings in a JSON Lines file beside a
+#: small header (``findings_file``, :mod:`auditor.core.findings_io`); a result whose findings
+#: are inline is still written as 1.1, byte for byte
+SUPPORTED_SCHEMA_VERSION = "1.2"
 
 Status = Literal["PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "WAIVED", "MANUAL", "ATTESTED"]
 #: ATTESTED (schema 1.1): a MANUAL item answered by a current, hashed document. It sits between
@@ -269,7 +273,7 @@ def summarize(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
-def schema_newer(version: str, supported: str = RESULT_SCHEMA_VERSION) -> bool:
+def schema_newer(version: str, supported: str = SUPPORTED_SCHEMA_VERSION) -> bool:
     """True when result schema ``version`` (``MAJOR.MINOR``) is newer than ``supported``.
 
     Raises ValueError when ``version`` is not of that form.
@@ -360,6 +364,7 @@ __all__ = [
     "RESULT_SCHEMA_VERSION",
     "SEVERITIES",
     "STATUSES",
+    "SUPPORTED_SCHEMA_VERSION",
     "AttestationRecord",
     "AttestationRef",
     "AttestationState",

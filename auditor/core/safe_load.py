@@ -41,7 +41,8 @@ from auditor.core.redact import (
     strong_secret_kinds,
 )
 from auditor.core.result import (
-    RESULT_SCHEMA_VERSION,
+    SUPPORTED_SCHEMA_VERSION,
+    Finding,
     RunResult,
     consistency_problems,
     schema_newer,
@@ -604,6 +605,11 @@ def load_result(path: Path) -> RunResult:
         raise InputError("result file not found", file=path)
     text = decode_utf8(read_limited(path, RESULT), path)
     value = parse_json(text, path, RESULT)
+    if isinstance(value, dict) and "findings_file" in value:
+        from auditor.core.findings_io import inline_findings
+
+        _check_version(value, path, None)
+        return parse_result(inline_findings(path, value), None, path)
     return parse_result(value, text, path)
 
 
@@ -612,6 +618,15 @@ def parse_result(
 ) -> RunResult:
     """A :class:`RunResult` from parsed JSON ``value`` (its ``text``, if at hand, is validated
     directly), checked as :func:`load_result` checks a file."""
+    _check_version(value, file, line)
+    value, changed = sanitize(value, RESULT, file, line)
+    raw = dumps(value) if changed or text is None else text
+    result = validate_json_model(RunResult, raw, file, line, what="result")
+    check_consistent(result, file, line)
+    return result
+
+
+def _check_version(value: Any, file: str | Path, line: int | None) -> None:
     if not isinstance(value, dict):
         raise located(file, line, "not a baa-audit result (expected a JSON object)")
     version = value.get("schema_version")
@@ -628,13 +643,8 @@ def parse_result(
             file,
             line,
             f"result schema_version {version} is newer than this tool supports "
-            f"({RESULT_SCHEMA_VERSION}); upgrade baa-audit",
+            f"({SUPPORTED_SCHEMA_VERSION}); upgrade baa-audit",
         )
-    value, changed = sanitize(value, RESULT, file, line)
-    raw = dumps(value) if changed or text is None else text
-    result = validate_json_model(RunResult, raw, file, line, what="result")
-    check_consistent(result, file, line)
-    return result
 
 
 def check_consistent(result: RunResult, file: str | Path, line: int | None = None) -> None:
@@ -655,12 +665,26 @@ def clean_result(result: RunResult) -> RunResult:
     Called before every write (result.json, reports, the history database, bundles); returns
     ``result`` itself when nothing needed cleaning.
     """
-    data = result.model_dump(mode="json")
     unbounded = Limits("result", max_bytes=RESULT.max_bytes, max_depth=10_000, max_string=2**62)
-    data, changed = sanitize(data, unbounded, "result")
-    if not changed:
+    rest, changed = sanitize(
+        result.model_dump(mode="json", exclude={"findings"}), unbounded, "result"
+    )
+    findings: list[Finding] | None = None
+    for index, finding in enumerate(result.findings):
+        # the findings are most of a result: a few scans in C over each one's JSON tell which
+        # certainly need no cleaning (:func:`needs_sanitizing`); only the others are walked
+        if not needs_sanitizing(finding.__pydantic_serializer__.to_json(finding), unbounded):
+            continue
+        data, cleaned = sanitize(finding.model_dump(mode="json"), unbounded, "result")
+        if cleaned:
+            findings = findings if findings is not None else list(result.findings)
+            findings[index] = Finding.model_validate(data)
+    if not changed and findings is None:
         return result
-    return RunResult.model_validate(data)
+    if changed:
+        clean = RunResult.model_validate({**rest, "findings": []})
+        return clean.model_copy(update={"findings": findings or list(result.findings)})
+    return result.model_copy(update={"findings": findings})
 
 
 __all__ = [

@@ -400,6 +400,7 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
             report.add("unsafe-name", name, str(_check_name(name)))
 
     _check_attested_documents(small.get(RESULT_MEMBER), digests, report)
+    _check_findings_file(small.get(RESULT_MEMBER), digests, report)
 
     signature = small.get(SIGNATURE)
     report.signed = signature is not None
@@ -416,6 +417,24 @@ def verify_bundle(path: str | Path, public_key_pem: bytes | None = None) -> Veri
             except InvalidSignature:
                 report.add("bad-signature", SIGNATURE, "does not match manifest.json and this key")
     return report
+
+
+def _check_findings_file(
+    result_json: bytes | None, digests: Mapping[str, tuple[str, int]], report: Verification
+) -> None:
+    """The findings file a result header names (schema 1.2) against the digest it records."""
+    from auditor.core.findings_io import findings_reference
+
+    ref = findings_reference(result_json) if result_json is not None else None
+    if ref is None:
+        return
+    name, sha256 = ref
+    if any(p.file == name for p in report.problems):
+        return
+    if name not in digests:
+        report.add("missing", name, "result.json names it as its findings file")
+    elif digests[name][0] != sha256:
+        report.add("changed", name, "SHA-256 differs from the one result.json records")
 
 
 def _check_attested_documents(

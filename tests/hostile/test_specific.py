@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from auditor.cli import cli
 from auditor.core.fileio import OUTPUTS_MANIFEST, OutputSet, sha256_file
-from auditor.core.result import RESULT_SCHEMA_VERSION
+from auditor.core.result import SUPPORTED_SCHEMA_VERSION
 from tests.hostile import corpus
 from tests.hostile.inputs import (
     PLANTED,
@@ -98,7 +98,7 @@ def test_a_future_schema_names_both_versions(tmp_path: Path, result_file: Path) 
     res = invoke("report", future)
     assert res.exit_code == 2
     assert (
-        f"schema_version 7.3 is newer than this tool supports ({RESULT_SCHEMA_VERSION})"
+        f"schema_version 7.3 is newer than this tool supports ({SUPPORTED_SCHEMA_VERSION})"
         in res.stderr
     )
     assert str(future) in res.stderr

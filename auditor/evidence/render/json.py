@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
+from auditor.core.json_text import dumps_indented
 from auditor.core.result import RunResult
 
 
 def render(result: RunResult) -> bytes:
     data = result.model_dump(mode="json")
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    # json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), byte for byte, faster
+    return (dumps_indented(data) + "\n").encode()
 
 
 __all__ = ["render"]

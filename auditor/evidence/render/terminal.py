@@ -130,9 +130,17 @@ def findings_table(findings: Sequence[Finding], color: bool = False) -> Table:
 
 
 def render_table(
-    result: RunResult, *, quiet: bool = False, width: int = PIPE_WIDTH, color: bool = False
+    result: RunResult,
+    *,
+    quiet: bool = False,
+    width: int = PIPE_WIDTH,
+    color: bool = False,
+    max_rows: int | None = None,
 ) -> str:
-    """The table (when something needs attention) and the counts line, as text."""
+    """The table (when something needs attention) and the counts line, as text.
+
+    ``max_rows``: at most that many rows, then one line saying how many more the reports hold.
+    """
     console = Console(
         file=io.StringIO(),
         width=width,
@@ -143,8 +151,17 @@ def render_table(
         markup=False,
     )
     rows = attention(result, quiet)
+    more = len(rows) - max_rows if max_rows is not None and len(rows) > max_rows else 0
+    if more:
+        rows = rows[: len(rows) - more]
     if rows:
         console.print(findings_table(rows, color))
+    if more:
+        console.print(
+            Text(
+                f"... and {more:,} more rows like these: every finding is in result.json and the reports"
+            )
+        )
     console.print(Text(counts_line(result)))
     output = console.file
     assert isinstance(output, io.StringIO)

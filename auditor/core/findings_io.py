@@ -1,0 +1,222 @@
+"""Findings as JSON Lines beside a small result header (result schema 1.2).
+
+A result whose findings do not fit comfortably in one JSON document is written as two files:
+
+* ``result.json``: the result without its ``findings`` list, with ``schema_version`` ``1.2`` and
+  ``findings_file``: ``{"path": "findings.jsonl", "count": N, "sha256": HEX}``;
+* ``findings.jsonl`` (beside it): one finding per line, compact JSON with sorted keys, in the
+  result's order (:meth:`~auditor.core.result.Finding.sort_key`).
+
+A result of ``INLINE_FINDINGS_MAX`` findings or fewer stays one document, byte for byte as schema
+1.1 wrote it (``--findings inline|jsonl|auto`` on ``scan`` and ``evaluate`` decides).
+
+Reading is bounded and trusts nothing: the file named must be a plain name beside the header
+(no directory, no ``..``); its SHA-256 is checked first (a mismatch names the file: it was
+changed or truncated), then each line within :data:`FINDINGS` (bytes per file and per line,
+depth, strings) is parsed strictly, redacted and validated as a finding; the count is recomputed
+and must be the header's; the summary and every roll-up are recomputed from the findings
+(:func:`~auditor.core.safe_load.parse_result`), never trusted.
+
+Renderers read findings through :func:`iter_findings`, one place to change when findings stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from auditor.core.errors import InputError
+from auditor.core.json_text import dumps_indented
+from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
+from auditor.core.safe_load import (
+    GiB,
+    Limits,
+    MiB,
+    decode_utf8,
+    located,
+    parse_json,
+    sanitize,
+)
+
+FINDINGS_FILE = "findings.jsonl"
+#: the result schema version of a result whose findings live in a JSON Lines file
+FINDINGS_FILE_SCHEMA_VERSION = "1.2"
+#: ``--findings auto``: above this many findings they go to ``findings.jsonl``
+INLINE_FINDINGS_MAX = 100_000
+FINDINGS = Limits("findings file", max_bytes=64 * GiB, max_line=16 * MiB)
+FindingsMode = Literal["auto", "inline", "jsonl"]
+FINDINGS_MODES: tuple[FindingsMode, ...] = ("auto", "inline", "jsonl")
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.jsonl")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_CHUNK = 1 << 20
+
+
+def iter_findings(result: RunResult) -> Iterator[Finding]:
+    """The result's findings, in order: what every renderer reads."""
+    yield from result.findings
+
+
+def uses_findings_file(result: RunResult, mode: FindingsMode) -> bool:
+    """Whether ``result`` is written as a header and ``findings.jsonl`` under ``mode``."""
+    if mode == "auto":
+        return len(result.findings) > INLINE_FINDINGS_MAX
+    return mode == "jsonl"
+
+
+def finding_line(finding: Finding) -> bytes:
+    """One line of ``findings.jsonl``."""
+    data = finding.model_dump(mode="json")
+    return (
+        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode()
+
+
+def findings_lines(findings: Iterable[Finding]) -> tuple[bytes, int, str]:
+    """``findings`` as JSON Lines: the bytes, the count and their SHA-256."""
+    digest = hashlib.sha256()
+    parts: list[bytes] = []
+    count = 0
+    for finding in findings:
+        line = finding_line(finding)
+        digest.update(line)
+        parts.append(line)
+        count += 1
+    return b"".join(parts), count, digest.hexdigest()
+
+
+def header_json(result: RunResult, count: int, sha256: str, name: str = FINDINGS_FILE) -> bytes:
+    """``result.json`` for a result whose findings are in ``name`` (formatted as the inline form)."""
+    data = result.model_dump(mode="json", exclude={"findings"})
+    data["schema_version"] = FINDINGS_FILE_SCHEMA_VERSION
+    data["findings_file"] = {"path": name, "count": count, "sha256": sha256}
+    return (dumps_indented(data) + "\n").encode()
+
+
+def split_result(result: RunResult) -> tuple[bytes, bytes]:
+    """``result`` as (``result.json`` header, ``findings.jsonl``)."""
+    lines, count, sha256 = findings_lines(iter_findings(result))
+    return header_json(result, count, sha256), lines
+
+
+def _reference(header: Path, value: Any) -> tuple[Path, int, str]:
+    """The findings file a header names, checked: (path, count, sha256)."""
+    if not isinstance(value, dict) or set(value) != {"path", "count", "sha256"}:
+        raise located(header, None, "findings_file: expected an object with path, count and sha256")
+    name, count, sha256 = value["path"], value["count"], value["sha256"]
+    if not isinstance(name, str) or not _PLAIN_NAME.fullmatch(name):
+        shown = name[:60] if isinstance(name, str) else type(name).__name__
+        raise located(
+            header,
+            None,
+            f"findings_file.path {shown!r}: expected a plain .jsonl file name beside the result",
+        )
+    if type(count) is not int or count < 0:
+        raise located(header, None, "findings_file.count: expected a non-negative integer")
+    if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+        raise located(header, None, "findings_file.sha256: expected 64 lowercase hex digits")
+    return header.parent / name, count, sha256
+
+
+def _check_digest(path: Path, sha256: str) -> None:
+    try:
+        size = path.stat().st_size
+        if size > FINDINGS.max_bytes:
+            raise located(
+                path,
+                None,
+                f"findings file too large ({size:,} bytes; limit {FINDINGS.max_bytes:,})",
+            )
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except FileNotFoundError:
+        raise InputError("findings file named by the result not found", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read findings file: {exc.strerror or exc}", file=path) from None
+    if digest.hexdigest() != sha256:
+        raise InputError(
+            "findings file does not match the SHA-256 its result header records: "
+            "it was changed or truncated",
+            file=path,
+        )
+
+
+def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
+    """The findings of ``path`` as checked, redacted JSON objects, one line at a time."""
+    _check_digest(path, sha256)
+    limit = FINDINGS.max_line or FINDINGS.max_bytes
+    with path.open("rb") as handle:
+        lineno = 0
+        while raw := handle.readline(limit + 2):
+            lineno += 1
+            if len(raw) > limit + 1:
+                raise located(path, lineno, f"finding too long (limit {limit:,} bytes per line)")
+            text = decode_utf8(raw, path, lineno)
+            if not text.strip():
+                raise located(path, lineno, "empty line in a findings file")
+            value = parse_json(text, path, FINDINGS, line=lineno)
+            if not isinstance(value, dict):
+                raise located(path, lineno, "expected a JSON object (one finding per line)")
+            value, _ = sanitize(value, FINDINGS, path, lineno)
+            yield value
+
+
+def inline_findings(header: Path, value: dict[str, Any]) -> dict[str, Any]:
+    """A parsed 1.2 header with its ``findings_file`` read into ``findings`` (bounded, checked).
+
+    Every finding is validated with the rest of the result afterwards, strictly.
+    """
+    if "findings" in value:
+        raise located(header, None, "result has both findings and a findings_file")
+    path, count, sha256 = _reference(header, value.pop("findings_file"))
+    findings = list(iter_findings_file(path, sha256))
+    if len(findings) != count:
+        raise InputError(
+            f"findings file holds {len(findings)} findings, its result header says {count}",
+            file=path,
+        )
+    value["findings"] = findings
+    # in memory the findings are inline again: the result is what schema 1.1 describes
+    value["schema_version"] = RESULT_SCHEMA_VERSION
+    return value
+
+
+def findings_reference(result_json: bytes) -> tuple[str, str] | None:
+    """(file name, SHA-256) of the findings file a result.json names, if it names a well-formed
+    one (a bundle's verification checks the member against it)."""
+    try:
+        value = json.loads(result_json)
+    except ValueError:
+        return None
+    ref = value.get("findings_file") if isinstance(value, dict) else None
+    if not isinstance(ref, dict):
+        return None
+    name, sha256 = ref.get("path"), ref.get("sha256")
+    if isinstance(name, str) and _PLAIN_NAME.fullmatch(name) and isinstance(sha256, str):
+        return name, sha256
+    return None
+
+
+__all__ = [
+    "FINDINGS",
+    "FINDINGS_FILE",
+    "FINDINGS_FILE_SCHEMA_VERSION",
+    "FINDINGS_MODES",
+    "INLINE_FINDINGS_MAX",
+    "FindingsMode",
+    "finding_line",
+    "findings_lines",
+    "findings_reference",
+    "header_json",
+    "inline_findings",
+    "iter_findings",
+    "iter_findings_file",
+    "split_result",
+    "uses_findings_file",
+]
