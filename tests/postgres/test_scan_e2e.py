@@ -67,7 +67,12 @@ def test_rls_done_right_passes_every_check(scan, pg_server) -> None:
         p["id"]: p["verdict"] for p in run.result["promises"] if p["id"] != "tenant-isolation"
     }
     assert contractual and contractual < set(others)
-    assert {v for k, v in others.items() if k not in contractual} == {"ERROR"}
+    # the cloud promises concern nothing in a database-only scope: NOT_APPLICABLE, and every
+    # cloud policy is listed as not run, with the reason
+    assert {v for k, v in others.items() if k not in contractual} == {"NOT_APPLICABLE"}
+    not_run = {n["policy_id"]: n["reason"] for n in run.result["policies_not_run"]}
+    assert "provider aws is not in the scan's scope" in not_run["AWS-S3-001"]
+    assert "provider gcp is not in the scan's scope" in not_run["GCP-GCS-001"]
     assert {v for k, v in others.items() if k in contractual} == {"MANUAL"}
 
 
@@ -111,7 +116,7 @@ def test_bypassrls_role_fails(scan, pg_server, tmp_path) -> None:
     [role] = run.findings("PG-ROLE-001")
     assert role["status"] == "FAIL"
     assert role["evidence"]["bypass_rls"] is True
-    assert "BYPASSRLS true" in role["message"]
+    assert "it has BYPASSRLS: every policy is void for it" in role["message"]
     # the policies themselves are fine; the live probe shows what BYPASSRLS means
     assert run.statuses("PG-RLS-003") == {f"{where}/public.patients": "PASS"}
     assert run.statuses("PG-RLS-007") == {f"{where}/public.patients": "FAIL"}

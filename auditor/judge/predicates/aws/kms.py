@@ -125,10 +125,12 @@ def stores_using(key: KmsKey, ctx: PredicateContext) -> tuple[list[Resource], Tr
     users = _index(ctx)
     names = {key.key_id or "", *key.aliases, _place_key(key.account, key.region, key.id)[2]}
     found: list[Resource] = []
+    seen: set[int] = set()  # by identity: one key may serve a hundred thousand stores
     for name in names:
         for region, user in users.by_ref.get((key.account, name), []):
             same_region = region is None or key.region is None or region == key.region
-            if same_region and user not in found:
+            if same_region and id(user) not in seen:
+                seen.add(id(user))
                 found.append(user)
     if found:
         return found, known(True)
