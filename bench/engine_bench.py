@@ -42,6 +42,9 @@ DEFAULT_SIZES = "100000,300000"
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
 
 
+RESOURCES_PER_ACCOUNT = 500
+
+
 def sizes() -> list[int]:
     one = os.environ.get("BAA_AUDIT_BENCH_RESOURCES")
     text = os.environ.get("BAA_AUDIT_BENCH_SIZES", one or DEFAULT_SIZES)
@@ -67,13 +70,17 @@ def templates() -> list[tuple[type[ResourceModel], dict[str, object]]]:
 
 def build(total: int) -> Inventory:
     base = templates()
+    # accounts and projects grow with the estate, as in a real organization (about 500
+    # resources each): 20 accounts holding 50,000 resources apiece would also hold 50,000
+    # account-level records apiece (aws.account, IAM summaries), each joined to every trail
+    places = max(20, total // RESOURCES_PER_ACCOUNT)
     resources: list[ResourceModel] = []
     for index, (cls, data) in zip(range(total), cycle(base), strict=False):
         provider = cls.provider
         values = dict(data)
         values["id"] = f"{values.get('id', 'res')}-{index}"
         values["account"] = (
-            f"{100000000000 + index % 20}" if provider == "aws" else f"project-{index % 20}"
+            f"{100000000000 + index % places}" if provider == "aws" else f"project-{index % places}"
         )
         values["region"] = REGIONS[index % len(REGIONS)]
         resources.append(cls.model_validate(values))

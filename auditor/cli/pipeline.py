@@ -12,7 +12,7 @@ from pathlib import Path
 from auditor.collect import collector
 from auditor.collect.base import CollectOptions
 from auditor.collect.postgres.endpoints import InstanceIndex
-from auditor.core import safe_load
+from auditor.core import findings_io, safe_load
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
 from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
@@ -285,8 +285,9 @@ def finish_run(
 
 
 def load_result(path: Path) -> RunResult:
-    """A result.json, strictly read, re-validated and redacted (:func:`safe_load.load_result`)."""
-    return safe_load.load_result(path)
+    """A result.json (and its findings file), strictly read, re-validated and redacted
+    (:func:`findings_io.load_result`)."""
+    return findings_io.load_result(path)
 
 
 def exit_code(result: RunResult, fail_on: Severity) -> int:

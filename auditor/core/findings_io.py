@@ -33,12 +33,16 @@ from auditor.core.errors import InputError
 from auditor.core.json_text import dumps_indented
 from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
 from auditor.core.safe_load import (
+    RESULT,
     GiB,
     Limits,
     MiB,
+    check_version,
     decode_utf8,
     located,
     parse_json,
+    parse_result,
+    read_limited,
     sanitize,
 )
 
@@ -203,6 +207,25 @@ def findings_reference(result_json: bytes) -> tuple[str, str] | None:
     return None
 
 
+# -- reading a result: the header and its findings file ----------------------------------------
+def load_result(path: Path) -> RunResult:
+    """Read a result.json strictly, and refuse one that does not add up.
+
+    Beyond the checks of every JSON input: the ``schema_version`` must not be newer than this
+    tool's (both are named), and the stored summary, promise and safeguard counts must be those
+    of the findings (:func:`~auditor.core.result.consistency_problems`): a result is re-validated,
+    never trusted. Secrets the redactor knows are redacted on load.
+    """
+    if not path.is_file():
+        raise InputError("result file not found", file=path)
+    text = decode_utf8(read_limited(path, RESULT), path)
+    value = parse_json(text, path, RESULT)
+    if isinstance(value, dict) and "findings_file" in value:
+        check_version(value, path, None)
+        return parse_result(inline_findings(path, value), None, path)
+    return parse_result(value, text, path)
+
+
 __all__ = [
     "FINDINGS",
     "FINDINGS_FILE",
@@ -217,6 +240,7 @@ __all__ = [
     "inline_findings",
     "iter_findings",
     "iter_findings_file",
+    "load_result",
     "split_result",
     "uses_findings_file",
 ]

@@ -593,32 +593,12 @@ def secret_in_file(name: str, data: bytes) -> str | None:
 
 
 # -- results -----------------------------------------------------------------------------------
-def load_result(path: Path) -> RunResult:
-    """Read a result.json strictly, and refuse one that does not add up.
-
-    Beyond the checks of every JSON input: the ``schema_version`` must not be newer than this
-    tool's (both are named), and the stored summary, promise and safeguard counts must be those
-    of the findings (:func:`~auditor.core.result.consistency_problems`): a result is re-validated,
-    never trusted. Secrets the redactor knows are redacted on load.
-    """
-    if not path.is_file():
-        raise InputError("result file not found", file=path)
-    text = decode_utf8(read_limited(path, RESULT), path)
-    value = parse_json(text, path, RESULT)
-    if isinstance(value, dict) and "findings_file" in value:
-        from auditor.core.findings_io import inline_findings
-
-        _check_version(value, path, None)
-        return parse_result(inline_findings(path, value), None, path)
-    return parse_result(value, text, path)
-
-
 def parse_result(
     value: Any, text: str | None, file: str | Path, line: int | None = None
 ) -> RunResult:
     """A :class:`RunResult` from parsed JSON ``value`` (its ``text``, if at hand, is validated
     directly), checked as :func:`load_result` checks a file."""
-    _check_version(value, file, line)
+    check_version(value, file, line)
     value, changed = sanitize(value, RESULT, file, line)
     raw = dumps(value) if changed or text is None else text
     result = validate_json_model(RunResult, raw, file, line, what="result")
@@ -626,7 +606,7 @@ def parse_result(
     return result
 
 
-def _check_version(value: Any, file: str | Path, line: int | None) -> None:
+def check_version(value: Any, file: str | Path, line: int | None) -> None:
     if not isinstance(value, dict):
         raise located(file, line, "not a baa-audit result (expected a JSON object)")
     version = value.get("schema_version")
@@ -703,7 +683,6 @@ __all__ = [
     "dumps",
     "load_json_file",
     "load_model_file",
-    "load_result",
     "located",
     "needs_sanitizing",
     "parse_json",

@@ -144,7 +144,7 @@ WAIVERS = """waivers:
 
 def history_db(path: Path, result_file: Path) -> Path:
     """A history database holding the run of ``result_file`` twice."""
-    from auditor.core.safe_load import load_result
+    from auditor.core.findings_io import load_result
     from auditor.evidence.history import History
 
     result = load_result(result_file)

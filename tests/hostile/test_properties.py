@@ -208,8 +208,8 @@ def test_a_mutated_result_loads_consistent_or_is_an_input_error(
 ) -> None:
     import copy
 
+    from auditor.core.findings_io import load_result
     from auditor.core.result import consistency_problems
-    from auditor.core.safe_load import load_result
 
     document = copy.deepcopy(good_result)
     where = data.draw(st.sampled_from(_paths(document)[1:]))

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from auditor.cli import cli
 from auditor.core import findings_io
 from auditor.core.errors import InputError
-from auditor.core.findings_io import FINDINGS_FILE
-from auditor.core.safe_load import Limits, load_result
+from auditor.core.findings_io import FINDINGS_FILE, load_result
+from auditor.core.safe_load import Limits
 from auditor.evidence.render import RENDERERS
 from tests.scale.sample import write_snapshot
 

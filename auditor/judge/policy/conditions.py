@@ -410,13 +410,15 @@ class Join(Node):
         value = read(obj, spec.on)
         refs = value if isinstance(value, list | tuple) else [value]
         found = []
+        seen: set[int] = set()  # by identity: pydantic's == compares every field
         missing_all: list[Missing] = []
         for ref in refs:
             if not isinstance(ref, str) or not ref:
                 continue
             matches, missing = related.lookup(spec.type, spec.match, ref, account, region, also)
             for match in matches:
-                if match not in found:
+                if id(match) not in seen:
+                    seen.add(id(match))
                     found.append(match)
             if matches:
                 continue
