@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -236,11 +237,14 @@ def _count_holds(op: str, low: float, high: float, n: float) -> Truth | None:
 
 
 @dataclass(frozen=True, eq=False)
-class Node:
+class Node(ABC):
+    """A condition: a leaf, a quantifier, a join or a combinator, each evaluated three-valued."""
+
     because: str | None = field(default=None, kw_only=True)
 
+    @abstractmethod
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
-        raise NotImplementedError  # pragma: no cover
+        """True, false or unknown (with its gaps) for ``obj`` under ``root``."""
 
 
 @dataclass(frozen=True, eq=False)
