@@ -27,6 +27,7 @@ from auditor.evidence.render.html import TrendPoint, trend_from_runs
 from auditor.judge.attestations import empty_set
 from auditor.judge.engine import evaluate
 from auditor.judge.inputs import EvaluationInputs, load_inputs
+from auditor.judge.parallel import default_jobs
 from auditor.judge.selection import (
     contract_ids,
     narrow,
@@ -102,6 +103,8 @@ def evaluate_inventory(
     snapshot_sha256: str | None,
     started_at: datetime,
     waiver_warning_days: int = 30,
+    *,
+    jobs: int | None = None,
 ) -> RunResult:
     digests: dict[str, str] = {}
     if snapshot_sha256:
@@ -129,6 +132,7 @@ def evaluate_inventory(
         waiver_warning_days=waiver_warning_days,
         # a live run always lists its contractual items; the file, when given, answers them
         attestations=inputs.attestations or empty_set(),
+        jobs=jobs or default_jobs(),
     )
     if outcome is not None:
         result = record_selection(

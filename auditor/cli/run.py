@@ -57,6 +57,7 @@ from auditor.core.findings_io import FINDINGS_MODES, INLINE_FINDINGS_MAX, Findin
 from auditor.core.inventory import load_snapshot
 from auditor.core.progress import close_progress, make_progress
 from auditor.core.result import RunResult, Severity
+from auditor.judge.parallel import MIN_RESOURCES
 
 GCP_ENDPOINT_ENV = "BAA_AUDIT_GCP_ENDPOINT"
 
@@ -84,6 +85,20 @@ def findings_option(fn: F) -> F:
         help="Where the findings go: inline in result.json, or jsonl: findings.jsonl beside a "
         "small result.json that names it with its count and SHA-256 (schema 1.2; every reader "
         f"takes both). auto: jsonl above {INLINE_FINDINGS_MAX:,} findings.",
+    )(fn)
+
+
+def jobs_option(fn: F) -> F:
+    """``--jobs N``: processes to judge on (the result is the same for every N)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 256),
+        default=None,
+        metavar="N",
+        envvar="BAA_AUDIT_JOBS",
+        help="Processes to judge the policies on (default: every core this process may use). "
+        f"Used from {MIN_RESOURCES:,} resources up; the result is the same for every N. "
+        "Env: BAA_AUDIT_JOBS.",
     )(fn)
 
 
@@ -376,6 +391,7 @@ def report_summary(
 )
 @sign_key_option
 @findings_option
+@jobs_option
 @handle_errors
 def scan(
     profile: str,
@@ -397,6 +413,7 @@ def scan(
     services: tuple[str, ...],
     severity: tuple[str, ...],
     findings_mode: FindingsMode,
+    jobs: int | None,
     **collect: Any,
 ) -> None:
     """Collect, evaluate and render in one go.
@@ -440,7 +457,7 @@ def scan(
         close_progress(progress)
     inventory = load_snapshot(snapshot)
     result = evaluate_inventory(
-        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
+        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days, jobs=jobs
     )
     outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot], findings=findings_mode)
     written = [snapshot, *outputs, *copy_documents(inputs.attestations, out)]
@@ -505,6 +522,7 @@ def collect(
 @quiet_option
 @summary_option
 @findings_option
+@jobs_option
 @handle_errors
 def evaluate(
     snapshot: Path,
@@ -525,6 +543,7 @@ def evaluate(
     services: tuple[str, ...],
     severity: tuple[str, ...],
     findings_mode: FindingsMode,
+    jobs: int | None,
 ) -> None:
     """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3).
 
@@ -544,7 +563,7 @@ def evaluate(
     db = history_path(out, history_db, no_history)
     check_history(db)
     result = evaluate_inventory(
-        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days
+        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days, jobs=jobs
     )
     written, recorded = finish_run(result, out, chosen, db, findings=findings_mode)
     written += copy_documents(inputs.attestations, out)

@@ -26,13 +26,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic_core import to_jsonable_python
 
 from auditor import __version__
 from auditor.core.inventory import Inventory, scrub
-from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef
+from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef, trusted
 from auditor.core.result import (
     CitationInfo,
     Finding,
@@ -45,6 +46,7 @@ from auditor.core.result import (
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
 from auditor.judge.attestations import AttestationSet, attest
+from auditor.judge.parallel import quiet_collector, run_all
 from auditor.judge.policy.conditions import Env, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
@@ -164,23 +166,31 @@ class _Judge:
         gaps: Sequence[Gap | ListingGap] = (),
     ) -> Finding:
         doc = self.policy.doc
-        all_gaps = list(dict.fromkeys([*([gap] if gap is not None else []), *gaps]))
+        all_gaps = (
+            list(dict.fromkeys([*([gap] if gap is not None else []), *gaps]))
+            if gap is not None or gaps
+            else []
+        )
         # The engine builds findings from validated policies and resources: construct without
         # re-validating (the result is validated again when it is read back from JSON).
-        return Finding.model_construct(
-            policy_id=doc.id,
-            status=status,
-            severity=doc.severity,
-            safeguard=doc.safeguard,
-            citations=list(doc.citations),
-            promises=list(self.promises),
-            resource=ref,
-            message=message,
-            evidence=evidence or {},
-            gap=all_gaps[0] if all_gaps else None,
-            gaps=all_gaps,
-            manual_evidence=doc.manual_evidence if status == "MANUAL" else None,
-            waiver=None,
+        return trusted(
+            Finding,
+            {
+                "policy_id": doc.id,
+                "status": status,
+                "severity": doc.severity,
+                "safeguard": doc.safeguard,
+                "citations": list(doc.citations),
+                "promises": list(self.promises),
+                "resource": ref,
+                "message": message,
+                "evidence": evidence or {},
+                "gap": all_gaps[0] if all_gaps else None,
+                "gaps": all_gaps,
+                "manual_evidence": doc.manual_evidence if status == "MANUAL" else None,
+                "waiver": None,
+                "attestation": None,
+            },
         )
 
     def render(self, template: str, resource: Resource) -> str:
@@ -579,12 +589,15 @@ def evaluate(
     params_override: Mapping[str, Any] | None = None,
     attestations: AttestationSet | None = None,
     not_run: Sequence[tuple[Policy, str]] = (),
+    jobs: int = 1,
 ) -> RunResult:
     """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring.
 
     ``not_run``: policies the caller left out of ``policies`` on purpose, with the reason (a
     Terraform scan leaves live-only policies to the live scan); they are listed in
     ``policies_not_run`` and, like a parameter the promise does not set, leave a coverage gap.
+
+    ``jobs``: processes to judge on (:mod:`auditor.judge.parallel`; the same result as one).
     """
     prof = profile.profile
     params = prof.parameters().resolved()
@@ -602,7 +615,7 @@ def evaluate(
     env = Env(params, index)
     pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
     scope = inventory.header.scope
-    findings: list[Finding] = []
+    work: list[tuple[Callable[[], list[Finding]], int]] = []
     ran: list[Policy] = []
     skipped: list[tuple[Policy, str, bool]] = [(p, reason, True) for p, reason in not_run]
     for policy in policies.policies:
@@ -630,21 +643,26 @@ def evaluate(
             policy.provider, [prof.id]
         )
         judge = _Judge(policy, env, pctx, promises)
-        reports = _reported_accounts(scope, policy.provider)
-        findings.extend(
-            judge.run(
-                by_type.get(policy.resource_type, []),
-                inventory,
-                accounts,
-                reports,
+        targets = by_type.get(policy.resource_type, [])
+        work.append(
+            (
+                partial(
+                    judge.run,
+                    targets,
+                    inventory,
+                    accounts,
+                    _reported_accounts(scope, policy.provider),
+                ),
+                len(targets),
             )
         )
-
-    findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))
-    findings, warnings = apply_waivers(findings, waivers, now)
-    attested = attest(findings, prof, policies.catalog, scope, attestations, now)
-    findings = attested.findings
-    findings.sort(key=Finding.sort_key)
+    with quiet_collector():
+        findings = [f for group in run_all(work, jobs) for f in group]
+        findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))
+        findings, warnings = apply_waivers(findings, waivers, now)
+        attested = attest(findings, prof, policies.catalog, scope, attestations, now)
+        findings = attested.findings
+        findings.sort(key=Finding.sort_key)
     horizon = now.date() + timedelta(days=waiver_warning_days)
     expiring = [
         w.ref(now.date())
