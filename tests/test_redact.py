@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.core.redact import is_secret_key, redact, redact_text
 
@@ -146,3 +148,28 @@ def test_structures_by_key_name():
 )
 def test_is_secret_key(key, secret):
     assert is_secret_key(key) is secret
+
+
+def test_prefilter_skips_digests_but_not_keys() -> None:
+    """The cheap pre-check before the full pass: a SHA-256 (a 64-character run) cannot be a
+    secret access key; a 40-character run can, wherever it stands."""
+    from auditor.core.redact import may_hold_secret, may_hold_secret_ascii, redact_text
+
+    digest = "278841bf564deb5ce17154bc0d36baa77336f53f598f4536dced608840348c57"
+    key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    assert not may_hold_secret(digest) and not may_hold_secret_ascii(digest.encode())
+    for text in (key, f"x-{key}", f'{{"k":"{key}"}}', f"a {key} b"):
+        assert may_hold_secret(text) and may_hold_secret_ascii(text.encode())
+        assert "[REDACTED" in redact_text(text)
+    assert not may_hold_secret(key + "A") and redact_text(key + "A") == key + "A"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abcXYZ0189/+=-_ .:\"'", min_size=30, max_size=90),
+)
+def test_prefilter_never_hides_a_redaction(text: str) -> None:
+    from auditor.core.redact import _COMBINED, _replace, may_hold_secret
+
+    if not may_hold_secret(text):
+        assert _COMBINED.sub(_replace, text) == text

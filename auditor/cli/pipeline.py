@@ -16,7 +16,14 @@ from auditor.core import findings_io, safe_load
 from auditor.core.clock import now_utc
 from auditor.core.errors import InputError
 from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
-from auditor.core.findings_io import FINDINGS_FILE, FindingsMode, split_result, uses_findings_file
+from auditor.core.findings_io import (
+    FINDINGS_FILE,
+    FindingsLines,
+    FindingsMode,
+    header_json,
+    iter_findings,
+    uses_findings_file,
+)
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
 from auditor.core.progress import Progress
 from auditor.core.result import LeftOutPolicy, RunResult, Severity, severity_at_least
@@ -193,9 +200,9 @@ def write_outputs(
     with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
         split = include_result and uses_findings_file(result, findings)
         if split:
-            header, lines = split_result(result)
+            lines = FindingsLines(iter_findings(result))  # streamed: never joined in memory
             outputs.add(FINDINGS_FILE, lines)
-            outputs.add(RESULT_FILE, header)
+            outputs.add(RESULT_FILE, header_json(result, lines.count, lines.sha256))
         elif include_result:
             outputs.add(RESULT_FILE, RENDERERS["json"].render(result))
         for name in formats:

@@ -155,15 +155,20 @@ class OutputSet:
             raise _write_error(self.out, exc) from None
         return self
 
-    def add(self, name: str, data: bytes) -> Path:
-        """Stage ``data`` as ``name`` (a plain file name); returns its final path."""
+    def add(self, name: str, data: bytes | Iterable[bytes]) -> Path:
+        """Stage ``data`` (bytes, or chunks written as they come) as ``name`` (a plain file
+        name); returns its final path."""
         assert self._stage is not None, "OutputSet used outside its with-block"
         if "/" in name or name in ("", ".", "..", OUTPUTS_MANIFEST):
             raise ValueError(f"not an output file name: {name!r}")
         path = self._stage / name
         try:
-            with path.open("wb") as handle:
-                handle.write(data)
+            with path.open("wb", buffering=1 << 20) as handle:
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    for chunk in data:
+                        handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:

@@ -80,6 +80,28 @@ def finding_line(finding: Finding) -> bytes:
     ).encode()
 
 
+class FindingsLines:
+    """``findings`` as the lines of ``findings.jsonl``, produced one at a time (nothing joined
+    in memory); once iterated, :attr:`count` and :attr:`sha256` describe what was produced,
+    for the header written after them."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self._findings = findings
+        self._digest = hashlib.sha256()
+        self.count = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for finding in self._findings:
+            line = finding_line(finding)
+            self._digest.update(line)
+            self.count += 1
+            yield line
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
 def findings_lines(findings: Iterable[Finding]) -> tuple[bytes, int, str]:
     """``findings`` as JSON Lines: the bytes, the count and their SHA-256."""
     digest = hashlib.sha256()
@@ -232,6 +254,7 @@ __all__ = [
     "FINDINGS_FILE_SCHEMA_VERSION",
     "FINDINGS_MODES",
     "INLINE_FINDINGS_MAX",
+    "FindingsLines",
     "FindingsMode",
     "finding_line",
     "findings_lines",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -228,16 +229,26 @@ class SubstringSet:
 _ANY_TRIGGER = SubstringSet(_TRIGGERS)
 
 
-#: bytes.translate table: the characters of a 40-character secret access key run -> "a"
+#: A run of exactly 40 characters of a secret access key's alphabet, bounded as the pattern
+#: bounds it: what ``aws-secret-access-key`` needs (it also needs an upper- and a lower-case
+#: letter and a digit in the run). Longer runs, such as a 64-digit SHA-256, cannot match it, and
+#: treating every run of 40 or more as a possible key sent every digest in an estate to the
+#: full redaction pass.
+#: bytes.translate table: the key's alphabet -> "a", "=" (which bounds a run without being
+#: part of it) -> "=", anything else -> " "
 _RUN_TABLE = bytes(
-    ord("a") if chr(i).isascii() and (chr(i).isalnum() or chr(i) in "/+") else ord(" ")
+    ord("a")
+    if chr(i).isascii() and (chr(i).isalnum() or chr(i) in "/+")
+    else ord("=")
+    if chr(i) == "="
+    else ord(" ")
     for i in range(256)
 )
-_RUN_40 = b"a" * 40
+_RUN_40 = b" " + b"a" * 40 + b" "
 
 
 def _has_run_of_40(data: bytes) -> bool:
-    return len(data) >= 40 and _RUN_40 in data.translate(_RUN_TABLE)
+    return len(data) >= 40 and _RUN_40 in b" " + data.translate(_RUN_TABLE) + b" "
 
 
 def may_hold_secret(text: str) -> bool:
@@ -270,6 +281,22 @@ def may_hold_secret_ascii(raw: bytes) -> bool:
 
 def redact_text(text: str) -> str:
     """``text`` with every credential-shaped substring replaced."""
+    if len(text) <= _CACHED_LENGTH:
+        return _redact_short(text)
+    if not may_hold_secret(text):
+        return text
+    return _COMBINED.sub(_replace, text)
+
+
+#: Strings up to this long are redacted through a bounded cache: an estate repeats the same
+#: field names and values (``password_enabled``, key URLs) across every account, and the
+#: redaction of a string that may hold a secret was the largest single cost of loading a
+#: snapshot and writing a result (at most 65,536 strings of 256 characters: under 40 MiB).
+_CACHED_LENGTH = 256
+
+
+@lru_cache(maxsize=65_536)
+def _redact_short(text: str) -> str:
     if not may_hold_secret(text):
         return text
     return _COMBINED.sub(_replace, text)

@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -83,8 +83,7 @@ def render_message(
     params: Mapping[str, Any],
     promise: Mapping[str, str] | None = None,
 ) -> str:
-    def substitute(match: re.Match[str]) -> str:
-        key = match.group(1)
+    def substitute(key: str) -> str:
         if key.startswith("params."):
             return _show(params.get(key[len("params.") :]))
         if key.startswith("promise.") or key == "provider_default":
@@ -94,7 +93,17 @@ def render_message(
         value = read_field(resource, key)
         return NOT_READ if isinstance(value, Unread) else _show(value)
 
-    return _PLACEHOLDER.sub(substitute, template)
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    return "".join(part if index % 2 == 0 else substitute(part) for index, part in enumerate(parts))
+
+
+@lru_cache(maxsize=4096)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """``"a {x} b"`` -> ``("a ", "x", " b")``: text and placeholder names alternate (parsed
+    once per template; a message is rendered for every finding)."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
