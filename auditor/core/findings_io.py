@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from auditor.core.errors import InputError
-from auditor.core.json_text import dumps_indented
+from auditor.core.json_text import dumps_indented, dumps_sorted_compact
 from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
 from auditor.core.safe_load import (
     RESULT,
@@ -74,10 +74,7 @@ def uses_findings_file(result: RunResult, mode: FindingsMode) -> bool:
 
 def finding_line(finding: Finding) -> bytes:
     """One line of ``findings.jsonl``."""
-    data = finding.model_dump(mode="json")
-    return (
-        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-    ).encode()
+    return dumps_sorted_compact(finding.model_dump(mode="json")) + b"\n"
 
 
 class FindingsLines:

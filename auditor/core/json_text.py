@@ -1,5 +1,9 @@
 """JSON text as result.json has always been written, faster.
 
+Where orjson (a core dependency, in C) is certain to write the standard library's bytes (no
+float, text keys, JSON types only), it writes them: result.json, findings.jsonl lines and SARIF,
+10 to 30 times faster. Otherwise:
+
 :func:`dumps_indented` gives the bytes of ``json.dumps(value, indent=2, sort_keys=True,
 ensure_ascii=False)`` for the values a result dumps to (dicts with text keys, lists, text,
 numbers, booleans, null). The standard library encodes with indentation in pure Python, one
@@ -70,8 +74,62 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
         raise _Unusual
 
 
+def _has_float(value: Any) -> bool:
+    """Whether ``value`` holds a float anywhere: orjson and the standard library write some
+    floats differently (``1e16`` / ``1e+16``, ``null`` / ``Infinity``), so such a document is
+    left to the latter. (A type check per value: far cheaper than encoding it in Python.)"""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+    return False
+
+
+def _orjson(value: Any, indent: bool) -> bytes | None:
+    """``value`` written by orjson (in C, 10 to 30 times faster), when that is certainly the
+    standard library's text: sorted keys, no ASCII escaping, no float; anything orjson would
+    write in its own way (dates, dataclasses, subclasses of str or int, integers beyond 64
+    bits, lone surrogates) makes it refuse, and None sends the caller to the standard path."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a core dependency
+        return None
+    option = (
+        orjson.OPT_SORT_KEYS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+    )
+    if indent:
+        option |= orjson.OPT_INDENT_2
+    if _has_float(value):
+        return None
+    try:
+        return orjson.dumps(value, option=option)
+    except TypeError:  # orjson.JSONEncodeError, and a type it passes through
+        return None
+
+
+def dumps_sorted_compact(value: Any) -> bytes:
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` as
+    UTF-8 (one line of a JSON Lines file), faster."""
+    fast = _orjson(value, indent=False)
+    if fast is not None:
+        return fast
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def dumps_indented(value: Any) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, faster."""
+    fast = _orjson(value, indent=True)
+    if fast is not None:
+        return fast.decode("utf-8")
     out: list[str] = []
     try:
         _encode(value, 0, out)
@@ -80,4 +138,4 @@ def dumps_indented(value: Any) -> str:
     return "".join(out)
 
 
-__all__ = ["dumps_indented"]
+__all__ = ["dumps_indented", "dumps_sorted_compact"]

@@ -122,6 +122,40 @@ def clean_strings(value: Any, max_chars: int | None = None, max_items: int | Non
     return _walk(value, max_chars, max_items, False)
 
 
+#: In a result's JSON, an escape other than \" \\ \/ \n \t: it may stand for a control
+#: character (JSON writes them as \r, \b, \f or \u00XX), so the walk must look.
+_JSON_ESCAPE = re.compile(r'\\[^"\\/nt]')
+
+
+def _long_list(value: Any, max_items: int) -> bool:
+    if isinstance(value, list | tuple):
+        return len(value) > max_items or any(_long_list(v, max_items) for v in value)
+    if isinstance(value, dict):
+        return any(_long_list(v, max_items) for v in value.values())
+    return False
+
+
+def _nothing_to_change(result: Any, max_chars: int | None, max_items: int | None) -> bool:
+    """True when no string of ``result`` needs neutralising or cutting and no evidence list
+    needs bounding: one scan in C over its JSON instead of a walk over every string of a
+    million findings. Anything it cannot rule out (an escape, a long run of text, a list
+    inside evidence longer than ``max_items``) leaves the answer to the walk."""
+    try:
+        text = result.__pydantic_serializer__.to_json(result).decode("utf-8")
+    except (AttributeError, ValueError):  # not a model, or text JSON cannot hold
+        return False
+    if _UNSAFE.search(text) or _JSON_ESCAPE.search(text):
+        return False
+    if max_chars is not None and re.search(f'[^"]{{{max_chars + 1}}}', text):
+        return False
+    if max_items is not None:
+        findings = getattr(result, "findings", None)
+        if findings is None:
+            return False
+        return not any(_long_list(f.evidence, max_items) for f in findings)
+    return True
+
+
 def for_humans(result: Any, max_chars: int | None = None, max_items: int | None = None) -> Any:
     """``result`` (a :class:`~auditor.core.result.RunResult`) with every string neutralised.
 
@@ -130,6 +164,8 @@ def for_humans(result: Any, max_chars: int | None = None, max_items: int | None 
     machine formats keep full values (``None``). The result is returned as is when nothing needed changing, so the
     common case costs one walk.
     """
+    if _nothing_to_change(result, max_chars, max_items):
+        return result
     data = result.model_dump()
     cleaned = clean_strings(data, max_chars, max_items)
     if cleaned == data:

@@ -41,3 +41,21 @@ def test_result_json_is_unchanged() -> None:
     result = build_result()
     expected = (_stdlib(result.model_dump(mode="json")) + "\n").encode()
     assert RENDERERS["json"].render(result) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_compact_lines_are_the_standard_library_text(value: Any) -> None:
+    from auditor.core.json_text import dumps_sorted_compact
+
+    expected = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert dumps_sorted_compact(value) == expected.encode("utf-8", "surrogatepass")
+
+
+def test_the_fast_writer_is_the_one_used_for_plain_documents() -> None:
+    from auditor.core import json_text
+
+    plain = {"b": [1, "\u202e\x1b", None, True], "a": {"z": "é", "y": []}}
+    assert json_text._orjson(plain, indent=True) is not None
+    assert json_text._orjson({"f": 1.5}, indent=True) is None  # floats: the standard path
+    assert json_text._orjson({"big": 2**70}, indent=False) is None

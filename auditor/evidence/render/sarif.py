@@ -25,6 +25,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
+from auditor.core.json_text import dumps_indented
 from auditor.core.result import (
     STATUSES,
     Finding,
@@ -322,7 +323,10 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
 
 
 def _dump(log: dict[str, Any]) -> bytes:
-    text = json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    try:
+        text = dumps_indented(log)
+    except TypeError:  # a value JSON does not know: written as its text, as always
+        text = json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     return (text + "\n").encode("utf-8")
 
 
