@@ -90,14 +90,31 @@ class Resource(BaseModel):
         return None
 
 
-class ResourceRef(BaseModel):
-    """How a finding names the resource it judged."""
+class _Place(BaseModel):
+    """Where something was seen: the provider, the account (or project, or database) and region.
+
+    The first fields of a finding's resource reference, a listing gap and a coverage record.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provider: str
     account: str
     region: str | None = None
+
+
+class _Listing(_Place):
+    """The listing of one resource type in one place."""
+
+    resource_type: str
+
+    def where(self) -> str:
+        return f"{self.account}/{self.region}" if self.region else self.account
+
+
+class ResourceRef(_Place):
+    """How a finding names the resource it judged."""
+
     type: str
     id: str
     name: str | None = None
@@ -116,36 +133,18 @@ class ResourceRef(BaseModel):
         )
 
 
-class ListingGap(BaseModel):
+class ListingGap(_Listing):
     """A listing that failed: every resource of ``resource_type`` in this place is unknown."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    provider: str
-    account: str
-    region: str | None = None
-    resource_type: str
     operation: str
     error_code: str
     message: str = ""
 
-    def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
 
-
-class Coverage(BaseModel):
+class Coverage(_Listing):
     """A listing that succeeded: ``count`` resources of ``resource_type`` were seen here."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    provider: str
-    account: str
-    region: str | None = None
-    resource_type: str
     count: int = 0
-
-    def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
 
 
 def dump_resource(resource: Resource) -> dict[str, Any]:

@@ -6,16 +6,13 @@ Sources: ``apigateway:GetRestApis``, ``apigateway:GetDomainNames``, ``apigateway
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class ApiGatewayRestApi(Resource):
-    resource_type: ClassVar[str] = "aws.apigateway.rest_api"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayRestApi(AwsResource):
+    resource_type = "aws.apigateway.rest_api"
 
     endpoint_types: list[str] = Field(default_factory=list, description="EDGE, REGIONAL, PRIVATE")
     security_policy: str | None = Field(
@@ -25,9 +22,8 @@ class ApiGatewayRestApi(Resource):
     disable_execute_api_endpoint: bool | None = None
 
 
-class ApiGatewayDomainName(Resource):
-    resource_type: ClassVar[str] = "aws.apigateway.domain_name"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayDomainName(AwsResource):
+    resource_type = "aws.apigateway.domain_name"
 
     endpoint_types: list[str] = Field(default_factory=list)
     security_policy: str | None = None
@@ -35,17 +31,15 @@ class ApiGatewayDomainName(Resource):
     mutual_tls: bool | None = None
 
 
-class ApiGatewayV2Api(Resource):
-    resource_type: ClassVar[str] = "aws.apigatewayv2.api"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayV2Api(AwsResource):
+    resource_type = "aws.apigatewayv2.api"
 
     protocol_type: str | None = Field(default=None, description="HTTP or WEBSOCKET")
     disable_execute_api_endpoint: bool | None = None
 
 
-class ApiGatewayV2DomainName(Resource):
-    resource_type: ClassVar[str] = "aws.apigatewayv2.domain_name"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayV2DomainName(AwsResource):
+    resource_type = "aws.apigatewayv2.domain_name"
 
     security_policies: list[str] = Field(
         default_factory=list,

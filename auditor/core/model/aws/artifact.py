@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class ArtifactCustomerAgreement(Resource):
+class ArtifactCustomerAgreement(AwsResource):
     """One accepted agreement (ListCustomerAgreements ``customerAgreements[]``)."""
 
-    resource_type: ClassVar[str] = "aws.artifact.customer_agreement"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.artifact.customer_agreement"
 
     agreement_arn: str | None = None
     state: str | None = Field(

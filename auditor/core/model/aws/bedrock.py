@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class BedrockInvocationLogging(Resource):
+class BedrockInvocationLogging(AwsResource):
     """GetModelInvocationLoggingConfiguration in one region.
 
     ``logging_enabled`` is false when the region has no configuration (the API answers ``{}``).
     """
 
-    resource_type: ClassVar[str] = "aws.bedrock.model_invocation_logging"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.bedrock.model_invocation_logging"
 
     logging_enabled: bool | None = None
     text_data_delivery_enabled: bool | None = None

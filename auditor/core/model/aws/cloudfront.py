@@ -6,11 +6,9 @@ certificate, cache behaviors and origins).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class CloudFrontOrigin(BaseModel):
@@ -25,9 +23,8 @@ class CloudFrontOrigin(BaseModel):
     origin_ssl_protocols: list[str] | None = None
 
 
-class CloudFrontDistribution(Resource):
-    resource_type: ClassVar[str] = "aws.cloudfront.distribution"
-    provider: ClassVar[Provider] = "aws"
+class CloudFrontDistribution(AwsResource):
+    resource_type = "aws.cloudfront.distribution"
 
     domain_name: str | None = None
     aliases: list[str] = Field(default_factory=list)

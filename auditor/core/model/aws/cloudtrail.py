@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class DataResource(BaseModel):
@@ -50,11 +48,10 @@ class AdvancedEventSelector(BaseModel):
     field_selectors: list[FieldSelector] = Field(default_factory=list)
 
 
-class CloudTrailTrail(Resource):
+class CloudTrailTrail(AwsResource):
     """A trail, seen once however many regions show it; ``region`` is its home region."""
 
-    resource_type: ClassVar[str] = "aws.cloudtrail.trail"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cloudtrail.trail"
 
     is_multi_region_trail: bool | None = None
     include_global_service_events: bool | None = None

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class CognitoUserPool(Resource):
+class CognitoUserPool(AwsResource):
     """A user pool: whether its users must present a second factor."""
 
-    resource_type: ClassVar[str] = "aws.cognito.user_pool"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cognito.user_pool"
 
     mfa_configuration: str | None = Field(
         default=None, description="DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
     )
 
 
-class CognitoUserPoolClient(Resource):
+class CognitoUserPoolClient(AwsResource):
     """An app client: how long its tokens live.
 
     The ``*_seconds`` fields are the validities converted with ``TokenValidityUnits``; when the
@@ -29,8 +26,7 @@ class CognitoUserPoolClient(Resource):
     ``ClientSecret`` is never read into the inventory.
     """
 
-    resource_type: ClassVar[str] = "aws.cognito.user_pool_client"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cognito.user_pool_client"
 
     user_pool_id: str
     access_token_validity_seconds: int | None = None

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class DynamoDbTable(Resource):
-    resource_type: ClassVar[str] = "aws.dynamodb.table"
-    provider: ClassVar[Provider] = "aws"
+class DynamoDbTable(AwsResource):
+    resource_type = "aws.dynamodb.table"
 
     sse_status: str | None = Field(
         default=None,

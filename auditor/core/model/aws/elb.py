@@ -6,11 +6,9 @@ Sources: ``elb:DescribeLoadBalancers`` and ``elb:DescribeLoadBalancerPolicies`` 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class ClassicListener(BaseModel):
@@ -27,9 +25,8 @@ class ClassicListener(BaseModel):
     )
 
 
-class ElbLoadBalancer(Resource):
-    resource_type: ClassVar[str] = "aws.elb.load_balancer"
-    provider: ClassVar[Provider] = "aws"
+class ElbLoadBalancer(AwsResource):
+    resource_type = "aws.elb.load_balancer"
 
     scheme: str | None = None
     listeners: list[ClassicListener] = Field(default_factory=list)

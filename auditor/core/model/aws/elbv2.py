@@ -7,11 +7,9 @@ listener's policy, as AWS reports it: never inferred from the policy's name).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class ElbAction(BaseModel):
@@ -29,9 +27,8 @@ class ElbTlsPolicy(BaseModel):
     ciphers: list[str] = Field(default_factory=list)
 
 
-class Elbv2Listener(Resource):
-    resource_type: ClassVar[str] = "aws.elbv2.listener"
-    provider: ClassVar[Provider] = "aws"
+class Elbv2Listener(AwsResource):
+    resource_type = "aws.elbv2.listener"
 
     load_balancer: str = Field(description="load balancer ARN")
     load_balancer_type: str | None = Field(

@@ -8,18 +8,17 @@ Sources: ``iam:GetAccountSummary`` (``SummaryMap``), the credential report
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class IamRootUser(Resource):
+class IamRootUser(AwsResource):
     """The account's root user, as the account summary and the credential report show it."""
 
-    resource_type: ClassVar[str] = "aws.iam.root_user"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.root_user"
 
     account_mfa_enabled: bool | None = Field(
         default=None, description="GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
@@ -42,11 +41,10 @@ class IamRootUser(Resource):
     )
 
 
-class IamUser(Resource):
+class IamUser(AwsResource):
     """An IAM user: console access and MFA from the credential report, policies from GAAD."""
 
-    resource_type: ClassVar[str] = "aws.iam.user"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.user"
 
     password_enabled: bool | None = Field(
         default=None, description="credential report password_enabled"
@@ -63,11 +61,10 @@ class IamUser(Resource):
     groups: list[str] = Field(default_factory=list)
 
 
-class IamRole(Resource):
+class IamRole(AwsResource):
     """An IAM role: how long its sessions may last and who may assume it."""
 
-    resource_type: ClassVar[str] = "aws.iam.role"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.role"
 
     path: str | None = None
     max_session_duration: int | None = Field(

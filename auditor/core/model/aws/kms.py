@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class KmsKey(Resource):
-    resource_type: ClassVar[str] = "aws.kms.key"
-    provider: ClassVar[Provider] = "aws"
+class KmsKey(AwsResource):
+    resource_type = "aws.kms.key"
 
     key_id: str | None = None
     aliases: list[str] = Field(default_factory=list, description="alias names, e.g. alias/aws/s3")

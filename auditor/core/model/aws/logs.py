@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class DataProtectionPolicy(BaseModel):
@@ -34,11 +32,10 @@ class DataProtectionPolicy(BaseModel):
     )
 
 
-class LogsLogGroup(Resource):
+class LogsLogGroup(AwsResource):
     """A log group. ``retention_in_days`` None means the events never expire."""
 
-    resource_type: ClassVar[str] = "aws.logs.log_group"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.logs.log_group"
 
     retention_in_days: int | None = None
     kms_key_id: str | None = None
@@ -55,11 +52,10 @@ class LogsLogGroup(Resource):
     )
 
 
-class LogsAccountPolicy(Resource):
+class LogsAccountPolicy(AwsResource):
     """An account-level CloudWatch Logs policy (DescribeAccountPolicies), one region."""
 
-    resource_type: ClassVar[str] = "aws.logs.account_policy"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.logs.account_policy"
 
     policy_type: str
     scope: str | None = Field(default=None, description="ALL")

@@ -8,11 +8,9 @@ for a parameter the group does not report, ``rds:DescribeEngineDefaultParameters
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
 class RdsTlsParameters(BaseModel):
@@ -42,7 +40,7 @@ class RdsTlsParameters(BaseModel):
     )
 
 
-class _RdsStore(Resource):
+class _RdsStore(AwsResource):
     engine: str | None = None
     engine_version: str | None = None
     storage_encrypted: bool | None = None
@@ -54,8 +52,7 @@ class _RdsStore(Resource):
 
 
 class RdsDbInstance(_RdsStore):
-    resource_type: ClassVar[str] = "aws.rds.db_instance"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.rds.db_instance"
 
     db_cluster_identifier: str | None = Field(
         default=None,
@@ -64,5 +61,4 @@ class RdsDbInstance(_RdsStore):
 
 
 class RdsDbCluster(_RdsStore):
-    resource_type: ClassVar[str] = "aws.rds.db_cluster"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.rds.db_cluster"

@@ -7,16 +7,15 @@ and ``s3:GetBucketTagging``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class S3Bucket(Resource):
-    resource_type: ClassVar[str] = "aws.s3.bucket"
-    provider: ClassVar[Provider] = "aws"
+class S3Bucket(AwsResource):
+    resource_type = "aws.s3.bucket"
 
     sse_algorithm: str | None = Field(
         default=None,

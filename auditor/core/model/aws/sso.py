@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class SsoPermissionSet(Resource):
+class SsoPermissionSet(AwsResource):
     """A permission set. ``session_duration`` is the ISO-8601 duration the API returns."""
 
-    resource_type: ClassVar[str] = "aws.sso.permission_set"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.sso.permission_set"
 
     instance_arn: str
     session_duration: str | None = Field(

@@ -1,4 +1,4 @@
-"""Pieces shared by GCP resource models: the Cloud Asset base and IAM policy parts."""
+"""Pieces shared by GCP resource models: the provider and Cloud Asset bases, IAM policy parts."""
 
 from __future__ import annotations
 
@@ -37,7 +37,14 @@ class AuditConfig(BaseModel):
     audit_log_configs: list[AuditLogConfig] = Field(default_factory=list)
 
 
-class GcpResource(Resource):
+class GcpApiResource(Resource):
+    """Base of every GCP model: those read from a Google API outside Cloud Asset Inventory
+    (Directory, Access Context Manager, IAP, Vertex AI, Logging) derive from it directly."""
+
+    provider: ClassVar[Provider] = "gcp"
+
+
+class GcpResource(GcpApiResource):
     """Base of every GCP model read from Cloud Asset Inventory.
 
     ``id`` is the asset's full resource name (``//storage.googleapis.com/bucket``), ``account``
@@ -46,10 +53,9 @@ class GcpResource(Resource):
     ``organizations/N``) as Cloud Asset Inventory reports it.
     """
 
-    provider: ClassVar[Provider] = "gcp"
     asset_type: ClassVar[str]
 
     ancestors: list[str] = Field(default_factory=list)
 
 
-__all__ = ["AuditConfig", "AuditLogConfig", "GcpResource", "IamBinding"]
+__all__ = ["AuditConfig", "AuditLogConfig", "GcpApiResource", "GcpResource", "IamBinding"]
