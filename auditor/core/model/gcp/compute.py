@@ -7,11 +7,24 @@ from pydantic import Field
 from auditor.core.model.gcp.common import GcpResource
 
 
-class Disk(GcpResource):
+class _ComputeResource(GcpResource):
+    """A Compute Engine resource, which other resources name by its self link."""
+
+    self_link: str | None = None
+
+
+class _TargetProxy(_ComputeResource):
+    """A target proxy that ends TLS: its SSL policy decides the protocol versions offered."""
+
+    ssl_policy: str | None = Field(
+        default=None, description="self link; None means Google's default policy"
+    )
+
+
+class Disk(_ComputeResource):
     resource_type = "gcp.compute.disk"
     asset_type = "compute.googleapis.com/Disk"
 
-    self_link: str | None = None
     kms_key_name: str | None = Field(
         default=None, description="diskEncryptionKey.kmsKeyName, without /cryptoKeyVersions/N"
     )
@@ -20,11 +33,10 @@ class Disk(GcpResource):
     )
 
 
-class SslPolicy(GcpResource):
+class SslPolicy(_ComputeResource):
     resource_type = "gcp.compute.ssl_policy"
     asset_type = "compute.googleapis.com/SslPolicy"
 
-    self_link: str | None = None
     profile: str | None = Field(
         default=None, description="COMPATIBLE | MODERN | RESTRICTED | CUSTOM | FIPS_202205"
     )
@@ -33,41 +45,31 @@ class SslPolicy(GcpResource):
     )
 
 
-class TargetHttpsProxy(GcpResource):
+class TargetHttpsProxy(_TargetProxy):
     resource_type = "gcp.compute.target_https_proxy"
     asset_type = "compute.googleapis.com/TargetHttpsProxy"
 
-    self_link: str | None = None
-    ssl_policy: str | None = Field(
-        default=None, description="self link; None means Google's default policy"
-    )
     url_map: str | None = None
 
 
-class TargetSslProxy(GcpResource):
+class TargetSslProxy(_TargetProxy):
     resource_type = "gcp.compute.target_ssl_proxy"
     asset_type = "compute.googleapis.com/TargetSslProxy"
 
-    self_link: str | None = None
-    ssl_policy: str | None = Field(
-        default=None, description="self link; None means Google's default policy"
-    )
     backend_service: str | None = None
 
 
-class TargetHttpProxy(GcpResource):
+class TargetHttpProxy(_ComputeResource):
     resource_type = "gcp.compute.target_http_proxy"
     asset_type = "compute.googleapis.com/TargetHttpProxy"
 
-    self_link: str | None = None
     url_map: str | None = None
 
 
-class UrlMap(GcpResource):
+class UrlMap(_ComputeResource):
     resource_type = "gcp.compute.url_map"
     asset_type = "compute.googleapis.com/UrlMap"
 
-    self_link: str | None = None
     https_redirect: bool | None = Field(
         default=None, description="defaultUrlRedirect.httpsRedirect"
     )
