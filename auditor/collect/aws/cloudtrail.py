@@ -8,6 +8,7 @@ its home region as ``region``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from auditor.collect.aws.calls import CallFailed, call
@@ -20,7 +21,7 @@ from auditor.core.model.aws.cloudtrail import (
     EventSelector,
     FieldSelector,
 )
-from auditor.core.model.base import Coverage, Gap
+from auditor.core.model.base import Gap
 
 TYPES: tuple[str, ...] = ("aws.cloudtrail.trail",)
 TYPE = TYPES[0]
@@ -80,20 +81,12 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     for arn, trail in sorted(trails.items()):
         home = str(trail.get("HomeRegion") or ctx.home_region)
         gaps: list[Gap] = []
-        status = ctx.read(
-            "cloudtrail",
-            "get_trail_status",
-            fields=("is_logging", "latest_delivery_error"),
-            gaps=gaps,
-            region=home,
-            Name=arn,
-        )
-        selectors = ctx.read(
-            "cloudtrail",
+        # a trail is read in its home region, and what cannot be read is a gap on the trail
+        read = functools.partial(ctx.read, "cloudtrail", gaps=gaps, region=home)
+        status = read("get_trail_status", fields=("is_logging", "latest_delivery_error"), Name=arn)
+        selectors = read(
             "get_event_selectors",
             fields=("event_selectors", "advanced_event_selectors"),
-            gaps=gaps,
-            region=home,
             TrailName=arn,
         )
         basic, advanced = _selectors(selectors or {})
@@ -122,12 +115,4 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     # coverage per region listed, counting the trails at home there (a trail's region is its home)
     for region in listed:
         homes = [t for t in trails.values() if (t.get("HomeRegion") or ctx.home_region) == region]
-        sink.add_coverage(
-            Coverage(
-                provider="aws",
-                account=ctx.account,
-                region=region,
-                resource_type=TYPE,
-                count=len(homes),
-            )
-        )
+        ctx.covered(TYPE, len(homes), region=region)

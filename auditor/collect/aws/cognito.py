@@ -49,16 +49,14 @@ def token_seconds(client: dict[str, Any], token: str, applied: list[str]) -> int
 
 
 def _clients(ctx: AwsContext, pool_id: str, pool_arn: str) -> int:
-    listed = ctx.listing(
+    entries = ctx.items(
         "aws.cognito.user_pool_client",
         "cognito-idp",
         "list_user_pool_clients",
+        "UserPoolClients",
         UserPoolId=pool_id,
         MaxResults=60,
     )
-    if listed is None:
-        return 0
-    entries = listed.get("UserPoolClients", [])
     for entry in entries:
         client_id = str(entry["ClientId"])
         gaps: list[Gap] = []
@@ -100,10 +98,7 @@ def _clients(ctx: AwsContext, pool_id: str, pool_arn: str) -> int:
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(TYPES, "cognito-idp", "list_user_pools", MaxResults=60)
-    if listed is None:
-        return
-    pools = listed.get("UserPools", [])
+    pools = ctx.items(TYPES, "cognito-idp", "list_user_pools", "UserPools", MaxResults=60)
     client_count = 0
     for pool in pools:
         pool_id = str(pool["Id"])
