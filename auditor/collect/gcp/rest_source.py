@@ -302,14 +302,7 @@ def record_failure(
     """A listing that failed: a listing gap for each type it would have filled."""
     for resource_type in types:
         sink.add_listing_gap(
-            ListingGap(
-                provider="gcp",
-                account=account,
-                resource_type=resource_type,
-                operation=error.operation,
-                error_code=error.error_code,
-                message=error.message,
-            )
+            ListingGap.of(error, provider="gcp", account=account, resource_type=resource_type)
         )
 
 

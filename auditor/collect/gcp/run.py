@@ -352,21 +352,18 @@ def _sample_logs(
     projects: list[str],
 ) -> None:
     """Log content sampling for PHI is opt-in; when it is off, say so as a gap, never as a pass."""
+    from auditor.collect.phi.sample import record_not_enabled
     from auditor.collect.phi.sampler_gcp import OP_LIST, RESOURCE_TYPE, sample_cloud_logging
-    from auditor.core.model.base import ListingGap
 
     if not options.sample_logs:
-        for project in projects or [scope]:
-            sink.add_listing_gap(
-                ListingGap(
-                    provider="gcp",
-                    account=project,
-                    resource_type=RESOURCE_TYPE,
-                    operation=OP_LIST,
-                    error_code="NotEnabled",
-                    message="log content sampling is opt-in: run with --sample-logs (needs roles/logging.privateLogViewer)",
-                )
-            )
+        record_not_enabled(
+            sink,
+            "gcp",
+            projects or [scope],
+            resource_type=RESOURCE_TYPE,
+            operation=OP_LIST,
+            permission="roles/logging.privateLogViewer",
+        )
         return
     sample_cloud_logging(options, sink, progress, projects=projects)
 

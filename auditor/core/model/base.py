@@ -13,7 +13,7 @@ succeeded leaves a :class:`Coverage` record, so "nothing there" is itself eviden
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -133,12 +133,46 @@ class ResourceRef(_Place):
         )
 
 
+class Failed(Protocol):
+    """What every failed call carries, whichever collector made it."""
+
+    @property
+    def operation(self) -> str: ...
+
+    @property
+    def error_code(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
 class ListingGap(_Listing):
     """A listing that failed: every resource of ``resource_type`` in this place is unknown."""
 
     operation: str
     error_code: str
     message: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        failure: Failed,
+        *,
+        provider: str,
+        account: str,
+        resource_type: str,
+        region: str | None = None,
+    ) -> ListingGap:
+        """The gap ``failure`` leaves in the listing of ``resource_type`` in this place."""
+        return cls(
+            provider=provider,
+            account=account,
+            region=region,
+            resource_type=resource_type,
+            operation=failure.operation,
+            error_code=failure.error_code,
+            message=failure.message,
+        )
 
 
 class Coverage(_Listing):
@@ -155,6 +189,7 @@ def dump_resource(resource: Resource) -> dict[str, Any]:
 __all__ = [
     "WHOLE_RESOURCE",
     "Coverage",
+    "Failed",
     "Gap",
     "ListingGap",
     "Provider",
