@@ -13,6 +13,7 @@ from typing import Any
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     open_per_item_source,
@@ -26,7 +27,6 @@ from auditor.core.model.base import Gap
 from auditor.core.model.gcp.iap import IapSettings
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "iap"
 OPERATION = "iap.getIapSettings"
 TYPES = (IapSettings.resource_type,)
 HOW_TO_ENABLE = (
@@ -34,6 +34,16 @@ HOW_TO_ENABLE = (
     "--gcp-source iap (reads projects/NUMBER/iap_web of every project in scope) or name settings "
     "with --gcp-iap-resource projects/NUMBER/iap_web/compute/services/ID; the caller needs "
     "iap.web.getSettings (a custom role)."
+)
+
+SOURCE = SourceSpec(
+    name="iap",
+    api="iap",
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="IAP settings: reauthentication age",
+    permissions=("iap.web.getSettings",),
 )
 
 
@@ -84,13 +94,9 @@ def collect_iap(
         options,
         sink,
         progress,
-        source=SOURCE_NAME,
-        api="iap",
+        SOURCE,
         items=names,
         account=targets.scope_label(),
-        types=TYPES,
-        operation=OPERATION,
-        how_to_enable=HOW_TO_ENABLE,
         label="gcp iap settings",
     )
     if opened is None:
@@ -115,15 +121,7 @@ def collect_iap(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
-    collect_iap,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="IAP settings: reauthentication age",
-    permissions=("iap.web.getSettings",),
-)
+EXTRA_SOURCE = as_extra_source(SOURCE, collect_iap)
 
 
 __all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "collect_iap", "settings_from_api"]

@@ -23,10 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.source_contract import ExtraSource, SourceContext
 from auditor.core.inventory import InventorySink
-from auditor.core.model.base import Coverage, ListingGap
+from auditor.core.model.base import Coverage, ListingGap, Resource
 from auditor.core.progress import Progress
 
 T = TypeVar("T")
@@ -279,6 +281,25 @@ def make_client(
     return RestClient(_retrying(session_class(credentials), options.workers), API_ROOTS[api], api)
 
 
+@dataclass(frozen=True)
+class SourceSpec:
+    """What names one extra source, said once in its module: the ``--gcp-source`` switch, the
+    API it reads, the types it fills, the operation its NotConfigured gaps name, how to enable
+    it, and what the registry shows of it (description, permissions)."""
+
+    name: str
+    api: str
+    types: tuple[str, ...]
+    operation: str
+    how_to_enable: str
+    description: str
+    permissions: tuple[str, ...]
+
+    def not_configured(self, sink: InventorySink, account: str, note: str = "") -> None:
+        """Every type of the source is a NotConfigured gap in ``account`` (``note`` says why)."""
+        record_not_configured(sink, self.types, account, self.operation, note + self.how_to_enable)
+
+
 def record_not_configured(
     sink: InventorySink, types: Sequence[str], account: str, operation: str, how_to_enable: str
 ) -> None:
@@ -316,6 +337,16 @@ def record_coverage(
     )
 
 
+S = TypeVar("S", bound=BaseModel)
+
+
+def summary_of(model: type[S], resource: Resource) -> S:
+    """What an organization-level view keeps of one resource: ``model``'s ``name`` is the
+    resource's id, and each of its other fields the resource's field of the same name."""
+    kept = {field: getattr(resource, field) for field in model.model_fields if field != "name"}
+    return model(name=resource.id, **kept)
+
+
 def fan_out(items: Sequence[T], fn: Callable[[T], R], workers: int) -> list[R]:
     """``fn`` over ``items`` on a small thread pool, results in input order."""
     if workers <= 1 or len(items) <= 1:
@@ -328,27 +359,23 @@ def open_per_item_source(
     options: CollectOptions,
     sink: InventorySink,
     progress: Progress,
+    spec: SourceSpec,
     *,
-    source: str,
-    api: str,
     items: Sequence[object],
     account: str,
-    types: Sequence[str],
-    operation: str,
-    how_to_enable: str,
     label: str,
 ) -> tuple[RestClient, int] | None:
     """The opening every per-item source shares: not enabled, or nothing in scope to read, is a
     NotConfigured gap for each of its types; a client that cannot be made is a failure gap. Else
     the client and a progress task sized to ``items``."""
-    if not enabled(options, source) or not items:
-        record_not_configured(sink, types, account, operation, how_to_enable)
+    if not enabled(options, spec.name) or not items:
+        spec.not_configured(sink, account)
         return None
     task = progress.task(label, total=len(items))
     try:
-        client = make_client(options, api)
+        client = make_client(options, spec.api)
     except SourceError as error:
-        record_failure(sink, types, account, error)
+        record_failure(sink, spec.types, account, error)
         progress.done(task)
         return None
     return client, task
@@ -375,16 +402,7 @@ OFFLINE_NOTE = (
 SourceFn = Callable[[CollectOptions, InventorySink, Progress, Targets], None]
 
 
-def as_extra_source(
-    name: str,
-    collect: SourceFn,
-    *,
-    types: Sequence[str],
-    operation: str,
-    how_to_enable: str,
-    description: str,
-    permissions: Sequence[str],
-) -> ExtraSource:
+def as_extra_source(spec: SourceSpec, collect: SourceFn) -> ExtraSource:
     """Wrap a source function for the GCP collector's registry of extra sources.
 
     Offline (export-file) runs make no API call: every type of the source is a NotConfigured
@@ -394,14 +412,12 @@ def as_extra_source(
     def run(ctx: SourceContext) -> None:
         targets = Targets.from_context(ctx)
         if ctx.offline:
-            record_not_configured(
-                ctx.sink, types, targets.scope_label(), operation, OFFLINE_NOTE + how_to_enable
-            )
+            spec.not_configured(ctx.sink, targets.scope_label(), OFFLINE_NOTE)
             return
         collect(ctx.options, ctx.sink, ctx.progress, targets)
 
     return ExtraSource(
-        name=name, collect=run, description=description, permissions=tuple(permissions)
+        name=spec.name, collect=run, description=spec.description, permissions=spec.permissions
     )
 
 
@@ -417,6 +433,7 @@ __all__ = [
     "DIRECTORY_USER_SCOPE",
     "RestClient",
     "SourceError",
+    "SourceSpec",
     "Targets",
     "as_extra_source",
     "enabled",
@@ -426,4 +443,5 @@ __all__ = [
     "record_coverage",
     "record_failure",
     "record_not_configured",
+    "summary_of",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     open_per_item_source,
@@ -22,13 +23,22 @@ from auditor.core.inventory import InventorySink
 from auditor.core.model.gcp.vertex import CacheConfig
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "vertex"
 OPERATION = "aiplatform.projects.getCacheConfig"
 TYPES = (CacheConfig.resource_type,)
 HOW_TO_ENABLE = (
     "The Vertex AI source (GenAI cache configuration per project) is not enabled. Enable it with "
     "--gcp-source vertex; the caller needs aiplatform.cacheConfigs.get (roles/aiplatform.viewer) "
     "in each project."
+)
+
+SOURCE = SourceSpec(
+    name="vertex",
+    api="aiplatform",
+    types=TYPES,
+    operation=OPERATION,
+    how_to_enable=HOW_TO_ENABLE,
+    description="Vertex AI GenAI cache configuration",
+    permissions=("aiplatform.cacheConfigs.get",),
 )
 
 
@@ -53,13 +63,9 @@ def collect_vertex(
         options,
         sink,
         progress,
-        source=SOURCE_NAME,
-        api="aiplatform",
+        SOURCE,
         items=projects,
         account=targets.scope_label(),
-        types=TYPES,
-        operation=OPERATION,
-        how_to_enable=HOW_TO_ENABLE,
         label="gcp vertex cache config",
     )
     if opened is None:
@@ -85,15 +91,7 @@ def collect_vertex(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
-    collect_vertex,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="Vertex AI GenAI cache configuration",
-    permissions=("aiplatform.cacheConfigs.get",),
-)
+EXTRA_SOURCE = as_extra_source(SOURCE, collect_vertex)
 
 
 __all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "cache_config_from_api", "collect_vertex"]
