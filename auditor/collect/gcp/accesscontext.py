@@ -43,15 +43,7 @@ HOW_TO_ENABLE = (
     "accesscontextmanager.gcpUserAccessBindings.list on the organization."
 )
 
-SOURCE = SourceSpec(
-    name="access-bindings",
-    api="accesscontextmanager",
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="Access Context Manager GCP user access bindings: session length and idle limits",
-    permissions=("accesscontextmanager.gcpUserAccessBindings.list",),
-)
+SOURCE = SourceSpec("access-bindings", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def session_settings_from_api(raw: Any) -> SessionSettings | None:
@@ -145,7 +137,7 @@ def collect_access_bindings(
     task = progress.task("gcp access bindings")
     bindings: list[GcpUserAccessBinding] = []
     try:
-        client = make_client(options, SOURCE.api)
+        client = make_client(options, "accesscontextmanager")
         for page in client.pages(
             f"v1/{organization}/gcpUserAccessBindings", OPERATION, "gcpUserAccessBindings"
         ):
@@ -172,7 +164,12 @@ def collect_access_bindings(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(SOURCE, collect_access_bindings)
+EXTRA_SOURCE = as_extra_source(
+    SOURCE,
+    collect_access_bindings,
+    description="Access Context Manager GCP user access bindings: session length and idle limits",
+    permissions=("accesscontextmanager.gcpUserAccessBindings.list",),
+)
 
 
 __all__ = [

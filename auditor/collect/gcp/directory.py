@@ -37,17 +37,7 @@ HOW_TO_ENABLE = (
     f"{DIRECTORY_USER_SCOPE} impersonating an admin (--gcp-directory-subject ADMIN_EMAIL)."
 )
 
-SOURCE = SourceSpec(
-    name="directory",
-    api="admin",
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="Admin SDK Directory users: 2-Step Verification enrolment and enforcement",
-    permissions=(
-        "admin.directory.user.readonly (OAuth scope, domain-wide delegation or an admin)",
-    ),
-)
+SOURCE = SourceSpec("directory", TYPES, OPERATION, HOW_TO_ENABLE)
 
 #: Model field -> User field; the 2SV fields are required for the MFA policies.
 _FLAGS = {
@@ -122,7 +112,14 @@ def collect_directory(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(SOURCE, collect_directory)
+EXTRA_SOURCE = as_extra_source(
+    SOURCE,
+    collect_directory,
+    description="Admin SDK Directory users: 2-Step Verification enrolment and enforcement",
+    permissions=(
+        "admin.directory.user.readonly (OAuth scope, domain-wide delegation or an admin)",
+    ),
+)
 
 
 __all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "collect_directory", "user_from_api"]

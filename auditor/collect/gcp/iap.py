@@ -36,15 +36,7 @@ HOW_TO_ENABLE = (
     "iap.web.getSettings (a custom role)."
 )
 
-SOURCE = SourceSpec(
-    name="iap",
-    api="iap",
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="IAP settings: reauthentication age",
-    permissions=("iap.web.getSettings",),
-)
+SOURCE = SourceSpec("iap", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def settings_from_api(payload: dict[str, Any], name: str, project: str) -> IapSettings:
@@ -91,13 +83,7 @@ def collect_iap(
 ) -> None:
     names = _names(options, targets)
     opened = open_per_item_source(
-        options,
-        sink,
-        progress,
-        SOURCE,
-        items=names,
-        account=targets.scope_label(),
-        label="gcp iap settings",
+        options, sink, progress, SOURCE, targets, names, api="iap", label="gcp iap settings"
     )
     if opened is None:
         return
@@ -121,7 +107,12 @@ def collect_iap(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(SOURCE, collect_iap)
+EXTRA_SOURCE = as_extra_source(
+    SOURCE,
+    collect_iap,
+    description="IAP settings: reauthentication age",
+    permissions=("iap.web.getSettings",),
+)
 
 
 __all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "collect_iap", "settings_from_api"]

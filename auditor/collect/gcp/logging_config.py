@@ -53,15 +53,7 @@ HOW_TO_ENABLE = (
     "organization (or on each folder and project in scope)."
 )
 
-SOURCE = SourceSpec(
-    name="logging",
-    api="logging",
-    types=TYPES,
-    operation=SINKS_OP,
-    how_to_enable=HOW_TO_ENABLE,
-    description="Cloud Logging sinks, log buckets and exclusions",
-    permissions=("logging.sinks.list", "logging.buckets.list", "logging.exclusions.list"),
-)
+SOURCE = SourceSpec("logging", TYPES, SINKS_OP, HOW_TO_ENABLE)
 _PARENT_TYPES: dict[str, ParentType] = {
     "organizations": "organization",
     "folders": "folder",
@@ -227,13 +219,7 @@ def collect_logging_config(
 ) -> None:
     parents = _parents(targets)
     opened = open_per_item_source(
-        options,
-        sink,
-        progress,
-        SOURCE,
-        items=parents,
-        account=targets.scope_label(),
-        label="gcp logging config",
+        options, sink, progress, SOURCE, targets, parents, api="logging", label="gcp logging config"
     )
     if opened is None:
         return
@@ -252,7 +238,12 @@ def collect_logging_config(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(SOURCE, collect_logging_config)
+EXTRA_SOURCE = as_extra_source(
+    SOURCE,
+    collect_logging_config,
+    description="Cloud Logging sinks, log buckets and exclusions",
+    permissions=("logging.sinks.list", "logging.buckets.list", "logging.exclusions.list"),
+)
 
 
 __all__ = [

@@ -284,16 +284,12 @@ def make_client(
 @dataclass(frozen=True)
 class SourceSpec:
     """What names one extra source, said once in its module: the ``--gcp-source`` switch, the
-    API it reads, the types it fills, the operation its NotConfigured gaps name, how to enable
-    it, and what the registry shows of it (description, permissions)."""
+    types it fills, the operation its NotConfigured gaps name, and how to enable it."""
 
     name: str
-    api: str
     types: tuple[str, ...]
     operation: str
     how_to_enable: str
-    description: str
-    permissions: tuple[str, ...]
 
     def not_configured(self, sink: InventorySink, account: str, note: str = "") -> None:
         """Every type of the source is a NotConfigured gap in ``account`` (``note`` says why)."""
@@ -360,20 +356,22 @@ def open_per_item_source(
     sink: InventorySink,
     progress: Progress,
     spec: SourceSpec,
-    *,
+    targets: Targets,
     items: Sequence[object],
-    account: str,
+    *,
+    api: str,
     label: str,
 ) -> tuple[RestClient, int] | None:
     """The opening every per-item source shares: not enabled, or nothing in scope to read, is a
-    NotConfigured gap for each of its types; a client that cannot be made is a failure gap. Else
-    the client and a progress task sized to ``items``."""
+    NotConfigured gap for each of its types (in the scope's name); a client of ``api`` that
+    cannot be made is a failure gap. Else the client and a progress task sized to ``items``."""
+    account = targets.scope_label()
     if not enabled(options, spec.name) or not items:
         spec.not_configured(sink, account)
         return None
     task = progress.task(label, total=len(items))
     try:
-        client = make_client(options, spec.api)
+        client = make_client(options, api)
     except SourceError as error:
         record_failure(sink, spec.types, account, error)
         progress.done(task)
@@ -402,7 +400,9 @@ OFFLINE_NOTE = (
 SourceFn = Callable[[CollectOptions, InventorySink, Progress, Targets], None]
 
 
-def as_extra_source(spec: SourceSpec, collect: SourceFn) -> ExtraSource:
+def as_extra_source(
+    spec: SourceSpec, collect: SourceFn, *, description: str, permissions: Sequence[str]
+) -> ExtraSource:
     """Wrap a source function for the GCP collector's registry of extra sources.
 
     Offline (export-file) runs make no API call: every type of the source is a NotConfigured
@@ -417,7 +417,7 @@ def as_extra_source(spec: SourceSpec, collect: SourceFn) -> ExtraSource:
         collect(ctx.options, ctx.sink, ctx.progress, targets)
 
     return ExtraSource(
-        name=spec.name, collect=run, description=spec.description, permissions=spec.permissions
+        name=spec.name, collect=run, description=description, permissions=tuple(permissions)
     )
 
 

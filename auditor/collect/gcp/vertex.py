@@ -31,15 +31,7 @@ HOW_TO_ENABLE = (
     "in each project."
 )
 
-SOURCE = SourceSpec(
-    name="vertex",
-    api="aiplatform",
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
-    description="Vertex AI GenAI cache configuration",
-    permissions=("aiplatform.cacheConfigs.get",),
-)
+SOURCE = SourceSpec("vertex", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def cache_config_from_api(payload: dict[str, Any], project: str) -> CacheConfig:
@@ -64,8 +56,9 @@ def collect_vertex(
         sink,
         progress,
         SOURCE,
-        items=projects,
-        account=targets.scope_label(),
+        targets,
+        projects,
+        api="aiplatform",
         label="gcp vertex cache config",
     )
     if opened is None:
@@ -91,7 +84,12 @@ def collect_vertex(
     progress.done(task)
 
 
-EXTRA_SOURCE = as_extra_source(SOURCE, collect_vertex)
+EXTRA_SOURCE = as_extra_source(
+    SOURCE,
+    collect_vertex,
+    description="Vertex AI GenAI cache configuration",
+    permissions=("aiplatform.cacheConfigs.get",),
+)
 
 
 __all__ = ["EXTRA_SOURCE", "HOW_TO_ENABLE", "cache_config_from_api", "collect_vertex"]
