@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 from auditor.collect.aws.calls import CallFailed, call
-from auditor.collect.aws.context import AwsContext
+from auditor.collect.aws.context import AwsContext, picked
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.cloudtrail import (
     AdvancedEventSelector,
@@ -25,6 +25,17 @@ from auditor.core.model.base import Gap
 
 TYPES: tuple[str, ...] = ("aws.cloudtrail.trail",)
 TYPE = TYPES[0]
+
+#: CloudTrailTrail fields read as DescribeTrails reports them
+_TRAIL_FIELDS = {
+    "is_multi_region_trail": "IsMultiRegionTrail",
+    "include_global_service_events": "IncludeGlobalServiceEvents",
+    "log_file_validation_enabled": "LogFileValidationEnabled",
+    "kms_key_id": "KmsKeyId",
+    "is_organization_trail": "IsOrganizationTrail",
+    "s3_bucket_name": "S3BucketName",
+    "cloudwatch_logs_log_group_arn": "CloudWatchLogsLogGroupArn",
+}
 
 
 def _selectors(response: dict[str, Any]) -> tuple[list[EventSelector], list[AdvancedEventSelector]]:
@@ -96,13 +107,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                 name=trail.get("Name"),
                 account=ctx.account,  # an organization trail logs this account too
                 region=home,
-                is_multi_region_trail=trail.get("IsMultiRegionTrail"),
-                include_global_service_events=trail.get("IncludeGlobalServiceEvents"),
-                log_file_validation_enabled=trail.get("LogFileValidationEnabled"),
-                kms_key_id=trail.get("KmsKeyId"),
-                is_organization_trail=trail.get("IsOrganizationTrail"),
-                s3_bucket_name=trail.get("S3BucketName"),
-                cloudwatch_logs_log_group_arn=trail.get("CloudWatchLogsLogGroupArn"),
+                **picked(trail, _TRAIL_FIELDS),
                 is_logging=(status or {}).get("IsLogging") if status is not None else None,
                 latest_delivery_error=(status or {}).get("LatestDeliveryError")
                 if status is not None
