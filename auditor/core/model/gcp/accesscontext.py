@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.base import Resource
-from auditor.core.model.gcp.common import GcpApiResource
+from auditor.core.model.gcp.common import GcpApiResource, OrganizationSummary
 
 
 class SessionSettings(BaseModel):
@@ -54,12 +54,9 @@ class GcpUserAccessBinding(GcpApiResource):
     scoped_access_settings: list[ScopedAccessSettings] = Field(default_factory=list)
 
 
-class BindingSummary(BaseModel):
+class BindingSummary(OrganizationSummary):
     """What the organization-level view keeps of each binding."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
     group_key: str | None = None
     principal: str | None = None
     session_settings: SessionSettings | None = None

@@ -37,6 +37,15 @@ class AuditConfig(BaseModel):
     audit_log_configs: list[AuditLogConfig] = Field(default_factory=list)
 
 
+class OrganizationSummary(BaseModel):
+    """Base of what an organization-level view keeps of each resource it lists: ``name`` is the
+    resource's full name (its ``id``), the other fields are the resource's own of that name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+
+
 class GcpApiResource(Resource):
     """Base of every GCP model: those read from a Google API outside Cloud Asset Inventory
     (Directory, Access Context Manager, IAP, Vertex AI, Logging) derive from it directly."""
@@ -58,4 +67,11 @@ class GcpResource(GcpApiResource):
     ancestors: list[str] = Field(default_factory=list)
 
 
-__all__ = ["AuditConfig", "AuditLogConfig", "GcpApiResource", "GcpResource", "IamBinding"]
+__all__ = [
+    "AuditConfig",
+    "AuditLogConfig",
+    "GcpApiResource",
+    "GcpResource",
+    "IamBinding",
+    "OrganizationSummary",
+]

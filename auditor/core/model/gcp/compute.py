@@ -76,4 +76,21 @@ class UrlMap(_ComputeResource):
     default_service: str | None = None
 
 
-__all__ = ["Disk", "SslPolicy", "TargetHttpProxy", "TargetHttpsProxy", "TargetSslProxy", "UrlMap"]
+COMPUTE_TYPES: tuple[type[GcpResource], ...] = (
+    Disk,
+    SslPolicy,
+    TargetHttpsProxy,
+    TargetSslProxy,
+    TargetHttpProxy,
+    UrlMap,
+)
+
+__all__ = [
+    "COMPUTE_TYPES",
+    "Disk",
+    "SslPolicy",
+    "TargetHttpProxy",
+    "TargetHttpsProxy",
+    "TargetSslProxy",
+    "UrlMap",
+]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from auditor.core.model.base import Resource
-from auditor.core.model.gcp.common import GcpApiResource
+from auditor.core.model.gcp.common import GcpApiResource, OrganizationSummary
 
 ParentType = Literal["organization", "folder", "project", "billingAccount"]
 
@@ -62,12 +62,9 @@ class LogExclusion(GcpApiResource):
     sink_include_children: bool | None = None
 
 
-class SinkSummary(BaseModel):
+class SinkSummary(OrganizationSummary):
     """What the organization-level view keeps of each sink."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
     destination: str | None = None
     filter: str | None = None
     disabled: bool | None = None
