@@ -23,6 +23,12 @@ Provider = Literal["aws", "gcp", "postgres"]
 WHOLE_RESOURCE = "*"
 
 
+def optional(description: str) -> Any:
+    """A field that stays ``None`` until a collector observes a value, with its description (for
+    the schema, the docs and policy authors): ``Field(default=None, description=description)``."""
+    return Field(default=None, description=description)
+
+
 class Gap(BaseModel):
     """A value that could not be read, and why.
 
@@ -57,9 +63,7 @@ class SourceLocation(BaseModel):
     file: str
     line_start: int | None = None
     line_end: int | None = None
-    address: str | None = Field(
-        default=None, description="Terraform address, module path included (module.a.aws_lb.b)"
-    )
+    address: str | None = optional("Terraform address, module path included (module.a.aws_lb.b)")
 
 
 class Resource(BaseModel):
@@ -197,4 +201,5 @@ __all__ = [
     "ResourceRef",
     "SourceLocation",
     "dump_resource",
+    "optional",
 ]

@@ -9,16 +9,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class ApiGatewayRestApi(AwsResource):
     resource_type = "aws.apigateway.rest_api"
 
     endpoint_types: list[str] = Field(default_factory=list, description="EDGE, REGIONAL, PRIVATE")
-    security_policy: str | None = Field(
-        default=None, description="securityPolicy; None when not set"
-    )
-    endpoint_access_mode: str | None = Field(default=None, description="BASIC or STRICT")
+    security_policy: str | None = optional("securityPolicy; None when not set")
+    endpoint_access_mode: str | None = optional("BASIC or STRICT")
     disable_execute_api_endpoint: bool | None = None
 
 
@@ -34,7 +33,7 @@ class ApiGatewayDomainName(AwsResource):
 class ApiGatewayV2Api(AwsResource):
     resource_type = "aws.apigatewayv2.api"
 
-    protocol_type: str | None = Field(default=None, description="HTTP or WEBSOCKET")
+    protocol_type: str | None = optional("HTTP or WEBSOCKET")
     disable_execute_api_endpoint: bool | None = None
 
 

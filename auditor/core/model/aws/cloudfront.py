@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class CloudFrontOrigin(BaseModel):
@@ -17,9 +18,7 @@ class CloudFrontOrigin(BaseModel):
     id: str
     domain_name: str | None = None
     kind: str = Field(description="custom, s3 or vpc")
-    origin_protocol_policy: str | None = Field(
-        default=None, description="http-only, match-viewer, https-only"
-    )
+    origin_protocol_policy: str | None = optional("http-only, match-viewer, https-only")
     origin_ssl_protocols: list[str] | None = None
 
 
@@ -33,9 +32,7 @@ class CloudFrontDistribution(AwsResource):
         default_factory=list,
         description="ViewerProtocolPolicy of the default and every cache behavior",
     )
-    minimum_protocol_version: str | None = Field(
-        default=None, description="ViewerCertificate.MinimumProtocolVersion"
-    )
+    minimum_protocol_version: str | None = optional("ViewerCertificate.MinimumProtocolVersion")
     cloudfront_default_certificate: bool | None = None
     acm_certificate_arn: str | None = None
     iam_certificate_id: str | None = None

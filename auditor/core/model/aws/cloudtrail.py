@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class DataResource(BaseModel):
@@ -21,7 +22,7 @@ class EventSelector(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    read_write_type: str | None = Field(default=None, description="ReadOnly | WriteOnly | All")
+    read_write_type: str | None = optional("ReadOnly | WriteOnly | All")
     include_management_events: bool | None = None
     data_resources: list[DataResource] = Field(default_factory=list)
     exclude_management_event_sources: list[str] = Field(default_factory=list)
@@ -60,10 +61,8 @@ class CloudTrailTrail(AwsResource):
     is_organization_trail: bool | None = None
     s3_bucket_name: str | None = None
     cloudwatch_logs_log_group_arn: str | None = None
-    is_logging: bool | None = Field(default=None, description="GetTrailStatus IsLogging")
-    latest_delivery_error: str | None = Field(
-        default=None, description="GetTrailStatus LatestDeliveryError"
-    )
+    is_logging: bool | None = optional("GetTrailStatus IsLogging")
+    latest_delivery_error: str | None = optional("GetTrailStatus LatestDeliveryError")
     event_selectors: list[EventSelector] = Field(default_factory=list)
     advanced_event_selectors: list[AdvancedEventSelector] = Field(default_factory=list)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class CognitoUserPool(AwsResource):
@@ -12,8 +13,8 @@ class CognitoUserPool(AwsResource):
 
     resource_type = "aws.cognito.user_pool"
 
-    mfa_configuration: str | None = Field(
-        default=None, description="DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
+    mfa_configuration: str | None = optional(
+        "DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
     )
 
 
@@ -37,8 +38,8 @@ class CognitoUserPoolClient(AwsResource):
         default_factory=dict, description="TokenValidityUnits as returned"
     )
     enable_token_revocation: bool | None = None
-    refresh_token_rotation: str | None = Field(
-        default=None, description="RefreshTokenRotation.Feature: ENABLED | DISABLED"
+    refresh_token_rotation: str | None = optional(
+        "RefreshTokenRotation.Feature: ENABLED | DISABLED"
     )
     auth_session_validity_minutes: int | None = None
 

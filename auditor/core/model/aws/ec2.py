@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from auditor.core.model.aws.common import AwsEncryptedStore, AwsResource
+from auditor.core.model.base import optional
 
 
 class EbsEncryptionDefault(AwsResource):
@@ -16,10 +17,8 @@ class EbsEncryptionDefault(AwsResource):
 
     resource_type = "aws.ec2.ebs_encryption_default"
 
-    ebs_encryption_by_default: bool | None = Field(
-        default=None, description="EbsEncryptionByDefault"
-    )
-    sse_type: str | None = Field(default=None, description="SseType: sse-ebs, sse-kms or none")
+    ebs_encryption_by_default: bool | None = optional("EbsEncryptionByDefault")
+    sse_type: str | None = optional("SseType: sse-ebs, sse-kms or none")
 
 
 class Ec2Volume(AwsEncryptedStore):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class ClassicListener(BaseModel):
@@ -19,9 +20,8 @@ class ClassicListener(BaseModel):
     instance_protocol: str | None = None
     policy_names: list[str] = Field(default_factory=list)
     reference_security_policy: str | None = None
-    ssl_protocols: list[str] | None = Field(
-        default=None,
-        description="Protocol-* attributes set to true (TLSv1.2 ...); None for HTTP/TCP listeners",
+    ssl_protocols: list[str] | None = optional(
+        "Protocol-* attributes set to true (TLSv1.2 ...); None for HTTP/TCP listeners"
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class IamRootUser(AwsResource):
@@ -20,25 +21,18 @@ class IamRootUser(AwsResource):
 
     resource_type = "aws.iam.root_user"
 
-    account_mfa_enabled: bool | None = Field(
-        default=None, description="GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
+    account_mfa_enabled: bool | None = optional(
+        "GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
     )
-    account_access_keys_present: bool | None = Field(
-        default=None, description="GetAccountSummary SummaryMap.AccountAccessKeysPresent == 1"
+    account_access_keys_present: bool | None = optional(
+        "GetAccountSummary SummaryMap.AccountAccessKeysPresent == 1"
     )
-    mfa_active: bool | None = Field(
-        default=None, description="credential report <root_account> mfa_active"
+    mfa_active: bool | None = optional("credential report <root_account> mfa_active")
+    password_enabled: str | None = optional(
+        "credential report <root_account> password_enabled (always not_supported)"
     )
-    password_enabled: str | None = Field(
-        default=None,
-        description="credential report <root_account> password_enabled (always not_supported)",
-    )
-    access_key_1_active: bool | None = Field(
-        default=None, description="credential report access_key_1_active"
-    )
-    access_key_2_active: bool | None = Field(
-        default=None, description="credential report access_key_2_active"
-    )
+    access_key_1_active: bool | None = optional("credential report access_key_1_active")
+    access_key_2_active: bool | None = optional("credential report access_key_2_active")
 
 
 class IamUser(AwsResource):
@@ -46,10 +40,8 @@ class IamUser(AwsResource):
 
     resource_type = "aws.iam.user"
 
-    password_enabled: bool | None = Field(
-        default=None, description="credential report password_enabled"
-    )
-    mfa_active: bool | None = Field(default=None, description="credential report mfa_active")
+    password_enabled: bool | None = optional("credential report password_enabled")
+    mfa_active: bool | None = optional("credential report mfa_active")
     access_key_1_active: bool | None = None
     access_key_2_active: bool | None = None
     attached_policies: list[str] = Field(
@@ -67,11 +59,11 @@ class IamRole(AwsResource):
     resource_type = "aws.iam.role"
 
     path: str | None = None
-    max_session_duration: int | None = Field(
-        default=None, description="ListRoles MaxSessionDuration, seconds (3600-43200)"
+    max_session_duration: int | None = optional(
+        "ListRoles MaxSessionDuration, seconds (3600-43200)"
     )
-    assume_role_policy: dict[str, Any] | None = Field(
-        default=None, description="the trust policy (AssumeRolePolicyDocument), parsed"
+    assume_role_policy: dict[str, Any] | None = optional(
+        "the trust policy (AssumeRolePolicyDocument), parsed"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class DataProtectionPolicy(BaseModel):
@@ -39,16 +40,14 @@ class LogsLogGroup(AwsResource):
 
     retention_in_days: int | None = None
     kms_key_id: str | None = None
-    data_protection_status: str | None = Field(
-        default=None,
-        description="dataProtectionStatus: ACTIVATED, DELETED, ARCHIVED or DISABLED",
+    data_protection_status: str | None = optional(
+        "dataProtectionStatus: ACTIVATED, DELETED, ARCHIVED or DISABLED"
     )
     inherited_properties: list[str] = Field(
         default_factory=list, description="e.g. ACCOUNT_DATA_PROTECTION"
     )
-    data_protection_policy: DataProtectionPolicy | None = Field(
-        default=None,
-        description="GetDataProtectionPolicy for this log group; None when it has none",
+    data_protection_policy: DataProtectionPolicy | None = optional(
+        "GetDataProtectionPolicy for this log group; None when it has none"
     )
 
 
@@ -58,7 +57,7 @@ class LogsAccountPolicy(AwsResource):
     resource_type = "aws.logs.account_policy"
 
     policy_type: str
-    scope: str | None = Field(default=None, description="ALL")
+    scope: str | None = optional("ALL")
     selection_criteria: str | None = None
     data_protection_policy: DataProtectionPolicy | None = None
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class SsoPermissionSet(AwsResource):
@@ -13,12 +12,9 @@ class SsoPermissionSet(AwsResource):
     resource_type = "aws.sso.permission_set"
 
     instance_arn: str
-    session_duration: str | None = Field(
-        default=None, description="DescribePermissionSet SessionDuration, e.g. PT8H"
-    )
-    session_duration_seconds: int | None = Field(
-        default=None,
-        description="session_duration in seconds; the documented default PT1H when absent",
+    session_duration: str | None = optional("DescribePermissionSet SessionDuration, e.g. PT8H")
+    session_duration_seconds: int | None = optional(
+        "session_duration in seconds; the documented default PT1H when absent"
     )
     session_duration_defaulted: bool = False
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Provider, Resource, optional
 
 
 class IamBinding(BaseModel):
@@ -16,7 +16,7 @@ class IamBinding(BaseModel):
 
     role: str
     members: list[str] = Field(default_factory=list)
-    condition: str | None = Field(default=None, description="condition.expression, if any")
+    condition: str | None = optional("condition.expression, if any")
 
 
 class AuditLogConfig(BaseModel):

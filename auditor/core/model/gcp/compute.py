@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -16,17 +17,15 @@ class _ComputeResource(GcpResource):
 class _TargetProxy(_ComputeResource):
     """A target proxy that ends TLS: its SSL policy decides the protocol versions offered."""
 
-    ssl_policy: str | None = Field(
-        default=None, description="self link; None means Google's default policy"
-    )
+    ssl_policy: str | None = optional("self link; None means Google's default policy")
 
 
 class Disk(_ComputeResource):
     resource_type = "gcp.compute.disk"
     asset_type = "compute.googleapis.com/Disk"
 
-    kms_key_name: str | None = Field(
-        default=None, description="diskEncryptionKey.kmsKeyName, without /cryptoKeyVersions/N"
+    kms_key_name: str | None = optional(
+        "diskEncryptionKey.kmsKeyName, without /cryptoKeyVersions/N"
     )
     customer_supplied_key: bool = Field(
         default=False, description="diskEncryptionKey carries a sha256 of a customer-supplied key"
@@ -37,11 +36,9 @@ class SslPolicy(_ComputeResource):
     resource_type = "gcp.compute.ssl_policy"
     asset_type = "compute.googleapis.com/SslPolicy"
 
-    profile: str | None = Field(
-        default=None, description="COMPATIBLE | MODERN | RESTRICTED | CUSTOM | FIPS_202205"
-    )
-    min_tls_version: str | None = Field(
-        default=None, description="minTlsVersion as a version string: '1.0', '1.1', '1.2', '1.3'"
+    profile: str | None = optional("COMPATIBLE | MODERN | RESTRICTED | CUSTOM | FIPS_202205")
+    min_tls_version: str | None = optional(
+        "minTlsVersion as a version string: '1.0', '1.1', '1.2', '1.3'"
     )
 
 
@@ -70,9 +67,7 @@ class UrlMap(_ComputeResource):
     resource_type = "gcp.compute.url_map"
     asset_type = "compute.googleapis.com/UrlMap"
 
-    https_redirect: bool | None = Field(
-        default=None, description="defaultUrlRedirect.httpsRedirect"
-    )
+    https_redirect: bool | None = optional("defaultUrlRedirect.httpsRedirect")
     default_service: str | None = None
 
 

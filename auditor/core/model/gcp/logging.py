@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from auditor.core.model.base import Resource
+from auditor.core.model.base import Resource, optional
 from auditor.core.model.gcp.common import GcpApiResource, OrganizationSummary
 
 ParentType = Literal["organization", "folder", "project", "billingAccount"]
@@ -58,7 +58,7 @@ class LogExclusion(GcpApiResource):
     parent: str
     filter: str | None = None
     disabled: bool | None = None
-    sink: str | None = Field(default=None, description="sink name when embedded in a sink")
+    sink: str | None = optional("sink name when embedded in a sink")
     sink_include_children: bool | None = None
 
 
