@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditor.collect.aws.context import AwsContext
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.apigateway import (
@@ -10,6 +12,11 @@ from auditor.core.model.aws.apigateway import (
     ApiGatewayV2Api,
     ApiGatewayV2DomainName,
 )
+
+
+def _tags(tags: dict[str, Any] | None) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (tags or {}).items()}
+
 
 TYPES: tuple[str, ...] = (
     ApiGatewayRestApi.resource_type,
@@ -20,10 +27,7 @@ TYPES: tuple[str, ...] = (
 
 
 def _rest_apis(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(ApiGatewayRestApi.resource_type, "apigateway", "get_rest_apis")
-    if listed is None:
-        return
-    items = listed.get("items", [])
+    items = ctx.items(ApiGatewayRestApi.resource_type, "apigateway", "get_rest_apis", "items")
     for raw in items:
         sink.add_resource(
             ApiGatewayRestApi(
@@ -31,7 +35,7 @@ def _rest_apis(ctx: AwsContext, sink: InventorySink) -> None:
                 name=raw.get("name"),
                 account=ctx.account,
                 region=ctx.region,
-                tags={str(k): str(v) for k, v in (raw.get("tags") or {}).items()},
+                tags=_tags(raw.get("tags")),
                 endpoint_types=list((raw.get("endpointConfiguration") or {}).get("types", [])),
                 security_policy=raw.get("securityPolicy"),
                 endpoint_access_mode=raw.get("endpointAccessMode"),
@@ -42,10 +46,7 @@ def _rest_apis(ctx: AwsContext, sink: InventorySink) -> None:
 
 
 def _domains(ctx: AwsContext, sink: InventorySink) -> set[str]:
-    listed = ctx.listing(ApiGatewayDomainName.resource_type, "apigateway", "get_domain_names")
-    if listed is None:
-        return set()
-    items = listed.get("items", [])
+    items = ctx.items(ApiGatewayDomainName.resource_type, "apigateway", "get_domain_names", "items")
     for raw in items:
         name = str(raw["domainName"])
         sink.add_resource(
@@ -57,7 +58,7 @@ def _domains(ctx: AwsContext, sink: InventorySink) -> set[str]:
                 name=name,
                 account=ctx.account,
                 region=ctx.region,
-                tags={str(k): str(v) for k, v in (raw.get("tags") or {}).items()},
+                tags=_tags(raw.get("tags")),
                 endpoint_types=list((raw.get("endpointConfiguration") or {}).get("types", [])),
                 security_policy=raw.get("securityPolicy"),
                 endpoint_access_mode=raw.get("endpointAccessMode"),
@@ -69,10 +70,7 @@ def _domains(ctx: AwsContext, sink: InventorySink) -> set[str]:
 
 
 def _v2_apis(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(ApiGatewayV2Api.resource_type, "apigatewayv2", "get_apis")
-    if listed is None:
-        return
-    items = listed.get("Items", [])
+    items = ctx.items(ApiGatewayV2Api.resource_type, "apigatewayv2", "get_apis", "Items")
     for raw in items:
         sink.add_resource(
             ApiGatewayV2Api(
@@ -80,7 +78,7 @@ def _v2_apis(ctx: AwsContext, sink: InventorySink) -> None:
                 name=raw.get("Name"),
                 account=ctx.account,
                 region=ctx.region,
-                tags={str(k): str(v) for k, v in (raw.get("Tags") or {}).items()},
+                tags=_tags(raw.get("Tags")),
                 protocol_type=raw.get("ProtocolType"),
                 disable_execute_api_endpoint=raw.get("DisableExecuteApiEndpoint"),
             )
@@ -89,11 +87,11 @@ def _v2_apis(ctx: AwsContext, sink: InventorySink) -> None:
 
 
 def _v2_domains(ctx: AwsContext, sink: InventorySink, v1_names: set[str]) -> None:
-    listed = ctx.listing(ApiGatewayV2DomainName.resource_type, "apigatewayv2", "get_domain_names")
-    if listed is None:
-        return
+    listed = ctx.items(
+        ApiGatewayV2DomainName.resource_type, "apigatewayv2", "get_domain_names", "Items"
+    )
     # v1 and v2 share one namespace of custom domains; a domain listed by v1 is judged there
-    items = [raw for raw in listed.get("Items", []) if str(raw["DomainName"]) not in v1_names]
+    items = [raw for raw in listed if str(raw["DomainName"]) not in v1_names]
     for raw in items:
         name = str(raw["DomainName"])
         sink.add_resource(
@@ -105,7 +103,7 @@ def _v2_domains(ctx: AwsContext, sink: InventorySink, v1_names: set[str]) -> Non
                 name=name,
                 account=ctx.account,
                 region=ctx.region,
-                tags={str(k): str(v) for k, v in (raw.get("Tags") or {}).items()},
+                tags=_tags(raw.get("Tags")),
                 security_policies=[
                     str(c.get("SecurityPolicy"))
                     for c in raw.get("DomainNameConfigurations", [])

@@ -5,11 +5,21 @@ Calls: ``artifact:ListCustomerAgreements`` (in the run's home region).
 
 from __future__ import annotations
 
-from auditor.collect.aws.context import AwsContext
+from auditor.collect.aws.context import AwsContext, picked
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.artifact import ArtifactCustomerAgreement
 
 TYPES: tuple[str, ...] = ("aws.artifact.customer_agreement",)
+
+#: ArtifactCustomerAgreement fields read as ListCustomerAgreements reports them
+_AGREEMENT_FIELDS = {
+    "agreement_arn": "agreementArn",
+    "state": "state",
+    "agreement_type": "type",
+    "organization_arn": "organizationArn",
+    "effective_start": "effectiveStart",
+    "effective_end": "effectiveEnd",
+}
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
@@ -23,12 +33,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                 id=str(item.get("arn") or item.get("id")),
                 name=item.get("name"),
                 account=str(item.get("awsAccountId") or ctx.account),
-                agreement_arn=item.get("agreementArn"),
-                state=item.get("state"),
-                agreement_type=item.get("type"),
-                organization_arn=item.get("organizationArn"),
-                effective_start=item.get("effectiveStart"),
-                effective_end=item.get("effectiveEnd"),
+                **picked(item, _AGREEMENT_FIELDS),
             )
         )
     ctx.covered(TYPES[0], len(agreements))

@@ -13,6 +13,8 @@ from auditor.core.model.base import Gap
 TYPES: tuple[str, ...] = ("aws.bedrock.model_invocation_logging",)
 _FIELDS = ("*",)
 NAME = "model-invocation-logging"
+#: the kinds of data whose delivery to the log destinations loggingConfig switches on or off
+_DELIVERED = ("text", "image", "embedding", "video", "audio")
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
@@ -40,11 +42,10 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
             account=ctx.account,
             region=ctx.region,
             logging_enabled=bool(s3.get("bucketName") or cloudwatch.get("logGroupName")),
-            text_data_delivery_enabled=config.get("textDataDeliveryEnabled"),
-            image_data_delivery_enabled=config.get("imageDataDeliveryEnabled"),
-            embedding_data_delivery_enabled=config.get("embeddingDataDeliveryEnabled"),
-            video_data_delivery_enabled=config.get("videoDataDeliveryEnabled"),
-            audio_data_delivery_enabled=config.get("audioDataDeliveryEnabled"),
+            **{
+                f"{kind}_data_delivery_enabled": config.get(f"{kind}DataDeliveryEnabled")
+                for kind in _DELIVERED
+            },
             s3_bucket_name=s3.get("bucketName"),
             s3_key_prefix=s3.get("keyPrefix"),
             cloudwatch_log_group_name=cloudwatch.get("logGroupName"),

@@ -100,14 +100,8 @@ class CallFailed(Exception):
         )
 
     def listing_gap(self, account: str, region: str | None, resource_type: str) -> ListingGap:
-        return ListingGap(
-            provider="aws",
-            account=account,
-            region=region,
-            resource_type=resource_type,
-            operation=self.operation,
-            error_code=self.error_code,
-            message=self.message,
+        return ListingGap.of(
+            self, provider="aws", account=account, region=region, resource_type=resource_type
         )
 
 

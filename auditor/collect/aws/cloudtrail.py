@@ -8,10 +8,11 @@ its home region as ``region``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from auditor.collect.aws.calls import CallFailed, call
-from auditor.collect.aws.context import AwsContext
+from auditor.collect.aws.context import AwsContext, picked
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.cloudtrail import (
     AdvancedEventSelector,
@@ -20,10 +21,21 @@ from auditor.core.model.aws.cloudtrail import (
     EventSelector,
     FieldSelector,
 )
-from auditor.core.model.base import Coverage, Gap
+from auditor.core.model.base import Gap
 
 TYPES: tuple[str, ...] = ("aws.cloudtrail.trail",)
 TYPE = TYPES[0]
+
+#: CloudTrailTrail fields read as DescribeTrails reports them
+_TRAIL_FIELDS = {
+    "is_multi_region_trail": "IsMultiRegionTrail",
+    "include_global_service_events": "IncludeGlobalServiceEvents",
+    "log_file_validation_enabled": "LogFileValidationEnabled",
+    "kms_key_id": "KmsKeyId",
+    "is_organization_trail": "IsOrganizationTrail",
+    "s3_bucket_name": "S3BucketName",
+    "cloudwatch_logs_log_group_arn": "CloudWatchLogsLogGroupArn",
+}
 
 
 def _selectors(response: dict[str, Any]) -> tuple[list[EventSelector], list[AdvancedEventSelector]]:
@@ -80,20 +92,12 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     for arn, trail in sorted(trails.items()):
         home = str(trail.get("HomeRegion") or ctx.home_region)
         gaps: list[Gap] = []
-        status = ctx.read(
-            "cloudtrail",
-            "get_trail_status",
-            fields=("is_logging", "latest_delivery_error"),
-            gaps=gaps,
-            region=home,
-            Name=arn,
-        )
-        selectors = ctx.read(
-            "cloudtrail",
+        # a trail is read in its home region, and what cannot be read is a gap on the trail
+        read = functools.partial(ctx.read, "cloudtrail", gaps=gaps, region=home)
+        status = read("get_trail_status", fields=("is_logging", "latest_delivery_error"), Name=arn)
+        selectors = read(
             "get_event_selectors",
             fields=("event_selectors", "advanced_event_selectors"),
-            gaps=gaps,
-            region=home,
             TrailName=arn,
         )
         basic, advanced = _selectors(selectors or {})
@@ -103,13 +107,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
                 name=trail.get("Name"),
                 account=ctx.account,  # an organization trail logs this account too
                 region=home,
-                is_multi_region_trail=trail.get("IsMultiRegionTrail"),
-                include_global_service_events=trail.get("IncludeGlobalServiceEvents"),
-                log_file_validation_enabled=trail.get("LogFileValidationEnabled"),
-                kms_key_id=trail.get("KmsKeyId"),
-                is_organization_trail=trail.get("IsOrganizationTrail"),
-                s3_bucket_name=trail.get("S3BucketName"),
-                cloudwatch_logs_log_group_arn=trail.get("CloudWatchLogsLogGroupArn"),
+                **picked(trail, _TRAIL_FIELDS),
                 is_logging=(status or {}).get("IsLogging") if status is not None else None,
                 latest_delivery_error=(status or {}).get("LatestDeliveryError")
                 if status is not None
@@ -122,12 +120,4 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     # coverage per region listed, counting the trails at home there (a trail's region is its home)
     for region in listed:
         homes = [t for t in trails.values() if (t.get("HomeRegion") or ctx.home_region) == region]
-        sink.add_coverage(
-            Coverage(
-                provider="aws",
-                account=ctx.account,
-                region=region,
-                resource_type=TYPE,
-                count=len(homes),
-            )
-        )
+        ctx.covered(TYPE, len(homes), region=region)

@@ -48,29 +48,33 @@ def token_seconds(client: dict[str, Any], token: str, applied: list[str]) -> int
     return int(value) * UNIT_SECONDS[str(unit)]
 
 
+def _describe(
+    ctx: AwsContext, what: str, fields: tuple[str, ...], gaps: list[Gap], **ids: str
+) -> dict[str, Any] | None:
+    """The object a describe call answers with, named like the call (``UserPool`` from
+    ``describe_user_pool``, ``UserPoolClient`` from ``describe_user_pool_client``); ``None``
+    when the call failed, which left a gap naming ``fields``."""
+    method = "describe" + "".join(f"_{c.lower()}" if c.isupper() else c for c in what)
+    described = ctx.read("cognito-idp", method, fields=fields, gaps=gaps, **ids)
+    return None if described is None else dict(described.get(what, {}))
+
+
 def _clients(ctx: AwsContext, pool_id: str, pool_arn: str) -> int:
-    listed = ctx.listing(
+    entries = ctx.items(
         "aws.cognito.user_pool_client",
         "cognito-idp",
         "list_user_pool_clients",
+        "UserPoolClients",
         UserPoolId=pool_id,
         MaxResults=60,
     )
-    if listed is None:
-        return 0
-    entries = listed.get("UserPoolClients", [])
     for entry in entries:
         client_id = str(entry["ClientId"])
         gaps: list[Gap] = []
-        described = ctx.read(
-            "cognito-idp",
-            "describe_user_pool_client",
-            fields=_CLIENT_FIELDS,
-            gaps=gaps,
-            UserPoolId=pool_id,
-            ClientId=client_id,
+        described = _describe(
+            ctx, "UserPoolClient", _CLIENT_FIELDS, gaps, UserPoolId=pool_id, ClientId=client_id
         )
-        detail: dict[str, Any] = dict((described or {}).get("UserPoolClient", {}))
+        detail: dict[str, Any] = dict(described or {})
         detail.pop("ClientSecret", None)
         applied: list[str] = []
         values: dict[str, Any] = {}
@@ -100,22 +104,12 @@ def _clients(ctx: AwsContext, pool_id: str, pool_arn: str) -> int:
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(TYPES, "cognito-idp", "list_user_pools", MaxResults=60)
-    if listed is None:
-        return
-    pools = listed.get("UserPools", [])
+    pools = ctx.items(TYPES, "cognito-idp", "list_user_pools", "UserPools", MaxResults=60)
     client_count = 0
     for pool in pools:
         pool_id = str(pool["Id"])
         gaps: list[Gap] = []
-        described = ctx.read(
-            "cognito-idp",
-            "describe_user_pool",
-            fields=("mfa_configuration",),
-            gaps=gaps,
-            UserPoolId=pool_id,
-        )
-        detail = (described or {}).get("UserPool", {})
+        detail = _describe(ctx, "UserPool", ("mfa_configuration",), gaps, UserPoolId=pool_id) or {}
         arn = str(detail.get("Arn") or ctx.arn("cognito-idp", f"userpool/{pool_id}"))
         ctx.emit(
             CognitoUserPool(

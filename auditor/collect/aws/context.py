@@ -10,7 +10,7 @@ the resource's gap list and returns ``None``; codes that mean "not configured" r
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,16 @@ from auditor.core.params import Parameters
 
 #: ``(service, region) -> boto3 client``; built once per run by :mod:`auditor.collect.aws.run`.
 ClientFn = Callable[[str, str], Any]
+
+
+def key_value_tags(tags: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    """``[{"Key": k, "Value": v}, ...]`` (EC2, RDS, EFS, ...) as a ``{k: v}`` mapping."""
+    return {str(t["Key"]): str(t.get("Value", "")) for t in tags or []}
+
+
+def picked(raw: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    """Model fields read straight from an API answer, by a ``{model_field: api_field}`` map."""
+    return {name: raw.get(api_name) for name, api_name in fields.items()}
 
 
 class ClientCache:
@@ -103,6 +113,23 @@ class AwsContext:
             self.listing_failed(resource_types, failure)
             return None
 
+    def items(
+        self,
+        resource_types: str | Iterable[str],
+        service: str,
+        method: str,
+        key: str,
+        /,
+        **kwargs: Any,
+    ) -> list[dict[str, Any]]:
+        """The entries under ``key`` of a listing call; ``[]`` when the call failed.
+
+        The failure left a ListingGap for each named type (see :meth:`listing`), and so makes
+        :meth:`covered` a no-op for them: an empty list after a failure is never coverage.
+        """
+        listed = self.listing(resource_types, service, method, **kwargs)
+        return [] if listed is None else list(listed.get(key, []))
+
     def listing_failed(self, resource_types: str | Iterable[str], failure: CallFailed) -> None:
         types = [resource_types] if isinstance(resource_types, str) else list(resource_types)
         for rtype in types:
@@ -159,4 +186,4 @@ class AwsContext:
         self.sink.add_resource(resource)
 
 
-__all__ = ["AwsContext", "ClientCache", "ClientFn", "LockedSink"]
+__all__ = ["AwsContext", "ClientCache", "ClientFn", "LockedSink", "key_value_tags", "picked"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from auditor.collect.aws.context import AwsContext
+from typing import Any, TypeVar
+
+from auditor.collect.aws.context import AwsContext, key_value_tags, picked
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.ec2 import EbsEncryptionDefault, Ec2Snapshot, Ec2Volume
 from auditor.core.model.base import Gap
@@ -14,73 +16,76 @@ TYPES: tuple[str, ...] = (
 )
 
 
-def _tags(raw: list[dict[str, str]] | None) -> dict[str, str]:
-    return {str(t["Key"]): str(t.get("Value", "")) for t in raw or []}
+#: the fields of EbsEncryptionDefault, from GetEbsEncryptionByDefault
+_DEFAULT_FIELDS = {"ebs_encryption_by_default": "EbsEncryptionByDefault", "sse_type": "SseType"}
+
+_Store = TypeVar("_Store", Ec2Volume, Ec2Snapshot)
 
 
 def _default(ctx: AwsContext, sink: InventorySink) -> None:
     gaps: list[Gap] = []
     found = ctx.read(
-        "ec2",
-        "get_ebs_encryption_by_default",
-        fields=["ebs_encryption_by_default", "sse_type"],
-        gaps=gaps,
+        "ec2", "get_ebs_encryption_by_default", fields=list(_DEFAULT_FIELDS), gaps=gaps
     )
-    setting = EbsEncryptionDefault(
-        id=ctx.arn("ec2", "ebs-encryption-by-default"),
-        name=f"EBS encryption default ({ctx.region})",
-        account=ctx.account,
-        region=ctx.region,
-        gaps=gaps,
+    sink.add_resource(
+        EbsEncryptionDefault(
+            id=ctx.arn("ec2", "ebs-encryption-by-default"),
+            name=f"EBS encryption default ({ctx.region})",
+            account=ctx.account,
+            region=ctx.region,
+            gaps=gaps,
+            **picked(found or {}, _DEFAULT_FIELDS),
+        )
     )
-    if found is not None:
-        setting.ebs_encryption_by_default = found.get("EbsEncryptionByDefault")
-        setting.sse_type = found.get("SseType")
-    sink.add_resource(setting)
     ctx.covered(EbsEncryptionDefault.resource_type, 1)
 
 
+def _store(
+    ctx: AwsContext, model: type[_Store], raw: dict[str, Any], arn_path: str, **fields: Any
+) -> _Store:
+    """A volume or a snapshot: ARN, Name tag, tags and encryption are read alike for both."""
+    tags = key_value_tags(raw.get("Tags"))
+    return model(
+        id=ctx.arn("ec2", arn_path),
+        name=tags.get("Name"),
+        account=ctx.account,
+        region=ctx.region,
+        tags=tags,
+        encrypted=raw.get("Encrypted"),
+        kms_key_id=raw.get("KmsKeyId"),
+        **fields,
+    )
+
+
 def _volumes(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(Ec2Volume.resource_type, "ec2", "describe_volumes")
-    if listed is None:
-        return
-    volumes = listed.get("Volumes", [])
+    volumes = ctx.items(Ec2Volume.resource_type, "ec2", "describe_volumes", "Volumes")
     for raw in volumes:
-        tags = _tags(raw.get("Tags"))
+        attached = [a["InstanceId"] for a in raw.get("Attachments", []) if "InstanceId" in a]
         sink.add_resource(
-            Ec2Volume(
-                id=ctx.arn("ec2", f"volume/{raw['VolumeId']}"),
-                name=tags.get("Name"),
-                account=ctx.account,
-                region=ctx.region,
-                tags=tags,
-                encrypted=raw.get("Encrypted"),
-                kms_key_id=raw.get("KmsKeyId"),
+            _store(
+                ctx,
+                Ec2Volume,
+                raw,
+                f"volume/{raw['VolumeId']}",
                 state=raw.get("State"),
-                attached_instances=[
-                    a["InstanceId"] for a in raw.get("Attachments", []) if "InstanceId" in a
-                ],
+                attached_instances=attached,
             )
         )
     ctx.covered(Ec2Volume.resource_type, len(volumes))
 
 
 def _snapshots(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(Ec2Snapshot.resource_type, "ec2", "describe_snapshots", OwnerIds=["self"])
-    if listed is None:
-        return
-    snapshots = [s for s in listed.get("Snapshots", []) if s.get("OwnerId") in (None, ctx.account)]
+    listed = ctx.items(
+        Ec2Snapshot.resource_type, "ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"]
+    )
+    snapshots = [s for s in listed if s.get("OwnerId") in (None, ctx.account)]
     for raw in snapshots:
-        tags = _tags(raw.get("Tags"))
         sink.add_resource(
-            Ec2Snapshot(
-                id=ctx.arn("ec2", f"snapshot/{raw['SnapshotId']}"),
-                name=tags.get("Name"),
-                account=ctx.account,
-                region=ctx.region,
-                tags=tags,
-                encrypted=raw.get("Encrypted"),
-                kms_key_id=raw.get("KmsKeyId"),
+            _store(
+                ctx,
+                Ec2Snapshot,
+                raw,
+                f"snapshot/{raw['SnapshotId']}",
                 volume_id=raw.get("VolumeId"),
             )
         )

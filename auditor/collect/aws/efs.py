@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.collect.aws.context import AwsContext
+from auditor.collect.aws.context import AwsContext, key_value_tags
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.efs import EfsFileSystem
 
@@ -10,12 +10,9 @@ TYPES: tuple[str, ...] = (EfsFileSystem.resource_type,)
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(TYPES, "efs", "describe_file_systems")
-    if listed is None:
-        return
-    systems = listed.get("FileSystems", [])
+    systems = ctx.items(TYPES, "efs", "describe_file_systems", "FileSystems")
     for raw in systems:
-        tags = {str(t["Key"]): str(t.get("Value", "")) for t in raw.get("Tags", [])}
+        tags = key_value_tags(raw.get("Tags", []))
         sink.add_resource(
             EfsFileSystem(
                 id=str(

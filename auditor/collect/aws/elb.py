@@ -38,10 +38,7 @@ def _negotiation(policies: list[dict[str, Any]]) -> dict[str, tuple[list[str], s
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(TYPES, "elb", "describe_load_balancers")
-    if listed is None:
-        return
-    balancers = listed.get("LoadBalancerDescriptions", [])
+    balancers = ctx.items(TYPES, "elb", "describe_load_balancers", "LoadBalancerDescriptions")
     for raw in balancers:
         name = str(raw["LoadBalancerName"])
         lb = ElbLoadBalancer(

@@ -70,18 +70,15 @@ class _Policies:
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    balancers = ctx.listing(TYPES, "elbv2", "describe_load_balancers")
-    if balancers is None:
-        return
     policies = _Policies(ctx)
     count = 0
-    for lb in balancers.get("LoadBalancers", []):
+    for lb in ctx.items(TYPES, "elbv2", "describe_load_balancers", "LoadBalancers"):
         lb_arn = str(lb["LoadBalancerArn"])
-        listeners = ctx.listing(TYPES, "elbv2", "describe_listeners", LoadBalancerArn=lb_arn)
-        if listeners is None:
-            continue
         groups: dict[str, str] | None = None
-        for raw in listeners.get("Listeners", []):
+        listeners = ctx.items(
+            TYPES, "elbv2", "describe_listeners", "Listeners", LoadBalancerArn=lb_arn
+        )
+        for raw in listeners:
             protocol = raw.get("Protocol")
             listener = Elbv2Listener(
                 id=str(raw["ListenerArn"]),

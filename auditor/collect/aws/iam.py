@@ -76,6 +76,35 @@ def credential_report(ctx: AwsContext, sleep: Any = time.sleep) -> dict[str, dic
     return {row.get("user", ""): row for row in csv.DictReader(io.StringIO(text))}
 
 
+def _report_row(
+    report: dict[str, dict[str, str]] | None,
+    report_failure: CallFailed | None,
+    key: str,
+    gaps: list[Gap],
+    *,
+    fields: tuple[str, ...],
+    missing: tuple[str, str],
+) -> dict[str, str]:
+    """The credential report's row for ``key``; ``{}`` after a gap naming ``fields`` when the
+    report could not be read or has no such row (``missing``: the gap's error code and message)."""
+    if report_failure is not None:
+        gaps.append(report_failure.gap(fields))
+    elif report is not None:
+        found = report.get(key)
+        if found is not None:
+            return found
+        error_code, message = missing
+        gaps.append(
+            Gap(
+                operation="iam:GetCredentialReport",
+                error_code=error_code,
+                message=message,
+                fields=fields,
+            )
+        )
+    return {}
+
+
 def _root(
     ctx: AwsContext, report: dict[str, dict[str, str]] | None, report_failure: CallFailed | None
 ) -> None:
@@ -89,22 +118,14 @@ def _root(
     summary_map: dict[str, Any] = (
         (summary or {}).get("SummaryMap", {}) if summary is not None else {}
     )
-    row: dict[str, str] = {}
-    if report_failure is not None:
-        gaps.append(report_failure.gap(_ROOT_REPORT_FIELDS))
-    elif report is not None:
-        found = report.get(ROOT_ROW)
-        if found is None:
-            gaps.append(
-                Gap(
-                    operation="iam:GetCredentialReport",
-                    error_code="RootRowMissing",
-                    message="the credential report has no <root_account> row",
-                    fields=_ROOT_REPORT_FIELDS,
-                )
-            )
-        else:
-            row = found
+    row = _report_row(
+        report,
+        report_failure,
+        ROOT_ROW,
+        gaps,
+        fields=_ROOT_REPORT_FIELDS,
+        missing=("RootRowMissing", "the credential report has no <root_account> row"),
+    )
 
     def summary_flag(key: str) -> bool | None:
         if summary is None or key not in summary_map:
@@ -131,31 +152,24 @@ def _root(
 def _users(
     ctx: AwsContext, report: dict[str, dict[str, str]] | None, report_failure: CallFailed | None
 ) -> None:
-    details = ctx.listing(
-        "aws.iam.user", "iam", "get_account_authorization_details", Filter=["User"]
+    users = ctx.items(
+        "aws.iam.user",
+        "iam",
+        "get_account_authorization_details",
+        "UserDetailList",
+        Filter=["User"],
     )
-    if details is None:
-        return
-    users = details.get("UserDetailList", [])
     for user in users:
         name = str(user.get("UserName", ""))
         gaps: list[Gap] = []
-        row: dict[str, str] = {}
-        if report_failure is not None:
-            gaps.append(report_failure.gap(_USER_REPORT_FIELDS))
-        elif report is not None:
-            found = report.get(name)
-            if found is None:
-                gaps.append(
-                    Gap(
-                        operation="iam:GetCredentialReport",
-                        error_code="UserNotInReport",
-                        message="user created after the credential report was generated",
-                        fields=_USER_REPORT_FIELDS,
-                    )
-                )
-            else:
-                row = found
+        row = _report_row(
+            report,
+            report_failure,
+            name,
+            gaps,
+            fields=_USER_REPORT_FIELDS,
+            missing=("UserNotInReport", "user created after the credential report was generated"),
+        )
         ctx.emit(
             IamUser(
                 id=str(user.get("Arn") or f"arn:{ctx.partition}:iam::{ctx.account}:user/{name}"),
@@ -194,10 +208,7 @@ def parse_policy_document(document: Any) -> dict[str, Any] | None:
 
 
 def _roles(ctx: AwsContext) -> None:
-    listed = ctx.listing("aws.iam.role", "iam", "list_roles")
-    if listed is None:
-        return
-    roles = listed.get("Roles", [])
+    roles = ctx.items("aws.iam.role", "iam", "list_roles", "Roles")
     for role in roles:
         ctx.emit(
             IamRole(

@@ -60,16 +60,28 @@ def parse_data_protection(document: Any) -> DataProtectionPolicy | None:
     )
 
 
+def _parsed(answer: dict[str, Any], operation: str, gaps: list[Gap]) -> DataProtectionPolicy | None:
+    """The ``policyDocument`` of an answer, parsed; ``None`` and a gap when it cannot be."""
+    try:
+        return parse_data_protection(answer.get("policyDocument"))
+    except (json.JSONDecodeError, AttributeError, TypeError):
+        gaps.append(
+            Gap(
+                operation=operation,
+                error_code="UnparsablePolicy",
+                fields=("data_protection_policy",),
+            )
+        )
+        return None
+
+
 def _group_arn(group: dict[str, Any]) -> str:
     arn = str(group.get("logGroupArn") or group.get("arn") or "")
     return arn[:-2] if arn.endswith(":*") else arn
 
 
 def _groups(ctx: AwsContext) -> None:
-    listed = ctx.listing("aws.logs.log_group", "logs", "describe_log_groups")
-    if listed is None:
-        return
-    groups = listed.get("logGroups", [])
+    groups = ctx.items("aws.logs.log_group", "logs", "describe_log_groups", "logGroups")
     for group in groups:
         name = str(group.get("logGroupName", ""))
         gaps: list[Gap] = []
@@ -83,16 +95,7 @@ def _groups(ctx: AwsContext) -> None:
             logGroupIdentifier=name,
         )
         if response:
-            try:
-                policy = parse_data_protection(response.get("policyDocument"))
-            except (json.JSONDecodeError, AttributeError, TypeError):
-                gaps.append(
-                    Gap(
-                        operation="logs:GetDataProtectionPolicy",
-                        error_code="UnparsablePolicy",
-                        fields=("data_protection_policy",),
-                    )
-                )
+            policy = _parsed(response, "logs:GetDataProtectionPolicy", gaps)
         ctx.emit(
             LogsLogGroup(
                 id=_group_arn(group) or ctx.arn("logs", f"log-group:{name}"),
@@ -130,17 +133,7 @@ def _account_policies(ctx: AwsContext) -> None:
     for policy in policies:
         name = str(policy.get("policyName", ""))
         gaps: list[Gap] = []
-        parsed: DataProtectionPolicy | None = None
-        try:
-            parsed = parse_data_protection(policy.get("policyDocument"))
-        except (json.JSONDecodeError, AttributeError, TypeError):
-            gaps.append(
-                Gap(
-                    operation="logs:DescribeAccountPolicies",
-                    error_code="UnparsablePolicy",
-                    fields=("data_protection_policy",),
-                )
-            )
+        parsed = _parsed(policy, "logs:DescribeAccountPolicies", gaps)
         ctx.emit(
             LogsAccountPolicy(
                 id=ctx.arn("logs", f"account-policy:DATA_PROTECTION_POLICY/{name}"),

@@ -35,7 +35,6 @@ from auditor.collect.aws.context import LockedSink
 from auditor.collect.base import CollectOptions
 from auditor.core.errors import CollectionError
 from auditor.core.inventory import InventorySink
-from auditor.core.model.base import ListingGap
 from auditor.core.progress import NullProgress, Progress
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
@@ -300,21 +299,10 @@ def collected_types() -> tuple[str, ...]:
     return tuple(sorted({t for entry in SERVICE_COLLECTORS.values() for t in entry.resource_types}))
 
 
-def account_unread(
-    sink: InventorySink, account: str, operation: str, code: str, message: str
-) -> None:
+def account_unread(sink: InventorySink, account: str, failure: CallFailed) -> None:
+    """An account that could not be read at all: a gap for every type it would have held."""
     for rtype in collected_types():
-        sink.add_listing_gap(
-            ListingGap(
-                provider="aws",
-                account=account,
-                region=None,
-                resource_type=rtype,
-                operation=operation,
-                error_code=code,
-                message=message,
-            )
-        )
+        sink.add_listing_gap(failure.listing_gap(account, None, rtype))
 
 
 class _SafeProgress:
@@ -454,12 +442,11 @@ def collect_aws_organization(
             try:
                 make = session_factory(role_credentials(sts, arn, options.external_id))
             except CallFailed as failure:
+                why = f"role {options.org_role_name} could not be assumed ({failure.message})"
                 account_unread(
                     shared_sink,
                     account,
-                    failure.operation,
-                    failure.error_code,
-                    f"role {options.org_role_name} could not be assumed ({failure.message})",
+                    CallFailed(failure.operation, failure.error_code, why),
                 )
                 unread.append(account)
                 shown.note(
@@ -477,7 +464,8 @@ def collect_aws_organization(
         try:
             scope = collect_aws(member_options, shared_sink, NullProgress())
         except CollectionError as exc:
-            account_unread(shared_sink, account, "baa-audit:collect", "CollectionFailed", str(exc))
+            failed = CallFailed("baa-audit:collect", "CollectionFailed", str(exc))
+            account_unread(shared_sink, account, failed)
             unread.append(account)
             shown.note(f"aws organization: account {account}: scan could not start")
             return

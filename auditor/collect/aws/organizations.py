@@ -71,7 +71,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
         )
     ctx.emit(
         OrganizationsEffectivePolicy(
-            id=f"arn:{ctx.partition}:organizations::{ctx.account}:effective-policy/{AI_OPT_OUT.lower()}",
+            id=ctx.arn("organizations", f"effective-policy/{AI_OPT_OUT.lower()}", region=""),
             name=AI_OPT_OUT,
             account=ctx.account,
             policy_type=AI_OPT_OUT,

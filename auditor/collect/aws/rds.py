@@ -10,17 +10,25 @@ too) stands in, cited in ``sources``; a parameter it does not document is a gap 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from auditor.collect.aws.calls import CallFailed, call
-from auditor.collect.aws.context import AwsContext
+from auditor.collect.aws.context import AwsContext, key_value_tags, picked
 from auditor.core.inventory import InventorySink
 from auditor.core.model.aws.rds import RdsDbCluster, RdsDbInstance, RdsTlsParameters
 from auditor.core.model.base import Gap
 from auditor.core.provider_defaults import documented_parameter, documented_source, family_of
 
 TYPES: tuple[str, ...] = (RdsDbInstance.resource_type, RdsDbCluster.resource_type)
+
+#: the fields RdsDbInstance and RdsDbCluster read alike from DescribeDBInstances/DBClusters
+_STORE_FIELDS = {
+    "engine": "Engine",
+    "engine_version": "EngineVersion",
+    "storage_encrypted": "StorageEncrypted",
+    "storage_encryption_type": "StorageEncryptionType",
+    "kms_key_id": "KmsKeyId",
+}
 
 _FIELD_OF = {
     "rds.force_ssl": "force_ssl",
@@ -170,28 +178,36 @@ class _Parameters:
         return result
 
 
-def _tags(raw: Iterable[dict[str, str]] | None) -> dict[str, str]:
-    return {str(t["Key"]): str(t.get("Value", "")) for t in raw or []}
+_Store = TypeVar("_Store", RdsDbInstance, RdsDbCluster)
+
+
+def _store(
+    ctx: AwsContext, model: type[_Store], raw: dict[str, Any], kind: str, **fields: Any
+) -> _Store:
+    """An instance or a cluster (``kind``: ``DBInstance`` or ``DBCluster``, as the API names its
+    keys): name, ARN, tags, engine and storage encryption are read alike for both."""
+    name = raw[f"{kind}Identifier"]
+    arn_kind = "db" if kind == "DBInstance" else "cluster"
+    return model(
+        id=str(raw.get(f"{kind}Arn") or ctx.arn("rds", f"{arn_kind}:{name}")),
+        name=name,
+        account=ctx.account,
+        region=ctx.region,
+        tags=key_value_tags(raw.get("TagList")),
+        **picked(raw, _STORE_FIELDS),
+        **fields,
+    )
 
 
 def _instances(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(RdsDbInstance.resource_type, "rds", "describe_db_instances")
-    if listed is None:
-        return
+    items = ctx.items(RdsDbInstance.resource_type, "rds", "describe_db_instances", "DBInstances")
     resolver = _Parameters(ctx, cluster=False)
-    items = listed.get("DBInstances", [])
     for raw in items:
-        instance = RdsDbInstance(
-            id=str(raw.get("DBInstanceArn") or ctx.arn("rds", f"db:{raw['DBInstanceIdentifier']}")),
-            name=raw["DBInstanceIdentifier"],
-            account=ctx.account,
-            region=ctx.region,
-            tags=_tags(raw.get("TagList")),
-            engine=raw.get("Engine"),
-            engine_version=raw.get("EngineVersion"),
-            storage_encrypted=raw.get("StorageEncrypted"),
-            storage_encryption_type=raw.get("StorageEncryptionType"),
-            kms_key_id=raw.get("KmsKeyId"),
+        instance = _store(
+            ctx,
+            RdsDbInstance,
+            raw,
+            "DBInstance",
             db_cluster_identifier=raw.get("DBClusterIdentifier"),
         )
         if instance.db_cluster_identifier is None:
@@ -205,26 +221,10 @@ def _instances(ctx: AwsContext, sink: InventorySink) -> None:
 
 
 def _clusters(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(RdsDbCluster.resource_type, "rds", "describe_db_clusters")
-    if listed is None:
-        return
+    items = ctx.items(RdsDbCluster.resource_type, "rds", "describe_db_clusters", "DBClusters")
     resolver = _Parameters(ctx, cluster=True)
-    items = listed.get("DBClusters", [])
     for raw in items:
-        cluster = RdsDbCluster(
-            id=str(
-                raw.get("DBClusterArn") or ctx.arn("rds", f"cluster:{raw['DBClusterIdentifier']}")
-            ),
-            name=raw["DBClusterIdentifier"],
-            account=ctx.account,
-            region=ctx.region,
-            tags=_tags(raw.get("TagList")),
-            engine=raw.get("Engine"),
-            engine_version=raw.get("EngineVersion"),
-            storage_encrypted=raw.get("StorageEncrypted"),
-            storage_encryption_type=raw.get("StorageEncryptionType"),
-            kms_key_id=raw.get("KmsKeyId"),
-        )
+        cluster = _store(ctx, RdsDbCluster, raw, "DBCluster")
         cluster.tls_parameters = resolver.resolve(
             raw.get("DBClusterParameterGroup"), cluster.engine, cluster.engine_version, cluster.gaps
         )

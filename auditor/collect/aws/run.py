@@ -195,19 +195,17 @@ def _sample_logs(
     regions: list[str],
 ) -> None:
     """Log content sampling for PHI is opt-in; when it is off, say so as a gap, never as a pass."""
+    from auditor.collect.phi.sample import record_not_enabled
     from auditor.collect.phi.sampler_aws import OP_FILTER, RESOURCE_TYPE, sample_cloudwatch
-    from auditor.core.model.base import ListingGap
 
     if not options.sample_logs:
-        sink.add_listing_gap(
-            ListingGap(
-                provider="aws",
-                account=account,
-                resource_type=RESOURCE_TYPE,
-                operation=OP_FILTER,
-                error_code="NotEnabled",
-                message="log content sampling is opt-in: run with --sample-logs (needs logs:FilterLogEvents)",
-            )
+        record_not_enabled(
+            sink,
+            "aws",
+            [account],
+            resource_type=RESOURCE_TYPE,
+            operation=OP_FILTER,
+            permission="logs:FilterLogEvents",
         )
         return
     sample_cloudwatch(clients.get, options, sink, progress, account=account, regions=regions)

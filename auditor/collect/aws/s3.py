@@ -31,21 +31,34 @@ def _region_of(ctx: AwsContext, bucket: dict[str, Any], gaps: list[Gap]) -> str 
     return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
 
 
-def _encryption(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
-    found = ctx.read(
+def _read(
+    ctx: AwsContext,
+    bucket: S3Bucket,
+    region: str | None,
+    method: str,
+    fields: list[str],
+    absent: tuple[str, ...],
+) -> dict[str, Any] | None:
+    """One of the bucket's configurations, read in the bucket's region (gaps go on the bucket)."""
+    return ctx.read(
         "s3",
-        "get_bucket_encryption",
-        fields=[
-            "sse_algorithm",
-            "kms_master_key_id",
-            "bucket_key_enabled",
-            "blocked_encryption_types",
-        ],
+        method,
+        fields=fields,
         gaps=bucket.gaps,
-        absent=_NO_ENCRYPTION,
+        absent=absent,
         region=region,
         Bucket=bucket.name,
     )
+
+
+def _encryption(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
+    fields = [
+        "sse_algorithm",
+        "kms_master_key_id",
+        "bucket_key_enabled",
+        "blocked_encryption_types",
+    ]
+    found = _read(ctx, bucket, region, "get_bucket_encryption", fields, _NO_ENCRYPTION)
     rules = (found or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
     if not rules:
         return
@@ -60,15 +73,7 @@ def _encryption(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
 
 
 def _policy(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
-    found = ctx.read(
-        "s3",
-        "get_bucket_policy",
-        fields=["policy"],
-        gaps=bucket.gaps,
-        absent=_NO_POLICY,
-        region=region,
-        Bucket=bucket.name,
-    )
+    found = _read(ctx, bucket, region, "get_bucket_policy", ["policy"], _NO_POLICY)
     if not found or "Policy" not in found:
         return
     try:
@@ -82,15 +87,7 @@ def _policy(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
 
 
 def _tags(ctx: AwsContext, bucket: S3Bucket, region: str | None) -> None:
-    found = ctx.read(
-        "s3",
-        "get_bucket_tagging",
-        fields=["tags"],
-        gaps=bucket.gaps,
-        absent=_NO_TAGS,
-        region=region,
-        Bucket=bucket.name,
-    )
+    found = _read(ctx, bucket, region, "get_bucket_tagging", ["tags"], _NO_TAGS)
     for tag in (found or {}).get("TagSet", []):
         bucket.tags[str(tag["Key"])] = str(tag["Value"])
 

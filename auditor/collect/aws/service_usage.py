@@ -134,7 +134,7 @@ def collect(ctx: AwsContext, sink: InventorySink) -> None:
     for namespace in sorted(seen.count):
         ctx.emit(
             AwsServiceInUse(
-                id=f"arn:{ctx.partition}:{namespace}::{ctx.account}:service",
+                id=ctx.arn(namespace, "service", region=""),
                 name=namespace,
                 account=ctx.account,
                 namespace=namespace,

@@ -30,16 +30,12 @@ def iso_duration_seconds(value: str) -> int | None:
 
 
 def collect(ctx: AwsContext, sink: InventorySink) -> None:
-    listed = ctx.listing(TYPES, "sso-admin", "list_instances")
-    if listed is None:
-        return
     count = 0
-    for instance in listed.get("Instances", []):
+    for instance in ctx.items(TYPES, "sso-admin", "list_instances", "Instances"):
         instance_arn = str(instance["InstanceArn"])
-        sets = ctx.listing(TYPES, "sso-admin", "list_permission_sets", InstanceArn=instance_arn)
-        if sets is None:
-            continue
-        for arn in sets.get("PermissionSets", []):
+        for arn in ctx.items(
+            TYPES, "sso-admin", "list_permission_sets", "PermissionSets", InstanceArn=instance_arn
+        ):
             gaps: list[Gap] = []
             described = ctx.read(
                 "sso-admin",

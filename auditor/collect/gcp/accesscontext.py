@@ -13,6 +13,7 @@ from typing import Any
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     enabled,
@@ -20,7 +21,7 @@ from auditor.collect.gcp.rest_source import (
     parse_duration,
     record_coverage,
     record_failure,
-    record_not_configured,
+    summary_of,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Gap
@@ -33,7 +34,6 @@ from auditor.core.model.gcp.accesscontext import (
 )
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "access-bindings"
 OPERATION = "accesscontextmanager.organizations.gcpUserAccessBindings.list"
 TYPES = (GcpUserAccessBinding.resource_type, OrganizationBindings.resource_type)
 HOW_TO_ENABLE = (
@@ -42,6 +42,8 @@ HOW_TO_ENABLE = (
     "--gcp-access-org organizations/ID), with a role holding "
     "accesscontextmanager.gcpUserAccessBindings.list on the organization."
 )
+
+SOURCE = SourceSpec("access-bindings", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def session_settings_from_api(raw: Any) -> SessionSettings | None:
@@ -129,10 +131,8 @@ def collect_access_bindings(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     organization = _organization(options, targets)
-    if not enabled(options, SOURCE_NAME) or organization is None:
-        record_not_configured(
-            sink, TYPES, organization or targets.scope_label(), OPERATION, HOW_TO_ENABLE
-        )
+    if not enabled(options, SOURCE.name) or organization is None:
+        SOURCE.not_configured(sink, organization or targets.scope_label())
         return
     task = progress.task("gcp access bindings")
     bindings: list[GcpUserAccessBinding] = []
@@ -155,15 +155,7 @@ def collect_access_bindings(
             id=organization,
             name=organization,
             account=organization,
-            bindings=[
-                BindingSummary(
-                    name=b.id,
-                    group_key=b.group_key,
-                    principal=b.principal,
-                    session_settings=b.session_settings,
-                )
-                for b in bindings
-            ],
+            bindings=[summary_of(BindingSummary, b) for b in bindings],
             gaps=[g.model_copy(update={"fields": ("bindings",)}) for g in org_gaps[:1]],
         )
     )
@@ -173,11 +165,8 @@ def collect_access_bindings(
 
 
 EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
+    SOURCE,
     collect_access_bindings,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
     description="Access Context Manager GCP user access bindings: session length and idle limits",
     permissions=("accesscontextmanager.gcpUserAccessBindings.list",),
 )

@@ -410,14 +410,7 @@ class Assembler:
                     )
 
     def _listing_gap(self, resource_type: str, account: str, failure: Failure) -> ListingGap:
-        return ListingGap(
-            provider="gcp",
-            account=account,
-            resource_type=resource_type,
-            operation=failure.operation,
-            error_code=failure.error_code,
-            message=failure.message,
-        )
+        return ListingGap.of(failure, provider="gcp", account=account, resource_type=resource_type)
 
 
 __all__ = ["IAM_FIELDS", "NODE_KINDS", "Assembler", "Failure", "export_command", "project_ref"]

@@ -14,20 +14,19 @@ from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     DIRECTORY_USER_SCOPE,
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     enabled,
     make_client,
     record_coverage,
     record_failure,
-    record_not_configured,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Gap
 from auditor.core.model.gcp.directory import DirectoryUser
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "directory"
 OPERATION = "admin.directory.users.list"
 TYPES = (DirectoryUser.resource_type,)
 DEFAULT_CUSTOMER = "my_customer"
@@ -37,6 +36,8 @@ HOW_TO_ENABLE = (
     "Cloud Identity admin, or as a service account with domain-wide delegation of "
     f"{DIRECTORY_USER_SCOPE} impersonating an admin (--gcp-directory-subject ADMIN_EMAIL)."
 )
+
+SOURCE = SourceSpec("directory", TYPES, OPERATION, HOW_TO_ENABLE)
 
 #: Model field -> User field; the 2SV fields are required for the MFA policies.
 _FLAGS = {
@@ -83,8 +84,8 @@ def collect_directory(
     options: CollectOptions, sink: InventorySink, progress: Progress, targets: Targets
 ) -> None:
     customer = options.gcp_directory_customer or targets.directory_customer or DEFAULT_CUSTOMER
-    if not enabled(options, SOURCE_NAME):
-        record_not_configured(sink, TYPES, customer, OPERATION, HOW_TO_ENABLE)
+    if not enabled(options, SOURCE.name):
+        SOURCE.not_configured(sink, customer)
         return
     task = progress.task("gcp directory users")
     count = 0
@@ -112,11 +113,8 @@ def collect_directory(
 
 
 EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
+    SOURCE,
     collect_directory,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
     description="Admin SDK Directory users: 2-Step Verification enrolment and enforcement",
     permissions=(
         "admin.directory.user.readonly (OAuth scope, domain-wide delegation or an admin)",

@@ -13,6 +13,7 @@ from typing import Any
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     open_per_item_source,
@@ -26,7 +27,6 @@ from auditor.core.model.base import Gap
 from auditor.core.model.gcp.iap import IapSettings
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "iap"
 OPERATION = "iap.getIapSettings"
 TYPES = (IapSettings.resource_type,)
 HOW_TO_ENABLE = (
@@ -35,6 +35,8 @@ HOW_TO_ENABLE = (
     "with --gcp-iap-resource projects/NUMBER/iap_web/compute/services/ID; the caller needs "
     "iap.web.getSettings (a custom role)."
 )
+
+SOURCE = SourceSpec("iap", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def settings_from_api(payload: dict[str, Any], name: str, project: str) -> IapSettings:
@@ -81,17 +83,7 @@ def collect_iap(
 ) -> None:
     names = _names(options, targets)
     opened = open_per_item_source(
-        options,
-        sink,
-        progress,
-        source=SOURCE_NAME,
-        api="iap",
-        items=names,
-        account=targets.scope_label(),
-        types=TYPES,
-        operation=OPERATION,
-        how_to_enable=HOW_TO_ENABLE,
-        label="gcp iap settings",
+        options, sink, progress, SOURCE, targets, names, api="iap", label="gcp iap settings"
     )
     if opened is None:
         return
@@ -116,11 +108,8 @@ def collect_iap(
 
 
 EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
+    SOURCE,
     collect_iap,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
     description="IAP settings: reauthentication age",
     permissions=("iap.web.getSettings",),
 )

@@ -16,12 +16,14 @@ from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     RestClient,
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     fan_out,
     open_per_item_source,
     record_coverage,
     record_failure,
+    summary_of,
 )
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Resource
@@ -35,7 +37,6 @@ from auditor.core.model.gcp.logging import (
 )
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "logging"
 SINKS_OP = "logging.sinks.list"
 BUCKETS_OP = "logging.buckets.list"
 EXCLUSIONS_OP = "logging.exclusions.list"
@@ -51,6 +52,8 @@ HOW_TO_ENABLE = (
     "Enable it with --gcp-source logging; the caller needs roles/logging.viewer on the "
     "organization (or on each folder and project in scope)."
 )
+
+SOURCE = SourceSpec("logging", TYPES, SINKS_OP, HOW_TO_ENABLE)
 _PARENT_TYPES: dict[str, ParentType] = {
     "organizations": "organization",
     "folders": "folder",
@@ -167,17 +170,7 @@ def _read_parent(client: RestClient, parent: str, account: str) -> ParentResult:
                     id=parent,
                     name=parent,
                     account=account,
-                    sinks=[
-                        SinkSummary(
-                            name=s.id,
-                            destination=s.destination,
-                            filter=s.filter,
-                            disabled=s.disabled,
-                            include_children=s.include_children,
-                            exclusion_filters=s.exclusion_filters,
-                        )
-                        for s in sinks
-                    ],
+                    sinks=[summary_of(SinkSummary, s) for s in sinks],
                 )
             )
             result.counts[OrganizationSinks.resource_type] = 1
@@ -226,17 +219,7 @@ def collect_logging_config(
 ) -> None:
     parents = _parents(targets)
     opened = open_per_item_source(
-        options,
-        sink,
-        progress,
-        source=SOURCE_NAME,
-        api="logging",
-        items=parents,
-        account=targets.scope_label(),
-        types=TYPES,
-        operation=SINKS_OP,
-        how_to_enable=HOW_TO_ENABLE,
-        label="gcp logging config",
+        options, sink, progress, SOURCE, targets, parents, api="logging", label="gcp logging config"
     )
     if opened is None:
         return
@@ -256,11 +239,8 @@ def collect_logging_config(
 
 
 EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
+    SOURCE,
     collect_logging_config,
-    types=TYPES,
-    operation=SINKS_OP,
-    how_to_enable=HOW_TO_ENABLE,
     description="Cloud Logging sinks, log buckets and exclusions",
     permissions=("logging.sinks.list", "logging.buckets.list", "logging.exclusions.list"),
 )

@@ -23,10 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.source_contract import ExtraSource, SourceContext
 from auditor.core.inventory import InventorySink
-from auditor.core.model.base import Coverage, ListingGap
+from auditor.core.model.base import Coverage, ListingGap, Resource
 from auditor.core.progress import Progress
 
 T = TypeVar("T")
@@ -279,6 +281,21 @@ def make_client(
     return RestClient(_retrying(session_class(credentials), options.workers), API_ROOTS[api], api)
 
 
+@dataclass(frozen=True)
+class SourceSpec:
+    """What names one extra source, said once in its module: the ``--gcp-source`` switch, the
+    types it fills, the operation its NotConfigured gaps name, and how to enable it."""
+
+    name: str
+    types: tuple[str, ...]
+    operation: str
+    how_to_enable: str
+
+    def not_configured(self, sink: InventorySink, account: str, note: str = "") -> None:
+        """Every type of the source is a NotConfigured gap in ``account`` (``note`` says why)."""
+        record_not_configured(sink, self.types, account, self.operation, note + self.how_to_enable)
+
+
 def record_not_configured(
     sink: InventorySink, types: Sequence[str], account: str, operation: str, how_to_enable: str
 ) -> None:
@@ -302,14 +319,7 @@ def record_failure(
     """A listing that failed: a listing gap for each type it would have filled."""
     for resource_type in types:
         sink.add_listing_gap(
-            ListingGap(
-                provider="gcp",
-                account=account,
-                resource_type=resource_type,
-                operation=error.operation,
-                error_code=error.error_code,
-                message=error.message,
-            )
+            ListingGap.of(error, provider="gcp", account=account, resource_type=resource_type)
         )
 
 
@@ -321,6 +331,16 @@ def record_coverage(
             provider="gcp", account=account, region=region, resource_type=resource_type, count=count
         )
     )
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def summary_of(model: type[S], resource: Resource) -> S:
+    """What an organization-level view keeps of one resource: ``model``'s ``name`` is the
+    resource's id, and each of its other fields the resource's field of the same name."""
+    kept = {field: getattr(resource, field) for field in model.model_fields if field != "name"}
+    return model(name=resource.id, **kept)
 
 
 def fan_out(items: Sequence[T], fn: Callable[[T], R], workers: int) -> list[R]:
@@ -335,27 +355,25 @@ def open_per_item_source(
     options: CollectOptions,
     sink: InventorySink,
     progress: Progress,
-    *,
-    source: str,
-    api: str,
+    spec: SourceSpec,
+    targets: Targets,
     items: Sequence[object],
-    account: str,
-    types: Sequence[str],
-    operation: str,
-    how_to_enable: str,
+    *,
+    api: str,
     label: str,
 ) -> tuple[RestClient, int] | None:
     """The opening every per-item source shares: not enabled, or nothing in scope to read, is a
-    NotConfigured gap for each of its types; a client that cannot be made is a failure gap. Else
-    the client and a progress task sized to ``items``."""
-    if not enabled(options, source) or not items:
-        record_not_configured(sink, types, account, operation, how_to_enable)
+    NotConfigured gap for each of its types (in the scope's name); a client of ``api`` that
+    cannot be made is a failure gap. Else the client and a progress task sized to ``items``."""
+    account = targets.scope_label()
+    if not enabled(options, spec.name) or not items:
+        spec.not_configured(sink, account)
         return None
     task = progress.task(label, total=len(items))
     try:
         client = make_client(options, api)
     except SourceError as error:
-        record_failure(sink, types, account, error)
+        record_failure(sink, spec.types, account, error)
         progress.done(task)
         return None
     return client, task
@@ -383,14 +401,7 @@ SourceFn = Callable[[CollectOptions, InventorySink, Progress, Targets], None]
 
 
 def as_extra_source(
-    name: str,
-    collect: SourceFn,
-    *,
-    types: Sequence[str],
-    operation: str,
-    how_to_enable: str,
-    description: str,
-    permissions: Sequence[str],
+    spec: SourceSpec, collect: SourceFn, *, description: str, permissions: Sequence[str]
 ) -> ExtraSource:
     """Wrap a source function for the GCP collector's registry of extra sources.
 
@@ -401,14 +412,12 @@ def as_extra_source(
     def run(ctx: SourceContext) -> None:
         targets = Targets.from_context(ctx)
         if ctx.offline:
-            record_not_configured(
-                ctx.sink, types, targets.scope_label(), operation, OFFLINE_NOTE + how_to_enable
-            )
+            spec.not_configured(ctx.sink, targets.scope_label(), OFFLINE_NOTE)
             return
         collect(ctx.options, ctx.sink, ctx.progress, targets)
 
     return ExtraSource(
-        name=name, collect=run, description=description, permissions=tuple(permissions)
+        name=spec.name, collect=run, description=description, permissions=tuple(permissions)
     )
 
 
@@ -424,6 +433,7 @@ __all__ = [
     "DIRECTORY_USER_SCOPE",
     "RestClient",
     "SourceError",
+    "SourceSpec",
     "Targets",
     "as_extra_source",
     "enabled",
@@ -433,4 +443,5 @@ __all__ = [
     "record_coverage",
     "record_failure",
     "record_not_configured",
+    "summary_of",
 ]

@@ -12,8 +12,9 @@ Every API error becomes a gap carrying its HTTP status and Google status, and th
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from google.api_core import exceptions as gexc
@@ -283,8 +284,23 @@ def collect_cai(
     endpoint: str = CLOUD_ASSET_ENDPOINT,
 ) -> None:
     """The one pass over ``scope``: RESOURCE per service, IAM_POLICY, ORG_POLICY, census."""
+
+    def feed(
+        what: str,
+        listed: tuple[list[dict[str, Any]], Failure | None],
+        fail: Callable[[Failure], None],
+    ) -> None:
+        """A listing's records into the assembler; a failed listing is a gap the assembler keeps."""
+        records, failure = listed
+        if failure is not None:
+            fail(failure)
+            progress.note(f"gcp: {what} listing failed: {failure.error_code}")
+            return
+        for record in records:
+            assembler.add(record)
+
     for group, types in resource_groups().items():
-        records, failure = read_listing(
+        listed = read_listing(
             client,
             scope,
             "RESOURCE",
@@ -294,36 +310,27 @@ def collect_cai(
             page_size=page_size,
             endpoint=endpoint,
         )
-        if failure is not None:
-            assembler.fail_group(group, failure)
-            progress.note(f"gcp: {group} listing failed: {failure.error_code}")
-            continue
-        for record in records:
-            assembler.add(record)
-    records, failure = read_listing(
-        client, scope, "IAM_POLICY", IAM_ASSET_TYPES, progress, retry=retry, page_size=page_size
+        feed(group, listed, functools.partial(assembler.fail_group, group))
+    feed(
+        "IAM policy",
+        read_listing(
+            client, scope, "IAM_POLICY", IAM_ASSET_TYPES, progress, retry=retry, page_size=page_size
+        ),
+        assembler.fail_iam,
     )
-    if failure is not None:
-        assembler.fail_iam(failure)
-        progress.note(f"gcp: IAM policy listing failed: {failure.error_code}")
-    else:
-        for record in records:
-            assembler.add(record)
-    records, failure = read_listing(
-        client,
-        scope,
-        "ORG_POLICY",
-        ORG_POLICY_ASSET_TYPES,
-        progress,
-        retry=retry,
-        page_size=page_size,
+    feed(
+        "org policy",
+        read_listing(
+            client,
+            scope,
+            "ORG_POLICY",
+            ORG_POLICY_ASSET_TYPES,
+            progress,
+            retry=retry,
+            page_size=page_size,
+        ),
+        assembler.fail_org_policy,
     )
-    if failure is not None:
-        assembler.fail_org_policy(failure)
-        progress.note(f"gcp: org policy listing failed: {failure.error_code}")
-    else:
-        for record in records:
-            assembler.add(record)
     # closing census: projects deleted (or access lost) while the scan ran
     if "resourcemanager" not in assembler.group_failures:
         census, failure = read_listing(
@@ -352,21 +359,18 @@ def _sample_logs(
     projects: list[str],
 ) -> None:
     """Log content sampling for PHI is opt-in; when it is off, say so as a gap, never as a pass."""
+    from auditor.collect.phi.sample import record_not_enabled
     from auditor.collect.phi.sampler_gcp import OP_LIST, RESOURCE_TYPE, sample_cloud_logging
-    from auditor.core.model.base import ListingGap
 
     if not options.sample_logs:
-        for project in projects or [scope]:
-            sink.add_listing_gap(
-                ListingGap(
-                    provider="gcp",
-                    account=project,
-                    resource_type=RESOURCE_TYPE,
-                    operation=OP_LIST,
-                    error_code="NotEnabled",
-                    message="log content sampling is opt-in: run with --sample-logs (needs roles/logging.privateLogViewer)",
-                )
-            )
+        record_not_enabled(
+            sink,
+            "gcp",
+            projects or [scope],
+            resource_type=RESOURCE_TYPE,
+            operation=OP_LIST,
+            permission="roles/logging.privateLogViewer",
+        )
         return
     sample_cloud_logging(options, sink, progress, projects=projects)
 

@@ -11,6 +11,7 @@ from typing import Any
 from auditor.collect.base import CollectOptions
 from auditor.collect.gcp.rest_source import (
     SourceError,
+    SourceSpec,
     Targets,
     as_extra_source,
     open_per_item_source,
@@ -22,7 +23,6 @@ from auditor.core.inventory import InventorySink
 from auditor.core.model.gcp.vertex import CacheConfig
 from auditor.core.progress import Progress
 
-SOURCE_NAME = "vertex"
 OPERATION = "aiplatform.projects.getCacheConfig"
 TYPES = (CacheConfig.resource_type,)
 HOW_TO_ENABLE = (
@@ -30,6 +30,8 @@ HOW_TO_ENABLE = (
     "--gcp-source vertex; the caller needs aiplatform.cacheConfigs.get (roles/aiplatform.viewer) "
     "in each project."
 )
+
+SOURCE = SourceSpec("vertex", TYPES, OPERATION, HOW_TO_ENABLE)
 
 
 def cache_config_from_api(payload: dict[str, Any], project: str) -> CacheConfig:
@@ -53,13 +55,10 @@ def collect_vertex(
         options,
         sink,
         progress,
-        source=SOURCE_NAME,
+        SOURCE,
+        targets,
+        projects,
         api="aiplatform",
-        items=projects,
-        account=targets.scope_label(),
-        types=TYPES,
-        operation=OPERATION,
-        how_to_enable=HOW_TO_ENABLE,
         label="gcp vertex cache config",
     )
     if opened is None:
@@ -86,11 +85,8 @@ def collect_vertex(
 
 
 EXTRA_SOURCE = as_extra_source(
-    SOURCE_NAME,
+    SOURCE,
     collect_vertex,
-    types=TYPES,
-    operation=OPERATION,
-    how_to_enable=HOW_TO_ENABLE,
     description="Vertex AI GenAI cache configuration",
     permissions=("aiplatform.cacheConfigs.get",),
 )

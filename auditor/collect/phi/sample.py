@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from auditor.collect.phi.bounds import SamplingBounds
+from auditor.collect.phi.bounds import Budget, SamplingBounds
 from auditor.collect.phi.detectors import Scanner, UnknownDetector
 from auditor.collect.phi.masking import Hasher
 from auditor.core.errors import CollectionError
-from auditor.core.model.base import WHOLE_RESOURCE, Gap
+from auditor.core.inventory import InventorySink
+from auditor.core.model.base import WHOLE_RESOURCE, Gap, ListingGap
 from auditor.core.model.phi import PhiDetectorSummary, PhiExample, PhiSampleRead, PhiUnread
 from auditor.core.params import Parameters
+from auditor.core.progress import Progress
 
 MAX_STREAMS_LISTED = 50
 
@@ -66,6 +68,42 @@ def quiet_payload_loggers() -> Iterator[None]:
             if _Quiet.depth == 0:
                 for logger, level in _Quiet.saved:
                     logger.setLevel(level)
+
+
+@dataclass(frozen=True)
+class SamplingRun:
+    """What one sampling run shares across the logs it reads, whichever cloud holds them."""
+
+    scanner: Scanner
+    bounds: SamplingBounds
+    budget: Budget
+    window: tuple[datetime, datetime]
+    sink: InventorySink
+    progress: Progress
+
+
+def record_not_enabled(
+    sink: InventorySink,
+    provider: str,
+    accounts: Sequence[str],
+    *,
+    resource_type: str,
+    operation: str,
+    permission: str,
+) -> None:
+    """Log content sampling for PHI is opt-in: when it is off, each place it would have read is
+    a gap that says so, never a pass."""
+    for account in accounts:
+        sink.add_listing_gap(
+            ListingGap(
+                provider=provider,
+                account=account,
+                resource_type=resource_type,
+                operation=operation,
+                error_code="NotEnabled",
+                message=f"log content sampling is opt-in: run with --sample-logs (needs {permission})",
+            )
+        )
 
 
 def make_scanner(params: Parameters, bounds: SamplingBounds) -> Scanner:

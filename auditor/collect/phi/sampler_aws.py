@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from auditor.collect.base import CollectOptions
 from auditor.collect.phi.bounds import Budget, SamplingBounds
-from auditor.collect.phi.detectors import Scanner, segments
-from auditor.collect.phi.sample import Event, LogAccumulator, make_scanner, quiet_payload_loggers
+from auditor.collect.phi.detectors import segments
+from auditor.collect.phi.sample import (
+    Event,
+    LogAccumulator,
+    SamplingRun,
+    make_scanner,
+    quiet_payload_loggers,
+)
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Coverage, ListingGap
 from auditor.core.model.phi import LogsPhiSample
@@ -62,22 +67,14 @@ def sample_cloudwatch(
     with quiet_payload_loggers():
         if account is None:
             account = _caller_account(factory, regions[0])
-        run = _Run(scanner, bounds, budget, window, sink, progress)
+        run = SamplingRun(scanner, bounds, budget, window, sink, progress)
         for region in regions:
             _sample_region(run, factory("logs", region), region, account, prefixes)
 
 
-@dataclass(frozen=True)
-class _Run:
-    scanner: Scanner
-    bounds: SamplingBounds
-    budget: Budget
-    window: tuple[datetime, datetime]
-    sink: InventorySink
-    progress: Progress
-
-
-def _sample_region(run: _Run, client: Any, region: str, account: str, prefixes: list[str]) -> None:
+def _sample_region(
+    run: SamplingRun, client: Any, region: str, account: str, prefixes: list[str]
+) -> None:
     scanner, bounds, budget, window = run.scanner, run.bounds, run.budget, run.window
     sink, progress = run.sink, run.progress
     try:
@@ -134,7 +131,7 @@ def _sample_region(run: _Run, client: Any, region: str, account: str, prefixes: 
     )
 
 
-def _sample_group(client: Any, group: str, acc: LogAccumulator, run: _Run) -> None:
+def _sample_group(client: Any, group: str, acc: LogAccumulator, run: SamplingRun) -> None:
     bounds, budget = run.bounds, run.budget
     start, end = run.window
     kwargs: dict[str, Any] = {

@@ -17,15 +17,20 @@ import importlib
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
 from auditor.collect.base import CollectOptions
 from auditor.collect.phi.bounds import Budget, SamplingBounds
-from auditor.collect.phi.detectors import Scanner, segments, walk
-from auditor.collect.phi.sample import Event, LogAccumulator, make_scanner, quiet_payload_loggers
+from auditor.collect.phi.detectors import segments, walk
+from auditor.collect.phi.sample import (
+    Event,
+    LogAccumulator,
+    SamplingRun,
+    make_scanner,
+    quiet_payload_loggers,
+)
 from auditor.core.inventory import InventorySink
 from auditor.core.model.base import Coverage, ListingGap
 from auditor.core.model.phi import LoggingPhiSample
@@ -76,7 +81,7 @@ def sample_cloud_logging(
             return
     factory = client_factory or _client_factory(options)
     with quiet_payload_loggers():
-        run = _Run(scanner, bounds, budget, window, sink, progress)
+        run = SamplingRun(scanner, bounds, budget, window, sink, progress)
         for project in projects:
             _sample_project(run, factory, project, prefixes)
 
@@ -96,18 +101,8 @@ def log_filter(project: str, prefixes: list[str], window: tuple[datetime, dateti
     return " AND ".join(terms)
 
 
-@dataclass(frozen=True)
-class _Run:
-    scanner: Scanner
-    bounds: SamplingBounds
-    budget: Budget
-    window: tuple[datetime, datetime]
-    sink: InventorySink
-    progress: Progress
-
-
 def _sample_project(
-    run: _Run, factory: Callable[[str], Any], project: str, prefixes: list[str]
+    run: SamplingRun, factory: Callable[[str], Any], project: str, prefixes: list[str]
 ) -> None:
     scanner, bounds, budget, window = run.scanner, run.bounds, run.budget, run.window
     sink, progress = run.sink, run.progress

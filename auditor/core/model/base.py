@@ -13,7 +13,7 @@ succeeded leaves a :class:`Coverage` record, so "nothing there" is itself eviden
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +39,12 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
     _set_attribute(model, "__pydantic_extra__", None)
     _set_attribute(model, "__pydantic_private__", None)
     return model
+
+
+def optional(description: str) -> Any:
+    """A field that stays ``None`` until a collector observes a value, with its description (for
+    the schema, the docs and policy authors): ``Field(default=None, description=description)``."""
+    return Field(default=None, description=description)
 
 
 class Gap(BaseModel):
@@ -75,9 +81,7 @@ class SourceLocation(BaseModel):
     file: str
     line_start: int | None = None
     line_end: int | None = None
-    address: str | None = Field(
-        default=None, description="Terraform address, module path included (module.a.aws_lb.b)"
-    )
+    address: str | None = optional("Terraform address, module path included (module.a.aws_lb.b)")
 
 
 class Resource(BaseModel):
@@ -110,14 +114,31 @@ class Resource(BaseModel):
         return None
 
 
-class ResourceRef(BaseModel):
-    """How a finding names the resource it judged."""
+class _Place(BaseModel):
+    """Where something was seen: the provider, the account (or project, or database) and region.
+
+    The first fields of a finding's resource reference, a listing gap and a coverage record.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     provider: str
     account: str
     region: str | None = None
+
+
+class _Listing(_Place):
+    """The listing of one resource type in one place."""
+
+    resource_type: str
+
+    def where(self) -> str:
+        return f"{self.account}/{self.region}" if self.region else self.account
+
+
+class ResourceRef(_Place):
+    """How a finding names the resource it judged."""
+
     type: str
     id: str
     name: str | None = None
@@ -139,36 +160,52 @@ class ResourceRef(BaseModel):
         )
 
 
-class ListingGap(BaseModel):
+class Failed(Protocol):
+    """What every failed call carries, whichever collector made it."""
+
+    @property
+    def operation(self) -> str: ...
+
+    @property
+    def error_code(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+class ListingGap(_Listing):
     """A listing that failed: every resource of ``resource_type`` in this place is unknown."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    provider: str
-    account: str
-    region: str | None = None
-    resource_type: str
     operation: str
     error_code: str
     message: str = ""
 
-    def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
+    @classmethod
+    def of(
+        cls,
+        failure: Failed,
+        *,
+        provider: str,
+        account: str,
+        resource_type: str,
+        region: str | None = None,
+    ) -> ListingGap:
+        """The gap ``failure`` leaves in the listing of ``resource_type`` in this place."""
+        return cls(
+            provider=provider,
+            account=account,
+            region=region,
+            resource_type=resource_type,
+            operation=failure.operation,
+            error_code=failure.error_code,
+            message=failure.message,
+        )
 
 
-class Coverage(BaseModel):
+class Coverage(_Listing):
     """A listing that succeeded: ``count`` resources of ``resource_type`` were seen here."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    provider: str
-    account: str
-    region: str | None = None
-    resource_type: str
     count: int = 0
-
-    def where(self) -> str:
-        return f"{self.account}/{self.region}" if self.region else self.account
 
 
 def dump_resource(resource: Resource) -> dict[str, Any]:
@@ -179,6 +216,7 @@ def dump_resource(resource: Resource) -> dict[str, Any]:
 __all__ = [
     "WHOLE_RESOURCE",
     "Coverage",
+    "Failed",
     "Gap",
     "ListingGap",
     "Provider",
@@ -186,4 +224,5 @@ __all__ = [
     "ResourceRef",
     "SourceLocation",
     "dump_resource",
+    "optional",
 ]

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Provider, Resource, optional
 
 
 class _Frozen(BaseModel):
@@ -29,14 +29,10 @@ class _Frozen(BaseModel):
 class PhiExample(_Frozen):
     """Where one detected value was, and its masked form and salted hash (never the value)."""
 
-    stream: str | None = Field(
-        default=None, description="log stream (AWS) or monitored resource (GCP)"
-    )
-    event_id: str | None = Field(default=None, description="eventId (AWS) or insertId (GCP)")
+    stream: str | None = optional("log stream (AWS) or monitored resource (GCP)")
+    event_id: str | None = optional("eventId (AWS) or insertId (GCP)")
     timestamp: datetime | None = None
-    field: str | None = Field(
-        default=None, description="JSON key path of the value, for structured events"
-    )
+    field: str | None = optional("JSON key path of the value, for structured events")
     masked: str = Field(description="masked form, e.g. ***-**-6789")
     hash: str = Field(description="HMAC-SHA256 of the normalized value under the run's salt")
     confidence: float
@@ -74,9 +70,7 @@ class PhiUnread(_Frozen):
     )
     limit: str = Field(description="the bound's configured value, or the error code")
     not_read: str = Field(description="what remained unread, in words")
-    resume_after: datetime | None = Field(
-        default=None, description="timestamp of the last event read before the stop"
-    )
+    resume_after: datetime | None = optional("timestamp of the last event read before the stop")
 
 
 class PhiLogSample(Resource):

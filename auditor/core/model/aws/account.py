@@ -3,16 +3,13 @@ contractual no-training terms apply)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class AwsAccount(Resource):
+class AwsAccount(AwsResource):
     """One account; ``id`` and ``account`` are the 12-digit account id."""
 
-    resource_type: ClassVar[str] = "aws.account"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.account"
 
     partition: str = "aws"
 

@@ -6,28 +6,23 @@ Sources: ``apigateway:GetRestApis``, ``apigateway:GetDomainNames``, ``apigateway
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class ApiGatewayRestApi(Resource):
-    resource_type: ClassVar[str] = "aws.apigateway.rest_api"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayRestApi(AwsResource):
+    resource_type = "aws.apigateway.rest_api"
 
     endpoint_types: list[str] = Field(default_factory=list, description="EDGE, REGIONAL, PRIVATE")
-    security_policy: str | None = Field(
-        default=None, description="securityPolicy; None when not set"
-    )
-    endpoint_access_mode: str | None = Field(default=None, description="BASIC or STRICT")
+    security_policy: str | None = optional("securityPolicy; None when not set")
+    endpoint_access_mode: str | None = optional("BASIC or STRICT")
     disable_execute_api_endpoint: bool | None = None
 
 
-class ApiGatewayDomainName(Resource):
-    resource_type: ClassVar[str] = "aws.apigateway.domain_name"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayDomainName(AwsResource):
+    resource_type = "aws.apigateway.domain_name"
 
     endpoint_types: list[str] = Field(default_factory=list)
     security_policy: str | None = None
@@ -35,17 +30,15 @@ class ApiGatewayDomainName(Resource):
     mutual_tls: bool | None = None
 
 
-class ApiGatewayV2Api(Resource):
-    resource_type: ClassVar[str] = "aws.apigatewayv2.api"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayV2Api(AwsResource):
+    resource_type = "aws.apigatewayv2.api"
 
-    protocol_type: str | None = Field(default=None, description="HTTP or WEBSOCKET")
+    protocol_type: str | None = optional("HTTP or WEBSOCKET")
     disable_execute_api_endpoint: bool | None = None
 
 
-class ApiGatewayV2DomainName(Resource):
-    resource_type: ClassVar[str] = "aws.apigatewayv2.domain_name"
-    provider: ClassVar[Provider] = "aws"
+class ApiGatewayV2DomainName(AwsResource):
+    resource_type = "aws.apigatewayv2.domain_name"
 
     security_policies: list[str] = Field(
         default_factory=list,

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
-from pydantic import Field
-
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class ArtifactCustomerAgreement(Resource):
+class ArtifactCustomerAgreement(AwsResource):
     """One accepted agreement (ListCustomerAgreements ``customerAgreements[]``)."""
 
-    resource_type: ClassVar[str] = "aws.artifact.customer_agreement"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.artifact.customer_agreement"
 
     agreement_arn: str | None = None
-    state: str | None = Field(
-        default=None, description="ACTIVE, CUSTOMER_TERMINATED, AWS_TERMINATED"
-    )
-    agreement_type: str | None = Field(default=None, description="CUSTOM, DEFAULT, MODIFIED")
+    state: str | None = optional("ACTIVE, CUSTOMER_TERMINATED, AWS_TERMINATED")
+    agreement_type: str | None = optional("CUSTOM, DEFAULT, MODIFIED")
     organization_arn: str | None = None
     effective_start: datetime | None = None
     effective_end: datetime | None = None

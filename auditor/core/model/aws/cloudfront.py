@@ -6,11 +6,10 @@ certificate, cache behaviors and origins).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class CloudFrontOrigin(BaseModel):
@@ -19,15 +18,12 @@ class CloudFrontOrigin(BaseModel):
     id: str
     domain_name: str | None = None
     kind: str = Field(description="custom, s3 or vpc")
-    origin_protocol_policy: str | None = Field(
-        default=None, description="http-only, match-viewer, https-only"
-    )
+    origin_protocol_policy: str | None = optional("http-only, match-viewer, https-only")
     origin_ssl_protocols: list[str] | None = None
 
 
-class CloudFrontDistribution(Resource):
-    resource_type: ClassVar[str] = "aws.cloudfront.distribution"
-    provider: ClassVar[Provider] = "aws"
+class CloudFrontDistribution(AwsResource):
+    resource_type = "aws.cloudfront.distribution"
 
     domain_name: str | None = None
     aliases: list[str] = Field(default_factory=list)
@@ -36,9 +32,7 @@ class CloudFrontDistribution(Resource):
         default_factory=list,
         description="ViewerProtocolPolicy of the default and every cache behavior",
     )
-    minimum_protocol_version: str | None = Field(
-        default=None, description="ViewerCertificate.MinimumProtocolVersion"
-    )
+    minimum_protocol_version: str | None = optional("ViewerCertificate.MinimumProtocolVersion")
     cloudfront_default_certificate: bool | None = None
     acm_certificate_arn: str | None = None
     iam_certificate_id: str | None = None

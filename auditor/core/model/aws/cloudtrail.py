@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class DataResource(BaseModel):
@@ -23,7 +22,7 @@ class EventSelector(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    read_write_type: str | None = Field(default=None, description="ReadOnly | WriteOnly | All")
+    read_write_type: str | None = optional("ReadOnly | WriteOnly | All")
     include_management_events: bool | None = None
     data_resources: list[DataResource] = Field(default_factory=list)
     exclude_management_event_sources: list[str] = Field(default_factory=list)
@@ -50,11 +49,10 @@ class AdvancedEventSelector(BaseModel):
     field_selectors: list[FieldSelector] = Field(default_factory=list)
 
 
-class CloudTrailTrail(Resource):
+class CloudTrailTrail(AwsResource):
     """A trail, seen once however many regions show it; ``region`` is its home region."""
 
-    resource_type: ClassVar[str] = "aws.cloudtrail.trail"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cloudtrail.trail"
 
     is_multi_region_trail: bool | None = None
     include_global_service_events: bool | None = None
@@ -63,10 +61,8 @@ class CloudTrailTrail(Resource):
     is_organization_trail: bool | None = None
     s3_bucket_name: str | None = None
     cloudwatch_logs_log_group_arn: str | None = None
-    is_logging: bool | None = Field(default=None, description="GetTrailStatus IsLogging")
-    latest_delivery_error: str | None = Field(
-        default=None, description="GetTrailStatus LatestDeliveryError"
-    )
+    is_logging: bool | None = optional("GetTrailStatus IsLogging")
+    latest_delivery_error: str | None = optional("GetTrailStatus LatestDeliveryError")
     event_selectors: list[EventSelector] = Field(default_factory=list)
     advanced_event_selectors: list[AdvancedEventSelector] = Field(default_factory=list)
 

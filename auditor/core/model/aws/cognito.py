@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class CognitoUserPool(Resource):
+class CognitoUserPool(AwsResource):
     """A user pool: whether its users must present a second factor."""
 
-    resource_type: ClassVar[str] = "aws.cognito.user_pool"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cognito.user_pool"
 
-    mfa_configuration: str | None = Field(
-        default=None, description="DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
+    mfa_configuration: str | None = optional(
+        "DescribeUserPool MfaConfiguration: OFF | ON | OPTIONAL"
     )
 
 
-class CognitoUserPoolClient(Resource):
+class CognitoUserPoolClient(AwsResource):
     """An app client: how long its tokens live.
 
     The ``*_seconds`` fields are the validities converted with ``TokenValidityUnits``; when the
@@ -29,8 +27,7 @@ class CognitoUserPoolClient(Resource):
     ``ClientSecret`` is never read into the inventory.
     """
 
-    resource_type: ClassVar[str] = "aws.cognito.user_pool_client"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.cognito.user_pool_client"
 
     user_pool_id: str
     access_token_validity_seconds: int | None = None
@@ -41,8 +38,8 @@ class CognitoUserPoolClient(Resource):
         default_factory=dict, description="TokenValidityUnits as returned"
     )
     enable_token_revocation: bool | None = None
-    refresh_token_rotation: str | None = Field(
-        default=None, description="RefreshTokenRotation.Feature: ENABLED | DISABLED"
+    refresh_token_rotation: str | None = optional(
+        "RefreshTokenRotation.Feature: ENABLED | DISABLED"
     )
     auth_session_validity_minutes: int | None = None
 

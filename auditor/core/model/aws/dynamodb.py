@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import Field
-
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class DynamoDbTable(Resource):
-    resource_type: ClassVar[str] = "aws.dynamodb.table"
-    provider: ClassVar[Provider] = "aws"
+class DynamoDbTable(AwsResource):
+    resource_type = "aws.dynamodb.table"
 
-    sse_status: str | None = Field(
-        default=None,
-        description="SSEDescription.Status; None when SSEDescription is absent, which means the "
-        "table is encrypted with an AWS-owned key (AES-256)",
+    sse_status: str | None = optional(
+        "SSEDescription.Status; None when SSEDescription is absent, which means the "
+        "table is encrypted with an AWS-owned key (AES-256)"
     )
-    sse_type: str | None = Field(default=None, description="SSEDescription.SSEType: AES256 or KMS")
+    sse_type: str | None = optional("SSEDescription.SSEType: AES256 or KMS")
     kms_master_key_arn: str | None = None

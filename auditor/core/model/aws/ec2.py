@@ -6,39 +6,29 @@ Sources: ``ec2:GetEbsEncryptionByDefault``, ``ec2:DescribeVolumes`` and
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsEncryptedStore, AwsResource
+from auditor.core.model.base import optional
 
 
-class EbsEncryptionDefault(Resource):
+class EbsEncryptionDefault(AwsResource):
     """One per region: whether new EBS volumes are encrypted without being asked."""
 
-    resource_type: ClassVar[str] = "aws.ec2.ebs_encryption_default"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.ec2.ebs_encryption_default"
 
-    ebs_encryption_by_default: bool | None = Field(
-        default=None, description="EbsEncryptionByDefault"
-    )
-    sse_type: str | None = Field(default=None, description="SseType: sse-ebs, sse-kms or none")
+    ebs_encryption_by_default: bool | None = optional("EbsEncryptionByDefault")
+    sse_type: str | None = optional("SseType: sse-ebs, sse-kms or none")
 
 
-class Ec2Volume(Resource):
-    resource_type: ClassVar[str] = "aws.ec2.volume"
-    provider: ClassVar[Provider] = "aws"
+class Ec2Volume(AwsEncryptedStore):
+    resource_type = "aws.ec2.volume"
 
-    encrypted: bool | None = None
-    kms_key_id: str | None = None
     state: str | None = None
     attached_instances: list[str] = Field(default_factory=list)
 
 
-class Ec2Snapshot(Resource):
-    resource_type: ClassVar[str] = "aws.ec2.snapshot"
-    provider: ClassVar[Provider] = "aws"
+class Ec2Snapshot(AwsEncryptedStore):
+    resource_type = "aws.ec2.snapshot"
 
-    encrypted: bool | None = None
-    kms_key_id: str | None = None
     volume_id: str | None = None

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsEncryptedStore
 
 
-class EfsFileSystem(Resource):
-    resource_type: ClassVar[str] = "aws.efs.file_system"
-    provider: ClassVar[Provider] = "aws"
-
-    encrypted: bool | None = None
-    kms_key_id: str | None = None
+class EfsFileSystem(AwsEncryptedStore):
+    resource_type = "aws.efs.file_system"

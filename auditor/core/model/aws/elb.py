@@ -6,11 +6,10 @@ Sources: ``elb:DescribeLoadBalancers`` and ``elb:DescribeLoadBalancerPolicies`` 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class ClassicListener(BaseModel):
@@ -21,15 +20,13 @@ class ClassicListener(BaseModel):
     instance_protocol: str | None = None
     policy_names: list[str] = Field(default_factory=list)
     reference_security_policy: str | None = None
-    ssl_protocols: list[str] | None = Field(
-        default=None,
-        description="Protocol-* attributes set to true (TLSv1.2 ...); None for HTTP/TCP listeners",
+    ssl_protocols: list[str] | None = optional(
+        "Protocol-* attributes set to true (TLSv1.2 ...); None for HTTP/TCP listeners"
     )
 
 
-class ElbLoadBalancer(Resource):
-    resource_type: ClassVar[str] = "aws.elb.load_balancer"
-    provider: ClassVar[Provider] = "aws"
+class ElbLoadBalancer(AwsResource):
+    resource_type = "aws.elb.load_balancer"
 
     scheme: str | None = None
     listeners: list[ClassicListener] = Field(default_factory=list)

@@ -7,18 +7,17 @@ listener's policy, as AWS reports it: never inferred from the policy's name).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class ElbAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: str
-    redirect_protocol: str | None = Field(default=None, description="RedirectConfig.Protocol")
+    redirect_protocol: str | None = optional("RedirectConfig.Protocol")
 
 
 class ElbTlsPolicy(BaseModel):
@@ -29,20 +28,15 @@ class ElbTlsPolicy(BaseModel):
     ciphers: list[str] = Field(default_factory=list)
 
 
-class Elbv2Listener(Resource):
-    resource_type: ClassVar[str] = "aws.elbv2.listener"
-    provider: ClassVar[Provider] = "aws"
+class Elbv2Listener(AwsResource):
+    resource_type = "aws.elbv2.listener"
 
     load_balancer: str = Field(description="load balancer ARN")
-    load_balancer_type: str | None = Field(
-        default=None, description="application, network, gateway"
-    )
-    scheme: str | None = Field(default=None, description="internet-facing or internal")
+    load_balancer_type: str | None = optional("application, network, gateway")
+    scheme: str | None = optional("internet-facing or internal")
     protocol: str | None = None
     port: int | None = None
-    ssl_policy: str | None = Field(
-        default=None, description="read only for HTTPS and TLS listeners"
-    )
+    ssl_policy: str | None = optional("read only for HTTPS and TLS listeners")
     tls: ElbTlsPolicy | None = None
     default_actions: list[ElbAction] = Field(default_factory=list)
     rule_actions: list[ElbAction] = Field(

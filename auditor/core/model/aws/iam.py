@@ -8,50 +8,40 @@ Sources: ``iam:GetAccountSummary`` (``SummaryMap``), the credential report
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class IamRootUser(Resource):
+class IamRootUser(AwsResource):
     """The account's root user, as the account summary and the credential report show it."""
 
-    resource_type: ClassVar[str] = "aws.iam.root_user"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.root_user"
 
-    account_mfa_enabled: bool | None = Field(
-        default=None, description="GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
+    account_mfa_enabled: bool | None = optional(
+        "GetAccountSummary SummaryMap.AccountMFAEnabled == 1"
     )
-    account_access_keys_present: bool | None = Field(
-        default=None, description="GetAccountSummary SummaryMap.AccountAccessKeysPresent == 1"
+    account_access_keys_present: bool | None = optional(
+        "GetAccountSummary SummaryMap.AccountAccessKeysPresent == 1"
     )
-    mfa_active: bool | None = Field(
-        default=None, description="credential report <root_account> mfa_active"
+    mfa_active: bool | None = optional("credential report <root_account> mfa_active")
+    password_enabled: str | None = optional(
+        "credential report <root_account> password_enabled (always not_supported)"
     )
-    password_enabled: str | None = Field(
-        default=None,
-        description="credential report <root_account> password_enabled (always not_supported)",
-    )
-    access_key_1_active: bool | None = Field(
-        default=None, description="credential report access_key_1_active"
-    )
-    access_key_2_active: bool | None = Field(
-        default=None, description="credential report access_key_2_active"
-    )
+    access_key_1_active: bool | None = optional("credential report access_key_1_active")
+    access_key_2_active: bool | None = optional("credential report access_key_2_active")
 
 
-class IamUser(Resource):
+class IamUser(AwsResource):
     """An IAM user: console access and MFA from the credential report, policies from GAAD."""
 
-    resource_type: ClassVar[str] = "aws.iam.user"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.user"
 
-    password_enabled: bool | None = Field(
-        default=None, description="credential report password_enabled"
-    )
-    mfa_active: bool | None = Field(default=None, description="credential report mfa_active")
+    password_enabled: bool | None = optional("credential report password_enabled")
+    mfa_active: bool | None = optional("credential report mfa_active")
     access_key_1_active: bool | None = None
     access_key_2_active: bool | None = None
     attached_policies: list[str] = Field(
@@ -63,18 +53,17 @@ class IamUser(Resource):
     groups: list[str] = Field(default_factory=list)
 
 
-class IamRole(Resource):
+class IamRole(AwsResource):
     """An IAM role: how long its sessions may last and who may assume it."""
 
-    resource_type: ClassVar[str] = "aws.iam.role"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.iam.role"
 
     path: str | None = None
-    max_session_duration: int | None = Field(
-        default=None, description="ListRoles MaxSessionDuration, seconds (3600-43200)"
+    max_session_duration: int | None = optional(
+        "ListRoles MaxSessionDuration, seconds (3600-43200)"
     )
-    assume_role_policy: dict[str, Any] | None = Field(
-        default=None, description="the trust policy (AssumeRolePolicyDocument), parsed"
+    assume_role_policy: dict[str, Any] | None = optional(
+        "the trust policy (AssumeRolePolicyDocument), parsed"
     )
 
 

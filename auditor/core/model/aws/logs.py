@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class DataProtectionPolicy(BaseModel):
@@ -34,35 +33,31 @@ class DataProtectionPolicy(BaseModel):
     )
 
 
-class LogsLogGroup(Resource):
+class LogsLogGroup(AwsResource):
     """A log group. ``retention_in_days`` None means the events never expire."""
 
-    resource_type: ClassVar[str] = "aws.logs.log_group"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.logs.log_group"
 
     retention_in_days: int | None = None
     kms_key_id: str | None = None
-    data_protection_status: str | None = Field(
-        default=None,
-        description="dataProtectionStatus: ACTIVATED, DELETED, ARCHIVED or DISABLED",
+    data_protection_status: str | None = optional(
+        "dataProtectionStatus: ACTIVATED, DELETED, ARCHIVED or DISABLED"
     )
     inherited_properties: list[str] = Field(
         default_factory=list, description="e.g. ACCOUNT_DATA_PROTECTION"
     )
-    data_protection_policy: DataProtectionPolicy | None = Field(
-        default=None,
-        description="GetDataProtectionPolicy for this log group; None when it has none",
+    data_protection_policy: DataProtectionPolicy | None = optional(
+        "GetDataProtectionPolicy for this log group; None when it has none"
     )
 
 
-class LogsAccountPolicy(Resource):
+class LogsAccountPolicy(AwsResource):
     """An account-level CloudWatch Logs policy (DescribeAccountPolicies), one region."""
 
-    resource_type: ClassVar[str] = "aws.logs.account_policy"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.logs.account_policy"
 
     policy_type: str
-    scope: str | None = Field(default=None, description="ALL")
+    scope: str | None = optional("ALL")
     selection_criteria: str | None = None
     data_protection_policy: DataProtectionPolicy | None = None
 

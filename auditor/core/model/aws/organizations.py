@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class OrganizationsEffectivePolicy(Resource):
+class OrganizationsEffectivePolicy(AwsResource):
     """The effective policy of one type for one account.
 
     ``content`` is ``EffectivePolicy.PolicyContent`` parsed; ``None`` when no policy of the type
@@ -20,8 +20,7 @@ class OrganizationsEffectivePolicy(Resource):
     ``optIn``.
     """
 
-    resource_type: ClassVar[str] = "aws.organizations.effective_policy"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.organizations.effective_policy"
 
     policy_type: str
     target_id: str

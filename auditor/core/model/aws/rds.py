@@ -8,11 +8,10 @@ for a parameter the group does not report, ``rds:DescribeEngineDefaultParameters
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
 class RdsTlsParameters(BaseModel):
@@ -27,42 +26,33 @@ class RdsTlsParameters(BaseModel):
 
     parameter_group: str | None = None
     family: str | None = None
-    force_ssl: str | None = Field(
-        default=None, description="rds.force_ssl (PostgreSQL, SQL Server)"
-    )
-    ssl_min_protocol_version: str | None = Field(
-        default=None, description="PostgreSQL, e.g. TLSv1.2"
-    )
-    require_secure_transport: str | None = Field(default=None, description="MySQL and MariaDB")
-    tls_version: str | None = Field(
-        default=None, description="MySQL and MariaDB, e.g. TLSv1.2,TLSv1.3"
-    )
+    force_ssl: str | None = optional("rds.force_ssl (PostgreSQL, SQL Server)")
+    ssl_min_protocol_version: str | None = optional("PostgreSQL, e.g. TLSv1.2")
+    require_secure_transport: str | None = optional("MySQL and MariaDB")
+    tls_version: str | None = optional("MySQL and MariaDB, e.g. TLSv1.2,TLSv1.3")
     sources: dict[str, str] = Field(
         default_factory=dict, description="parameter -> user | system | engine-default"
     )
 
 
-class _RdsStore(Resource):
+class _RdsStore(AwsResource):
     engine: str | None = None
     engine_version: str | None = None
     storage_encrypted: bool | None = None
-    storage_encryption_type: str | None = Field(
-        default=None, description="StorageEncryptionType: none, sse-rds (AWS-owned key), sse-kms"
+    storage_encryption_type: str | None = optional(
+        "StorageEncryptionType: none, sse-rds (AWS-owned key), sse-kms"
     )
     kms_key_id: str | None = None
     tls_parameters: RdsTlsParameters | None = None
 
 
 class RdsDbInstance(_RdsStore):
-    resource_type: ClassVar[str] = "aws.rds.db_instance"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.rds.db_instance"
 
-    db_cluster_identifier: str | None = Field(
-        default=None,
-        description="Set for members of a cluster, whose TLS parameters the cluster holds",
+    db_cluster_identifier: str | None = optional(
+        "Set for members of a cluster, whose TLS parameters the cluster holds"
     )
 
 
 class RdsDbCluster(_RdsStore):
-    resource_type: ClassVar[str] = "aws.rds.db_cluster"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.rds.db_cluster"

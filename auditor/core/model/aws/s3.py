@@ -7,30 +7,26 @@ and ``s3:GetBucketTagging``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from pydantic import Field
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
-from auditor.core.model.base import Provider, Resource
 
+class S3Bucket(AwsResource):
+    resource_type = "aws.s3.bucket"
 
-class S3Bucket(Resource):
-    resource_type: ClassVar[str] = "aws.s3.bucket"
-    provider: ClassVar[Provider] = "aws"
-
-    sse_algorithm: str | None = Field(
-        default=None,
-        description="Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm (AES256, aws:kms, "
-        "aws:kms:dsse, ...); None when the bucket has no default-encryption configuration",
+    sse_algorithm: str | None = optional(
+        "Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm (AES256, aws:kms, "
+        "aws:kms:dsse, ...); None when the bucket has no default-encryption configuration"
     )
-    kms_master_key_id: str | None = Field(
-        default=None, description="KMSMasterKeyID: key id, key ARN, alias name or alias ARN"
+    kms_master_key_id: str | None = optional(
+        "KMSMasterKeyID: key id, key ARN, alias name or alias ARN"
     )
     bucket_key_enabled: bool | None = None
-    blocked_encryption_types: list[str] | None = Field(
-        default=None,
-        description="Rules[0].BlockedEncryptionTypes.EncryptionType (NONE, SSE-C); None if absent",
+    blocked_encryption_types: list[str] | None = optional(
+        "Rules[0].BlockedEncryptionTypes.EncryptionType (NONE, SSE-C); None if absent"
     )
-    policy: dict[str, Any] | None = Field(
-        default=None, description="The bucket policy document, parsed; None when there is none"
+    policy: dict[str, Any] | None = optional(
+        "The bucket policy document, parsed; None when there is none"
     )

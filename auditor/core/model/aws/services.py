@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
 
 
-class AwsServiceInUse(Resource):
+class AwsServiceInUse(AwsResource):
     """A service namespace with resources in the account.
 
     Found through the Resource Groups Tagging API (``GetResources``: ARNs) and, where AWS Config
     records, ``GetDiscoveredResourceCounts`` (resource types such as ``AWS::EFS::FileSystem``).
     """
 
-    resource_type: ClassVar[str] = "aws.service"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.service"
 
     namespace: str
     resource_count: int = 0

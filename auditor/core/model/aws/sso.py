@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import Field
-
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.aws.common import AwsResource
+from auditor.core.model.base import optional
 
 
-class SsoPermissionSet(Resource):
+class SsoPermissionSet(AwsResource):
     """A permission set. ``session_duration`` is the ISO-8601 duration the API returns."""
 
-    resource_type: ClassVar[str] = "aws.sso.permission_set"
-    provider: ClassVar[Provider] = "aws"
+    resource_type = "aws.sso.permission_set"
 
     instance_arn: str
-    session_duration: str | None = Field(
-        default=None, description="DescribePermissionSet SessionDuration, e.g. PT8H"
-    )
-    session_duration_seconds: int | None = Field(
-        default=None,
-        description="session_duration in seconds; the documented default PT1H when absent",
+    session_duration: str | None = optional("DescribePermissionSet SessionDuration, e.g. PT8H")
+    session_duration_seconds: int | None = optional(
+        "session_duration in seconds; the documented default PT1H when absent"
     )
     session_duration_defaulted: bool = False
 

@@ -6,14 +6,7 @@ from auditor.core.model.base import Resource
 from auditor.core.model.gcp.accesscontext import ACCESSCONTEXT_TYPES
 from auditor.core.model.gcp.alloydb import AlloyDbCluster, AlloyDbInstance
 from auditor.core.model.gcp.bigquery import Dataset
-from auditor.core.model.gcp.compute import (
-    Disk,
-    SslPolicy,
-    TargetHttpProxy,
-    TargetHttpsProxy,
-    TargetSslProxy,
-    UrlMap,
-)
+from auditor.core.model.gcp.compute import COMPUTE_TYPES
 from auditor.core.model.gcp.directory import DIRECTORY_TYPES
 from auditor.core.model.gcp.iam import ServiceAccountKey
 from auditor.core.model.gcp.iap import IAP_TYPES
@@ -36,12 +29,7 @@ GCP_CAI_TYPES: tuple[type[Resource], ...] = (
     SqlInstance,
     Bucket,
     Dataset,
-    Disk,
-    SslPolicy,
-    TargetHttpsProxy,
-    TargetSslProxy,
-    TargetHttpProxy,
-    UrlMap,
+    *COMPUTE_TYPES,
     CryptoKey,
     AlloyDbCluster,
     AlloyDbInstance,

@@ -8,11 +8,10 @@ discovery document; durations (``"28800s"``) are held as seconds.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Resource
+from auditor.core.model.gcp.common import GcpApiResource, OrganizationSummary
 
 
 class SessionSettings(BaseModel):
@@ -40,14 +39,13 @@ class ScopedAccessSettings(BaseModel):
     session_settings: SessionSettings | None = None
 
 
-class GcpUserAccessBinding(Resource):
+class GcpUserAccessBinding(GcpApiResource):
     """One binding of a group (or principal) to access levels and session settings.
 
     ``account`` is ``organizations/ID``.
     """
 
-    resource_type: ClassVar[str] = "gcp.accesscontextmanager.gcp_user_access_binding"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.accesscontextmanager.gcp_user_access_binding"
 
     group_key: str | None = None
     principal: str | None = None
@@ -56,26 +54,22 @@ class GcpUserAccessBinding(Resource):
     scoped_access_settings: list[ScopedAccessSettings] = Field(default_factory=list)
 
 
-class BindingSummary(BaseModel):
+class BindingSummary(OrganizationSummary):
     """What the organization-level view keeps of each binding."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
     group_key: str | None = None
     principal: str | None = None
     session_settings: SessionSettings | None = None
 
 
-class OrganizationBindings(Resource):
+class OrganizationBindings(GcpApiResource):
     """The result of listing an organization's GCP user access bindings.
 
     It exists so that "no binding at all" is a finding (no Google Cloud session limit anywhere),
     not an empty listing. ``id`` and ``account`` are ``organizations/ID``.
     """
 
-    resource_type: ClassVar[str] = "gcp.accesscontextmanager.organization_bindings"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.accesscontextmanager.organization_bindings"
 
     bindings: list[BindingSummary] = Field(default_factory=list)
 

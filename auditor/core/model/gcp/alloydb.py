@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -11,7 +10,7 @@ class AlloyDbCluster(GcpResource):
     resource_type = "gcp.alloydb.cluster"
     asset_type = "alloydb.googleapis.com/Cluster"
 
-    kms_key_name: str | None = Field(default=None, description="encryptionConfig.kmsKeyName")
+    kms_key_name: str | None = optional("encryptionConfig.kmsKeyName")
     database_version: str | None = None
 
 
@@ -20,12 +19,8 @@ class AlloyDbInstance(GcpResource):
     asset_type = "alloydb.googleapis.com/Instance"
 
     instance_type: str | None = None
-    ssl_mode: str | None = Field(
-        default=None, description="clientConnectionConfig.sslConfig.sslMode"
-    )
-    require_connectors: bool | None = Field(
-        default=None, description="clientConnectionConfig.requireConnectors"
-    )
+    ssl_mode: str | None = optional("clientConnectionConfig.sslConfig.sslMode")
+    require_connectors: bool | None = optional("clientConnectionConfig.requireConnectors")
 
 
 __all__ = ["AlloyDbCluster", "AlloyDbInstance"]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -11,9 +10,7 @@ class Dataset(GcpResource):
     resource_type = "gcp.bigquery.dataset"
     asset_type = "bigquery.googleapis.com/Dataset"
 
-    default_kms_key_name: str | None = Field(
-        default=None, description="defaultEncryptionConfiguration.kmsKeyName"
-    )
+    default_kms_key_name: str | None = optional("defaultEncryptionConfiguration.kmsKeyName")
 
 
 __all__ = ["Dataset"]

@@ -1,4 +1,4 @@
-"""Pieces shared by GCP resource models: the Cloud Asset base and IAM policy parts."""
+"""Pieces shared by GCP resource models: the provider and Cloud Asset bases, IAM policy parts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Provider, Resource, optional
 
 
 class IamBinding(BaseModel):
@@ -16,7 +16,7 @@ class IamBinding(BaseModel):
 
     role: str
     members: list[str] = Field(default_factory=list)
-    condition: str | None = Field(default=None, description="condition.expression, if any")
+    condition: str | None = optional("condition.expression, if any")
 
 
 class AuditLogConfig(BaseModel):
@@ -37,7 +37,23 @@ class AuditConfig(BaseModel):
     audit_log_configs: list[AuditLogConfig] = Field(default_factory=list)
 
 
-class GcpResource(Resource):
+class OrganizationSummary(BaseModel):
+    """Base of what an organization-level view keeps of each resource it lists: ``name`` is the
+    resource's full name (its ``id``), the other fields are the resource's own of that name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+
+
+class GcpApiResource(Resource):
+    """Base of every GCP model: those read from a Google API outside Cloud Asset Inventory
+    (Directory, Access Context Manager, IAP, Vertex AI, Logging) derive from it directly."""
+
+    provider: ClassVar[Provider] = "gcp"
+
+
+class GcpResource(GcpApiResource):
     """Base of every GCP model read from Cloud Asset Inventory.
 
     ``id`` is the asset's full resource name (``//storage.googleapis.com/bucket``), ``account``
@@ -46,10 +62,16 @@ class GcpResource(Resource):
     ``organizations/N``) as Cloud Asset Inventory reports it.
     """
 
-    provider: ClassVar[Provider] = "gcp"
     asset_type: ClassVar[str]
 
     ancestors: list[str] = Field(default_factory=list)
 
 
-__all__ = ["AuditConfig", "AuditLogConfig", "GcpResource", "IamBinding"]
+__all__ = [
+    "AuditConfig",
+    "AuditLogConfig",
+    "GcpApiResource",
+    "GcpResource",
+    "IamBinding",
+    "OrganizationSummary",
+]

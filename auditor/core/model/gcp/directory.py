@@ -7,16 +7,14 @@ Not in Cloud Asset Inventory: ``GET admin/directory/v1/users?customer=...&projec
 
 from __future__ import annotations
 
-from typing import ClassVar
+from auditor.core.model.base import Resource
+from auditor.core.model.gcp.common import GcpApiResource
 
-from auditor.core.model.base import Provider, Resource
 
-
-class DirectoryUser(Resource):
+class DirectoryUser(GcpApiResource):
     """One user account. ``account`` is the Workspace customer id the listing ran under."""
 
-    resource_type: ClassVar[str] = "gcp.directory.user"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.directory.user"
 
     primary_email: str | None = None
     is_enrolled_in_2sv: bool | None = None

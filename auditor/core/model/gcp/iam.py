@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -12,7 +11,7 @@ class ServiceAccountKey(GcpResource):
     asset_type = "iam.googleapis.com/ServiceAccountKey"
 
     service_account: str | None = None
-    key_type: str | None = Field(default=None, description="USER_MANAGED | SYSTEM_MANAGED")
+    key_type: str | None = optional("USER_MANAGED | SYSTEM_MANAGED")
     disabled: bool | None = None
     valid_after_time: str | None = None
 

@@ -7,16 +7,14 @@ names follow the ``IapSettings``, ``AccessSettings`` and ``ReauthSettings`` sche
 
 from __future__ import annotations
 
-from typing import ClassVar
+from auditor.core.model.base import Resource
+from auditor.core.model.gcp.common import GcpApiResource
 
-from auditor.core.model.base import Provider, Resource
 
-
-class IapSettings(Resource):
+class IapSettings(GcpApiResource):
     """The IAP settings of one resource. ``id`` is the settings name; ``account`` the project."""
 
-    resource_type: ClassVar[str] = "gcp.iap.settings"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.iap.settings"
 
     reauth_max_age_seconds: int | None = None
     reauth_method: str | None = None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -11,14 +10,12 @@ class CryptoKey(GcpResource):
     resource_type = "gcp.kms.crypto_key"
     asset_type = "cloudkms.googleapis.com/CryptoKey"
 
-    purpose: str | None = Field(default=None, description="ENCRYPT_DECRYPT | ASYMMETRIC_SIGN | ...")
-    algorithm: str | None = Field(default=None, description="versionTemplate.algorithm")
-    protection_level: str | None = Field(
-        default=None, description="versionTemplate.protectionLevel"
-    )
-    primary_state: str | None = Field(default=None, description="primary.state")
-    rotation_period_days: float | None = Field(
-        default=None, description="rotationPeriod in days; None when automatic rotation is off"
+    purpose: str | None = optional("ENCRYPT_DECRYPT | ASYMMETRIC_SIGN | ...")
+    algorithm: str | None = optional("versionTemplate.algorithm")
+    protection_level: str | None = optional("versionTemplate.protectionLevel")
+    primary_state: str | None = optional("primary.state")
+    rotation_period_days: float | None = optional(
+        "rotationPeriod in days; None when automatic rotation is off"
     )
     next_rotation_time: str | None = None
 

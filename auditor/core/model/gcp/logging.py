@@ -9,20 +9,20 @@ False.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Resource, optional
+from auditor.core.model.gcp.common import GcpApiResource, OrganizationSummary
 
 ParentType = Literal["organization", "folder", "project", "billingAccount"]
 
 
-class LogSink(Resource):
+class LogSink(GcpApiResource):
     """One sink. ``id`` is its full name (``organizations/O/sinks/S``); ``account`` its parent."""
 
-    resource_type: ClassVar[str] = "gcp.logging.sink"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.logging.sink"
 
     parent: str
     parent_type: ParentType
@@ -35,11 +35,10 @@ class LogSink(Resource):
     writer_identity: str | None = None
 
 
-class LogBucket(Resource):
+class LogBucket(GcpApiResource):
     """One log bucket. ``id`` is ``{parent}/locations/L/buckets/B``; ``region`` the location."""
 
-    resource_type: ClassVar[str] = "gcp.logging.bucket"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.logging.bucket"
 
     parent: str
     bucket_id: str
@@ -49,27 +48,23 @@ class LogBucket(Resource):
     kms_key_name: str | None = None
 
 
-class LogExclusion(Resource):
+class LogExclusion(GcpApiResource):
     """One exclusion of a sink. Parent-level exclusions (``exclusions.list``) are those of the
     ``_Default`` sink (``sink="_Default"``); others come from a sink's ``exclusions``. ``id`` is
     the exclusion's full name."""
 
-    resource_type: ClassVar[str] = "gcp.logging.exclusion"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.logging.exclusion"
 
     parent: str
     filter: str | None = None
     disabled: bool | None = None
-    sink: str | None = Field(default=None, description="sink name when embedded in a sink")
+    sink: str | None = optional("sink name when embedded in a sink")
     sink_include_children: bool | None = None
 
 
-class SinkSummary(BaseModel):
+class SinkSummary(OrganizationSummary):
     """What the organization-level view keeps of each sink."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
     destination: str | None = None
     filter: str | None = None
     disabled: bool | None = None
@@ -77,14 +72,13 @@ class SinkSummary(BaseModel):
     exclusion_filters: list[str] = Field(default_factory=list)
 
 
-class OrganizationSinks(Resource):
+class OrganizationSinks(GcpApiResource):
     """The result of listing an organization's sinks, so that "no aggregated sink" is a finding.
 
     ``id`` and ``account`` are ``organizations/ID``.
     """
 
-    resource_type: ClassVar[str] = "gcp.logging.organization_sinks"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.logging.organization_sinks"
 
     sinks: list[SinkSummary] = Field(default_factory=list)
 

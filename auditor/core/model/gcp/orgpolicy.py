@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -17,10 +18,10 @@ class OrgPolicy(GcpResource):
 
     attached_to: str = Field(description="organizations/N, folders/N or projects/N")
     constraint: str = Field(description="e.g. constraints/gcp.restrictNonCmekServices")
-    enforced: bool | None = Field(default=None, description="booleanPolicy.enforced")
+    enforced: bool | None = optional("booleanPolicy.enforced")
     allowed_values: list[str] = Field(default_factory=list)
     denied_values: list[str] = Field(default_factory=list)
-    all_values: str | None = Field(default=None, description="listPolicy.allValues: ALLOW | DENY")
+    all_values: str | None = optional("listPolicy.allValues: ALLOW | DENY")
     inherit_from_parent: bool = False
     restore_default: bool = False
 

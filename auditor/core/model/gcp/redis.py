@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -12,9 +11,7 @@ class RedisInstance(GcpResource):
     asset_type = "redis.googleapis.com/Instance"
 
     tier: str | None = None
-    transit_encryption_mode: str | None = Field(
-        default=None, description="SERVER_AUTHENTICATION | DISABLED"
-    )
+    transit_encryption_mode: str | None = optional("SERVER_AUTHENTICATION | DISABLED")
     auth_enabled: bool | None = None
     customer_managed_key: str | None = None
 

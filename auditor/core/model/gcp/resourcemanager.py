@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import AuditConfig, GcpResource, IamBinding
 
 
 class _Node(GcpResource):
     path: str = Field(description="organizations/N, folders/N or projects/N")
     display_name: str | None = None
-    lifecycle_state: str | None = Field(default=None, description="ACTIVE | DELETE_REQUESTED")
+    lifecycle_state: str | None = optional("ACTIVE | DELETE_REQUESTED")
     iam_bindings: list[IamBinding] = Field(default_factory=list)
     audit_configs: list[AuditConfig] = Field(default_factory=list)
 
@@ -30,7 +31,7 @@ class Folder(_Node):
     resource_type = "gcp.resourcemanager.folder"
     asset_type = "cloudresourcemanager.googleapis.com/Folder"
 
-    parent: str | None = Field(default=None, description="organizations/N or folders/N")
+    parent: str | None = optional("organizations/N or folders/N")
 
 
 class Project(_Node):
@@ -39,7 +40,7 @@ class Project(_Node):
 
     project_id: str
     project_number: str
-    parent: str | None = Field(default=None, description="organizations/N or folders/N")
+    parent: str | None = optional("organizations/N or folders/N")
 
 
 __all__ = ["Folder", "Organization", "Project"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -12,7 +13,7 @@ class Service(GcpResource):
     asset_type = "serviceusage.googleapis.com/Service"
 
     service: str = Field(description="the API, e.g. storage.googleapis.com")
-    state: str | None = Field(default=None, description="ENABLED | DISABLED")
+    state: str | None = optional("ENABLED | DISABLED")
 
 
 __all__ = ["Service"]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from auditor.core.model.base import optional
 from auditor.core.model.gcp.common import GcpResource
 
 
@@ -14,18 +13,13 @@ class SqlInstance(GcpResource):
     database_version: str | None = None
     state: str | None = None
     instance_type: str | None = None
-    ssl_mode: str | None = Field(
-        default=None,
-        description="settings.ipConfiguration.sslMode: ALLOW_UNENCRYPTED_AND_ENCRYPTED | "
-        "ENCRYPTED_ONLY | TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
+    ssl_mode: str | None = optional(
+        "settings.ipConfiguration.sslMode: ALLOW_UNENCRYPTED_AND_ENCRYPTED | "
+        "ENCRYPTED_ONLY | TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     )
-    require_ssl: bool | None = Field(
-        default=None, description="settings.ipConfiguration.requireSsl"
-    )
+    require_ssl: bool | None = optional("settings.ipConfiguration.requireSsl")
     ipv4_enabled: bool | None = None
-    kms_key_name: str | None = Field(
-        default=None, description="diskEncryptionConfiguration.kmsKeyName"
-    )
+    kms_key_name: str | None = optional("diskEncryptionConfiguration.kmsKeyName")
 
 
 __all__ = ["SqlInstance"]

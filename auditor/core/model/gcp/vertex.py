@@ -6,20 +6,18 @@ Not in Cloud Asset Inventory: ``GET v1/projects/{project}/cacheConfig``
 
 from __future__ import annotations
 
-from typing import ClassVar
+from auditor.core.model.base import Resource
+from auditor.core.model.gcp.common import GcpApiResource
 
-from auditor.core.model.base import Provider, Resource
 
-
-class CacheConfig(Resource):
+class CacheConfig(GcpApiResource):
     """A project's GenAI cache configuration. ``account`` is the project id.
 
     ``disable_cache`` follows proto3 JSON: the API omits a false boolean, and its documentation
     says caching is enabled unless the field is true, so an omitted field is recorded as False.
     """
 
-    resource_type: ClassVar[str] = "gcp.aiplatform.cache_config"
-    provider: ClassVar[Provider] = "gcp"
+    resource_type = "gcp.aiplatform.cache_config"
 
     disable_cache: bool | None = None
     retention_type: str | None = None

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from auditor.core.model.base import Provider, Resource
+from auditor.core.model.base import Provider, Resource, optional
 
 
 def place_of(host: str, port: int | None, database: str) -> str:
@@ -30,16 +30,11 @@ class PgResource(Resource):
     host: str = Field(description="server host name or address as connected (never a password)")
     port: int | None = None
     database: str
-    tenant_key: str | None = Field(
-        default=None, description="the tenant key column the catalog was read for (profile)"
+    tenant_key: str | None = optional("the tenant key column the catalog was read for (profile)")
+    tenant_setting: str | None = optional(
+        "the setting the application sets per request, e.g. app.practice_id (profile)"
     )
-    tenant_setting: str | None = Field(
-        default=None,
-        description="the setting the application sets per request, e.g. app.practice_id (profile)",
-    )
-    app_role: str | None = Field(
-        default=None, description="the application's database role the facts refer to (profile)"
-    )
+    app_role: str | None = optional("the application's database role the facts refer to (profile)")
 
 
 __all__ = ["PgResource", "place_of"]

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.postgres.common import PgResource
 
 
@@ -17,20 +18,17 @@ class PgDatabase(PgResource):
     resource_type: ClassVar[str] = "postgres.database"
 
     server_version: str | None = None
-    platform: str | None = Field(
-        default=None,
-        description="postgresql | aws-rds | aws-aurora | gcp-cloudsql, from the server's settings",
+    platform: str | None = optional(
+        "postgresql | aws-rds | aws-aurora | gcp-cloudsql, from the server's settings"
     )
-    instance: str | None = Field(
-        default=None,
-        description="the RDS/Aurora instance or cluster (ARN when matched in the same snapshot) "
-        "or Cloud SQL instance the endpoint belongs to, when known",
+    instance: str | None = optional(
+        "the RDS/Aurora instance or cluster (ARN when matched in the same snapshot) "
+        "or Cloud SQL instance the endpoint belongs to, when known"
     )
-    connected_as: str | None = Field(default=None, description="current_user of the audit session")
-    session_read_only: bool | None = Field(
-        default=None,
-        description="transaction_read_only was 'on' for the catalog read (the collector refuses "
-        "to read otherwise)",
+    connected_as: str | None = optional("current_user of the audit session")
+    session_read_only: bool | None = optional(
+        "transaction_read_only was 'on' for the catalog read (the collector refuses "
+        "to read otherwise)"
     )
     tenant_table_count: int = Field(
         default=0, description="tables (and partitioned tables) carrying the tenant key column"

@@ -11,18 +11,17 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.postgres.common import PgResource
 
 
 class PgRole(PgResource):
     resource_type: ClassVar[str] = "postgres.role"
 
-    superuser: bool | None = Field(default=None, description="rolsuper: bypasses every policy")
-    bypass_rls: bool | None = Field(
-        default=None, description="rolbypassrls: bypasses every row-level security policy"
-    )
-    can_login: bool | None = Field(default=None, description="rolcanlogin")
-    inherit: bool | None = Field(default=None, description="rolinherit")
+    superuser: bool | None = optional("rolsuper: bypasses every policy")
+    bypass_rls: bool | None = optional("rolbypassrls: bypasses every row-level security policy")
+    can_login: bool | None = optional("rolcanlogin")
+    inherit: bool | None = optional("rolinherit")
     member_of: list[str] = Field(
         default_factory=list, description="every role it is a member of, directly or indirectly"
     )

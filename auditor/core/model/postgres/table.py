@@ -18,6 +18,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditor.core.model.base import optional
 from auditor.core.model.postgres.common import PgResource
 
 PolicyCommand = Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
@@ -32,24 +33,21 @@ class PgPolicy(BaseModel):
     command: PolicyCommand
     permissive: Literal["PERMISSIVE", "RESTRICTIVE"]
     roles: list[str] = Field(description="role names; 'public' means every role")
-    using: str | None = Field(default=None, description="USING expression, deparsed")
-    with_check: str | None = Field(default=None, description="WITH CHECK expression, deparsed")
-    applies_to_app_role: bool | None = Field(
-        default=None,
-        description="the application role has the privileges of one of the policy's roles "
-        "(or the policy is for public)",
+    using: str | None = optional("USING expression, deparsed")
+    with_check: str | None = optional("WITH CHECK expression, deparsed")
+    applies_to_app_role: bool | None = optional(
+        "the application role has the privileges of one of the policy's roles "
+        "(or the policy is for public)"
     )
     references_tenant_key: bool = Field(
         default=False, description="the tenant key column appears in USING or WITH CHECK"
     )
-    using_filters_tenant: bool | None = Field(
-        default=None,
-        description="USING filters on the tenant key against the tenant setting (None: no USING)",
+    using_filters_tenant: bool | None = optional(
+        "USING filters on the tenant key against the tenant setting (None: no USING)"
     )
-    check_filters_tenant: bool | None = Field(
-        default=None,
-        description="the effective WITH CHECK (WITH CHECK, else USING for ALL and UPDATE) does "
-        "(None: the command checks no new rows)",
+    check_filters_tenant: bool | None = optional(
+        "the effective WITH CHECK (WITH CHECK, else USING for ALL and UPDATE) does "
+        "(None: the command checks no new rows)"
     )
 
 
@@ -80,21 +78,20 @@ class PgTable(PgResource):
     qualified_name: str = Field(description="schema.table")
     kind: str = Field(default="table", description="table | partitioned table | partition")
     owner: str | None = None
-    tenant_key_type: str | None = Field(default=None, description="type of the tenant key column")
-    rls_enabled: bool | None = Field(default=None, description="relrowsecurity")
-    rls_forced: bool | None = Field(default=None, description="relforcerowsecurity")
-    app_role_owns: bool | None = Field(
-        default=None,
-        description="the application role owns the table or is a member of its owner, so RLS "
-        "does not bind it unless forced",
+    tenant_key_type: str | None = optional("type of the tenant key column")
+    rls_enabled: bool | None = optional("relrowsecurity")
+    rls_forced: bool | None = optional("relforcerowsecurity")
+    app_role_owns: bool | None = optional(
+        "the application role owns the table or is a member of its owner, so RLS "
+        "does not bind it unless forced"
     )
     policies: list[PgPolicy] = Field(default_factory=list)
     policy_count: int = 0
     policy_summary: str = Field(
         default="no policy", description="one line per policy, for messages"
     )
-    isolation_probe: PgIsolationProbe | None = Field(
-        default=None, description="set only when the live probe ran (--probe-isolation)"
+    isolation_probe: PgIsolationProbe | None = optional(
+        "set only when the live probe ran (--probe-isolation)"
     )
 
 
