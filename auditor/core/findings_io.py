@@ -40,6 +40,7 @@ from auditor.core.safe_load import (
     check_version,
     decode_utf8,
     located,
+    needs_sanitizing,
     parse_json,
     parse_result,
     read_limited,
@@ -186,7 +187,8 @@ def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
             value = parse_json(text, path, FINDINGS, line=lineno)
             if not isinstance(value, dict):
                 raise located(path, lineno, "expected a JSON object (one finding per line)")
-            value, _ = sanitize(value, FINDINGS, path, lineno)
+            if needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
+                value, _ = sanitize(value, FINDINGS, path, lineno)
             yield value
 
 
