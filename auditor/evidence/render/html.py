@@ -135,21 +135,34 @@ def _evidence_value(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-@lru_cache(maxsize=4)
-def _environment(directory: str) -> jinja2.Environment:
+def status_label(status: str | None) -> str:
+    """A status as a report shows it: NOT_APPLICABLE reads NOT APPLICABLE."""
+    return str(status or "NONE").replace("_", " ")
+
+
+def template_environment(directory: str, *, keep_trailing_newline: bool) -> jinja2.Environment:
+    """Jinja over the report templates in ``directory`` (the HTML and PDF reports): HTML
+    autoescaped, an undefined name an error, block tags on their own lines; the test
+    ``wildcard`` (a waiver of ``scope: all``) and the filter ``status_label``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=keep_trailing_newline,
     )
+    env.tests["wildcard"] = is_wildcard_waiver
+    env.filters["status_label"] = status_label
+    return env
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: str) -> jinja2.Environment:
+    env = template_environment(directory, keep_trailing_newline=True)
     env.filters["evidence"] = _evidence_value
     env.globals["colours"] = COLOURS
     env.globals["document_link"] = document_link
-    env.tests["wildcard"] = is_wildcard_waiver
-    env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
     env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
     return env
 

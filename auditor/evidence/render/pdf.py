@@ -65,7 +65,7 @@ from auditor.core.result import (
 )
 from auditor.core.text import PDF_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 from auditor.evidence.render.html import COLOURS as HTML_COLOURS
-from auditor.evidence.render.html import TrendPoint
+from auditor.evidence.render.html import TrendPoint, status_label, template_environment
 from auditor.evidence.render.places import (
     PASS_SUMMARY_THRESHOLD,
     PassGroup,
@@ -161,10 +161,6 @@ def evidence_lines(evidence: dict[str, Any], limit: int = MAX_EVIDENCE) -> str:
 
 def colour(status: str | None) -> str:
     return COLOURS.get(str(status), _OTHER_COLOUR)
-
-
-def status_label(status: str | None) -> str:
-    return str(status or "NONE").replace("_", " ")
 
 
 def _status_order(statuses: Sequence[str]) -> list[str]:
@@ -517,19 +513,11 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
 
 @lru_cache(maxsize=4)
 def _environment(directory: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(directory, keep_trailing_newline=False)
     env.filters["clip"] = clip
     env.filters["evidence_lines"] = evidence_lines
     env.filters["colour"] = colour
-    env.filters["status_label"] = status_label
     env.filters["place"] = place_label
-    env.tests["wildcard"] = is_wildcard_waiver
     return env
 
 
