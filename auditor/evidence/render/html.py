@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -178,10 +178,21 @@ def status_label(status: str | None) -> str:
     return str(status or "NONE").replace("_", " ")
 
 
-def template_environment(directory: str, *, keep_trailing_newline: bool) -> jinja2.Environment:
+def _status_class(status: str | None) -> str:
+    return "st-" + str(status or "none").lower().replace("_", "-")
+
+
+def template_environment(
+    directory: str,
+    *,
+    keep_trailing_newline: bool,
+    filters: Mapping[str, Callable[..., Any]],
+    template_globals: Mapping[str, Any] | None = None,
+) -> jinja2.Environment:
     """Jinja over the report templates in ``directory`` (the HTML and PDF reports): HTML
     autoescaped, an undefined name an error, block tags on their own lines; the test
-    ``wildcard`` (a waiver of ``scope: all``) and the filter ``status_label``."""
+    ``wildcard`` (a waiver of ``scope: all``), the filter ``status_label``, and the report's
+    own ``filters`` and ``template_globals``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
@@ -192,17 +203,19 @@ def template_environment(directory: str, *, keep_trailing_newline: bool) -> jinj
     )
     env.tests["wildcard"] = is_wildcard_waiver
     env.filters["status_label"] = status_label
+    env.filters.update(filters)
+    env.globals.update(template_globals or {})
     return env
 
 
 @lru_cache(maxsize=4)
 def _environment(directory: str) -> jinja2.Environment:
-    env = template_environment(directory, keep_trailing_newline=True)
-    env.filters["evidence"] = _evidence_value
-    env.globals["colours"] = COLOURS
-    env.globals["document_link"] = document_link
-    env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
-    return env
+    return template_environment(
+        directory,
+        keep_trailing_newline=True,
+        filters={"evidence": _evidence_value, "status_class": _status_class},
+        template_globals={"colours": COLOURS, "document_link": document_link},
+    )
 
 
 def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> _Chart | None:

@@ -493,12 +493,16 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
 
 @lru_cache(maxsize=4)
 def _environment(directory: str) -> jinja2.Environment:
-    env = template_environment(directory, keep_trailing_newline=False)
-    env.filters["clip"] = clip
-    env.filters["evidence_lines"] = evidence_lines
-    env.filters["colour"] = colour
-    env.filters["place"] = place_label
-    return env
+    return template_environment(
+        directory,
+        keep_trailing_newline=False,
+        filters={
+            "clip": clip,
+            "evidence_lines": evidence_lines,
+            "colour": colour,
+            "place": place_label,
+        },
+    )
 
 
 def render_pdf_html(result: RunResult, trend: Sequence[TrendPoint] = ()) -> str:
