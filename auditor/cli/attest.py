@@ -177,7 +177,7 @@ def attest() -> None:
 
 
 @attest.command("template")
-@profile_named(default=None, required=True)
+@profile_named(required=True)
 @cloud_option("Only the policies of this cloud (contractual promises are always listed).")
 @policy_dirs_option("Extra directory of your own policies (repeatable).")
 @file_option(

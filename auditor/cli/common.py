@@ -135,13 +135,15 @@ def profile_named(
     default: str | None = "strict",
     required: bool = False,
 ) -> Callable[[F], F]:
-    """``--profile NAME|FILE``: a shipped profile's name or a profile file of one's own."""
+    """``--profile NAME|FILE``: a shipped profile's name or a profile file of one's own;
+    ``required``: no default (click enforces a required option only when it has none)."""
+    if required:
+        return click.option("--profile", "profile", required=True, metavar="NAME|FILE", help=help)
     return click.option(
         "--profile",
         "profile",
         default=default,
         show_default=default is not None,
-        required=required,
         metavar="NAME|FILE",
         help=help,
     )
