@@ -12,37 +12,31 @@ from auditor import __version__
 from auditor.cli.attest import attest
 from auditor.cli.bundle import bundle, verify
 from auditor.cli.catalog import policies, profile
-from auditor.cli.common import DEBUG_ENV, DEBUG_KEY, debug_enabled, fail, report_unexpected
+from auditor.cli.common import (
+    DEBUG_ENV,
+    DEBUG_KEY,
+    debug_enabled,
+    one_line_errors,
+    report_unexpected,
+)
 from auditor.cli.demo import demo
 from auditor.cli.history import diff, history, merge
 from auditor.cli.iac import iac
 from auditor.cli.phi import phi
 from auditor.cli.run import collect, evaluate, report, scan
 from auditor.cli.waivers import waivers
-from auditor.core.errors import BaaAuditError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class SafeGroup(click.Group):
     """The root group: whatever a command raises reaches the user as one line, never a
-    traceback (``--debug`` shows it): exit 2 for bad input, 3 for anything else."""
+    traceback (``--debug`` shows it): exit 2 for bad input, 3 for anything else (see
+    :func:`auditor.cli.common.one_line_errors`)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with one_line_errors():
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except BaaAuditError as exc:
-            fail(str(exc))
-            sys.exit(2)
-        except KeyboardInterrupt:
-            fail("interrupted")
-            sys.exit(130)
-        except Exception as exc:
-            if debug_enabled():
-                raise
-            sys.exit(report_unexpected(exc))
 
 
 @click.group(cls=SafeGroup, context_settings=CONTEXT_SETTINGS)

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import echo_err, echo_out, fail, handle_errors, policy_dirs_option
+from auditor.cli.common import (
+    cloud_option,
+    echo_err,
+    echo_out,
+    fail,
+    file_option,
+    handle_errors,
+    policy_dirs_option,
+    profile_named,
+)
 from auditor.cli.pipeline import EXIT_USAGE, now_utc
 from auditor.core.errors import InputError, Problem
 from auditor.core.fileio import sha256_bytes, write_bytes_atomic, write_text_atomic
@@ -168,26 +177,11 @@ def attest() -> None:
 
 
 @attest.command("template")
-@click.option(
-    "--profile",
-    "profile",
-    required=True,
-    metavar="NAME|FILE",
-    help="BAA profile: a shipped name (strict, hipaa-baseline) or a path to your own profile YAML.",
-)
-@click.option(
-    "--provider",
-    type=click.Choice(["aws", "gcp", "all"]),
-    default="all",
-    show_default=True,
-    help="Only the policies of this cloud (contractual promises are always listed).",
-)
+@profile_named(required=True)
+@cloud_option("Only the policies of this cloud (contractual promises are always listed).")
 @policy_dirs_option("Extra directory of your own policies (repeatable).")
-@click.option(
+@file_option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
     help="Write the skeleton here (default: standard output).",
 )
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
@@ -283,11 +277,8 @@ def _unanswered(attestations: AttestationSet, needs: Iterable[Need]) -> list[str
 
 @attest.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--profile",
-    "profile",
+@profile_named(
     default=None,
-    metavar="NAME|FILE",
     help="Also check the promises named against this profile, and list what it needs that the "
     "file does not answer.",
 )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-from auditor.cli.common import F, echo_err, echo_out, handle_errors
+from auditor.cli.common import F, echo_err, echo_out, file_option, handle_errors
 from auditor.cli.pipeline import RESULT_FILE, load_result
 from auditor.core.errors import InputError
 from auditor.core.result import RunResult
@@ -50,11 +50,20 @@ def _read_key(path: Path | None, what: str) -> bytes | None:
     return data
 
 
+def _checked_key(path: Path | None, what: str, load: Callable[[bytes], object]) -> bytes | None:
+    """:func:`_read_key`, and the key must load (``load``): its problem names the file."""
+    key = _read_key(path, what)
+    if key is not None:
+        try:
+            load(key)
+        except InputError as exc:
+            raise InputError(str(exc), file=path) from None
+    return key
+
+
 def sign_key_option(fn: F) -> F:
-    return click.option(
+    return file_option(
         "--sign-key",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
         metavar="PRIVATE_KEY",
         help="Sign the bundle's manifest with this ed25519 private key (PEM, unencrypted).",
     )(fn)
@@ -68,12 +77,7 @@ def check_bundle_options(bundle_path: Path | None, sign_key: Path | None) -> Non
     """Fail before any work when the bundle options cannot succeed."""
     if sign_key is not None and bundle_path is None:
         raise InputError("--sign-key needs --bundle FILE")
-    key = _read_key(sign_key, "signing key")
-    if key is not None:
-        try:
-            load_private_key(key)
-        except InputError as exc:
-            raise InputError(str(exc), file=sign_key) from None
+    _checked_key(sign_key, "signing key", load_private_key)
 
 
 def check_no_secrets(files: dict[str, bytes], base: Path) -> None:
@@ -141,18 +145,14 @@ def bundle_outputs(
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
+@file_option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     help=f"Bundle to write (default: DIRECTORY/{BUNDLE_FILE}).",
 )
-@click.option(
+@file_option(
     "--include",
     "extra",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
     help="Also bundle this file under inputs/ (the waivers, a custom profile); repeatable.",
 )
 @sign_key_option
@@ -200,10 +200,8 @@ def bundle(
 
 @click.command()
 @click.argument("bundle_path", metavar="BUNDLE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@file_option(
     "--key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     metavar="PUBLIC_KEY",
     help="ed25519 public key (PEM): the bundle must carry a valid signature by it.",
 )
@@ -223,12 +221,7 @@ def verify(bundle_path: Path, key: Path | None) -> None:
     """
     if not bundle_path.is_file():
         raise InputError("bundle not found", file=bundle_path)
-    public = _read_key(key, "public key")
-    if public is not None:
-        try:
-            load_public_key(public)
-        except InputError as exc:
-            raise InputError(str(exc), file=key) from None
+    public = _checked_key(key, "public key", load_public_key)
     report = verify_bundle(bundle_path, public_key_pem=public)
     for problem in report.problems:
         echo_err(f"baa-audit: verify: {problem}")

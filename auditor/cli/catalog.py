@@ -13,11 +13,14 @@ import yaml
 
 from auditor import __version__
 from auditor.cli.common import (
+    choice_option,
     echo_err,
     echo_out,
+    file_option,
     handle_errors,
+    listing_format_option,
     policy_dirs_option,
-    selection_from,
+    profile_named,
     selection_options,
 )
 from auditor.core.errors import InputError, ValidationFailed
@@ -35,6 +38,7 @@ from auditor.judge.catalog import Catalog, load_catalog
 from auditor.judge.engine import policy_applies
 from auditor.judge.policy.loader import load_default_policies
 from auditor.judge.profile import Profile, load_profile, shipped_profiles, unreviewed
+from auditor.judge.selection import Selection
 
 
 @click.group()
@@ -49,12 +53,7 @@ def policies() -> None:
     default=None,
     help="Only this provider's policies.",
 )
-@click.option(
-    "--profile",
-    default=None,
-    metavar="NAME|FILE",
-    help="Only policies that run under this profile.",
-)
+@profile_named("Only policies that run under this profile.", default=None)
 @click.option("--safeguard", default=None, help="Only policies for this safeguard key.")
 @policy_dirs_option("Extra policy directory.")
 @selection_options
@@ -64,10 +63,7 @@ def list_policies(
     profile: str | None,
     safeguard: str | None,
     policy_dirs: tuple[Path, ...],
-    checks: tuple[str, ...],
-    skip_checks: tuple[str, ...],
-    services: tuple[str, ...],
-    severity: tuple[str, ...],
+    selection: Selection | None,
 ) -> None:
     """One line per policy: id, severity, safeguard, resource type, title.
 
@@ -78,7 +74,6 @@ def list_policies(
 
     policy_set = load_default_policies(policy_dirs)
     chosen = list(policy_set.policies)
-    selection = selection_from(checks, skip_checks, services, severity)
     if selection is not None:
         validate_selection(selection, chosen)
         chosen = list(select_policies(chosen, selection).chosen)
@@ -275,10 +270,8 @@ def _check_draft(document: str, catalog: Catalog) -> None:
 
 @profile.command("from-baa")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@file_option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     metavar="PROFILE.yaml",
     help="Write the draft here (atomically) instead of printing it.",
 )
@@ -290,11 +283,10 @@ def _check_draft(document: str, catalog: Catalog) -> None:
     "key rotation) from this profile: a shipped name or a file. A base of the same agreement also "
     "supplies the values its clauses leave unset, each listed under from_base.",
 )
-@click.option(
+@choice_option(
     "--source-format",
-    type=click.Choice(["auto", "text", "markdown", "html"]),
+    choices=["auto", "text", "markdown", "html"],
     default="auto",
-    show_default=True,
     help="How to read FILE (auto: by its name, then its content).",
 )
 @click.option(
@@ -355,13 +347,9 @@ def _profile_or_draft(ref: str, catalog: Catalog) -> tuple[Profile, str]:
 @profile.command("diff")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A readable table, or JSON.",
+@listing_format_option(
+    "json",
+    "A readable table, or JSON.",
 )
 @handle_errors
 def profile_diff(a: str, b: str, fmt: str) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from auditor.cli.pipeline import EXIT_INCOMPLETE, EXIT_USAGE
+from auditor.cli.pipeline import EXIT_INCOMPLETE, EXIT_USAGE, EvaluationInputs, load_inputs
 from auditor.core.errors import BaaAuditError, ValidationFailed
 from auditor.core.redact import redact_text
 from auditor.core.result import SEVERITIES
@@ -86,48 +88,88 @@ def report_unexpected(exc: BaseException) -> int:
     return code
 
 
-def handle_errors(fn: F) -> F:
+@contextmanager
+def one_line_errors() -> Iterator[None]:
     """Print a user error as one clear line (each located problem on its own line) and exit 2.
 
     Any other exception is one line too, exit 2 (bad input) or 3, never a traceback (unless
     ``--debug``).
     """
+    try:
+        yield
+    except ValidationFailed as exc:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+            fail(str(problem))
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            fail(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        sys.exit(EXIT_USAGE)
+    except BaaAuditError as exc:
+        fail(str(exc))
+        sys.exit(EXIT_USAGE)
+    except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+        raise
+    except KeyboardInterrupt:
+        fail("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if debug_enabled():
+            raise
+        sys.exit(report_unexpected(exc))
+
+
+def handle_errors(fn: F) -> F:
+    """The command with :func:`one_line_errors` around it."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with one_line_errors():
             return fn(*args, **kwargs)
-        except ValidationFailed as exc:
-            for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
-                fail(str(problem))
-            if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-                fail(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
-            sys.exit(EXIT_USAGE)
-        except BaaAuditError as exc:
-            fail(str(exc))
-            sys.exit(EXIT_USAGE)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            fail("interrupted")
-            sys.exit(130)
-        except Exception as exc:
-            if debug_enabled():
-                raise
-            sys.exit(report_unexpected(exc))
 
     return wrapper  # type: ignore[return-value]
 
 
-def profile_option(fn: F) -> F:
+def profile_named(
+    help: str = "BAA profile: a shipped name (strict, hipaa-baseline) or a path to your own "
+    "profile YAML.",
+    *,
+    default: str | None = "strict",
+    required: bool = False,
+) -> Callable[[F], F]:
+    """``--profile NAME|FILE``: a shipped profile's name or a profile file of one's own;
+    ``required``: no default (click enforces a required option only when it has none)."""
+    if required:
+        return click.option("--profile", "profile", required=True, metavar="NAME|FILE", help=help)
     return click.option(
         "--profile",
         "profile",
-        default="strict",
-        show_default=True,
+        default=default,
+        show_default=default is not None,
         metavar="NAME|FILE",
-        help="BAA profile: a shipped name (strict, hipaa-baseline) or a path to your own profile YAML.",
-    )(fn)
+        help=help,
+    )
+
+
+def profile_option(fn: F) -> F:
+    """``--profile``, default strict."""
+    return profile_named()(fn)
+
+
+def choice_option(
+    *param_decls: str, choices: Sequence[str], default: str, help: str
+) -> Callable[[F], F]:
+    """A flag that picks one of ``choices``, ``default`` when not given (shown in --help)."""
+    return click.option(
+        *param_decls,
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def cloud_option(help: str) -> Callable[[F], F]:
+    """``--provider aws|gcp|all``, default all: the policies (or the sample) of which cloud."""
+    return choice_option("--provider", choices=["aws", "gcp", "all"], default="all", help=help)
 
 
 def format_option(fn: F) -> F:
@@ -142,32 +184,51 @@ def format_option(fn: F) -> F:
     )(fn)
 
 
+def listing_format_option(machine: str, help: str) -> Callable[[F], F]:
+    """``--format table|MACHINE`` as ``fmt``, default table: for people, or for a program."""
+    return choice_option("--format", "fmt", choices=["table", machine], default="table", help=help)
+
+
 def fail_on_option(fn: F) -> F:
-    return click.option(
+    return choice_option(
         "--fail-on",
-        type=click.Choice(SEVERITIES),
+        choices=SEVERITIES,
         default="info",
-        show_default=True,
         help="Exit 1 when a FAIL at or above this severity exists.",
     )(fn)
 
 
-def waivers_option(fn: F) -> F:
+def file_option(
+    *param_decls: str,
+    help: str,
+    metavar: str = "FILE",
+    multiple: bool = False,
+    path_type: type[str] | type[Path] = Path,
+) -> Callable[[F], F]:
+    """An optional flag that names a file (not a directory), ``None`` when not given (``()``
+    when ``multiple``)."""
     return click.option(
-        "--waivers",
-        type=click.Path(dir_okay=False, path_type=str),
+        *param_decls,
+        multiple=multiple,
+        type=click.Path(dir_okay=False, path_type=path_type),
         default=None,
-        metavar="FILE",
+        metavar=metavar,
+        help=help,
+    )
+
+
+def waivers_option(fn: F) -> F:
+    return file_option(
+        "--waivers",
+        path_type=str,
         help="YAML file of waivers (reason, approver, expiry, policy and resource pattern).",
     )(fn)
 
 
 def attestations_option(fn: F) -> F:
-    return click.option(
+    return file_option(
         "--attestations",
-        type=click.Path(dir_okay=False, path_type=str),
-        default=None,
-        metavar="FILE",
+        path_type=str,
         help="YAML file of attestations: signed documents that answer MANUAL findings "
         "(see 'baa-audit attest template' and docs/attestations.md).",
     )(fn)
@@ -200,14 +261,54 @@ def quiet_option(fn: F) -> F:
     )(fn)
 
 
+def passed_as(name: str, build: Callable[..., Any], *params: str) -> Callable[[F], F]:
+    """Hand the command the values of the options ``params`` as one argument ``name``, built
+    by ``build`` (called with them, in that order): the options a group of commands share
+    reach each as one value, not as a list of parameters repeated in every signature."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            kwargs[name] = build(*(kwargs.pop(param) for param in params))
+            return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def stacked(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """The decorators applied as if written one above the other, first on top (so options show
+    in ``--help`` in this order)."""
+
+    def decorate(fn: F) -> F:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return decorate
+
+
+def selection_from(
+    checks: tuple[str, ...],
+    skip_checks: tuple[str, ...],
+    services: tuple[str, ...],
+    severity: tuple[str, ...],
+) -> Selection | None:
+    """The selection the options name (None when none was given)."""
+    selection = Selection.of(checks, skip_checks, services, severity)
+    return None if selection.empty else selection
+
+
 def selection_options(fn: F) -> F:
-    """``--checks``, ``--skip-checks``, ``--services``, ``--severity``: which checks run.
+    """``--checks``, ``--skip-checks``, ``--services``, ``--severity``: which checks run, passed
+    to the command as ``selection`` (None when none was given).
 
     The same spellings on scan, evaluate and iac (Prowler's; Checkov's ``--check`` and
     ``--skip-check`` and Prowler's ``--excluded-checks`` are accepted too). Each is repeatable
     and takes comma lists; ids take globs. See :mod:`auditor.judge.selection`.
     """
-    options = [
+    return stacked(
         click.option(
             "--checks",
             "--check",
@@ -241,36 +342,77 @@ def selection_options(fn: F) -> F:
             metavar="SEVERITY[,SEVERITY]",
             help=f"Run only policies of these severities ({', '.join(SEVERITIES)}).",
         ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+        passed_as("selection", selection_from, "checks", "skip_checks", "services", "severity"),
+    )(fn)
 
 
-def selection_from(
-    checks: tuple[str, ...],
-    skip_checks: tuple[str, ...],
-    services: tuple[str, ...],
-    severity: tuple[str, ...],
-) -> Selection | None:
-    """The selection the options name (None when none was given)."""
-    selection = Selection.of(checks, skip_checks, services, severity)
-    return None if selection.empty else selection
+@dataclass(frozen=True)
+class JudgeArgs:
+    """What a judging command was told to judge against: ``--profile``, ``--waivers``,
+    ``--attestations`` (None where the command has no such option), ``--policies`` and the
+    selection."""
+
+    profile: str
+    waivers: Path | None
+    policy_dirs: tuple[Path, ...]
+    selection: Selection | None
+    attestations: Path | None = None
+
+    @classmethod
+    def of(
+        cls,
+        profile: str,
+        waivers: str | None,
+        policy_dirs: tuple[Path, ...],
+        selection: Selection | None,
+        attestations: str | None = None,
+    ) -> JudgeArgs:
+        return cls(
+            profile,
+            Path(waivers) if waivers else None,
+            tuple(Path(d) for d in policy_dirs),
+            selection,
+            Path(attestations) if attestations else None,
+        )
+
+    def load(self) -> EvaluationInputs:
+        """Load and check the profile, policies, waivers and attestations."""
+        return load_inputs(
+            self.profile,
+            self.waivers,
+            list(self.policy_dirs),
+            self.attestations,
+            selection=self.selection,
+        )
 
 
-def out_option(default: str, what: str) -> Callable[[F], F]:
-    """``--out DIR``: where a command writes ``what``."""
+def judge_options(out_default: str, out_what: str, *, attestations: bool) -> Callable[[F], F]:
+    """The options of scan, evaluate and iac that say what to judge against and where the
+    reports go: ``--profile``, ``--out``, ``--format``, ``--waivers``, ``--attestations`` (when
+    ``attestations``), ``--policies`` and the selection. The command gets ``out``, ``formats``
+    and the rest as ``judging``, a :class:`JudgeArgs`."""
+    shown = [profile_option, out_option(out_default, out_what), format_option, waivers_option]
+    passed = ["profile", "waivers", "policy_dirs", "selection"]
+    if attestations:
+        shown.append(attestations_option)
+        passed.append("attestations")
+    return stacked(
+        *shown,
+        policies_option,
+        selection_options,
+        passed_as("judging", JudgeArgs.of, *passed),
+    )
 
-    def decorate(fn: F) -> F:
-        return click.option(
-            "--out",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path(default),
-            show_default=True,
-            help=f"Directory for {what}.",
-        )(fn)
 
-    return decorate
+def out_option(default: str | None, what: str) -> Callable[[F], F]:
+    """``--out DIR``: where a command writes ``what`` (``None``: no default directory)."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None if default is None else Path(default),
+        show_default=default is not None,
+        help=f"Directory for {what}.",
+    )
 
 
 def summary_option(fn: F) -> F:
@@ -324,23 +466,33 @@ __all__ = [
     "HISTORY_ENV",
     "MAX_WARNING_DAYS",
     "F",
+    "JudgeArgs",
     "attestations_option",
+    "choice_option",
+    "cloud_option",
     "debug_enabled",
     "echo_err",
     "echo_out",
     "fail",
     "fail_on_option",
+    "file_option",
     "format_option",
     "handle_errors",
     "history_option",
+    "judge_options",
+    "listing_format_option",
+    "one_line_errors",
     "out_option",
+    "passed_as",
     "policies_option",
+    "profile_named",
     "profile_option",
     "quiet_option",
     "report_unexpected",
     "safe_text",
     "selection_from",
     "selection_options",
+    "stacked",
     "summary_option",
     "waivers_option",
     "warning_days_option",

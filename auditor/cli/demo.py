@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import handle_errors, quiet_option
+from auditor.cli.common import cloud_option, handle_errors, profile_named, quiet_option
 from auditor.cli.pipeline import (
     SNAPSHOT_FILE,
     check_formats,
@@ -40,18 +40,9 @@ DEMO_FORMATS: tuple[str, ...] = ("json", "markdown", "html")
 EMULATOR_LOG = "emulator.log"
 
 
-class _QuietLines:
+class _QuietLines(NullProgress):
     """Progress for the demo off a terminal: notes pass through, finished tasks are not listed
     one by one (the demo prints what it collected once, after collecting)."""
-
-    def task(self, description: str, total: int | None = None) -> int:
-        return 0
-
-    def advance(self, task_id: int, amount: int = 1) -> None:
-        return None
-
-    def done(self, task_id: int) -> None:
-        return None
 
     def note(self, message: str) -> None:
         click.echo(f"baa-audit: {message}", err=True)
@@ -73,20 +64,8 @@ def _progress(quiet: bool) -> Progress:
     show_default=True,
     help="Directory for the demo's outputs.",
 )
-@click.option(
-    "--profile",
-    default="strict",
-    show_default=True,
-    metavar="NAME|FILE",
-    help="BAA profile to judge the sample environment against.",
-)
-@click.option(
-    "--provider",
-    type=click.Choice(["aws", "gcp", "all"]),
-    default="all",
-    show_default=True,
-    help="Which emulated cloud to scan.",
-)
+@profile_named("BAA profile to judge the sample environment against.")
+@cloud_option("Which emulated cloud to scan.")
 @click.option(
     "--format",
     "formats",

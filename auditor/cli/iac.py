@@ -8,25 +8,20 @@ from pathlib import Path
 import click
 
 from auditor.cli.common import (
+    JudgeArgs,
     echo_err,
     fail_on_option,
-    format_option,
+    file_option,
     handle_errors,
-    out_option,
-    policies_option,
-    profile_option,
+    judge_options,
     quiet_option,
-    selection_from,
-    selection_options,
     summary_option,
-    waivers_option,
     warning_days_option,
 )
 from auditor.cli.pipeline import (
     check_formats,
     check_out_dir,
     exit_code,
-    load_inputs,
     load_result,
     write_outputs,
 )
@@ -36,29 +31,20 @@ from auditor.core.result import Severity
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+@file_option(
     "--plan",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     metavar="PLAN_JSON",
     help="Judge `terraform show -json PLANFILE` output instead of directories: values known only "
     "after variables and modules expand are judged as planned.",
 )
-@click.option(
+@file_option(
     "--var-file",
     "var_files",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="FILE",
     help="Terraform variable values (.tfvars or .tfvars.json), repeatable: as with terraform, "
     "a later file wins; passed to checkov's --var-file.",
 )
-@profile_option
-@out_option("baa-audit-iac", "result.json and reports")
-@format_option
-@waivers_option
-@policies_option
-@selection_options
+@judge_options("baa-audit-iac", "result.json and reports", attestations=False)
 @click.option(
     "--no-inline-skips",
     is_flag=True,
@@ -73,10 +59,8 @@ from auditor.core.result import Severity
 )
 @fail_on_option
 @warning_days_option
-@click.option(
+@file_option(
     "--baseline",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     metavar="RESULT",
     help="A result.json of the same check on the base branch: only failures it does not have "
     "set the exit code (reports still show every finding).",
@@ -87,12 +71,11 @@ from auditor.core.result import Severity
     is_flag=True,
     help="Also run checkov's own checks; reported under checkov's ids, never in the exit code.",
 )
-@click.option(
+@file_option(
     "--checkov",
     "checkov_path",
-    type=click.Path(dir_okay=False, path_type=str),
-    default=None,
     metavar="PATH",
+    path_type=str,
     help="An existing checkov executable to use instead of the managed environment "
     "(~/.cache/baa-audit/checkov, or $BAA_AUDIT_CHECKOV_VENV).",
 )
@@ -102,11 +85,9 @@ from auditor.core.result import Severity
 def iac(
     paths: tuple[Path, ...],
     plan: Path | None,
-    profile: str,
+    judging: JudgeArgs,
     out: Path,
     formats: tuple[str, ...],
-    waivers: str | None,
-    policy_dirs: tuple[Path, ...],
     fail_on: Severity,
     waiver_warning_days: int,
     baseline: Path | None,
@@ -115,10 +96,6 @@ def iac(
     quiet: bool,
     summary: bool,
     var_files: tuple[Path, ...],
-    checks: tuple[str, ...],
-    skip_checks: tuple[str, ...],
-    services: tuple[str, ...],
-    severity: tuple[str, ...],
     no_inline_skips: bool,
     sarif_all: bool,
 ) -> None:
@@ -151,19 +128,14 @@ def iac(
     if not paths and plan is None:
         raise InputError("give a Terraform directory (or .tf files) or --plan PLAN_JSON")
     base = load_result(baseline) if baseline is not None else None
-    inputs = load_inputs(
-        profile,
-        Path(waivers) if waivers else None,
-        [Path(d) for d in policy_dirs],
-        selection=selection_from(checks, skip_checks, services, severity),
-    )
+    inputs = judging.load()
     check_out_dir(out)
     request = IacRequest(
         paths=tuple(paths),
         plan=plan,
-        profile=profile,
-        policy_dirs=tuple(Path(d) for d in policy_dirs),
-        waivers=Path(waivers) if waivers else None,
+        profile=judging.profile,
+        policy_dirs=judging.policy_dirs,
+        waivers=judging.waivers,
         with_builtins=with_builtins,
         checkov=checkov_path,
         waiver_warning_days=waiver_warning_days,

@@ -17,7 +17,7 @@ from typing import IO
 
 import click
 
-from auditor.cli.common import echo_err, echo_out, handle_errors
+from auditor.cli.common import echo_err, echo_out, handle_errors, listing_format_option
 from auditor.collect.phi.bounds import SamplingBounds
 from auditor.collect.phi.detectors import DETECTORS, Scanner, UnknownDetector
 from auditor.collect.phi.text import MAX_SEGMENT_CHARS
@@ -39,13 +39,9 @@ def phi() -> None:
 
 @phi.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="table for people; jsonl: one JSON object per detection (file, line, start, end, "
+@listing_format_option(
+    "jsonl",
+    "table for people; jsonl: one JSON object per detection (file, line, start, end, "
     "kind, detector), offsets in characters of the line, never the text.",
 )
 @click.option(

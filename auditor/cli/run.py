@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,26 +16,28 @@ from auditor.cli.attest import copy_documents
 from auditor.cli.bundle import bundle_outputs, check_bundle_options, sign_key_option
 from auditor.cli.common import (
     F,
-    attestations_option,
+    JudgeArgs,
+    choice_option,
     echo_err,
     echo_out,
     fail_on_option,
+    file_option,
     format_option,
     handle_errors,
     history_option,
+    judge_options,
     out_option,
-    policies_option,
+    passed_as,
     profile_option,
     quiet_option,
-    selection_from,
-    selection_options,
+    stacked,
     summary_option,
-    waivers_option,
     warning_days_option,
 )
 from auditor.cli.pipeline import (
     RESULT_FILE,
     SNAPSHOT_FILE,
+    EvaluationInputs,
     check_formats,
     check_history,
     check_out_dir,
@@ -42,7 +47,6 @@ from auditor.cli.pipeline import (
     exit_code,
     finish_run,
     history_path,
-    load_inputs,
     load_result,
     now_utc,
     summary_line,
@@ -54,7 +58,7 @@ from auditor.collect.base import CollectOptions
 from auditor.core.errors import CollectionError, InputError
 from auditor.core.fileio import sha256_file
 from auditor.core.findings_io import FINDINGS_MODES, INLINE_FINDINGS_MAX, FindingsMode
-from auditor.core.inventory import load_snapshot
+from auditor.core.inventory import Inventory, load_snapshot
 from auditor.core.progress import close_progress, make_progress
 from auditor.core.result import RunResult, Severity
 from auditor.judge.parallel import MIN_RESOURCES
@@ -76,12 +80,11 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
 def findings_option(fn: F) -> F:
     """``--findings auto|inline|jsonl``: where result.json's findings go (schema 1.2)."""
-    return click.option(
+    return choice_option(
         "--findings",
         "findings_mode",
-        type=click.Choice(FINDINGS_MODES),
+        choices=FINDINGS_MODES,
         default="auto",
-        show_default=True,
         help="Where the findings go: inline in result.json, or jsonl: findings.jsonl beside a "
         "small result.json that names it with its count and SHA-256 (schema 1.2; every reader "
         f"takes both). auto: jsonl above {INLINE_FINDINGS_MAX:,} findings.",
@@ -144,10 +147,8 @@ def collect_options(fn: F) -> F:
             metavar="URL",
             help=f"Point the Google clients at a local emulator (anonymous credentials). Env: {GCP_ENDPOINT_ENV}.",
         ),
-        click.option(
+        file_option(
             "--gcp-export-file",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
             help="Read GCP assets from a 'gcloud asset export' output file instead of the API.",
         ),
         click.option(
@@ -246,20 +247,36 @@ def collect_options(fn: F) -> F:
     return fn
 
 
+#: collection flags whose values CollectOptions takes as given (same names)
+_COLLECT_AS_GIVEN = (
+    "aws_profile",
+    "gcp_scope",
+    "gcp_endpoint",
+    "gcp_export_file",
+    "workers",
+    "sample_logs",
+    "org_role_name",
+    "external_id",
+    "gcp_directory_customer",
+    "gcp_directory_subject",
+    "gcp_access_org",
+    "pg_probe_isolation",
+)
+#: repeatable collection flags, as lists: always, or None when not given
+_COLLECT_LISTS = ("accounts_include", "accounts_exclude", "ous")
+_COLLECT_LISTS_OR_NONE = ("gcp_sources", "gcp_iap_resources")
+
+
 def _build_options(
     *,
     provider: str,
     regions: str | None,
-    aws_profile: str | None,
-    gcp_scope: str | None,
-    gcp_endpoint: str | None,
-    gcp_export_file: Path | None,
-    workers: int,
     shard: str | None,
-    sample_logs: bool,
-    **extra: Any,
+    sample_bounds: tuple[str, ...],
+    **flags: Any,
 ) -> CollectOptions:
     """CollectOptions from the collection flags (see :func:`collect_options`), checked."""
+    gcp_scope, gcp_export_file = flags["gcp_scope"], flags["gcp_export_file"]
     if gcp_export_file is not None and not gcp_export_file.is_file():
         raise InputError("GCP export file not found", file=gcp_export_file)
     if "gcp" in _providers(provider) and not gcp_scope and gcp_export_file is None:
@@ -270,33 +287,19 @@ def _build_options(
         raise InputError(
             f"--gcp-scope must start with organizations/, folders/ or projects/, got {gcp_scope!r}"
         )
-    if extra.get("pg_probe_isolation") and "postgres" not in _providers(provider):
+    if flags["pg_probe_isolation"] and "postgres" not in _providers(provider):
         raise InputError(
             "--probe-isolation probes a PostgreSQL database: use it with --provider postgres "
             "(or all, with BAA_AUDIT_PG_DSN set)"
         )
-    sampling = _sampling(extra.get("sample_bounds", ()))
+    given: dict[str, Any] = {name: flags[name] for name in _COLLECT_AS_GIVEN}
+    given.update({name: list(flags[name]) for name in _COLLECT_LISTS})
+    given.update({name: list(flags[name]) or None for name in _COLLECT_LISTS_OR_NONE})
     return CollectOptions(
-        gcp_sources=list(extra.get("gcp_sources") or []) or None,
-        gcp_directory_customer=extra.get("gcp_directory_customer"),
-        gcp_directory_subject=extra.get("gcp_directory_subject"),
-        gcp_access_org=extra.get("gcp_access_org"),
-        gcp_iap_resources=list(extra.get("gcp_iap_resources") or []) or None,
-        sampling=sampling,
+        sampling=_sampling(sample_bounds),
         regions=[r.strip() for r in regions.split(",") if r.strip()] if regions else None,
-        aws_profile=aws_profile,
-        gcp_scope=gcp_scope,
-        gcp_endpoint=gcp_endpoint,
-        gcp_export_file=gcp_export_file,
-        workers=workers,
         shard=_shard(shard),
-        sample_logs=sample_logs,
-        org_role_name=extra.get("org_role_name"),
-        external_id=extra.get("external_id"),
-        accounts_include=list(extra.get("accounts_include") or []),
-        accounts_exclude=list(extra.get("accounts_exclude") or []),
-        ous=list(extra.get("ous") or []),
-        pg_probe_isolation=bool(extra.get("pg_probe_isolation")),
+        **given,
     )
 
 
@@ -367,26 +370,85 @@ def report_summary(
         echo_out(summary_line(result, code))
 
 
+@dataclass(frozen=True)
+class RunArgs:
+    """The options scan and evaluate share (see :func:`run_options`): what to judge against,
+    and where and how the outcome goes."""
+
+    judging: JudgeArgs
+    out: Path
+    formats: tuple[str, ...]
+    fail_on: Severity
+    waiver_warning_days: int
+    history_db: Path | None
+    no_history: bool
+    quiet: bool
+    summary: bool
+    findings_mode: FindingsMode
+    jobs: int | None
+
+    def history(self) -> Path | None:
+        """Check the output directory and the history database the run is recorded in."""
+        check_out_dir(self.out)
+        db = history_path(self.out, self.history_db, self.no_history)
+        check_history(db)
+        return db
+
+    def judge(
+        self,
+        inventory: Inventory,
+        snapshot: Path,
+        inputs: EvaluationInputs,
+        started: datetime,
+        chosen: list[str],
+        db: Path | None,
+        keep: Sequence[Path] = (),
+    ) -> tuple[RunResult, list[Path], tuple[Path, int] | None]:
+        """Evaluate the snapshot, write the outputs (and the attested documents) and record
+        the run; returns the result, the files written and where it was recorded."""
+        result = evaluate_inventory(
+            inventory,
+            inputs,
+            sha256_file(snapshot),
+            started,
+            self.waiver_warning_days,
+            jobs=self.jobs,
+        )
+        written, recorded = finish_run(
+            result, self.out, chosen, db, keep=keep, findings=self.findings_mode
+        )
+        written += copy_documents(inputs.attestations, self.out)
+        return result, written, recorded
+
+    def exit(
+        self, result: RunResult, written: list[Path], recorded: tuple[Path, int] | None
+    ) -> None:
+        """Report the outcome (see :func:`report_summary`) and exit with its code."""
+        code = exit_code(result, self.fail_on)
+        report_summary(result, written, code, self.quiet, self.summary, recorded)
+        sys.exit(code)
+
+
+def run_options(out_what: str) -> Callable[[F], F]:
+    """The options of scan and evaluate, --profile to --summary-line, passed to the command
+    (with ``--findings`` and ``--jobs``, which come last) as ``run``, a :class:`RunArgs`."""
+    return stacked(
+        judge_options("baa-audit-out", out_what, attestations=True),
+        fail_on_option,
+        warning_days_option,
+        history_option,
+        quiet_option,
+        summary_option,
+        passed_as("run", RunArgs, *(field.name for field in fields(RunArgs))),
+    )
+
+
 @click.command()
 @collect_options
-@profile_option
-@out_option("baa-audit-out", "the snapshot, result.json and reports")
-@format_option
-@waivers_option
-@attestations_option
-@policies_option
-@selection_options
-@fail_on_option
-@warning_days_option
-@history_option
-@quiet_option
-@summary_option
-@click.option(
+@run_options("the snapshot, result.json and reports")
+@file_option(
     "--bundle",
     "bundle_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
     help="Also write an evidence bundle (zip of snapshot, result, reports, SHA-256 manifest).",
 )
 @sign_key_option
@@ -394,26 +456,9 @@ def report_summary(
 @jobs_option
 @handle_errors
 def scan(
-    profile: str,
-    out: Path,
-    formats: tuple[str, ...],
-    waivers: str | None,
-    attestations: str | None,
-    policy_dirs: tuple[Path, ...],
-    fail_on: Severity,
-    waiver_warning_days: int,
-    history_db: Path | None,
-    no_history: bool,
-    quiet: bool,
-    summary: bool,
+    run: RunArgs,
     bundle_path: Path | None,
     sign_key: Path | None,
-    checks: tuple[str, ...],
-    skip_checks: tuple[str, ...],
-    services: tuple[str, ...],
-    severity: tuple[str, ...],
-    findings_mode: FindingsMode,
-    jobs: int | None,
     **collect: Any,
 ) -> None:
     """Collect, evaluate and render in one go.
@@ -434,38 +479,27 @@ def scan(
     written); 3 no failures but some checks could not be assessed.
     """
     started = now_utc()
-    chosen = check_formats(formats)
+    chosen = check_formats(run.formats)
     check_bundle_options(bundle_path, sign_key)
-    inputs = load_inputs(
-        profile,
-        Path(waivers) if waivers else None,
-        [Path(d) for d in policy_dirs],
-        Path(attestations) if attestations else None,
-        selection=selection_from(checks, skip_checks, services, severity),
-    )
+    inputs = run.judging.load()
     options = _build_options(**collect)
     options.params = inputs.profile.profile.parameters()
     check_selection_runs(inputs, _providers(collect["provider"]))
-    check_out_dir(out)
-    db = history_path(out, history_db, no_history)
-    check_history(db)
-    snapshot = out / SNAPSHOT_FILE
-    progress = make_progress(quiet)
+    db = run.history()
+    snapshot = run.out / SNAPSHOT_FILE
+    progress = make_progress(run.quiet)
     try:
         collect_to_snapshot(_providers(collect["provider"]), options, snapshot, progress)
     finally:
         close_progress(progress)
     inventory = load_snapshot(snapshot)
-    result = evaluate_inventory(
-        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days, jobs=jobs
+    result, outputs, recorded = run.judge(
+        inventory, snapshot, inputs, started, chosen, db, keep=[snapshot]
     )
-    outputs, recorded = finish_run(result, out, chosen, db, keep=[snapshot], findings=findings_mode)
-    written = [snapshot, *outputs, *copy_documents(inputs.attestations, out)]
+    written = [snapshot, *outputs]
     if bundle_path is not None:
-        written.append(bundle_outputs(result, out, written, bundle_path, sign_key))
-    code = exit_code(result, fail_on)
-    report_summary(result, written, code, quiet, summary, recorded)
-    sys.exit(code)
+        written.append(bundle_outputs(result, run.out, written, bundle_path, sign_key))
+    run.exit(result, written, recorded)
 
 
 @click.command()
@@ -509,84 +543,31 @@ def collect(
 
 @click.command()
 @click.argument("snapshot", type=click.Path(path_type=Path))
-@profile_option
-@out_option("baa-audit-out", "result.json and reports")
-@format_option
-@waivers_option
-@attestations_option
-@policies_option
-@selection_options
-@fail_on_option
-@warning_days_option
-@history_option
-@quiet_option
-@summary_option
+@run_options("result.json and reports")
 @findings_option
 @jobs_option
 @handle_errors
-def evaluate(
-    snapshot: Path,
-    profile: str,
-    out: Path,
-    formats: tuple[str, ...],
-    waivers: str | None,
-    attestations: str | None,
-    policy_dirs: tuple[Path, ...],
-    fail_on: Severity,
-    waiver_warning_days: int,
-    history_db: Path | None,
-    no_history: bool,
-    quiet: bool,
-    summary: bool,
-    checks: tuple[str, ...],
-    skip_checks: tuple[str, ...],
-    services: tuple[str, ...],
-    severity: tuple[str, ...],
-    findings_mode: FindingsMode,
-    jobs: int | None,
-) -> None:
+def evaluate(snapshot: Path, run: RunArgs) -> None:
     """Evaluate a snapshot against a BAA profile and write the result (stage 2 of 3).
 
     The run is recorded in the history database (default OUT/history.sqlite).
     """
     started = now_utc()
-    chosen = check_formats(formats)
-    inputs = load_inputs(
-        profile,
-        Path(waivers) if waivers else None,
-        [Path(d) for d in policy_dirs],
-        Path(attestations) if attestations else None,
-        selection=selection_from(checks, skip_checks, services, severity),
-    )
+    chosen = check_formats(run.formats)
+    inputs = run.judging.load()
     inventory = load_snapshot(snapshot)
-    check_out_dir(out)
-    db = history_path(out, history_db, no_history)
-    check_history(db)
-    result = evaluate_inventory(
-        inventory, inputs, sha256_file(snapshot), started, waiver_warning_days, jobs=jobs
-    )
-    written, recorded = finish_run(result, out, chosen, db, findings=findings_mode)
-    written += copy_documents(inputs.attestations, out)
-    code = exit_code(result, fail_on)
-    report_summary(result, written, code, quiet, summary, recorded)
-    sys.exit(code)
+    db = run.history()
+    result, written, recorded = run.judge(inventory, snapshot, inputs, started, chosen, db)
+    run.exit(result, written, recorded)
 
 
 @click.command()
 @click.argument("result_file", metavar="RESULT", type=click.Path(path_type=Path))
 @format_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Directory for the reports (default: beside RESULT).",
-)
-@click.option(
+@out_option(None, "the reports (default: beside RESULT)")
+@file_option(
     "--history",
     "history_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    metavar="FILE",
     help="History database to draw the HTML trend from (default: history.sqlite beside RESULT, "
     "when there is one). Nothing is recorded.",
 )

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.common import echo_err, echo_out, fail, handle_errors, policy_dirs_option
+from auditor.cli.common import (
+    echo_err,
+    echo_out,
+    fail,
+    file_option,
+    handle_errors,
+    policy_dirs_option,
+)
 from auditor.cli.pipeline import EXIT_USAGE, load_result, now_utc
 from auditor.judge.policy.loader import load_default_policies
 from auditor.judge.waivers import check_waivers, wildcard_first
@@ -20,11 +27,9 @@ def waivers() -> None:
 
 @waivers.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
+@file_option(
     "--result",
     "result_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
     metavar="RESULT",
     help="Also say which waivers match no finding of this result.json.",
 )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from auditor.core.validation import ClosedModel
 
 TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
 TLS_VERSIONS: tuple[str, ...] = ("1.0", "1.1", "1.2", "1.3")
@@ -19,18 +21,14 @@ _IDENTIFIER = r"^[a-z_][a-z0-9_$]{0,62}$"
 _SETTING = r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$"
 
 
-class CustomPattern(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CustomPattern(ClosedModel):
     name: str
     regex: str
     confidence: float = Field(default=0.8, ge=0, le=1)
 
 
-class Parameters(BaseModel):
+class Parameters(ClosedModel):
     """Every parameter a promise can carry. All optional: a promise sets those it concerns."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # encryption at rest
     encryption_algorithm: Literal["AES-256"] | None = None

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from auditor.core.errors import InputError
 from auditor.core.resources import policies_dir
-from auditor.core.yamlio import YamlError, plain, read_yaml
+from auditor.core.yamlio import plain, read_yaml_input
 
 DEFAULTS_FILE = "data/provider_defaults.yaml"
 
@@ -168,13 +168,9 @@ def documented_source(entry: DocumentedDefault, family: str | None) -> str:
 def load_provider_defaults(path: str | None = None) -> ProviderDefaults:
     """The shipped table (read once)."""
     file = Path(path) if path else policies_dir() / DEFAULTS_FILE
+    node = plain(read_yaml_input(file, "provider defaults"))
     try:
-        node = plain(read_yaml(file))
         return ProviderDefaults.model_validate(node)
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
-    except OSError as exc:
-        raise InputError(f"cannot read provider defaults: {exc.strerror}", file=file) from None
     except ValidationError as exc:
         raise InputError(
             f"malformed provider defaults: {exc.errors()[0]['msg']}", file=file

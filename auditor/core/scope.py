@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from auditor.core.model.base import Provider
+from auditor.core.validation import ClosedModel
 
 
-class DatabaseEndpoint(BaseModel):
+class DatabaseEndpoint(ClosedModel):
     """A database a data-plane collector read (never with its password or connection string)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     engine: str = Field(default="postgres", description="postgres")
     host: str
@@ -34,10 +33,8 @@ class DatabaseEndpoint(BaseModel):
         return text if self.connected else text + " [not reached]"
 
 
-class Scope(BaseModel):
+class Scope(ClosedModel):
     """The scope of a collection, carried by the snapshot and every result."""
-
-    model_config = ConfigDict(extra="forbid")
 
     providers: list[Provider] = Field(default_factory=list)
     aws_accounts: list[str] = Field(default_factory=list)

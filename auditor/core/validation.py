@@ -14,12 +14,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from auditor.core.errors import Problem, ValidationFailed
 from auditor.core.yamlio import line_of
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class ClosedModel(BaseModel):
+    """A model of what a person writes (a profile, a catalog, waivers, parameters): a key it
+    does not know is an error, never ignored (a misspelt key must not silently do nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def problems_from(
@@ -75,4 +82,4 @@ def check_strict(model: type[M], data: Any) -> M:
     return model.model_validate_json(strict_json(data), strict=True)
 
 
-__all__ = ["check_strict", "problems_from", "strict_json", "validate_strict"]
+__all__ = ["ClosedModel", "check_strict", "problems_from", "strict_json", "validate_strict"]

@@ -28,6 +28,8 @@ from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from auditor.core.errors import InputError
+
 
 @dataclass(frozen=True)
 class YamlLimits:
@@ -57,6 +59,11 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
+def _refusal(problem: str, mark: Any) -> ComposerError:
+    """A limit of :class:`YamlLimits` reached at ``mark``, as PyYAML reports a problem."""
+    return ComposerError(None, None, problem, mark)
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader with the YAML 1.2 core schema's plain scalars (plus dates and merge keys) and
     the limits of :class:`YamlLimits`."""
@@ -76,9 +83,7 @@ class _Loader(yaml.SafeLoader):
     def _count(self, nodes: int, mark: Any) -> None:
         self._nodes += nodes
         if self._nodes > self.limits.max_nodes:
-            raise ComposerError(
-                None,
-                None,
+            raise _refusal(
                 f"document too large once its aliases are expanded "
                 f"(limit {self.limits.max_nodes:,} nodes)",
                 mark,
@@ -104,32 +109,18 @@ class _Loader(yaml.SafeLoader):
         if isinstance(event, AliasEvent):
             self._aliases += 1
             if self._aliases > self.limits.max_aliases:
-                raise ComposerError(
-                    None,
-                    None,
-                    f"too many aliases (limit {self.limits.max_aliases})",
-                    mark,
-                )
+                raise _refusal(f"too many aliases (limit {self.limits.max_aliases})", mark)
             if event.anchor in self._open_anchors:
-                raise ComposerError(
-                    None, None, f"recursive alias *{event.anchor} is not allowed", mark
-                )
+                raise _refusal(f"recursive alias *{event.anchor} is not allowed", mark)
             node = super().compose_node(parent, index)
             if node is not None:
                 self._count(self._size(node), mark)
             return node
         self._depth += 1
         if self._depth > self.limits.max_depth:
-            raise ComposerError(
-                None,
-                None,
-                f"nested too deeply (limit {self.limits.max_depth} levels)",
-                mark,
-            )
+            raise _refusal(f"nested too deeply (limit {self.limits.max_depth} levels)", mark)
         if isinstance(event, ScalarEvent) and len(event.value) > self.limits.max_scalar:
-            raise ComposerError(
-                None,
-                None,
+            raise _refusal(
                 f"value too long ({len(event.value):,} characters; limit {self.limits.max_scalar:,})",
                 mark,
             )
@@ -304,6 +295,18 @@ def read_yaml(path: Path, limits: YamlLimits = LIMITS) -> Any:
     return parse_yaml(text, limits)
 
 
+def read_yaml_input(path: Path, what: str) -> Any:
+    """:func:`read_yaml` for an input file (``what`` names its kind in the message): a file
+    that cannot be read, or is not good YAML, is an :class:`~auditor.core.errors.InputError`
+    naming it (and the line)."""
+    try:
+        return read_yaml(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", file=path) from None
+    except YamlError as exc:
+        raise InputError(exc.message, file=path, line=exc.line) from None
+
+
 def line_of(node: Any, *keys: str | int) -> int | None:
     """The line of ``node[keys[0]][keys[1]]...``, as deep as line information goes."""
     line = getattr(node, "line", None) or None
@@ -339,4 +342,5 @@ __all__ = [
     "parse_yaml",
     "plain",
     "read_yaml",
+    "read_yaml_input",
 ]

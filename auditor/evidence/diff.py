@@ -128,37 +128,25 @@ def _evidence_changes(old: Finding, new: Finding) -> list[EvidenceChange]:
     for path in sorted(set(before) | set(after)):
         a = before.get(path, _ABSENT)
         b = after.get(path, _ABSENT)
+        change: Literal["changed", "added", "removed"]
         if a is _ABSENT:
-            changes.append(
-                EvidenceChange(
-                    policy_id=new.policy_id,
-                    resource=new.resource,
-                    field=path,
-                    change="added",
-                    new=b,
-                )
-            )
+            change = "added"
         elif b is _ABSENT:
-            changes.append(
-                EvidenceChange(
-                    policy_id=new.policy_id,
-                    resource=new.resource,
-                    field=path,
-                    change="removed",
-                    old=a,
-                )
-            )
+            change = "removed"
         elif _canonical(a) != _canonical(b):
-            changes.append(
-                EvidenceChange(
-                    policy_id=new.policy_id,
-                    resource=new.resource,
-                    field=path,
-                    change="changed",
-                    old=a,
-                    new=b,
-                )
+            change = "changed"
+        else:
+            continue
+        changes.append(
+            EvidenceChange(
+                policy_id=new.policy_id,
+                resource=new.resource,
+                field=path,
+                change=change,
+                old=None if a is _ABSENT else a,
+                new=None if b is _ABSENT else b,
             )
+        )
     return changes
 
 

@@ -4,48 +4,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
-from auditor.core.errors import InputError, Problem, ValidationFailed
+from auditor.core.errors import Problem, ValidationFailed
 from auditor.core.resources import policies_dir
-from auditor.core.validation import validate_strict
-from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
+from auditor.core.validation import ClosedModel, validate_strict
+from auditor.core.yamlio import line_of, plain, read_yaml_input
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Citation(ClosedModel):
     cfr: str
     kind: str
     title: str
 
 
-class Group(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Group(ClosedModel):
     title: str
 
 
-class Safeguard(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Safeguard(ClosedModel):
     group: str
     title: str
     description: str
     citations: list[str]
 
 
-class FrameworkInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FrameworkInfo(ClosedModel):
     id: str
     title: str
     source: str
 
 
-class Catalog(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Catalog(ClosedModel):
     framework: FrameworkInfo
     citations: dict[str, Citation]
     groups: dict[str, Group]
@@ -58,12 +46,7 @@ def default_catalog_path() -> Path:
 
 def load_catalog(path: Path | None = None) -> Catalog:
     file = path or default_catalog_path()
-    try:
-        node = read_yaml(file)
-    except OSError as exc:
-        raise InputError(f"cannot read catalog: {exc.strerror}", file=file) from None
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
+    node = read_yaml_input(file, "catalog")
     catalog = validate_strict(Catalog, plain(node), file, node)
     problems: list[Problem] = []
     for key, safeguard in catalog.safeguards.items():

@@ -11,29 +11,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
 from auditor.core.params import Parameters
 from auditor.core.resources import policies_dir
-from auditor.core.validation import validate_strict
-from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
+from auditor.core.validation import ClosedModel, validate_strict
+from auditor.core.yamlio import line_of, plain, read_yaml, read_yaml_input
 from auditor.judge.catalog import Catalog
 
 
-class BaaInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class BaaInfo(ClosedModel):
     name: str
     source: str | None = None
     dated: str | None = None
 
 
-class Offsets(BaseModel):
+class Offsets(ClosedModel):
     """Character offsets of a quoted passage in the BAA file named by ``baa.source``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -45,10 +41,8 @@ class Offsets(BaseModel):
         return self
 
 
-class Quote(BaseModel):
+class Quote(ClosedModel):
     """A passage of the BAA: its exact text, where it is, and the heading above it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     section: str | None = None
     text: str = Field(min_length=1)
@@ -61,10 +55,8 @@ class ReviewItem(Quote):
     reason: str
 
 
-class DraftInfo(BaseModel):
+class DraftInfo(ClosedModel):
     """Set by ``profile from-baa``: a draft is used only after a person has reviewed it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     generated_by: str
     source_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -78,9 +70,7 @@ class DraftInfo(BaseModel):
         return bool(self.reviewed_by and self.reviewed_by.strip()) and self.approved_on is not None
 
 
-class Promise(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Promise(ClosedModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     section: str | None = None
     clause: str = Field(min_length=1)
@@ -104,9 +94,7 @@ class Promise(BaseModel):
     rules: list[str] = Field(default_factory=list)
 
 
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Profile(ClosedModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     description: str = ""
@@ -215,12 +203,7 @@ def _promise_problems(data: Any, node: Any, file: Path, catalog: Catalog) -> lis
 
 def load_profile(name_or_path: str, catalog: Catalog) -> LoadedProfile:
     file = resolve_profile_path(name_or_path)
-    try:
-        node = read_yaml(file)
-    except OSError as exc:
-        raise InputError(f"cannot read profile: {exc.strerror}", file=file) from None
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
+    node = read_yaml_input(file, "profile")
     if not isinstance(node, dict):
         raise InputError("a profile must be a YAML mapping", file=file, line=1)
     data = plain(node)

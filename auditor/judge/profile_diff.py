@@ -125,52 +125,33 @@ def diff_profiles(a: Profile, b: Profile, source_a: str = "", source_b: str = ""
     promises: list[PromiseChange] = []
     same: list[str] = []
     for left, right in _pairs(a, b):
-        if left is not None and right is not None:
-            params = _compare_values(
-                _values(left),
-                _values(right),
-                dict.fromkeys(_values(left), left.id),
-                dict.fromkeys(_values(right), right.id),
+        values_a = _values(left) if left is not None else {}
+        values_b = _values(right) if right is not None else {}
+        params = _compare_values(
+            values_a,
+            values_b,
+            dict.fromkeys(values_a, left.id) if left is not None else {},
+            dict.fromkeys(values_b, right.id) if right is not None else {},
+        )
+        if left is None or right is None:
+            change: Change = "added" if left is None else "removed"
+        elif not params and set(left.safeguards) == set(right.safeguards):
+            same.append(right.id if right.id == left.id else f"{left.id} / {right.id}")
+            continue
+        else:
+            change = "changed"
+        promises.append(
+            PromiseChange(
+                change=change,
+                id_a=left.id if left is not None else None,
+                id_b=right.id if right is not None else None,
+                safeguards_a=list(left.safeguards) if left is not None else [],
+                safeguards_b=list(right.safeguards) if right is not None else [],
+                clause_a=left.clause if left is not None else None,
+                clause_b=right.clause if right is not None else None,
+                parameters=params,
             )
-            if not params and set(left.safeguards) == set(right.safeguards):
-                same.append(right.id if right.id == left.id else f"{left.id} / {right.id}")
-                continue
-            promises.append(
-                PromiseChange(
-                    change="changed",
-                    id_a=left.id,
-                    id_b=right.id,
-                    safeguards_a=list(left.safeguards),
-                    safeguards_b=list(right.safeguards),
-                    clause_a=left.clause,
-                    clause_b=right.clause,
-                    parameters=params,
-                )
-            )
-        elif left is not None:
-            promises.append(
-                PromiseChange(
-                    change="removed",
-                    id_a=left.id,
-                    safeguards_a=list(left.safeguards),
-                    clause_a=left.clause,
-                    parameters=_compare_values(
-                        _values(left), {}, dict.fromkeys(_values(left), left.id), {}
-                    ),
-                )
-            )
-        elif right is not None:
-            promises.append(
-                PromiseChange(
-                    change="added",
-                    id_b=right.id,
-                    safeguards_b=list(right.safeguards),
-                    clause_b=right.clause,
-                    parameters=_compare_values(
-                        {}, _values(right), {}, dict.fromkeys(_values(right), right.id)
-                    ),
-                )
-            )
+        )
     owner_a = {name: p.id for p in a.promises for name in _values(p)}
     owner_b = {name: p.id for p in b.promises for name in _values(p)}
     merged_a = {name: v for p in a.promises for name, v in _values(p).items()}

@@ -19,18 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.fileio import sha256_file
 from auditor.core.result import Finding, WaiverRef, is_wildcard_pattern
-from auditor.core.validation import validate_strict
-from auditor.core.yamlio import LineDict, YamlError, line_of, plain, read_yaml
+from auditor.core.validation import ClosedModel, validate_strict
+from auditor.core.yamlio import LineDict, line_of, plain, read_yaml_input
 
 
-class Waiver(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Waiver(ClosedModel):
     id: str = Field(min_length=1, max_length=200)
     policy: str = Field(min_length=1, description="policy id, or a glob such as AWS-ELB-*")
     resource: str = Field(default="*", description="glob over the resource id (ARN, resource name)")
@@ -70,9 +68,7 @@ class Waiver(BaseModel):
         )
 
 
-class WaiverFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WaiverFile(ClosedModel):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
@@ -109,12 +105,7 @@ def check_waivers(
     shown = str(path)
     if not path.is_file():
         raise InputError("waivers file not found", file=path)
-    try:
-        node = read_yaml(path)
-    except OSError as exc:
-        raise InputError(f"cannot read waivers: {exc.strerror}", file=path) from None
-    except YamlError as exc:
-        raise InputError(exc.message, file=path, line=exc.line) from None
+    node = read_yaml_input(path, "waivers")
     if node is None:
         return report
     if not isinstance(node, dict):

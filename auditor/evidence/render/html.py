@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -99,7 +99,9 @@ def trend_from_runs(runs: Iterable[_PastRun], *, limit: int = 20) -> list[TrendP
 
 
 @dataclass(frozen=True)
-class _Segment:
+class Segment:
+    """One status's part of a stacked bar (HTML and PDF charts)."""
+
     status: str
     colour: str
     x: float
@@ -107,21 +109,57 @@ class _Segment:
     count: int
 
 
+def counted_rows(
+    rows: Sequence[tuple[str, dict[str, int]]],
+) -> tuple[list[tuple[str, dict[str, int]]], int]:
+    """The chart rows that count anything, and the largest row total (0 when none)."""
+    kept = [(label, counts) for label, counts in rows if sum(counts.values())]
+    return kept, max((sum(counts.values()) for _, counts in kept), default=0)
+
+
+def stacked_segments(
+    counts: dict[str, int],
+    statuses: Iterable[str],
+    bar_width: int,
+    biggest: int,
+    colour_of: Callable[[str], str],
+) -> list[Segment]:
+    """A bar's segments, one per status that has a count, in the order of ``statuses``, laid
+    end to end; ``biggest`` findings fill ``bar_width``."""
+    x = 0.0
+    segments: list[Segment] = []
+    for status in statuses:
+        count = counts.get(status, 0)
+        if not count:
+            continue
+        width = round(bar_width * count / biggest, 2)
+        segments.append(Segment(status, colour_of(status), round(x, 2), width, count))
+        x += width
+    return segments
+
+
 @dataclass(frozen=True)
 class _Bar:
     label: str
     y: int
     total: int
-    segments: list[_Segment] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class _Chart:
+class ChartFrame:
+    """A stacked-bar chart's title and geometry (HTML and PDF): its size, the labels' column
+    and the bars' full width, in SVG units."""
+
     title: str
     width: int
     height: int
     label_width: int
     bar_width: int
+
+
+@dataclass(frozen=True)
+class _Chart(ChartFrame):
     row_height: int
     bars: list[_Bar]
 
@@ -135,45 +173,58 @@ def _evidence_value(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-@lru_cache(maxsize=4)
-def _environment(directory: str) -> jinja2.Environment:
+def status_label(status: str | None) -> str:
+    """A status as a report shows it: NOT_APPLICABLE reads NOT APPLICABLE."""
+    return str(status or "NONE").replace("_", " ")
+
+
+def _status_class(status: str | None) -> str:
+    return "st-" + str(status or "none").lower().replace("_", "-")
+
+
+def template_environment(
+    directory: str,
+    *,
+    keep_trailing_newline: bool,
+    filters: Mapping[str, Callable[..., Any]],
+    template_globals: Mapping[str, Any] | None = None,
+) -> jinja2.Environment:
+    """Jinja over the report templates in ``directory`` (the HTML and PDF reports): HTML
+    autoescaped, an undefined name an error, block tags on their own lines; the test
+    ``wildcard`` (a waiver of ``scope: all``), the filter ``status_label``, and the report's
+    own ``filters`` and ``template_globals``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=keep_trailing_newline,
     )
-    env.filters["evidence"] = _evidence_value
-    env.globals["colours"] = COLOURS
-    env.globals["document_link"] = document_link
     env.tests["wildcard"] = is_wildcard_waiver
-    env.filters["status_label"] = lambda s: str(s or "NONE").replace("_", " ")
-    env.filters["status_class"] = lambda s: "st-" + str(s or "none").lower().replace("_", "-")
+    env.filters["status_label"] = status_label
+    env.filters.update(filters)
+    env.globals.update(template_globals or {})
     return env
 
 
+@lru_cache(maxsize=4)
+def _environment(directory: str) -> jinja2.Environment:
+    return template_environment(
+        directory,
+        keep_trailing_newline=True,
+        filters={"evidence": _evidence_value, "status_class": _status_class},
+        template_globals={"colours": COLOURS, "document_link": document_link},
+    )
+
+
 def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> _Chart | None:
-    rows = [(label, counts) for label, counts in rows if sum(counts.values())]
+    rows, biggest = counted_rows(rows)
     if not rows:
         return None
-    biggest = max(sum(counts.values()) for _, counts in rows)
     bars: list[_Bar] = []
     for index, (label, counts) in enumerate(rows):
-        x = 0.0
-        segments: list[_Segment] = []
-        for status in STATUSES:
-            count = counts.get(status, 0)
-            if not count:
-                continue
-            width = round(_BAR_WIDTH * count / biggest, 2)
-            segments.append(
-                _Segment(
-                    status=status, colour=COLOURS[status], x=round(x, 2), width=width, count=count
-                )
-            )
-            x += width
+        segments = stacked_segments(counts, STATUSES, _BAR_WIDTH, biggest, COLOURS.__getitem__)
         bars.append(
             _Bar(label=label, y=index * _ROW_HEIGHT, total=sum(counts.values()), segments=segments)
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
 from auditor.core.text import for_humans
+from auditor.evidence.render.places import selection_criteria
 from auditor.evidence.render.sarif import fingerprint
 
 if TYPE_CHECKING:
@@ -175,16 +176,7 @@ def _selection(result: RunResult, finding: Finding) -> dict[str, Any]:
     sel = result.selection
     assert sel is not None
     partial = {p.id for p in result.promises if p.left_out}
-    out: dict[str, Any] = {
-        name: values
-        for name, values in (
-            ("checks", sel.checks),
-            ("skip_checks", sel.skip_checks),
-            ("services", sel.services),
-            ("severity", sel.severity),
-        )
-        if values
-    }
+    out: dict[str, Any] = dict(selection_criteria(sel))
     out["left_out_count"] = len(sel.left_out)
     out["partial_promises"] = [p for p in finding.promises if p in partial]
     return out

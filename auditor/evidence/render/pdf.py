@@ -65,11 +65,21 @@ from auditor.core.result import (
 )
 from auditor.core.text import PDF_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 from auditor.evidence.render.html import COLOURS as HTML_COLOURS
-from auditor.evidence.render.html import TrendPoint
+from auditor.evidence.render.html import (
+    ChartFrame,
+    Segment,
+    TrendPoint,
+    counted_rows,
+    stacked_segments,
+    status_label,
+    template_environment,
+)
 from auditor.evidence.render.places import (
     PASS_SUMMARY_THRESHOLD,
     PassGroup,
+    option_of,
     place_label,
+    selection_criteria,
     summarise_passes,
     timeline,
 )
@@ -163,10 +173,6 @@ def colour(status: str | None) -> str:
     return COLOURS.get(str(status), _OTHER_COLOUR)
 
 
-def status_label(status: str | None) -> str:
-    return str(status or "NONE").replace("_", " ")
-
-
 def _status_order(statuses: Sequence[str]) -> list[str]:
     known = [s for s in STATUSES if s in statuses]
     return known + sorted(set(statuses) - set(known))
@@ -218,15 +224,6 @@ class AppendixGroup:
 
 
 @dataclass(frozen=True)
-class Segment:
-    status: str
-    colour: str
-    x: float
-    width: float
-    count: int
-
-
-@dataclass(frozen=True)
 class Bar:
     lines: list[str]
     y: int
@@ -236,12 +233,7 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class Chart:
-    title: str
-    width: int
-    height: int
-    label_width: int
-    bar_width: int
+class Chart(ChartFrame):
     bars: list[Bar]
     statuses: list[str]
 
@@ -285,10 +277,9 @@ class SelectionView:
 
 def chart(title: str, rows: Sequence[tuple[str, dict[str, int]]]) -> Chart | None:
     """Stacked bars with wrapped labels (up to three lines each) and literal colours."""
-    rows = [(label, counts) for label, counts in rows if sum(counts.values())]
+    rows, biggest = counted_rows(rows)
     if not rows:
         return None
-    biggest = max(sum(counts.values()) for _, counts in rows)
     bars: list[Bar] = []
     y = 0
     seen: set[str] = set()
@@ -300,16 +291,10 @@ def chart(title: str, rows: Sequence[tuple[str, dict[str, int]]]) -> Chart | Non
                 textwrap.shorten(" ".join(lines[2:]), _LABEL_CHARS, placeholder="..."),
             ]
         height = max(18, len(lines) * _LINE + 6)
-        x = 0.0
-        segments: list[Segment] = []
-        for status in _status_order(list(counts)):
-            count = counts.get(status, 0)
-            if not count:
-                continue
-            seen.add(status)
-            width = round(_BAR_WIDTH * count / biggest, 2)
-            segments.append(Segment(status, colour(status), round(x, 2), width, count))
-            x += width
+        segments = stacked_segments(
+            counts, _status_order(list(counts)), _BAR_WIDTH, biggest, colour
+        )
+        seen.update(segment.status for segment in segments)
         bars.append(Bar(lines, y, height, sum(counts.values()), segments))
         y += height + 4
     return Chart(
@@ -372,16 +357,7 @@ def _selection(result: RunResult) -> SelectionView | None:
     sel = result.selection
     if sel is None:
         return None
-    criteria = [
-        (option, ",".join(values))
-        for option, values in (
-            ("--checks", sel.checks),
-            ("--skip-checks", sel.skip_checks),
-            ("--services", sel.services),
-            ("--severity", sel.severity),
-        )
-        if values
-    ]
+    criteria = [(option_of(name), ",".join(values)) for name, values in selection_criteria(sel)]
     by_reason: dict[str, list[str]] = defaultdict(list)
     for item in sel.left_out:
         by_reason[item.reason].append(item.policy_id)
@@ -517,20 +493,16 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
 
 @lru_cache(maxsize=4)
 def _environment(directory: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return template_environment(
+        directory,
+        keep_trailing_newline=False,
+        filters={
+            "clip": clip,
+            "evidence_lines": evidence_lines,
+            "colour": colour,
+            "place": place_label,
+        },
     )
-    env.filters["clip"] = clip
-    env.filters["evidence_lines"] = evidence_lines
-    env.filters["colour"] = colour
-    env.filters["status_label"] = status_label
-    env.filters["place"] = place_label
-    env.tests["wildcard"] = is_wildcard_waiver
-    return env
 
 
 def render_pdf_html(result: RunResult, trend: Sequence[TrendPoint] = ()) -> str:

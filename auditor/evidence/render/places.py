@@ -63,18 +63,28 @@ def timeline(result: RunResult) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.when)
 
 
+def selection_criteria(selection: SelectionRecord) -> list[tuple[str, list[str]]]:
+    """The criteria a narrowed run was given, each (its field of the record: checks,
+    skip_checks, services, severity; its values); the option is :func:`option_of` the field."""
+    given = {
+        "checks": selection.checks,
+        "skip_checks": selection.skip_checks,
+        "services": selection.services,
+        "severity": selection.severity,
+    }
+    return [(name, values) for name, values in given.items() if values]
+
+
+def option_of(criterion: str) -> str:
+    """The command-line option of a selection criterion: skip_checks is --skip-checks."""
+    return "--" + criterion.replace("_", "-")
+
+
 def selection_text(selection: SelectionRecord) -> str:
     """What a narrowed run was limited to, and the checks that would have run it left out:
     ``--checks AWS-* --severity high; left out (2): AWS-KMS-001, GCP-KMS-002``."""
     criteria = " ".join(
-        f"{option} {','.join(values)}"
-        for option, values in (
-            ("--checks", selection.checks),
-            ("--skip-checks", selection.skip_checks),
-            ("--services", selection.services),
-            ("--severity", selection.severity),
-        )
-        if values
+        f"{option_of(name)} {','.join(values)}" for name, values in selection_criteria(selection)
     )
     left = ", ".join(i.policy_id for i in selection.left_out) or "none"
     return f"{criteria}; left out ({len(selection.left_out)}): {left}"

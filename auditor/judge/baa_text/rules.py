@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from auditor.core.errors import InputError, Problem, ValidationFailed
 from auditor.core.params import Parameters
 from auditor.core.resources import policies_dir
-from auditor.core.validation import problems_from
-from auditor.core.yamlio import YamlError, line_of, plain, read_yaml
+from auditor.core.validation import ClosedModel, problems_from
+from auditor.core.yamlio import line_of, plain, read_yaml_input
 from auditor.judge.baa_text.grammar import PARSERS, Unparsed, expand, fragment_names
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -63,11 +63,7 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class When(_Doc):
+class When(ClosedModel):
     any: list[str] = Field(default_factory=list, description="the sentence matches one of these")
     all: list[str] = Field(default_factory=list, description="the sentence matches every one")
     none: list[str] = Field(default_factory=list, description="the sentence matches none")
@@ -77,7 +73,7 @@ class When(_Doc):
     )
 
 
-class ParamSpec(_Doc):
+class ParamSpec(ClosedModel):
     value: Any = Field(
         default=None, description="a constant the parameter takes when the rule hits"
     )
@@ -92,7 +88,7 @@ class ParamSpec(_Doc):
     )
 
 
-class Example(_Doc):
+class Example(ClosedModel):
     text: str = Field(min_length=1)
     section: str | None = None
     lead: str | None = None
@@ -103,7 +99,7 @@ class Example(_Doc):
     )
 
 
-class RuleDoc(_Doc):
+class RuleDoc(ClosedModel):
     kind: Literal["rule"]
     id: str = Field(pattern=_ID)
     title: str
@@ -130,23 +126,23 @@ class RuleDoc(_Doc):
     examples: list[Example] = Field(min_length=2)
 
 
-class VendorDoc(_Doc):
+class VendorDoc(ClosedModel):
     name: str
     names: list[str] = Field(min_length=1, description="how contracts write it (case-sensitive)")
 
 
-class VendorExample(_Doc):
+class VendorExample(ClosedModel):
     text: str
     vendors: list[str]
 
 
-class VendorsFile(_Doc):
+class VendorsFile(ClosedModel):
     kind: Literal["vendors"]
     vendors: dict[str, VendorDoc]
     examples: list[VendorExample] = Field(min_length=2)
 
 
-class VaguePhrase(_Doc):
+class VaguePhrase(ClosedModel):
     pattern: str
     label: str
     note: str | None = Field(
@@ -154,26 +150,26 @@ class VaguePhrase(_Doc):
     )
 
 
-class VagueExample(_Doc):
+class VagueExample(ClosedModel):
     text: str
     vague: list[str]
 
 
-class VagueFile(_Doc):
+class VagueFile(ClosedModel):
     kind: Literal["vague"]
     note: str = Field(description="the note a promise gets; {labels} is replaced")
     phrases: list[VaguePhrase] = Field(min_length=1)
     examples: list[VagueExample] = Field(min_length=2)
 
 
-class ObligationExample(_Doc):
+class ObligationExample(ClosedModel):
     text: str
     section: str | None = None
     lead: str | None = None
     obligation: bool
 
 
-class ObligationsFile(_Doc):
+class ObligationsFile(ClosedModel):
     kind: Literal["obligations"]
     modal: list[str] = Field(min_length=1, description="a sentence with one of these obliges")
     descriptive: list[str] = Field(
@@ -415,12 +411,7 @@ def _compile(
 
 
 def _read(file: Path) -> Any:
-    try:
-        return read_yaml(file)
-    except OSError as exc:
-        raise InputError(f"cannot read rule file: {exc.strerror}", file=file) from None
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
+    return read_yaml_input(file, "rule file")
 
 
 def _compile_rule(doc: RuleDoc, file: Path, node: Any, problems: list[Problem]) -> Rule:
@@ -535,7 +526,7 @@ def load_rules(directory: Path | None = None, safeguards: set[str] | None = None
             problems.append(Problem(str(file), 1, "a rule file must be a YAML mapping"))
             continue
         kind = node.get("kind")
-        models: dict[str, type[_Doc]] = {
+        models: dict[str, type[ClosedModel]] = {
             "rule": RuleDoc,
             "vendors": VendorsFile,
             "vague": VagueFile,

@@ -27,7 +27,7 @@ from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Coverage, ListingGap, Resource
 from auditor.core.scope import Scope
 from auditor.core.validation import check_strict
-from auditor.core.yamlio import YamlError, plain, read_yaml
+from auditor.core.yamlio import plain, read_yaml_input
 from auditor.judge.catalog import Catalog
 from auditor.judge.engine import evaluate, policy_applies
 from auditor.judge.policy.loader import CASES_SUFFIX, PolicySet
@@ -162,6 +162,11 @@ def _statuses(expected: Any) -> set[str]:
     return set()
 
 
+def _partial_problem(policy: Policy, message: str) -> CaseOutcome:
+    """A failed check of the policy's partial-evidence cases."""
+    return CaseOutcome(policy.id, "partial evidence", None, {}, False, message)
+
+
 def partial_coverage(
     policy: Policy, node: Mapping[str, Any], outcomes: list[CaseOutcome]
 ) -> list[CaseOutcome]:
@@ -170,14 +175,7 @@ def partial_coverage(
     problems: list[CaseOutcome] = []
     if not isinstance(reasons, Mapping) or set(reasons) - set(PARTIAL_KINDS):
         return [
-            CaseOutcome(
-                policy.id,
-                "partial evidence",
-                None,
-                {},
-                False,
-                "partial_evidence takes {fail: <reason>, error: <reason>}",
-            )
+            _partial_problem(policy, "partial_evidence takes {fail: <reason>, error: <reason>}")
         ]
     cases = [c for c in node.get("cases", []) or [] if isinstance(c, Mapping)]
     for kind, status in PARTIAL_KINDS.items():
@@ -185,13 +183,8 @@ def partial_coverage(
         reason = reasons.get(kind)
         if shown and reason:
             problems.append(
-                CaseOutcome(
-                    policy.id,
-                    "partial evidence",
-                    None,
-                    {},
-                    False,
-                    f"partial_evidence.{kind} says the case is impossible, but one exists",
+                _partial_problem(
+                    policy, f"partial_evidence.{kind} says the case is impossible, but one exists"
                 )
             )
         elif not shown and not (isinstance(reason, str) and len(reason) >= _MIN_REASON):
@@ -201,12 +194,8 @@ def partial_coverage(
                 else "a satisfying fact beside a gap"
             )
             problems.append(
-                CaseOutcome(
-                    policy.id,
-                    "partial evidence",
-                    None,
-                    {},
-                    False,
+                _partial_problem(
+                    policy,
                     f"no partial-evidence case ({what}, partial: true) expecting {status}; add "
                     f"one, or say under partial_evidence.{kind} why none can exist",
                 )
@@ -228,12 +217,7 @@ def run_policy_cases(
                 policy.id, "cases file", None, {}, False, f"missing {file.name} beside the policy"
             )
         ]
-    try:
-        node = plain(read_yaml(file))
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
-    except OSError as exc:
-        raise InputError(f"cannot read cases: {exc.strerror}", file=file) from None
+    node = plain(read_yaml_input(file, "cases"))
     if not isinstance(node, dict) or not all(
         isinstance(case, dict) for case in node.get("cases", []) or []
     ):

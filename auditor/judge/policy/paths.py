@@ -72,23 +72,13 @@ _MISSING = object()
 
 def read(obj: Any, path: str) -> Any:
     """The value at ``path`` in ``obj`` (a model instance or dict). Absent anywhere -> None."""
-    current = obj
-    segments = path.split(".")
-    for index, segment in enumerate(segments):
-        if current is None:
-            return None
-        if isinstance(current, BaseModel):
-            current = getattr(current, segment, None)
-        elif isinstance(current, dict):
-            key = ".".join(segments[index:])
-            return current.get(key)
-        else:
-            return None
-    return current
+    return read_segments(obj, tuple(path.split(".")))
 
 
 def read_segments(obj: Any, segments: tuple[str, ...]) -> Any:
-    """:func:`read` for a path already split into segments (the hot path of evaluation)."""
+    """:func:`read` for a path already split into segments (the hot path of evaluation). A
+    dict takes the rest of the path as one key (field names of a model hold no dots; keys of a
+    dict, such as tag names, may)."""
     current = obj
     for index, segment in enumerate(segments):
         if current is None:

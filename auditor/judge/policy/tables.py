@@ -15,7 +15,7 @@ from typing import Any
 
 from auditor.core.errors import InputError
 from auditor.core.resources import policies_dir
-from auditor.core.yamlio import YamlError, plain, read_yaml
+from auditor.core.yamlio import plain, read_yaml_input
 
 TABLES_FILE = "data/tables.yaml"
 
@@ -54,12 +54,7 @@ def _parse(node: Any, file: Path) -> dict[str, Table]:
 def load_tables(path: str | None = None) -> dict[str, Table]:
     """The shipped tables (read once)."""
     file = Path(path) if path else policies_dir() / TABLES_FILE
-    try:
-        node = plain(read_yaml(file))
-    except YamlError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
-    except OSError as exc:
-        raise InputError(f"cannot read tables: {exc.strerror}", file=file) from None
+    node = plain(read_yaml_input(file, "tables"))
     return _parse(node, file)
 
 

@@ -103,37 +103,32 @@ def _merge(groups: Iterable[tuple[Missing, ...]]) -> tuple[Missing, ...]:
     return tuple(merged)
 
 
-def all_of(parts: Iterable[Truth]) -> Truth:
-    """Kleene conjunction: false beats unknown beats true. Every part is looked at, so the
-    result lists every gap met (a false reached beside gaps keeps them)."""
-    value: bool | None = True
+def _kleene(parts: Iterable[Truth], decisive: bool) -> Truth:
+    """Kleene conjunction (``decisive`` False) or disjunction (True): a ``decisive`` part
+    beats unknown, which beats the other value. Every part is looked at, so the result lists
+    every gap met (a decisive value reached beside gaps keeps them)."""
+    value: bool | None = not decisive
     gaps: list[tuple[Missing, ...]] = []
     for part in parts:
         if part.gaps:
             gaps.append(part.gaps)
-        if part.value is False:
-            value = False
-        elif part.value is None and value is True:
+        if part.value is decisive:
+            value = decisive
+        elif part.value is None and value is not decisive:
             value = None
     if not gaps:
         return TRUE if value is True else FALSE if value is False else Truth(None)
     return Truth(value, _merge(gaps))
+
+
+def all_of(parts: Iterable[Truth]) -> Truth:
+    """Kleene conjunction: false beats unknown beats true (every gap met is listed)."""
+    return _kleene(parts, decisive=False)
 
 
 def any_of(parts: Iterable[Truth]) -> Truth:
-    """Kleene disjunction: true beats unknown beats false."""
-    value: bool | None = False
-    gaps: list[tuple[Missing, ...]] = []
-    for part in parts:
-        if part.gaps:
-            gaps.append(part.gaps)
-        if part.value is True:
-            value = True
-        elif part.value is None and value is False:
-            value = None
-    if not gaps:
-        return TRUE if value is True else FALSE if value is False else Truth(None)
-    return Truth(value, _merge(gaps))
+    """Kleene disjunction: true beats unknown beats false (every gap met is listed)."""
+    return _kleene(parts, decisive=True)
 
 
 def not_(part: Truth) -> Truth:

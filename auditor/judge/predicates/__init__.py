@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import GapError, Predicate, PredicateContext, Verdict, registry
 
 
 def predicates() -> dict[str, Predicate]:
+    """Every shipped predicate by name (a name given twice is an error)."""
     from auditor.judge.predicates.aws import AWS_PREDICATES
     from auditor.judge.predicates.gcp import GCP_PREDICATES
 
-    registry: dict[str, Predicate] = {}
-    for group in (AWS_PREDICATES, GCP_PREDICATES):
-        for name, predicate in group.items():
-            if name in registry:
-                raise ValueError(f"predicate {name!r} registered twice")
-            if name != predicate.name:
-                raise ValueError(f"predicate registered as {name!r} is named {predicate.name!r}")
-            registry[name] = predicate
-    return registry
+    return registry(*AWS_PREDICATES.values(), *GCP_PREDICATES.values())
 
 
 __all__ = ["GapError", "Predicate", "PredicateContext", "Verdict", "predicates"]

@@ -11,13 +11,17 @@ needed was read and holds, ERROR (``Verdict.unknown``) otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from auditor.core.model.base import Coverage, Gap, ListingGap, Resource
 from auditor.judge.policy.related import RelatedIndex, Unread, hierarchy_accounts, read_field
 from auditor.judge.policy.truth import Missing, Truth, known, unknown
+
+#: a resource model, for look-ups that keep to one
+R = TypeVar("R", bound=Resource)
 
 VerdictStatus = Literal["PASS", "FAIL", "MANUAL", "NOT_APPLICABLE", "ERROR"]
 
@@ -142,6 +146,26 @@ class PredicateContext:
                 out.append(value.missing)
         return tuple(dict.fromkeys(out))
 
+    @classmethod
+    def fully_read(
+        cls,
+        resources: Iterable[Resource],
+        kind: type[R],
+        paths: Iterable[str],
+        on_unread: Callable[[tuple[Missing, ...]], object],
+    ) -> Iterator[R]:
+        """The ``resources`` of type ``kind`` whose ``paths`` were all read, in order; each of
+        the others of that type hands its gaps to ``on_unread`` (as it is met)."""
+        wanted = tuple(paths)
+        for resource in resources:
+            if not isinstance(resource, kind):
+                continue
+            gaps = cls.unread(resource, wanted)
+            if gaps:
+                on_unread(gaps)
+                continue
+            yield resource
+
     # -- other resources --------------------------------------------------------------------
     def related(
         self,
@@ -195,6 +219,41 @@ class Predicate:
     two_valued: bool = False
 
 
+def predicate(
+    resource_type: str,
+    *,
+    reads: tuple[str, ...],
+    params: tuple[str, ...] = (),
+    related: tuple[str, ...] = (),
+) -> Callable[[PredicateFn], Predicate]:
+    """Declare the function below as a predicate: named as the function, described by the
+    first paragraph of its docstring, judging ``resource_type``, reading the fields ``reads``, the profile parameters
+    ``params`` and the resources of the types ``related``."""
+
+    def declare(fn: PredicateFn) -> Predicate:
+        return Predicate(
+            name=fn.__name__,
+            resource_type=resource_type,
+            reads=reads,
+            fn=fn,
+            params=params,
+            related=related,
+            description=(inspect.getdoc(fn) or "").split("\n\n")[0],
+        )
+
+    return declare
+
+
+def registry(*predicates: Predicate) -> dict[str, Predicate]:
+    """The predicates by name; a name given twice is an error."""
+    named: dict[str, Predicate] = {}
+    for one in predicates:
+        if one.name in named:
+            raise ValueError(f"predicate {one.name!r} registered twice")
+        named[one.name] = one
+    return named
+
+
 __all__ = [
     "GapError",
     "Predicate",
@@ -203,4 +262,6 @@ __all__ = [
     "Related",
     "Verdict",
     "VerdictStatus",
+    "predicate",
+    "registry",
 ]

@@ -15,16 +15,16 @@ from auditor.judge.predicates.aws.kms import KMS_PREDICATES
 from auditor.judge.predicates.aws.logs import LOGS_PREDICATES
 from auditor.judge.predicates.aws.s3 import S3_PREDICATES
 from auditor.judge.predicates.aws.services import SERVICES_PREDICATES
-from auditor.judge.predicates.base import Predicate
+from auditor.judge.predicates.base import registry
 
-AWS_PREDICATES: dict[str, Predicate] = {
-    **KMS_PREDICATES,
-    **S3_PREDICATES,
-    **IAM_PREDICATES,
-    **CLOUDTRAIL_PREDICATES,
-    **LOGS_PREDICATES,
-    **BEDROCK_PREDICATES,
-    **SERVICES_PREDICATES,
-}
+AWS_PREDICATES = registry(
+    *KMS_PREDICATES.values(),
+    *S3_PREDICATES.values(),
+    *IAM_PREDICATES.values(),
+    *CLOUDTRAIL_PREDICATES.values(),
+    *LOGS_PREDICATES.values(),
+    *BEDROCK_PREDICATES.values(),
+    *SERVICES_PREDICATES.values(),
+)
 
 __all__ = ["AWS_PREDICATES"]

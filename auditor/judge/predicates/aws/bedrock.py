@@ -16,7 +16,7 @@ from auditor.judge.policy.related import Unread
 from auditor.judge.policy.truth import Truth, all_of, known, unknown
 from auditor.judge.predicates.aws.cloudtrail import is_phi_bucket, phi_bucket
 from auditor.judge.predicates.aws.logs import in_scope
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 READS = (
     "logging_enabled",
@@ -27,7 +27,14 @@ READS = (
 )
 
 
-def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate(
+    "aws.bedrock.model_invocation_logging",
+    reads=READS,
+    params=(),  # log_groups_in_scope, phi_buckets, phi_tag_key, phi_tag_values when set
+    related=("aws.s3.bucket",),
+)
+def bedrock_text_destinations_in_scope(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Invocation logs carrying prompt text go only to stores in PHI scope."""
     assert isinstance(resource, BedrockInvocationLogging)
     carries_text = all_of(
         [
@@ -93,16 +100,8 @@ def _text_destinations(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-BEDROCK_PREDICATES: dict[str, Predicate] = {
-    "bedrock_text_destinations_in_scope": Predicate(
-        name="bedrock_text_destinations_in_scope",
-        resource_type="aws.bedrock.model_invocation_logging",
-        reads=READS,
-        params=(),  # log_groups_in_scope, phi_buckets, phi_tag_key, phi_tag_values when set
-        related=("aws.s3.bucket",),
-        fn=_text_destinations,
-        description="Invocation logs carrying prompt text go only to stores in PHI scope.",
-    ),
-}
+BEDROCK_PREDICATES = registry(
+    bedrock_text_destinations_in_scope,
+)
 
 __all__ = ["BEDROCK_PREDICATES"]

@@ -11,14 +11,14 @@ reasoning, not a field comparison.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from auditor.core.model.aws.cloudtrail import AdvancedEventSelector, CloudTrailTrail
 from auditor.core.model.base import Resource
 from auditor.judge.policy.related import Unread
 from auditor.judge.policy.truth import FALSE, TRUE, Truth, any_of, known, unknown
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 TRAIL = "aws.cloudtrail.trail"
 BOTH = frozenset({"read", "write"})
@@ -36,6 +36,13 @@ def _trails(resource: Resource, ctx: PredicateContext) -> tuple[list[CloudTrailT
     found = ctx.related(TRAIL, account=resource.account)
     trails = [t for t in found.resources if isinstance(t, CloudTrailTrail)]
     return trails, (unknown(*found.missing) if found.missing else FALSE)
+
+
+def _selectors_read(trails: list[CloudTrailTrail], parts: list[Truth]) -> Iterator[CloudTrailTrail]:
+    """The trails whose event selectors were read; each other adds its gaps to ``parts``."""
+    return PredicateContext.fully_read(
+        trails, CloudTrailTrail, SELECTOR_FIELDS, lambda gaps: parts.append(unknown(*gaps))
+    )
 
 
 def _fields(selector: AdvancedEventSelector) -> dict[str, Any]:
@@ -87,18 +94,16 @@ def _management_shortfalls(trail: CloudTrailTrail) -> list[str]:
     return short
 
 
-def _management_all(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """Some logging multi-region trail records all read and write management events: true as soon
-    as one trail is read and qualifies, false only when every trail was read (and the listing was
-    complete) and none does, unknown otherwise."""
+@predicate("aws.account", reads=("id",), related=(TRAIL,))
+def cloudtrail_account_management_events_all(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """A logging multi-region trail records all read and write management events.
+
+    True as soon as one trail is read and qualifies, false only when every trail was read (and
+    the listing was complete) and none does, unknown otherwise."""
     trails, more = _trails(resource, ctx)
     found: dict[str, list[str]] = {}
     parts: list[Truth] = [more]
-    for trail in trails:
-        unread = ctx.unread(trail, SELECTOR_FIELDS)
-        if unread:
-            parts.append(unknown(*unread))
-            continue
+    for trail in _selectors_read(trails, parts):
         short = _management_shortfalls(trail)
         if not short:
             return Verdict.passed(
@@ -185,9 +190,16 @@ def phi_bucket(resource: Resource, ctx: PredicateContext) -> Truth:
     return known(is_phi_bucket(resource.name, tags or {}, ctx.params))
 
 
-def _s3_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """A PHI bucket must have a logging trail that records every object read and write in it;
-    a single-region trail counts only in the bucket's own region (an unread region cannot be
+@predicate(
+    "aws.s3.bucket",
+    reads=("name", "tags"),  # and region, for single-region trails (read three-valued)
+    params=(),  # reads phi_buckets / phi_tag_key / phi_tag_values when the profile sets them
+    related=(TRAIL,),
+)
+def cloudtrail_s3_phi_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """A logging trail records every object read and write in each PHI bucket.
+
+    A single-region trail counts only in the bucket's own region (an unread region cannot be
     matched)."""
     applies = phi_bucket(resource, ctx)
     if applies.is_false:
@@ -198,11 +210,7 @@ def _s3_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
     trails, more = _trails(resource, ctx)
     best: frozenset[str] = frozenset()
     parts: list[Truth] = [more]
-    for trail in trails:
-        unread = ctx.unread(trail, SELECTOR_FIELDS)
-        if unread:
-            parts.append(unknown(*unread))
-            continue
+    for trail in _selectors_read(trails, parts):
         if trail.is_logging is not True:
             continue
         modes = s3_data_coverage(trail, resource.id)
@@ -232,25 +240,10 @@ def _s3_data_events(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-CLOUDTRAIL_PREDICATES: dict[str, Predicate] = {
-    "cloudtrail_account_management_events_all": Predicate(
-        name="cloudtrail_account_management_events_all",
-        resource_type="aws.account",
-        reads=("id",),
-        related=(TRAIL,),
-        fn=_management_all,
-        description="A logging multi-region trail records all read and write management events.",
-    ),
-    "cloudtrail_s3_phi_data_events": Predicate(
-        name="cloudtrail_s3_phi_data_events",
-        resource_type="aws.s3.bucket",
-        reads=("name", "tags"),  # and region, for single-region trails (read three-valued)
-        params=(),  # reads phi_buckets / phi_tag_key / phi_tag_values when the profile sets them
-        related=(TRAIL,),
-        fn=_s3_data_events,
-        description="A logging trail records every object read and write in each PHI bucket.",
-    ),
-}
+CLOUDTRAIL_PREDICATES = registry(
+    cloudtrail_account_management_events_all,
+    cloudtrail_s3_phi_data_events,
+)
 
 __all__ = [
     "CLOUDTRAIL_PREDICATES",

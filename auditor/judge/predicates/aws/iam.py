@@ -14,7 +14,7 @@ from auditor.core.model.aws.iam import IamRole
 from auditor.core.model.base import Resource
 from auditor.judge.policy.related import Unread
 from auditor.judge.policy.truth import all_of, known, not_, unknown
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 #: Actions that start a role session (``sts:*`` and ``*`` included).
 ASSUME_ACTIONS = frozenset(
@@ -56,8 +56,15 @@ def people_principals(trust: dict[str, Any] | None) -> list[str]:
     return found
 
 
-def _role_session(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """Applies to roles people can assume (not service-linked, a person-shaped principal in the
+@predicate(
+    "aws.iam.role",
+    reads=("path", "max_session_duration", "assume_role_policy"),
+    params=("session_absolute_max_seconds",),
+)
+def iam_role_people_session_limit(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Roles people can assume keep MaxSessionDuration within the limit.
+
+    Applies to roles people can assume (not service-linked, a person-shaped principal in the
     trust policy); FAIL when such a role allows sessions longer than the limit. Each of the
     three facts is read three-valued, so a role is never judged on what was not read."""
     assert isinstance(resource, IamRole)
@@ -103,15 +110,8 @@ def _role_session(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-IAM_PREDICATES: dict[str, Predicate] = {
-    "iam_role_people_session_limit": Predicate(
-        name="iam_role_people_session_limit",
-        resource_type="aws.iam.role",
-        reads=("path", "max_session_duration", "assume_role_policy"),
-        params=("session_absolute_max_seconds",),
-        fn=_role_session,
-        description="Roles people can assume keep MaxSessionDuration within the limit.",
-    ),
-}
+IAM_PREDICATES = registry(
+    iam_role_people_session_limit,
+)
 
 __all__ = ["IAM_PREDICATES", "people_principals"]

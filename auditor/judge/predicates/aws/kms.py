@@ -19,7 +19,7 @@ from auditor.core.model.base import Resource
 from auditor.judge.policy.paths import read
 from auditor.judge.policy.related import arn_place, normalize_ref, not_listed
 from auditor.judge.policy.truth import Missing, Truth, all_of, known, unknown
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 KEY_TYPE = "aws.kms.key"
 #: documented default when rotation is on and RotationPeriodInDays is not reported
@@ -149,8 +149,11 @@ def _names(resources: list[Resource]) -> list[str]:
     return sorted(r.name or r.id for r in resources)[:10]
 
 
-def _key_quality(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """Applies to keys some store uses; holds when the key is an enabled SYMMETRIC_DEFAULT
+@predicate(KEY_TYPE, reads=("key_spec", "key_state", "aliases", "key_id"), related=STORE_TYPES)
+def kms_store_key_is_aes256(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Keys used by data stores are enabled SYMMETRIC_DEFAULT (AES-256-GCM) keys
+
+    Applies to keys some store uses; holds when the key is an enabled SYMMETRIC_DEFAULT
     (AES-256-GCM) key."""
     assert isinstance(resource, KmsKey)
     users, used = stores_using(resource, ctx)
@@ -184,8 +187,16 @@ def _key_quality(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-def _key_rotation(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """Applies to keys some store uses. Key material KMS cannot rotate (imported, custom key
+@predicate(
+    KEY_TYPE,
+    reads=("rotation_enabled", "rotation_period_days", "origin", "aliases", "key_id"),
+    params=("key_rotation_max_days",),
+    related=STORE_TYPES,
+)
+def kms_store_key_rotated(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Keys used by data stores rotate at least as often as promised
+
+    Applies to keys some store uses. Key material KMS cannot rotate (imported, custom key
     store) is MANUAL; otherwise automatic rotation must be on, at most every promised days."""
     assert isinstance(resource, KmsKey)
     users, used = stores_using(resource, ctx)
@@ -224,24 +235,9 @@ def _key_rotation(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-KMS_PREDICATES: dict[str, Predicate] = {
-    "kms_store_key_is_aes256": Predicate(
-        name="kms_store_key_is_aes256",
-        resource_type=KEY_TYPE,
-        reads=("key_spec", "key_state", "aliases", "key_id"),
-        related=STORE_TYPES,
-        fn=_key_quality,
-        description="Keys used by data stores are enabled SYMMETRIC_DEFAULT (AES-256-GCM) keys",
-    ),
-    "kms_store_key_rotated": Predicate(
-        name="kms_store_key_rotated",
-        resource_type=KEY_TYPE,
-        reads=("rotation_enabled", "rotation_period_days", "origin", "aliases", "key_id"),
-        params=("key_rotation_max_days",),
-        related=STORE_TYPES,
-        fn=_key_rotation,
-        description="Keys used by data stores rotate at least as often as promised",
-    ),
-}
+KMS_PREDICATES = registry(
+    kms_store_key_is_aes256,
+    kms_store_key_rotated,
+)
 
 __all__ = ["KMS_PREDICATES", "STORES", "stores_using"]

@@ -15,7 +15,7 @@ from auditor.core.model.aws.logs import LogsAccountPolicy, LogsLogGroup
 from auditor.core.model.base import Resource
 from auditor.judge.policy.related import Unread
 from auditor.judge.policy.truth import Missing
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 _NOT_IN = re.compile(r"LogGroupName\s+NOT\s+IN\s+\[(.*)\]", re.IGNORECASE | re.DOTALL)
 
@@ -37,8 +37,16 @@ def account_policy_applies(policy: LogsAccountPolicy, group: str) -> bool:
     return group not in excluded
 
 
-def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
-    """The identifiers masked (log group policy plus applicable account policies) cover the
+@predicate(
+    "aws.logs.log_group",
+    reads=("name",),  # and data_protection_policy, checked for gaps once the group is in scope
+    params=("log_data_identifiers",),  # log_groups_in_scope only narrows, when set
+    related=("aws.logs.account_policy",),
+)
+def logs_data_protection_identifiers(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Application log groups mask the promised identifiers.
+
+    The identifiers masked (log group policy plus applicable account policies) cover the
     promised list: true as soon as what was read covers it (more policies only mask more),
     false only when every policy was read, unknown otherwise."""
     assert isinstance(resource, LogsLogGroup)
@@ -57,13 +65,8 @@ def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
         masked["log group policy"] = own.masked_identifiers
     found = ctx.related("aws.logs.account_policy", account=resource.account, region=resource.region)
     unread.extend(found.missing)
-    for policy in found.resources:
-        if not isinstance(policy, LogsAccountPolicy):
-            continue
-        gaps = ctx.unread(policy, ("policy_type", "selection_criteria", "data_protection_policy"))
-        if gaps:
-            unread.extend(gaps)
-            continue
+    fields = ("policy_type", "selection_criteria", "data_protection_policy")
+    for policy in ctx.fully_read(found.resources, LogsAccountPolicy, fields, unread.extend):
         if policy.policy_type != "DATA_PROTECTION_POLICY" or policy.data_protection_policy is None:
             continue
         if account_policy_applies(policy, resource.name or ""):
@@ -88,16 +91,8 @@ def _data_protection(resource: Resource, ctx: PredicateContext) -> Verdict:
     return Verdict.fail(f"Log group {resource.name} does not mask {', '.join(missing)}.", evidence)
 
 
-LOGS_PREDICATES: dict[str, Predicate] = {
-    "logs_data_protection_identifiers": Predicate(
-        name="logs_data_protection_identifiers",
-        resource_type="aws.logs.log_group",
-        reads=("name",),  # and data_protection_policy, checked for gaps once the group is in scope
-        params=("log_data_identifiers",),  # log_groups_in_scope only narrows, when set
-        related=("aws.logs.account_policy",),
-        fn=_data_protection,
-        description="Application log groups mask the promised identifiers.",
-    ),
-}
+LOGS_PREDICATES = registry(
+    logs_data_protection_identifiers,
+)
 
 __all__ = ["LOGS_PREDICATES", "account_policy_applies", "in_scope"]

@@ -16,7 +16,7 @@ from typing import Any
 from auditor.core.model.base import Resource
 from auditor.judge.policy.related import Unread
 from auditor.judge.predicates.aws.tls import label, promised, version_number
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -62,6 +62,19 @@ def _deny_all_statements(resource: Resource, policy: dict[str, Any]) -> list[dic
     return out
 
 
+def _deny_all(
+    resource: Resource, ctx: PredicateContext, no_policy: str
+) -> list[dict[str, Any]] | Verdict:
+    """The bucket policy's statements that deny s3:* to everyone; or ERROR when the policy was
+    not read, FAIL when there is none (``no_policy`` ends the message: what is not refused)."""
+    policy = ctx.value(resource, "policy")
+    if isinstance(policy, Unread):
+        return Verdict.unknown([policy.missing])
+    if policy is None:
+        return Verdict.fail(f"Bucket {resource.name} has no bucket policy{no_policy}")
+    return _deny_all_statements(resource, policy)
+
+
 def _denies_plaintext(statement: dict[str, Any]) -> bool:
     conditions = _lower_keys(statement.get("Condition"))
     for operator in ("bool", "boolifexists"):
@@ -82,15 +95,13 @@ def _tls_floor(statement: dict[str, Any]) -> float | None:
     return max(floors) if floors else None
 
 
-def _insecure_transport(resource: Resource, ctx: PredicateContext) -> Verdict:
-    policy = ctx.value(resource, "policy")
-    if isinstance(policy, Unread):
-        return Verdict.unknown([policy.missing])
-    if policy is None:
-        return Verdict.fail(
-            f"Bucket {resource.name} has no bucket policy, so plaintext HTTP requests are not refused."
-        )
-    if any(_denies_plaintext(s) for s in _deny_all_statements(resource, policy)):
+@predicate("aws.s3.bucket", reads=("policy",))
+def s3_bucket_denies_insecure_transport(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Bucket policy denies s3:* to everyone when aws:SecureTransport is false"""
+    statements = _deny_all(resource, ctx, ", so plaintext HTTP requests are not refused.")
+    if isinstance(statements, Verdict):
+        return statements
+    if any(_denies_plaintext(s) for s in statements):
         return Verdict.passed(
             f"Bucket {resource.name} denies every request made without TLS (aws:SecureTransport=false)."
         )
@@ -99,18 +110,15 @@ def _insecure_transport(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-def _old_tls(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("aws.s3.bucket", reads=("policy",), params=("min_tls_version",))
+def s3_bucket_denies_old_tls(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Bucket policy denies s3:* to everyone when s3:TlsVersion is below the promise"""
     want = promised(ctx.params.get("min_tls_version"))
     if want is None:
         return Verdict.not_applicable("The profile promises no minimum TLS version.")
-    policy = ctx.value(resource, "policy")
-    if isinstance(policy, Unread):
-        return Verdict.unknown([policy.missing])
-    if policy is None:
-        return Verdict.fail(
-            f"Bucket {resource.name} has no bucket policy; TLS below {label(want)} is not refused."
-        )
-    statements = _deny_all_statements(resource, policy)
+    statements = _deny_all(resource, ctx, f"; TLS below {label(want)} is not refused.")
+    if isinstance(statements, Verdict):
+        return statements
     floors = [f for f in (_tls_floor(s) for s in statements) if f is not None]
     best = max(floors) if floors else None
     evidence = {"denied_below": best}
@@ -129,22 +137,9 @@ def _old_tls(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-S3_PREDICATES: dict[str, Predicate] = {
-    "s3_bucket_denies_insecure_transport": Predicate(
-        name="s3_bucket_denies_insecure_transport",
-        resource_type="aws.s3.bucket",
-        reads=("policy",),
-        fn=_insecure_transport,
-        description="Bucket policy denies s3:* to everyone when aws:SecureTransport is false",
-    ),
-    "s3_bucket_denies_old_tls": Predicate(
-        name="s3_bucket_denies_old_tls",
-        resource_type="aws.s3.bucket",
-        reads=("policy",),
-        params=("min_tls_version",),
-        fn=_old_tls,
-        description="Bucket policy denies s3:* to everyone when s3:TlsVersion is below the promise",
-    ),
-}
+S3_PREDICATES = registry(
+    s3_bucket_denies_insecure_transport,
+    s3_bucket_denies_old_tls,
+)
 
 __all__ = ["S3_PREDICATES"]

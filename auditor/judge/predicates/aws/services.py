@@ -21,7 +21,7 @@ import yaml
 from auditor.core.model.aws.services import AwsServiceInUse
 from auditor.core.model.base import Resource
 from auditor.core.resources import policies_dir
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 DATA_NAME = "aws_covered_services.yaml"
 
@@ -69,7 +69,9 @@ def judge_namespace(namespace: str, data: dict[str, Any]) -> tuple[str, str, dic
     )
 
 
-def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("aws.service", reads=("namespace",))
+def aws_service_covered_by_baa(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """The service namespace is on AWS's HIPAA eligible services list (data file)."""
     assert isinstance(resource, AwsServiceInUse)
     unread = ctx.unread(resource, ("namespace",))
     if unread:
@@ -84,14 +86,8 @@ def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
     return Verdict.fail(message, evidence)
 
 
-SERVICES_PREDICATES: dict[str, Predicate] = {
-    "aws_service_covered_by_baa": Predicate(
-        name="aws_service_covered_by_baa",
-        resource_type="aws.service",
-        reads=("namespace",),
-        fn=_covered,
-        description="The service namespace is on AWS's HIPAA eligible services list (data file).",
-    ),
-}
+SERVICES_PREDICATES = registry(
+    aws_service_covered_by_baa,
+)
 
 __all__ = ["SERVICES_PREDICATES", "covered_services", "data_path", "judge_namespace"]

@@ -7,28 +7,17 @@ covered-services data file. Each module's docstring says why.
 
 from __future__ import annotations
 
-from auditor.judge.predicates.base import Predicate
+from auditor.judge.predicates.base import registry
 from auditor.judge.predicates.gcp.audit import AUDIT_PREDICATES
 from auditor.judge.predicates.gcp.logging import LOGGING_PREDICATES
 from auditor.judge.predicates.gcp.orgpolicy import ORG_POLICY_PREDICATES
 from auditor.judge.predicates.gcp.services import SERVICE_PREDICATES
 
-
-def _merge(*groups: dict[str, Predicate]) -> dict[str, Predicate]:
-    merged: dict[str, Predicate] = {}
-    for group in groups:
-        for name, predicate in group.items():
-            if name in merged:
-                raise ValueError(f"GCP predicate {name!r} registered twice")
-            merged[name] = predicate
-    return merged
-
-
-GCP_PREDICATES: dict[str, Predicate] = _merge(
-    AUDIT_PREDICATES,
-    LOGGING_PREDICATES,
-    ORG_POLICY_PREDICATES,
-    SERVICE_PREDICATES,
+GCP_PREDICATES = registry(
+    *AUDIT_PREDICATES.values(),
+    *LOGGING_PREDICATES.values(),
+    *ORG_POLICY_PREDICATES.values(),
+    *SERVICE_PREDICATES.values(),
 )
 
 __all__ = ["GCP_PREDICATES"]

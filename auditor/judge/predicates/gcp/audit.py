@@ -23,7 +23,7 @@ from typing import Any
 
 from auditor.core.model.base import Resource
 from auditor.judge.policy.truth import Missing
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_level, node_path
 
 REQUIRED_LOG_TYPES = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
@@ -63,7 +63,13 @@ def _level(node: Resource, ctx: PredicateContext) -> _Level:
     return _Level(shown, tuple(enabled), tuple(exemptions))
 
 
-def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate(
+    "gcp.resourcemanager.project",
+    reads=("audit_configs", "ancestors"),
+    related=HIERARCHY_TYPES,
+)
+def gcp_effective_data_access_logging(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Data Access audit logs for allServices, effective through the hierarchy"""
     chain = lineage(resource, ctx)
     enabled: dict[str, list[str]] = {}
     exemptions: list[str] = []
@@ -117,15 +123,8 @@ def _effective_data_access(resource: Resource, ctx: PredicateContext) -> Verdict
     )
 
 
-AUDIT_PREDICATES: dict[str, Predicate] = {
-    "gcp_effective_data_access_logging": Predicate(
-        name="gcp_effective_data_access_logging",
-        resource_type="gcp.resourcemanager.project",
-        reads=("audit_configs", "ancestors"),
-        related=HIERARCHY_TYPES,
-        fn=_effective_data_access,
-        description="Data Access audit logs for allServices, effective through the hierarchy",
-    ),
-}
+AUDIT_PREDICATES = registry(
+    gcp_effective_data_access_logging,
+)
 
 __all__ = ["AUDIT_PREDICATES", "REQUIRED_LOG_TYPES"]

@@ -22,7 +22,7 @@ from typing import Any
 from auditor.core.model.base import Resource
 from auditor.core.model.gcp.logging import LogBucket, LogExclusion, LogSink, OrganizationSinks
 from auditor.judge.policy.truth import Missing
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 AUDIT_LOG_SERVICE = "cloudaudit.googleapis.com"
 LOG_BUCKET_PREFIX = "logging.googleapis.com/"
@@ -110,7 +110,9 @@ def exclusion_drops_data_access(filter_: str | None) -> Coverage:
 # -- organization aggregated sink ---------------------------------------------------------------
 
 
-def _org_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("gcp.logging.organization_sinks", reads=("sinks",))
+def logging_org_aggregated_audit_sink(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """An enabled org sink with includeChildren exports audit logs, not excluded."""
     assert isinstance(resource, OrganizationSinks)
     unread = ctx.unread(resource, ("sinks",))
     if unread:
@@ -171,13 +173,8 @@ def _sink_index(
     listed = ctx.related("gcp.logging.sink", near=near)
     missing: list[Missing] = list(listed.missing)
     by_destination: dict[str, list[LogSink]] = {}
-    for other in listed.resources:
-        if not isinstance(other, LogSink):
-            continue
-        gaps = ctx.unread(other, ("destination", "disabled", "filter"))
-        if gaps:
-            missing.extend(gaps)
-            continue
+    fields = ("destination", "disabled", "filter")
+    for other in ctx.fully_read(listed.resources, LogSink, fields, missing.extend):
         if other.disabled is True or filter_carries_audit_logs(other.filter) is Coverage.NO:
             continue
         by_destination.setdefault(str(other.destination), []).append(other)
@@ -210,7 +207,14 @@ def _archive_check(bucket: LogBucket, ctx: PredicateContext) -> tuple[list[str],
     return [s.id for s in sinks], None
 
 
-def _retention(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate(
+    "gcp.logging.bucket",
+    reads=("bucket_id", "retention_days"),
+    params=("audit_log_retention_days",),
+    related=("gcp.logging.sink",),
+)
+def logging_audit_bucket_retention(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Log buckets that receive audit logs keep them for the promised days."""
     assert isinstance(resource, LogBucket)
     sinks, skip = _archive_check(resource, ctx)
     if skip is not None:
@@ -237,7 +241,9 @@ def _retention(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-def _locked(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("gcp.logging.bucket", reads=("bucket_id", "locked"), related=("gcp.logging.sink",))
+def logging_audit_bucket_locked(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Log buckets that receive audit logs are locked."""
     assert isinstance(resource, LogBucket)
     sinks, skip = _archive_check(resource, ctx)
     if skip is not None:
@@ -260,7 +266,9 @@ def _locked(resource: Resource, ctx: PredicateContext) -> Verdict:
 # -- exclusions --------------------------------------------------------------------------------
 
 
-def _exclusion(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("gcp.logging.exclusion", reads=("filter", "disabled"))
+def logging_exclusion_spares_data_access(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """No enabled exclusion drops Data Access audit logs."""
     assert isinstance(resource, LogExclusion)
     unread = ctx.unread(resource, ("filter", "disabled"))
     if unread:
@@ -285,39 +293,12 @@ def _exclusion(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-LOGGING_PREDICATES: dict[str, Predicate] = {
-    "logging_org_aggregated_audit_sink": Predicate(
-        name="logging_org_aggregated_audit_sink",
-        resource_type="gcp.logging.organization_sinks",
-        reads=("sinks",),
-        fn=_org_sink,
-        description="An enabled org sink with includeChildren exports audit logs, not excluded.",
-    ),
-    "logging_audit_bucket_retention": Predicate(
-        name="logging_audit_bucket_retention",
-        resource_type="gcp.logging.bucket",
-        reads=("bucket_id", "retention_days"),
-        params=("audit_log_retention_days",),
-        related=("gcp.logging.sink",),
-        fn=_retention,
-        description="Log buckets that receive audit logs keep them for the promised days.",
-    ),
-    "logging_audit_bucket_locked": Predicate(
-        name="logging_audit_bucket_locked",
-        resource_type="gcp.logging.bucket",
-        reads=("bucket_id", "locked"),
-        related=("gcp.logging.sink",),
-        fn=_locked,
-        description="Log buckets that receive audit logs are locked.",
-    ),
-    "logging_exclusion_spares_data_access": Predicate(
-        name="logging_exclusion_spares_data_access",
-        resource_type="gcp.logging.exclusion",
-        reads=("filter", "disabled"),
-        fn=_exclusion,
-        description="No enabled exclusion drops Data Access audit logs.",
-    ),
-}
+LOGGING_PREDICATES = registry(
+    logging_org_aggregated_audit_sink,
+    logging_audit_bucket_retention,
+    logging_audit_bucket_locked,
+    logging_exclusion_spares_data_access,
+)
 
 __all__ = [
     "LOGGING_PREDICATES",

@@ -21,7 +21,7 @@ from auditor.core.model.base import Resource
 from auditor.core.model.gcp.orgpolicy import OrgPolicy
 from auditor.judge.policy.related import hierarchy_accounts
 from auditor.judge.policy.truth import Missing
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 from auditor.judge.predicates.gcp.hierarchy import HIERARCHY_TYPES, lineage, node_path
 
 POLICY_TYPE = "gcp.orgpolicy.policy"
@@ -103,7 +103,13 @@ def effective_policy(
     return result, ()
 
 
-def _restrict_non_cmek(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate(
+    "gcp.resourcemanager.project",
+    reads=("ancestors",),
+    related=(*HIERARCHY_TYPES, POLICY_TYPE),
+)
+def gcp_restrict_non_cmek_services(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Effective constraints/gcp.restrictNonCmekServices covers the PHI stores"""
     eff, unread = effective_policy(resource, CMEK_CONSTRAINT, ctx)
     evidence = {
         "set_at": eff.set_at,
@@ -134,7 +140,13 @@ def _restrict_non_cmek(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-def _model_allow_list(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate(
+    "gcp.resourcemanager.project",
+    reads=("ancestors", "project_id"),
+    related=(*HIERARCHY_TYPES, POLICY_TYPE, "gcp.serviceusage.service"),
+)
+def gcp_vertex_model_allow_list(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Projects with Vertex AI enabled have an effective model allow-list"""
     account = getattr(resource, "project_id", None) or resource.account
     found = ctx.related("gcp.serviceusage.service", account=account, near=resource)
     services = [
@@ -173,24 +185,10 @@ def _model_allow_list(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-ORG_POLICY_PREDICATES: dict[str, Predicate] = {
-    "gcp_restrict_non_cmek_services": Predicate(
-        name="gcp_restrict_non_cmek_services",
-        resource_type="gcp.resourcemanager.project",
-        reads=("ancestors",),
-        related=(*HIERARCHY_TYPES, POLICY_TYPE),
-        fn=_restrict_non_cmek,
-        description="Effective constraints/gcp.restrictNonCmekServices covers the PHI stores",
-    ),
-    "gcp_vertex_model_allow_list": Predicate(
-        name="gcp_vertex_model_allow_list",
-        resource_type="gcp.resourcemanager.project",
-        reads=("ancestors", "project_id"),
-        related=(*HIERARCHY_TYPES, POLICY_TYPE, "gcp.serviceusage.service"),
-        fn=_model_allow_list,
-        description="Projects with Vertex AI enabled have an effective model allow-list",
-    ),
-}
+ORG_POLICY_PREDICATES = registry(
+    gcp_restrict_non_cmek_services,
+    gcp_vertex_model_allow_list,
+)
 
 __all__ = [
     "CMEK_CONSTRAINT",

@@ -15,7 +15,7 @@ import yaml
 
 from auditor.core.model.base import Resource
 from auditor.core.resources import policies_dir
-from auditor.judge.predicates.base import Predicate, PredicateContext, Verdict
+from auditor.judge.predicates.base import PredicateContext, Verdict, predicate, registry
 
 DATA_FILE = "data/gcp_covered_services.yaml"
 
@@ -28,7 +28,9 @@ def covered_services() -> dict[str, Any]:
     return data
 
 
-def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
+@predicate("gcp.serviceusage.service", reads=("service", "state"))
+def gcp_service_is_baa_covered(resource: Resource, ctx: PredicateContext) -> Verdict:
+    """Enabled API is on Google's HIPAA covered-products list"""
     unread = ctx.unread(resource, ("service",))
     if unread:
         return Verdict.unknown(unread)
@@ -60,14 +62,8 @@ def _covered(resource: Resource, ctx: PredicateContext) -> Verdict:
     )
 
 
-SERVICE_PREDICATES: dict[str, Predicate] = {
-    "gcp_service_is_baa_covered": Predicate(
-        name="gcp_service_is_baa_covered",
-        resource_type="gcp.serviceusage.service",
-        reads=("service", "state"),
-        fn=_covered,
-        description="Enabled API is on Google's HIPAA covered-products list",
-    ),
-}
+SERVICE_PREDICATES = registry(
+    gcp_service_is_baa_covered,
+)
 
 __all__ = ["SERVICE_PREDICATES", "covered_services"]
