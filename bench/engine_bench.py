@@ -138,9 +138,9 @@ def main() -> None:
             print(f"  {total:>10,} failed: {proc.stderr.strip().splitlines()[-1:]}")
             continue
         f = json.loads(proc.stdout.strip().splitlines()[-1])
-        # the critical path on an idle machine: this process's CPU or a worker's, whichever
-        # is longer (the workers run beside it); on a loaded machine wall time says less
-        path = max(f["cpu"], f["workers_cpu"] / max(1, f["jobs"] - 1))
+        # the critical path on an idle machine: this process's CPU (it receives the findings)
+        # or a worker's, whichever is longer; on a loaded machine wall time says less
+        path = max(f["cpu"], f["workers_cpu"] / f["jobs"])
         per = path / f["resources"] * 100_000
         print(
             f"  {f['resources']:>10,} {f['findings']:>10,} {f['seconds']:>8.2f}s "

@@ -1,15 +1,16 @@
 """Policies judged on several cores, with the same findings as on one.
 
 The engine judges policy by policy, and no policy's findings depend on another's, so the work
-splits by policy. With ``jobs`` > 1 and enough resources to pay for it, the policies are dealt
-into ``jobs`` groups of about equal weight (the resources of their type; heaviest first, each to
-the lightest group). This process judges the first group; forked children judge the others,
-reading the inventory they inherited (copy-on-write, nothing is sent to them) and sending back
-their findings. The findings are put back in the policies' order, so the result is byte for byte
-the one-core result (the engine sorts them afterwards either way); a test checks it.
+splits by policy. With ``jobs`` > 1 and enough resources to pay for it, ``jobs`` forked worker
+processes take the policies one at a time, heaviest first (the most resources of their type),
+reading the inventory they inherited (copy-on-write: nothing is sent to them) and sending back
+each policy's findings as it is done. This process only receives them: had it judged a share
+too, receiving the workers' findings would have waited on its own judging (one interpreter lock),
+and the workers on it. The findings are put back in the policies' order, so the result is byte
+for byte the one-process result (the engine sorts them afterwards either way); a test checks it.
 
-Where ``fork`` is not available (Windows, macOS defaults aside) or the estate is small, the
-policies run here, one after the other.
+Where ``fork`` is not available (Windows; macOS by default) or the estate is small, the policies
+run here, one after the other.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from auditor.core.result import Finding
 #: below this many resources to judge the policies run in this process (forking costs more)
 MIN_RESOURCES = 20_000
 
-#: the work of the evaluation under way, inherited by the forked children (set only while
-#: :func:`run_all` runs; children read it, nothing is pickled to them)
+#: the work of the evaluation under way, inherited by the forked workers (set only while
+#: :func:`run_all` runs; workers read it, nothing is pickled to them but an index)
 _WORK: list[tuple[Callable[[], list[Finding]], int]] = []
 
 
@@ -39,32 +40,31 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def deal(weights: Sequence[int], groups: int) -> list[list[int]]:
-    """Indexes of ``weights`` dealt into ``groups`` groups of about equal total weight
-    (longest processing time first); each group keeps its indexes in ascending order."""
-    dealt: list[list[int]] = [[] for _ in range(groups)]
-    loads = [0] * groups
-    for index in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        lightest = min(range(groups), key=lambda g: (loads[g], g))
-        dealt[lightest].append(index)
-        loads[lightest] += weights[index] + 1
-    return [sorted(group) for group in dealt if group]
+def heaviest_first(weights: Sequence[int]) -> list[int]:
+    """Indexes of ``weights``, heaviest first (ties in order): the order workers take them in,
+    so that the longest finish early and the last ones taken are short."""
+    return sorted(range(len(weights)), key=lambda i: (-weights[i], i))
 
 
-def _run_group(indexes: Sequence[int]) -> list[list[Finding]]:
-    return [_WORK[i][0]() for i in indexes]
+def _run_one(index: int) -> list[Finding]:
+    return _WORK[index][0]()
 
 
 @contextmanager
 def quiet_collector() -> Iterator[None]:
-    """The garbage collector leaves alone what exists now (the inventory, the policies) while
-    the block builds findings: a full collection over a million resources each time enough
-    findings accumulate was a tenth of the engine's time, and nothing it builds forms cycles
-    that must be freed before it ends."""
+    """No cycle collection while the block builds (or receives) findings: a collection over a
+    million resources and the findings so far, each time enough new objects accumulate, was a
+    tenth of the engine's time and most of the cost of receiving findings from the workers.
+    Nothing the block builds forms cycles that must be freed before it ends; whatever cyclic
+    garbage it leaves is collected afterwards as usual."""
+    enabled = gc.isenabled()
     gc.freeze()
+    gc.disable()
     try:
         yield
     finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
 
 
@@ -77,28 +77,23 @@ def run_all(
     jobs: int = 1,
     min_resources: int | None = None,
 ) -> list[list[Finding]]:
-    """Each ``(judge, weight)``'s findings, in order; on up to ``jobs`` processes when the
-    weights (resources to judge) add up to ``min_resources`` (default :data:`MIN_RESOURCES`)
-    or more."""
+    """Each ``(judge, weight)``'s findings, in order; on ``jobs`` worker processes when there is
+    more than one piece of work and the weights (resources to judge) add up to
+    ``min_resources`` (default :data:`MIN_RESOURCES`) or more."""
     if min_resources is None:
         min_resources = MIN_RESOURCES
-    groups = deal([weight for _, weight in work], jobs) if jobs > 1 else []
-    if len(groups) < 2 or sum(w for _, w in work) < min_resources or not _fork_available():
+    total = sum(weight for _, weight in work)
+    if jobs < 2 or len(work) < 2 or total < min_resources or not _fork_available():
         return [judge() for judge, _ in work]
     _WORK[:] = work
     try:
-        results: list[list[Finding] | None] = [None] * len(work)
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=context) as pool:
-            futures = [pool.submit(_run_group, group) for group in groups[1:]]
-            for index, findings in zip(groups[0], _run_group(groups[0]), strict=True):
-                results[index] = findings
-            for group, future in zip(groups[1:], futures, strict=True):
-                for index, findings in zip(group, future.result(), strict=True):
-                    results[index] = findings
-        return [r if r is not None else [] for r in results]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            order = heaviest_first([weight for _, weight in work])
+            futures = {index: pool.submit(_run_one, index) for index in order}
+            return [futures[index].result() for index in range(len(work))]
     finally:
         _WORK.clear()
 
 
-__all__ = ["MIN_RESOURCES", "deal", "default_jobs", "quiet_collector", "run_all"]
+__all__ = ["MIN_RESOURCES", "default_jobs", "heaviest_first", "quiet_collector", "run_all"]
