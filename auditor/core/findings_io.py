@@ -101,16 +101,10 @@ class FindingsLines:
 
 
 def findings_lines(findings: Iterable[Finding]) -> tuple[bytes, int, str]:
-    """``findings`` as JSON Lines: the bytes, the count and their SHA-256."""
-    digest = hashlib.sha256()
-    parts: list[bytes] = []
-    count = 0
-    for finding in findings:
-        line = finding_line(finding)
-        digest.update(line)
-        parts.append(line)
-        count += 1
-    return b"".join(parts), count, digest.hexdigest()
+    """``findings`` as JSON Lines in memory: the bytes, the count and their SHA-256."""
+    lines = FindingsLines(findings)
+    data = b"".join(lines)
+    return data, lines.count, lines.sha256
 
 
 def header_json(result: RunResult, count: int, sha256: str, name: str = FINDINGS_FILE) -> bytes:
