@@ -13,9 +13,11 @@ A result of ``INLINE_FINDINGS_MAX`` findings or fewer stays one document, byte f
 Reading is bounded and trusts nothing: the file named must be a plain name beside the header
 (no directory, no ``..``); its SHA-256 is checked first (a mismatch names the file: it was
 changed or truncated), then each line within :data:`FINDINGS` (bytes per file and per line,
-depth, strings) is parsed strictly, redacted and validated as a finding; the count is recomputed
-and must be the header's; the summary and every roll-up are recomputed from the findings
-(:func:`~auditor.core.safe_load.parse_result`), never trusted.
+depth, strings) is parsed strictly (in C when it is written as this tool writes lines,
+:func:`~auditor.core.safe_load.parse_json_line`), redacted and validated as a finding, an error
+naming the line; the count is recomputed and must be the header's; the summary and every roll-up
+are recomputed from the findings (:func:`~auditor.core.safe_load.check_consistent`), never
+trusted.
 
 Renderers read findings through :func:`iter_findings`, one place to change when findings stream.
 """
@@ -37,14 +39,19 @@ from auditor.core.safe_load import (
     GiB,
     Limits,
     MiB,
+    check_consistent,
     check_version,
     decode_utf8,
+    dumps,
     located,
     needs_sanitizing,
     parse_json,
+    parse_json_line,
     parse_result,
     read_limited,
     sanitize,
+    validate_json_model,
+    validate_value,
 )
 
 FINDINGS_FILE = "findings.jsonl"
@@ -165,8 +172,8 @@ def _check_digest(path: Path, sha256: str) -> None:
         )
 
 
-def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
-    """The findings of ``path`` as checked, redacted JSON objects, one line at a time."""
+def _checked_lines(path: Path, sha256: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, finding as a checked, redacted JSON object) for each line of ``path``."""
     _check_digest(path, sha256)
     limit = FINDINGS.max_line or FINDINGS.max_bytes
     with path.open("rb") as handle:
@@ -175,35 +182,53 @@ def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
             lineno += 1
             if len(raw) > limit + 1:
                 raise located(path, lineno, f"finding too long (limit {limit:,} bytes per line)")
-            text = decode_utf8(raw, path, lineno)
-            if not text.strip():
+            if not raw.strip():
                 raise located(path, lineno, "empty line in a findings file")
-            value = parse_json(text, path, FINDINGS, line=lineno)
+            value = parse_json_line(raw, path, FINDINGS, line=lineno)
             if not isinstance(value, dict):
                 raise located(path, lineno, "expected a JSON object (one finding per line)")
             if needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
                 value, _ = sanitize(value, FINDINGS, path, lineno)
-            yield value
+            yield lineno, value
 
 
-def inline_findings(header: Path, value: dict[str, Any]) -> dict[str, Any]:
-    """A parsed 1.2 header with its ``findings_file`` read into ``findings`` (bounded, checked).
+def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
+    """The findings of ``path`` as checked, redacted JSON objects, one line at a time."""
+    for _, value in _checked_lines(path, sha256):
+        yield value
 
-    Every finding is validated with the rest of the result afterwards, strictly.
-    """
-    if "findings" in value:
-        raise located(header, None, "result has both findings and a findings_file")
-    path, count, sha256 = _reference(header, value.pop("findings_file"))
-    findings = list(iter_findings_file(path, sha256))
+
+def read_findings_file(header: Path, reference: Any) -> list[Finding]:
+    """The findings a 1.2 header's ``findings_file`` names, each checked, redacted and validated
+    strictly as it is read (an error names the line); their number must be the header's."""
+    path, count, sha256 = _reference(header, reference)
+    findings = [
+        validate_value(Finding, value, path, lineno, what="finding")
+        for lineno, value in _checked_lines(path, sha256)
+    ]
     if len(findings) != count:
         raise InputError(
             f"findings file holds {len(findings)} findings, its result header says {count}",
             file=path,
         )
-    value["findings"] = findings
+    return findings
+
+
+def _split_result_file(header: Path, value: dict[str, Any]) -> RunResult:
+    """A result written as a 1.2 header and its findings file. The findings are validated line
+    by line (:func:`read_findings_file`), the header on its own, then the whole is checked to
+    add up; no finding is walked, written out or validated twice."""
+    if "findings" in value:
+        raise located(header, None, "result has both findings and a findings_file")
+    findings = read_findings_file(header, value.pop("findings_file"))
     # in memory the findings are inline again: the result is what schema 1.1 describes
     value["schema_version"] = RESULT_SCHEMA_VERSION
-    return value
+    value["findings"] = []
+    value, _ = sanitize(value, RESULT, header)
+    result = validate_json_model(RunResult, dumps(value), header, what="result")
+    result.findings = findings
+    check_consistent(result, header)
+    return result
 
 
 def findings_reference(result_json: bytes) -> tuple[str, str] | None:
@@ -237,7 +262,7 @@ def load_result(path: Path) -> RunResult:
     value = parse_json(text, path, RESULT)
     if isinstance(value, dict) and "findings_file" in value:
         check_version(value, path, None)
-        return parse_result(inline_findings(path, value), None, path)
+        return _split_result_file(path, value)
     return parse_result(value, text, path)
 
 
@@ -253,10 +278,10 @@ __all__ = [
     "findings_lines",
     "findings_reference",
     "header_json",
-    "inline_findings",
     "iter_findings",
     "iter_findings_file",
     "load_result",
+    "read_findings_file",
     "split_result",
     "uses_findings_file",
 ]

@@ -35,11 +35,10 @@ from auditor.core.safe_load import (
     FREE_FORM_FIELDS,
     SNAPSHOT,
     Limits,
-    decode_utf8,
     dumps,
     located,
     needs_sanitizing,
-    parse_json,
+    parse_json_line,
     sanitize,
     validate_json_model,
     validate_value,
@@ -286,7 +285,7 @@ class _CoverageLine(Coverage):
 
 def _record(file: Path, lineno: int, raw: bytes, limits: Limits) -> tuple[dict[str, Any], bytes]:
     """One snapshot line parsed and checked; the raw bytes to validate (re-encoded if cleaned)."""
-    record = parse_json(decode_utf8(raw, file, lineno), file, limits, line=lineno)
+    record = parse_json_line(raw, file, limits, line=lineno)
     if not isinstance(record, dict) or "kind" not in record:
         raise located(file, lineno, "expected a JSON object with a 'kind'")
     if not needs_sanitizing(raw, limits):

@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from auditor.core.errors import InputError
 from auditor.core.redact import redact_text
-from auditor.core.safe_load import SNAPSHOT, Limits, needs_sanitizing, parse_json, sanitize
+from auditor.core.safe_load import (
+    SNAPSHOT,
+    Limits,
+    needs_sanitizing,
+    parse_json,
+    parse_json_line,
+    sanitize,
+)
 from auditor.core.text import _UNSAFE_OR_NEWLINE, neutralise
 from auditor.core.yamlio import YamlError, parse_yaml
 from tests.hostile.inputs import PLANTED
@@ -225,3 +232,105 @@ def test_a_mutated_result_loads_consistent_or_is_an_input_error(
         assert str(path) in str(exc)
         return
     assert consistency_problems(result) == []
+
+
+def _strict_or_error(data: bytes) -> tuple[str, object]:
+    """What the strict reader makes of ``data``: ("value", v) or ("error", message)."""
+    try:
+        return "value", parse_json(data, "f.jsonl", LIMITS, line=3)
+    except InputError as exc:
+        return "error", str(exc)
+
+
+def _line_or_error(data: bytes) -> tuple[str, object]:
+    try:
+        return "value", parse_json_line(data, "f.jsonl", LIMITS, line=3)
+    except InputError as exc:
+        return "error", str(exc)
+
+
+def _same(a: tuple[str, object], b: tuple[str, object]) -> bool:
+    # NaN never equals itself; compare the JSON text of values instead
+    if a[0] == "value" and b[0] == "value":
+        return json.dumps(a[1], sort_keys=True) == json.dumps(b[1], sort_keys=True)
+    return a == b
+
+
+records = st.dictionaries(st.text(max_size=8), json_values, max_size=5)
+
+
+@SETTINGS
+@given(records, st.booleans())
+@example({"id": "5129858735475548164", "n": 2**63 - 1}, False)
+@example({"n": 2**63}, False)
+@example({"n": 2**64 - 1}, False)
+@example({"n": [2**63]}, False)
+@example({"n": -(2**63)}, False)
+@example({"x": 1e16, "y": 0.1}, False)
+def test_a_line_is_read_as_the_strict_reader_reads_it(
+    record: dict[str, object], spaced: bool
+) -> None:
+    """The C path for lines this tool writes (:func:`parse_json_line`) gives what the strict
+    reader gives, value or error, for records in the tool's own form and in others."""
+    if spaced:
+        text = json.dumps(record, ensure_ascii=False)
+    else:
+        text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    data = text.encode("utf-8", "surrogatepass") + b"\n"
+    assert _same(_line_or_error(data), _strict_or_error(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a":1,"a":2}\n',  # a duplicate key orjson would silently drop
+        b'{"a":{"b":1,"b":1}}',
+        b'{"n":9223372036854775808}',  # 2**63: orjson reads it, the bound refuses it
+        b'{"n":18446744073709551615}',
+        b'{"n":[1,9223372036854775808]}',
+        b'{"x":NaN}',
+        b'{"x":Infinity}',
+        b'{"x":1e999}',
+        b'{"x":"\\ud800"}',
+        b'{"x":"\xff"}',
+        b"\xef\xbb\xbf{}",
+        b"",
+        b"[" * 2000,
+    ],
+)
+def test_hostile_lines_get_the_strict_readers_verdict(data: bytes) -> None:
+    assert _same(_line_or_error(data), _strict_or_error(data))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"a":1,"a":2}\n', "f.jsonl:3: duplicate key 'a' in one JSON object"),
+        (b'{"n":9223372036854775808}', "f.jsonl:3: integer out of range"),
+    ],
+)
+def test_what_orjson_would_accept_is_still_refused(data: bytes, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_json_line(data, "f.jsonl", LIMITS, line=3)
+    assert str(caught.value).startswith(message)
+
+
+def test_lines_in_the_tools_own_form_take_the_c_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is really taken for the tool's own lines (19-digit ids in strings too), and
+    the strict reader for anything else."""
+    import auditor.core.safe_load as safe_load
+
+    calls: list[object] = []
+    real = safe_load.parse_json
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safe_load, "parse_json", counting)
+    own = b'{"data":{"id":"5129858735475548164","n":12},"kind":"resource"}\n'
+    assert parse_json_line(own, "f", LIMITS)["data"]["n"] == 12
+    assert calls == []
+    parse_json_line(b'{"kind": "resource"}\n', "f", LIMITS)
+    parse_json_line(b'{"n":9223372036854775807}', "f", LIMITS)
+    assert len(calls) == 2
