@@ -81,8 +81,10 @@ def uses_findings_file(result: RunResult, mode: FindingsMode) -> bool:
 
 
 def finding_line(finding: Finding) -> bytes:
-    """One line of ``findings.jsonl``."""
-    return dumps_sorted_compact(finding.model_dump(mode="json")) + b"\n"
+    """One line of ``findings.jsonl``. Of a finding's fields only ``evidence`` is untyped (a
+    test checks the model), so only it can hold a float."""
+    data = finding.model_dump(mode="json")
+    return dumps_sorted_compact(data, floats_in=data["evidence"]) + b"\n"
 
 
 class FindingsLines:

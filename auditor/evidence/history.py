@@ -17,7 +17,6 @@ so ``baa-audit diff`` works from the database alone.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditor.core.errors import InputError
+from auditor.core.json_text import dumps_sorted_compact
 from auditor.core.result import STATUSES, Finding, RunResult
 from auditor.core.safe_load import (
     HISTORY_ROW,
@@ -114,14 +114,17 @@ _INSERT_FINDING = """
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``."""
+    return dumps_sorted_compact(value).decode("utf-8")
+
+
+def _digest_of(dumped: dict[str, Any]) -> str:
+    return hashlib.sha256(dumps_sorted_compact(dumped)).hexdigest()
 
 
 def result_digest(result: RunResult) -> str:
     """SHA-256 of the result's canonical JSON (key order and whitespace do not matter)."""
-    return hashlib.sha256(
-        canonical_json(result.model_dump(mode="json")).encode("utf-8")
-    ).hexdigest()
+    return _digest_of(result.model_dump(mode="json"))
 
 
 def is_incomplete(result: RunResult) -> bool:
@@ -240,6 +243,7 @@ class History:
     def record(self, result: RunResult) -> int:
         """Store ``result`` in one transaction; returns the new run id."""
         data = result.model_dump(mode="json")
+        digest = _digest_of(data)  # result_digest(result), without dumping it again
         findings_json: list[dict[str, Any]] = data.pop("findings")
         summary = result.summary
         with self._transaction() as conn:
@@ -257,7 +261,7 @@ class History:
                     *(int(summary.get(status, 0)) for status, _ in _SUMMARY_COLUMNS),
                     len(result.findings),
                     int(is_incomplete(result)),
-                    result_digest(result),
+                    digest,
                     canonical_json(data),
                 ),
             )
@@ -393,7 +397,9 @@ def _finding_row(
         finding.severity,
         hashlib.sha256(evidence.encode("utf-8")).hexdigest(),
         evidence,
-        canonical_json(dumped),
+        # without its evidence a finding holds no float (tests/scale/test_json_text.py): the
+        # fast writer need not look for one
+        dumps_sorted_compact(dumped, floats_in=None).decode("utf-8"),
     )
 
 
