@@ -598,6 +598,7 @@ def report(
         trend,
         include_result="json" in chosen and not same_file,
         merge=True,
+        cleaned=True,  # load_result redacted it as it read it (the same sanitizing walk)
     )
     for path in written:
         echo_err(f"baa-audit: wrote {path}")

@@ -360,6 +360,17 @@ def test_secrets_in_a_findings_file_are_redacted_on_load(
     _rewrite(directory, lines)
     result = load_result(directory / "result.json")
     assert key not in result.model_dump_json()
+    # and so in every report rendered from it (report does not clean a loaded result twice)
+    reports = tmp_path / "reports"
+    code, _, err = run(
+        "report", str(directory / "result.json"), "--out", str(reports), "--no-history",
+        "--format", "json,markdown,html,csv,sarif,junit,ocsf",
+    )  # fmt: skip
+    assert code == 0, err
+    written = sorted(p.name for p in reports.iterdir())
+    assert "report.html" in written and "result.json" in written
+    for path in reports.iterdir():
+        assert key.encode() not in path.read_bytes(), path.name
 
 
 def test_an_inline_run_removes_an_earlier_findings_file(
