@@ -41,11 +41,10 @@ from auditor.core.safe_load import (
     MiB,
     check_consistent,
     check_version,
-    decode_utf8,
     dumps,
     located,
     needs_sanitizing,
-    parse_json,
+    parse_json_document,
     parse_json_line,
     parse_result,
     read_limited,
@@ -260,8 +259,7 @@ def load_result(path: Path) -> RunResult:
     """
     if not path.is_file():
         raise InputError("result file not found", file=path)
-    text = decode_utf8(read_limited(path, RESULT), path)
-    value = parse_json(text, path, RESULT)
+    value, text = parse_json_document(read_limited(path, RESULT), path, RESULT)
     if isinstance(value, dict) and "findings_file" in value:
         check_version(value, path, None)
         return _split_result_file(path, value)

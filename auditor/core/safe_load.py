@@ -260,46 +260,66 @@ def parse_json(text: str | bytes, file: str | Path, limits: Limits, line: int | 
 
 #: digits read as ``0``: a long integer is then one fixed run of zeros to look for
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-#: a number token of 19 digits or more, as compact JSON writes it (after ``:``, ``,`` or ``[``)
 _LONG_RUN = b"0" * 19
-_LONG_NUMBERS = tuple(mark + _LONG_RUN for mark in (b":", b",", b"["))
+#: a number token of 19 digits or more as compact JSON writes it (after ``:``, ``,`` or ``[``),
+#: and as indented JSON does (after ``": "`` or the indentation of a list item)
+_LONG_NUMBERS = {
+    False: tuple(mark + _LONG_RUN for mark in (b":", b",", b"[")),
+    True: (b" " + _LONG_RUN,),
+}
 
 
-def _canonical(raw: bytes) -> Any:
-    """``raw`` (one JSON Lines record) parsed in C when it is written the way this tool writes
-    records; None otherwise.
+def _canonical(raw: bytes, indent: bool = False) -> Any:
+    """``raw`` (one JSON Lines record, or with ``indent`` a whole document) parsed in C when it
+    is written the way this tool writes them; None otherwise.
 
-    orjson parses the record and writes it back compact with sorted keys. When that gives the
-    record's own bytes, the record holds no duplicate key (the written form of a parsed object
-    cannot repeat one), no ``NaN`` or ``Infinity`` (orjson refuses them) and no number written in
-    a form that parses differently, so its value is the one :func:`parse_json` gives. One more scan
-    sends integers of 19 digits or more to the strict reader, which bounds them at 2**63-1
-    (orjson reads up to 2**64-1). Anything else (other key order or spacing, a record this tool
-    did not write, an error) is for :func:`parse_json`, which names what is wrong.
+    orjson parses it and writes it back with sorted keys, compact (a line) or indented by two
+    spaces (a document such as result.json). When that gives ``raw``'s own bytes, it holds no
+    duplicate key (the written form of a parsed object cannot repeat one), no ``NaN`` or
+    ``Infinity`` (orjson refuses them), no invalid UTF-8 and no number written in a form that
+    parses differently, so its value is the one :func:`parse_json` gives. One more scan sends
+    integers of 19 digits or more to the strict reader, which bounds them at 2**63-1 (orjson
+    reads up to 2**64-1). Anything else (other key order or spacing, a file this tool did not
+    write, an error) is for :func:`parse_json`, which names what is wrong.
     """
     body = raw[:-1] if raw.endswith(b"\n") else raw
+    option = orjson.OPT_SORT_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
     try:
         value = orjson.loads(body)
         if type(value) is not dict and type(value) is not list:
             return None
-        if orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != body:
+        if orjson.dumps(value, option=option) != body:
             return None
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return None
     digits = body.translate(_DIGITS_AS_ZERO)
-    if _LONG_RUN in digits and any(mark in digits for mark in _LONG_NUMBERS):
+    if _LONG_RUN in digits and any(mark in digits for mark in _LONG_NUMBERS[indent]):
         return None
     return value
 
 
-def parse_json_line(raw: bytes, file: str | Path, limits: Limits, line: int | None = None) -> Any:
-    """One JSON Lines record (bytes, with or without its newline) parsed as :func:`parse_json`
-    parses it, in C for a record written the way this tool writes them (:func:`_canonical`):
-    the same value, or the same error."""
-    value = _canonical(raw)
+def parse_json_line(
+    raw: bytes | str, file: str | Path, limits: Limits, line: int | None = None
+) -> Any:
+    """One JSON Lines record (with or without its newline) parsed as :func:`parse_json` parses
+    it, in C for a record written the way this tool writes them (:func:`_canonical`): the same
+    value, or the same error."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    value = _canonical(data)
     if value is not None:
         return value
-    return parse_json(decode_utf8(raw, file, line), file, limits, line=line)
+    return parse_json(decode_utf8(data, file, line), file, limits, line=line)
+
+
+def parse_json_document(data: bytes, file: str | Path, limits: Limits) -> tuple[Any, str | bytes]:
+    """A whole JSON file parsed as :func:`parse_json` parses it, in C when it is indented the
+    way this tool writes documents (:func:`_canonical`); with its text (the bytes themselves
+    when they are certainly clean UTF-8) for a validator to read."""
+    value = _canonical(data, indent=True)
+    if value is not None:
+        return value, data
+    text = decode_utf8(data, file)
+    return parse_json(text, file, limits), text
 
 
 class _Sanitizer:
@@ -630,12 +650,14 @@ def secret_in_file(name: str, data: bytes) -> str | None:
             for lineno, line in enumerate(text.splitlines(), start=1):
                 raw = line.encode()
                 if line.strip() and needs_sanitizing(raw, limits):
-                    _, changed = sanitize(parse_json(line, name, limits, lineno), limits, name)
+                    value = parse_json_line(raw, name, limits, lineno)
+                    _, changed = sanitize(value, limits, name)
                     if changed:
                         return f"line {lineno}"
             return None
         if name.endswith(".json"):
-            _, changed = sanitize(parse_json(text, name, limits), limits, name)
+            value, _ = parse_json_document(data, name, limits)
+            _, changed = sanitize(value, limits, name)
             return "a value" if changed else None
     except InputError:
         return None  # not JSON after all: checked as text below
@@ -645,7 +667,7 @@ def secret_in_file(name: str, data: bytes) -> str | None:
 
 # -- results -----------------------------------------------------------------------------------
 def parse_result(
-    value: Any, text: str | None, file: str | Path, line: int | None = None
+    value: Any, text: str | bytes | None, file: str | Path, line: int | None = None
 ) -> RunResult:
     """A :class:`RunResult` from parsed JSON ``value`` (its ``text``, if at hand, is validated
     directly), checked as :func:`load_result` checks a file."""
@@ -737,6 +759,7 @@ __all__ = [
     "located",
     "needs_sanitizing",
     "parse_json",
+    "parse_json_document",
     "parse_json_line",
     "parse_result",
     "read_limited",

@@ -38,6 +38,7 @@ from auditor.core.safe_load import (
     describe_validation,
     dumps,
     parse_json,
+    parse_json_line,
 )
 
 HISTORY_FILENAME = "history.sqlite"
@@ -357,10 +358,10 @@ class History:
                 raise InputError(
                     f"run {run_id}: a finding's evidence does not match its SHA-256", file=self.path
                 )
-            finding = parse_json(finding_json, where, HISTORY_ROW)
+            finding = parse_json_line(finding_json, where, HISTORY_ROW)
             if not isinstance(finding, dict):
                 raise InputError(f"run {run_id}: a finding is not a JSON object", file=self.path)
-            finding["evidence"] = parse_json(evidence_json, where, HISTORY_ROW)
+            finding["evidence"] = parse_json_line(evidence_json, where, HISTORY_ROW)
             findings.append(finding)
         meta["findings"] = findings
         try:

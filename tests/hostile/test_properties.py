@@ -23,6 +23,7 @@ from auditor.core.safe_load import (
     Limits,
     needs_sanitizing,
     parse_json,
+    parse_json_document,
     parse_json_line,
     sanitize,
 )
@@ -334,3 +335,48 @@ def test_lines_in_the_tools_own_form_take_the_c_path(monkeypatch: pytest.MonkeyP
     parse_json_line(b'{"kind": "resource"}\n', "f", LIMITS)
     parse_json_line(b'{"n":9223372036854775807}', "f", LIMITS)
     assert len(calls) == 2
+
+
+def _document_or_error(data: bytes) -> tuple[str, object]:
+    try:
+        return "value", parse_json_document(data, "f.jsonl", LIMITS)[0]
+    except InputError as exc:
+        return "error", str(exc)
+
+
+def _strict_document(data: bytes) -> tuple[str, object]:
+    try:
+        return "value", parse_json(data, "f.jsonl", LIMITS)
+    except InputError as exc:
+        return "error", str(exc)
+
+
+@SETTINGS
+@given(records, st.booleans())
+@example({"n": 2**63, "m": [2**64 - 1]}, False)
+@example({"x": 0.9, "y": 1e16, "z": [1e-7]}, False)
+def test_a_document_is_read_as_the_strict_reader_reads_it(
+    record: dict[str, object], compact: bool
+) -> None:
+    """result.json as this tool writes it (indented, sorted keys) takes the C path
+    (:func:`parse_json_document`) and gives what the strict reader gives, value or error."""
+    if compact:
+        text = json.dumps(record, ensure_ascii=False)
+    else:
+        text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    data = text.encode("utf-8", "surrogatepass")
+    assert _same(_document_or_error(data), _strict_document(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{\n  "a": 1,\n  "a": 2\n}\n',
+        b'{\n  "n": 9223372036854775808\n}\n',
+        b'{\n  "n": [\n    18446744073709551615\n  ]\n}\n',
+        b'{\n  "x": NaN\n}\n',
+        b"\xef\xbb\xbf{}",
+    ],
+)
+def test_hostile_documents_get_the_strict_readers_verdict(data: bytes) -> None:
+    assert _same(_document_or_error(data), _strict_document(data))
