@@ -285,7 +285,7 @@ class _Judge:
                 _reasons(
                     [
                         (r.about, self.render(r.template, r.resource))
-                        for r in explain(policy.assertion, resource, env)
+                        for r in explain(policy.assertion, resource, env, holds)
                     ]
                 )
                 if self.explains

@@ -68,10 +68,43 @@ class ParamRef:
 
 @dataclass
 class Env:
-    """What a condition may look at besides the resource: parameters and other resources."""
+    """What a condition may look at besides the resource: parameters and other resources.
+
+    ``joined`` remembers, per join condition and joined resource, what the join's inner
+    condition came to on that resource, and ``explained`` why it is false there: both depend on
+    nothing else (the resource is its own root there), so a resource many others join to is
+    judged and explained once per condition, not once per resource joining it. Keyed by the condition and the resource's identity; the resource is
+    kept beside its truth so that its identity cannot be reused while the entry lives.
+    """
 
     params: Mapping[str, Any]
     related: RelatedIndex | None = None
+    joined: dict[tuple[Node, int], tuple[Resource, Truth]] = field(default_factory=dict, repr=False)
+    explained: dict[tuple[Node, int], tuple[Resource, list[Reason]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def joined_truth(self, condition: Condition, target: Resource) -> Truth:
+        """``condition`` on the joined resource ``target`` (its own root), computed once."""
+        key = (condition, id(target))
+        seen = self.joined.get(key)
+        if seen is not None:
+            return seen[1]
+        truth = condition.evaluate(self, target, "", target)
+        self.joined[key] = (target, truth)
+        return truth
+
+    def joined_reasons(self, condition: Condition, target: Resource) -> list[Reason]:
+        """The reasons (:func:`explain`) ``condition`` is false on the joined ``target``, each
+        about it, computed once."""
+        key = (condition, id(target))
+        seen = self.explained.get(key)
+        if seen is not None:
+            return seen[1]
+        truth = self.joined_truth(condition, target)
+        reasons = _explained(condition, target, target.name or target.id, self, truth)
+        self.explained[key] = (target, reasons)
+        return reasons
 
 
 def _operand_value(operand: Any, env: Env) -> Any:
@@ -438,7 +471,7 @@ class Join(Node):
 
         def judge(target: Any) -> Truth:
             assert inner is not None
-            return inner.evaluate(env, target, "", target)
+            return env.joined_truth(inner, target)
 
         return _quantify(self.op, self.condition, self.count, found, judge, missing, env)
 
@@ -485,37 +518,70 @@ class Reason:
     about: str = ""
 
 
-def explain(condition: Condition, resource: Resource, env: Env) -> list[Reason]:
+def explain(
+    condition: Condition, resource: Resource, env: Env, truth: Truth | None = None
+) -> list[Reason]:
     """The ``because`` texts of the parts that made a false condition false, outermost first.
 
     Combinators are explained part by part; a join whose ``some`` or ``each`` is false is
     explained target by target (``main: not logging``); parts under ``not`` and inside list
-    quantifiers are not explained.
+    quantifiers are not explained. ``truth``: what ``condition`` came to on ``resource``, when
+    the caller already has it.
+
+    Each part is evaluated once per resource here: a combinator's value is combined from its
+    parts' values (the tables of :mod:`auditor.judge.policy.truth`, as its ``evaluate`` does),
+    and a joined resource is explained once per join condition (:meth:`Env.joined_reasons`).
     """
-    out: list[Reason] = []
-
-    def walk(node: Condition, root: Resource, about: str) -> None:
-        truth = node.evaluate(env, root, "", root)
-        if not truth.is_false:
-            return
-        if node.because:
-            out.append(Reason(node.because, root, about))
-            return
-        if isinstance(node, AllOf | AnyOf):
-            for item in node.items:
-                walk(item, root, about)
-        elif isinstance(node, Join) and node.op in ("some", "each") and node.condition is not None:
-            reached = node.targets(env, root, "", root)
-            if isinstance(reached, Truth):
-                return
-            for target in reached[0]:
-                walk(node.condition, target, target.name or target.id)
-
-    walk(condition, resource, "")
+    out = _explained(condition, resource, "", env, truth)
     seen: dict[tuple[str, str, str], Reason] = {}
     for reason in out:
         seen.setdefault((reason.template, reason.resource.id, reason.about), reason)
     return list(seen.values())
+
+
+def _explained(
+    condition: Condition, resource: Resource, about: str, env: Env, truth: Truth | None
+) -> list[Reason]:
+    """The reasons of :func:`explain`, in walking order and with repeats."""
+    out: list[Reason] = []
+    known: dict[int, Truth] = {}  # by part, all on ``resource``
+    if truth is not None:
+        known[id(condition)] = truth
+
+    def value(node: Condition) -> Truth:
+        found = known.get(id(node))
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is AllOf:
+            result = all_of([value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is AnyOf:
+            result = any_of([value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is NotOf:
+            result = not_(value(node.item))  # type: ignore[union-attr]
+        else:
+            result = node.evaluate(env, resource, "", resource)
+        known[id(node)] = result
+        return result
+
+    def walk(node: Condition) -> None:
+        if not value(node).is_false:
+            return
+        if node.because:
+            out.append(Reason(node.because, resource, about))
+            return
+        if isinstance(node, AllOf | AnyOf):
+            for item in node.items:
+                walk(item)
+        elif isinstance(node, Join) and node.op in ("some", "each") and node.condition is not None:
+            reached = node.targets(env, resource, "", resource)
+            if isinstance(reached, Truth):
+                return
+            for target in reached[0]:
+                out.extend(env.joined_reasons(node.condition, target))
+
+    walk(condition)
+    return out
 
 
 # --------------------------------------------------------------------------------- parsing
