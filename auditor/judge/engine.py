@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -51,7 +52,8 @@ from auditor.judge.policy.conditions import Env, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
-from auditor.judge.policy.related import RelatedIndex, Unread, read_field
+from auditor.judge.policy.paths import read_segments
+from auditor.judge.policy.related import IDENTITY_FIELDS, RelatedIndex, Unread, read_field
 from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import GapError, PredicateContext
 from auditor.judge.profile import LoadedProfile, Promise
@@ -113,8 +115,38 @@ def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
         if isinstance(value, Unread):
             evidence[path] = NOT_READ
         else:
-            evidence[path] = scrub(to_jsonable_python(value))
+            evidence[path] = _evidence_value(value)
     return evidence
+
+
+#: Values that evidence keeps as they are: JSON already, and nothing to redact.
+_PLAIN = (type(None), bool, int, float)
+
+
+def _evidence_value(value: Any) -> Any:
+    """A value read for evidence, as JSON and scrubbed (:func:`_evidence` for one value)."""
+    return value if type(value) in _PLAIN else scrub(to_jsonable_python(value))
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A field a policy shows in its evidence, split once: its path, segments and whether a
+    gap can cover it (the identity fields never are)."""
+
+    path: str
+    segments: tuple[str, ...]
+    gappable: bool
+
+    @classmethod
+    def of(cls, path: str) -> _Read:
+        return cls(path, tuple(path.split(".")), path.split(".", 1)[0] not in IDENTITY_FIELDS)
+
+
+#: A message template parsed for one policy: its text and placeholders in order, each
+#: placeholder that does not depend on the resource (a parameter, the promise) already
+#: rendered as text, the others kept as the field path to read (``(text, None)`` or
+#: ``("", path)``).
+_Template = tuple[tuple[str, str | None], ...]
 
 
 def _describe(missing: Missing, resource: Resource) -> str:
@@ -164,6 +196,9 @@ class _Judge:
         self.explains = bool(condition_becauses(policy.assertion))
         if policy.default_citation is not None:
             self.promise_text["provider_default"] = policy.default_citation
+        # what is the same in every finding of the policy, worked out once
+        self.reads = tuple(_Read.of(path) for path in policy.reads)
+        self.templates: dict[str, _Template] = {}
 
     def finding(
         self,
@@ -203,10 +238,52 @@ class _Judge:
         )
 
     def render(self, template: str, resource: Resource) -> str:
-        return render_message(template, resource, self.params, self.promise_text)
+        """:func:`render_message` with this policy's parameters and promise, the template
+        parsed once per policy."""
+        parts = self.templates.get(template)
+        if parts is None:
+            parts = self.templates[template] = self._parse(template)
+        if len(parts) == 1 and parts[0][1] is None:
+            return parts[0][0]
+        out: list[str] = []
+        for text, path in parts:
+            if path is None:
+                out.append(text)
+            else:
+                value = read_field(resource, path)
+                out.append(NOT_READ if isinstance(value, Unread) else _show(value))
+        return "".join(out)
+
+    def _parse(self, template: str) -> _Template:
+        """``template`` as text and field paths, what depends only on the policy rendered
+        (as :func:`render_message` renders it: the identity fields and the region read like any
+        field, since a gap never covers the first and :func:`read_field` checks the second)."""
+        parts = _template_parts(template)
+        if len(parts) == 1:
+            return ((template, None),)
+        out: list[tuple[str, str | None]] = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                out.append((part, None))
+            elif part.startswith("params."):
+                out.append((_show(self.params.get(part[len("params.") :])), None))
+            elif part.startswith("promise.") or part == "provider_default":
+                out.append((self.promise_text.get(part.removeprefix("promise."), "none"), None))
+            else:
+                out.append(("", part))
+        if all(path is None for _, path in out):
+            return (("".join(text for text, _ in out), None),)
+        return tuple(out)
 
     def evidence(self, resource: Resource) -> dict[str, Any]:
-        evidence = _evidence(resource, self.policy.reads)
+        """The fields the policy reads, as :func:`_evidence` shows them."""
+        evidence: dict[str, Any] = {}
+        gapped = bool(resource.gaps)
+        for read in self.reads:
+            if gapped and read.gappable and resource.gap_for(read.path) is not None:
+                evidence[read.path] = NOT_READ
+            else:
+                evidence[read.path] = _evidence_value(read_segments(resource, read.segments))
         if self.policy.default_citation is not None:
             evidence["provider_default"] = self.policy.default_citation
         return evidence
