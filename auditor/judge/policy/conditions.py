@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from auditor.core.errors import Problem
 from auditor.core.model.base import Resource
 from auditor.core.params import parameter_names
@@ -291,18 +293,24 @@ class Leaf(Node):
     param: str | None = None
     table: Table | None = None
     _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
+    _field: str | None = field(default=None, init=False, repr=False)
+    _operand_param: str | None = field(default=None, init=False, repr=False)
     _test: Callable[[Any, Any], bool] = field(default=leaf_test_none, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # precomputed once at load: the path's segments and the operator's test
-        object.__setattr__(self, "_segments", tuple(self.path.split(".")) if self.path else ())
+        # precomputed once at load: the path's segments (and its one field, when it names a
+        # field of the object itself), the parameter the operand names, the operator's test
+        segments = tuple(self.path.split(".")) if self.path else ()
+        object.__setattr__(self, "_segments", segments)
+        object.__setattr__(self, "_field", segments[0] if len(segments) == 1 else None)
+        if isinstance(self.operand, ParamRef):
+            object.__setattr__(self, "_operand_param", self.operand.name)
         object.__setattr__(self, "_test", _compiled(self.op))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
         if self.param is not None:
             value = env.params.get(self.param)
         else:
-            segments = self._segments
             if root.gaps:
                 path = self.path or ""
                 full = f"{prefix}.{path}" if prefix and path else (path or prefix)
@@ -310,13 +318,18 @@ class Leaf(Node):
                     gap = root.gap_for(full)
                     if gap is not None:
                         return unknown(Missing(gap, root.id, full))
-            value = read_segments(obj, segments) if segments else obj
+            name = self._field
+            if name is not None and isinstance(obj, BaseModel):  # read_segments, one field
+                value = getattr(obj, name, None)
+            elif self._segments:
+                value = read_segments(obj, self._segments)
+            else:
+                value = obj
         if self.table is not None:
             value = self.table.get(value)
-        operand = self.operand
-        if isinstance(operand, ParamRef):
-            operand = env.params.get(operand.name)
-        return TRUE if self._test(value, operand) else FALSE
+        if self._operand_param is None:
+            return TRUE if self._test(value, self.operand) else FALSE
+        return TRUE if self._test(value, env.params.get(self._operand_param)) else FALSE
 
 
 @dataclass(frozen=True, eq=False)
@@ -385,6 +398,10 @@ class Quantifier(Node):
     op: str
     condition: Condition | None
     count: Count | None = None
+    _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_segments", tuple(self.path.split(".")))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
         full = f"{prefix}.{self.path}" if prefix else self.path
@@ -392,7 +409,7 @@ class Quantifier(Node):
             gap = root.gap_for(full)
             if gap is not None:
                 return unknown(Missing(gap, root.id, full))
-        items = _as_list(read(obj, self.path))
+        items = _as_list(read_segments(obj, self._segments))
         if items is None:
             return FALSE
         inner = self.condition if self.op != "count" else (self.count.where if self.count else None)
