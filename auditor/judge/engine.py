@@ -144,9 +144,8 @@ class _Read:
 
 #: A message template parsed for one policy: its text and placeholders in order, each
 #: placeholder that does not depend on the resource (a parameter, the promise) already
-#: rendered as text, the others kept as the field path to read (``(text, None)`` or
-#: ``("", path)``).
-_Template = tuple[tuple[str, str | None], ...]
+#: rendered as text, the others kept as the field to read (``(text, None)`` or ``("", read)``).
+_Template = tuple[tuple[str, _Read | None], ...]
 
 
 def _describe(missing: Missing, resource: Resource) -> str:
@@ -245,13 +244,16 @@ class _Judge:
             parts = self.templates[template] = self._parse(template)
         if len(parts) == 1 and parts[0][1] is None:
             return parts[0][0]
+        gapped = bool(resource.gaps)
         out: list[str] = []
-        for text, path in parts:
-            if path is None:
+        for text, read in parts:
+            if read is None:
                 out.append(text)
+            elif gapped and read.gappable and resource.gap_for(read.path) is not None:
+                out.append(NOT_READ)  # read_field's Unread
             else:
-                value = read_field(resource, path)
-                out.append(NOT_READ if isinstance(value, Unread) else _show(value))
+                value = read_segments(resource, read.segments)
+                out.append(value if type(value) is str else _show(value))
         return "".join(out)
 
     def _parse(self, template: str) -> _Template:
@@ -261,7 +263,7 @@ class _Judge:
         parts = _template_parts(template)
         if len(parts) == 1:
             return ((template, None),)
-        out: list[tuple[str, str | None]] = []
+        out: list[tuple[str, _Read | None]] = []
         for index, part in enumerate(parts):
             if index % 2 == 0:
                 out.append((part, None))
@@ -270,8 +272,8 @@ class _Judge:
             elif part.startswith("promise.") or part == "provider_default":
                 out.append((self.promise_text.get(part.removeprefix("promise."), "none"), None))
             else:
-                out.append(("", part))
-        if all(path is None for _, path in out):
+                out.append(("", _Read.of(part)))
+        if all(read is None for _, read in out):
             return (("".join(text for text, _ in out), None),)
         return tuple(out)
 
