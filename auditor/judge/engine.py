@@ -176,6 +176,23 @@ def describe_missing(missing: Sequence[Missing], resource: Resource) -> str:
     return "; ".join(dict.fromkeys(_describe(m, resource) for m in missing))
 
 
+class _Refs:
+    """One :class:`ResourceRef` per resource, shared by every finding about it (a reference is
+    frozen): a resource judged by several policies is named once, in time and in memory."""
+
+    def __init__(self) -> None:
+        # by identity, the resource kept beside its reference so the identity is not reused
+        self._refs: dict[int, tuple[Resource, ResourceRef]] = {}
+
+    def of(self, resource: Resource) -> ResourceRef:
+        seen = self._refs.get(id(resource))
+        if seen is not None:
+            return seen[1]
+        ref = ResourceRef.of(resource)
+        self._refs[id(resource)] = (resource, ref)
+        return ref
+
+
 class _Judge:
     """Evaluates one policy over the inventory."""
 
@@ -185,8 +202,10 @@ class _Judge:
         env: Env,
         pctx: PredicateContext,
         promises: Sequence[Promise],
+        refs: _Refs | None = None,
     ) -> None:
         self.policy = policy
+        self.refs = refs or _Refs()
         self.env = env
         self.params = env.params
         self.pctx = pctx
@@ -198,6 +217,7 @@ class _Judge:
         # what is the same in every finding of the policy, worked out once
         self.reads = tuple(_Read.of(path) for path in policy.reads)
         self.templates: dict[str, _Template] = {}
+        self.pass_template = policy.doc.message.pass_ or f"{policy.doc.title}: satisfied."
 
     def finding(
         self,
@@ -301,7 +321,7 @@ class _Judge:
         lead = f"Not assessed{f' ({what})' if what else ''}: "
         message = lead + "could not read " + describe_missing(missing, resource) + "."
         return self.finding(
-            ResourceRef.of(resource),
+            self.refs.of(resource),
             "ERROR",
             message,
             evidence,
@@ -349,7 +369,7 @@ class _Judge:
                     "whether the policy applies is unknown",
                 )
             met = applies.gaps
-        ref = ResourceRef.of(resource)
+        ref = self.refs.of(resource)
         evidence = self.evidence(resource)
         if doc.manual_only:
             template = doc.message.manual or doc.message.fail
@@ -397,8 +417,7 @@ class _Judge:
         if doc.on_pass == "MANUAL":
             template = doc.message.manual or doc.message.pass_ or doc.title
             return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
-        template = doc.message.pass_ or f"{doc.title}: satisfied."
-        return self.finding(ref, "PASS", self.render(template, resource), evidence)
+        return self.finding(ref, "PASS", self.render(self.pass_template, resource), evidence)
 
     def _predicate(
         self,
@@ -702,6 +721,7 @@ def evaluate(
     index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage, whole=whole)
     env = Env(params, index)
     pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
+    refs = _Refs()
     scope = inventory.header.scope
     work: list[tuple[Callable[[], list[Finding]], int]] = []
     ran: list[Policy] = []
@@ -730,7 +750,7 @@ def evaluate(
         accounts = {"aws": scope.aws_accounts, "gcp": scope.gcp_projects}.get(
             policy.provider, [prof.id]
         )
-        judge = _Judge(policy, env, pctx, promises)
+        judge = _Judge(policy, env, pctx, promises, refs)
         targets = by_type.get(policy.resource_type, [])
         work.append(
             (
