@@ -48,7 +48,7 @@ from auditor.core.scope import Scope
 from auditor.core.shard import Shard
 from auditor.judge.attestations import AttestationSet, attest
 from auditor.judge.parallel import quiet_collector, run_all
-from auditor.judge.policy.conditions import Env, condition_becauses, explain
+from auditor.judge.policy.conditions import Env, Parts, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
@@ -377,14 +377,19 @@ class _Judge:
         if policy.predicate is not None:
             return self._predicate(resource, ref, evidence, met)
         assert policy.assertion is not None
-        holds = truth_of(policy.assertion, resource, env)
+        parts = None
+        if self.explains:  # each part's value kept, for the explanation of a FAIL
+            parts = Parts(env, resource)
+            holds = parts.value(policy.assertion)
+        else:
+            holds = truth_of(policy.assertion, resource, env)
         if holds.is_false:
             message = self.render(doc.message.fail, resource)
             reasons = (
                 _reasons(
                     [
                         (r.about, self.render(r.template, r.resource))
-                        for r in explain(policy.assertion, resource, env, holds)
+                        for r in explain(policy.assertion, resource, env, parts)
                     ]
                 )
                 if self.explains

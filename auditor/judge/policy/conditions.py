@@ -103,8 +103,9 @@ class Env:
         seen = self.explained.get(key)
         if seen is not None:
             return seen[1]
-        truth = self.joined_truth(condition, target)
-        reasons = _explained(condition, target, target.name or target.id, self, truth)
+        parts = Parts(self, target)
+        parts.known[id(condition)] = self.joined_truth(condition, target)
+        reasons = _explained(condition, target.name or target.id, parts)
         self.explained[key] = (target, reasons)
         return reasons
 
@@ -535,54 +536,63 @@ class Reason:
     about: str = ""
 
 
+class Parts:
+    """A condition's parts evaluated on one resource, each once, their values kept: what
+    :func:`explain` walks. A combinator's value is combined from its parts' values with the
+    tables of :mod:`auditor.judge.policy.truth`, exactly as its ``evaluate`` combines them; any
+    other part is its ``evaluate``. Kept by the parts' identity, which the condition holds."""
+
+    __slots__ = ("env", "known", "resource")
+
+    def __init__(self, env: Env, resource: Resource) -> None:
+        self.env = env
+        self.resource = resource
+        self.known: dict[int, Truth] = {}
+
+    def value(self, node: Condition) -> Truth:
+        """``node``'s value on the resource (as ``evaluate(node, resource, env)``)."""
+        found = self.known.get(id(node))
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is AllOf:
+            result = all_of([self.value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is AnyOf:
+            result = any_of([self.value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is NotOf:
+            result = not_(self.value(node.item))  # type: ignore[union-attr]
+        else:
+            result = node.evaluate(self.env, self.resource, "", self.resource)
+        self.known[id(node)] = result
+        return result
+
+
 def explain(
-    condition: Condition, resource: Resource, env: Env, truth: Truth | None = None
+    condition: Condition, resource: Resource, env: Env, parts: Parts | None = None
 ) -> list[Reason]:
     """The ``because`` texts of the parts that made a false condition false, outermost first.
 
     Combinators are explained part by part; a join whose ``some`` or ``each`` is false is
     explained target by target (``main: not logging``); parts under ``not`` and inside list
-    quantifiers are not explained. ``truth``: what ``condition`` came to on ``resource``, when
-    the caller already has it.
-
-    Each part is evaluated once per resource here: a combinator's value is combined from its
-    parts' values (the tables of :mod:`auditor.judge.policy.truth`, as its ``evaluate`` does),
-    and a joined resource is explained once per join condition (:meth:`Env.joined_reasons`).
+    quantifiers are not explained. ``parts``: the condition already evaluated on ``resource``
+    through :class:`Parts` (by the caller deciding whether it holds), so that nothing is
+    evaluated twice; a joined resource is explained once per join condition
+    (:meth:`Env.joined_reasons`).
     """
-    out = _explained(condition, resource, "", env, truth)
+    out = _explained(condition, "", parts or Parts(env, resource))
     seen: dict[tuple[str, str, str], Reason] = {}
     for reason in out:
         seen.setdefault((reason.template, reason.resource.id, reason.about), reason)
     return list(seen.values())
 
 
-def _explained(
-    condition: Condition, resource: Resource, about: str, env: Env, truth: Truth | None
-) -> list[Reason]:
+def _explained(condition: Condition, about: str, parts: Parts) -> list[Reason]:
     """The reasons of :func:`explain`, in walking order and with repeats."""
     out: list[Reason] = []
-    known: dict[int, Truth] = {}  # by part, all on ``resource``
-    if truth is not None:
-        known[id(condition)] = truth
-
-    def value(node: Condition) -> Truth:
-        found = known.get(id(node))
-        if found is not None:
-            return found
-        kind = type(node)
-        if kind is AllOf:
-            result = all_of([value(item) for item in node.items])  # type: ignore[union-attr]
-        elif kind is AnyOf:
-            result = any_of([value(item) for item in node.items])  # type: ignore[union-attr]
-        elif kind is NotOf:
-            result = not_(value(node.item))  # type: ignore[union-attr]
-        else:
-            result = node.evaluate(env, resource, "", resource)
-        known[id(node)] = result
-        return result
+    env, resource = parts.env, parts.resource
 
     def walk(node: Condition) -> None:
-        if not value(node).is_false:
+        if not parts.value(node).is_false:
             return
         if node.because:
             out.append(Reason(node.because, resource, about))
@@ -981,6 +991,7 @@ __all__ = [
     "NotOf",
     "ParamRef",
     "ParseContext",
+    "Parts",
     "Quantifier",
     "Reason",
     "condition_becauses",
