@@ -296,6 +296,7 @@ class Leaf(Node):
     _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
     _field: str | None = field(default=None, init=False, repr=False)
     _operand_param: str | None = field(default=None, init=False, repr=False)
+    _own: tuple[str, bool] = field(default=("", False), init=False, repr=False)
     _test: Callable[[Any, Any], bool] = field(default=leaf_test_none, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -306,6 +307,8 @@ class Leaf(Node):
         object.__setattr__(self, "_field", segments[0] if len(segments) == 1 else None)
         if isinstance(self.operand, ParamRef):
             object.__setattr__(self, "_operand_param", self.operand.name)
+        own = self.path or ""  # the path read from the resource's root, and whether a gap can
+        object.__setattr__(self, "_own", (own, own.split(".", 1)[0] not in IDENTITY_FIELDS))
         object.__setattr__(self, "_test", _compiled(self.op))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
@@ -313,9 +316,13 @@ class Leaf(Node):
             value = env.params.get(self.param)
         else:
             if root.gaps:
-                path = self.path or ""
-                full = f"{prefix}.{path}" if prefix and path else (path or prefix)
-                if full and full.split(".", 1)[0] not in IDENTITY_FIELDS:
+                if not prefix:  # a field of the resource itself: what a gap may cover is known
+                    full, gappable = self._own
+                else:
+                    path = self.path or ""
+                    full = f"{prefix}.{path}" if path else prefix
+                    gappable = full.split(".", 1)[0] not in IDENTITY_FIELDS
+                if full and gappable:
                     gap = root.gap_for(full)
                     if gap is not None:
                         return unknown(Missing(gap, root.id, full))
@@ -499,7 +506,7 @@ class AllOf(Node):
     items: tuple[Condition, ...]
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
-        return all_of(c.evaluate(env, root, prefix, obj) for c in self.items)
+        return all_of([c.evaluate(env, root, prefix, obj) for c in self.items])
 
 
 @dataclass(frozen=True, eq=False)
@@ -507,7 +514,7 @@ class AnyOf(Node):
     items: tuple[Condition, ...]
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
-        return any_of(c.evaluate(env, root, prefix, obj) for c in self.items)
+        return any_of([c.evaluate(env, root, prefix, obj) for c in self.items])
 
 
 @dataclass(frozen=True, eq=False)
