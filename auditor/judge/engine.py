@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
@@ -47,11 +48,12 @@ from auditor.core.scope import Scope
 from auditor.core.shard import Shard
 from auditor.judge.attestations import AttestationSet, attest
 from auditor.judge.parallel import quiet_collector, run_all
-from auditor.judge.policy.conditions import Env, condition_becauses, explain
+from auditor.judge.policy.conditions import Env, Parts, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
 from auditor.judge.policy.model import Policy
-from auditor.judge.policy.related import RelatedIndex, Unread, read_field
+from auditor.judge.policy.paths import read_segments
+from auditor.judge.policy.related import IDENTITY_FIELDS, RelatedIndex, Unread, read_field
 from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import GapError, PredicateContext
 from auditor.judge.profile import LoadedProfile, Promise
@@ -113,8 +115,37 @@ def _evidence(resource: Resource, paths: Sequence[str]) -> dict[str, Any]:
         if isinstance(value, Unread):
             evidence[path] = NOT_READ
         else:
-            evidence[path] = scrub(to_jsonable_python(value))
+            evidence[path] = _evidence_value(value)
     return evidence
+
+
+#: Values that evidence keeps as they are: JSON already, and nothing to redact.
+_PLAIN = (type(None), bool, int, float)
+
+
+def _evidence_value(value: Any) -> Any:
+    """A value read for evidence, as JSON and scrubbed (:func:`_evidence` for one value)."""
+    return value if type(value) in _PLAIN else scrub(to_jsonable_python(value))
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A field a policy shows in its evidence, split once: its path, segments and whether a
+    gap can cover it (the identity fields never are)."""
+
+    path: str
+    segments: tuple[str, ...]
+    gappable: bool
+
+    @classmethod
+    def of(cls, path: str) -> _Read:
+        return cls(path, tuple(path.split(".")), path.split(".", 1)[0] not in IDENTITY_FIELDS)
+
+
+#: A message template parsed for one policy: its text and placeholders in order, each
+#: placeholder that does not depend on the resource (a parameter, the promise) already
+#: rendered as text, the others kept as the field to read (``(text, None)`` or ``("", read)``).
+_Template = tuple[tuple[str, _Read | None], ...]
 
 
 def _describe(missing: Missing, resource: Resource) -> str:
@@ -145,6 +176,23 @@ def describe_missing(missing: Sequence[Missing], resource: Resource) -> str:
     return "; ".join(dict.fromkeys(_describe(m, resource) for m in missing))
 
 
+class _Refs:
+    """One :class:`ResourceRef` per resource, shared by every finding about it (a reference is
+    frozen): a resource judged by several policies is named once, in time and in memory."""
+
+    def __init__(self) -> None:
+        # by identity, the resource kept beside its reference so the identity is not reused
+        self._refs: dict[int, tuple[Resource, ResourceRef]] = {}
+
+    def of(self, resource: Resource) -> ResourceRef:
+        seen = self._refs.get(id(resource))
+        if seen is not None:
+            return seen[1]
+        ref = ResourceRef.of(resource)
+        self._refs[id(resource)] = (resource, ref)
+        return ref
+
+
 class _Judge:
     """Evaluates one policy over the inventory."""
 
@@ -154,8 +202,10 @@ class _Judge:
         env: Env,
         pctx: PredicateContext,
         promises: Sequence[Promise],
+        refs: _Refs | None = None,
     ) -> None:
         self.policy = policy
+        self.refs = refs or _Refs()
         self.env = env
         self.params = env.params
         self.pctx = pctx
@@ -164,6 +214,10 @@ class _Judge:
         self.explains = bool(condition_becauses(policy.assertion))
         if policy.default_citation is not None:
             self.promise_text["provider_default"] = policy.default_citation
+        # what is the same in every finding of the policy, worked out once
+        self.reads = tuple(_Read.of(path) for path in policy.reads)
+        self.templates: dict[str, _Template] = {}
+        self.pass_template = policy.doc.message.pass_ or f"{policy.doc.title}: satisfied."
 
     def finding(
         self,
@@ -203,10 +257,55 @@ class _Judge:
         )
 
     def render(self, template: str, resource: Resource) -> str:
-        return render_message(template, resource, self.params, self.promise_text)
+        """:func:`render_message` with this policy's parameters and promise, the template
+        parsed once per policy."""
+        parts = self.templates.get(template)
+        if parts is None:
+            parts = self.templates[template] = self._parse(template)
+        if len(parts) == 1 and parts[0][1] is None:
+            return parts[0][0]
+        gapped = bool(resource.gaps)
+        out: list[str] = []
+        for text, read in parts:
+            if read is None:
+                out.append(text)
+            elif gapped and read.gappable and resource.gap_for(read.path) is not None:
+                out.append(NOT_READ)  # read_field's Unread
+            else:
+                value = read_segments(resource, read.segments)
+                out.append(value if type(value) is str else _show(value))
+        return "".join(out)
+
+    def _parse(self, template: str) -> _Template:
+        """``template`` as text and field paths, what depends only on the policy rendered
+        (as :func:`render_message` renders it: the identity fields and the region read like any
+        field, since a gap never covers the first and :func:`read_field` checks the second)."""
+        parts = _template_parts(template)
+        if len(parts) == 1:
+            return ((template, None),)
+        out: list[tuple[str, _Read | None]] = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                out.append((part, None))
+            elif part.startswith("params."):
+                out.append((_show(self.params.get(part[len("params.") :])), None))
+            elif part.startswith("promise.") or part == "provider_default":
+                out.append((self.promise_text.get(part.removeprefix("promise."), "none"), None))
+            else:
+                out.append(("", _Read.of(part)))
+        if all(read is None for _, read in out):
+            return (("".join(text for text, _ in out), None),)
+        return tuple(out)
 
     def evidence(self, resource: Resource) -> dict[str, Any]:
-        evidence = _evidence(resource, self.policy.reads)
+        """The fields the policy reads, as :func:`_evidence` shows them."""
+        evidence: dict[str, Any] = {}
+        gapped = bool(resource.gaps)
+        for read in self.reads:
+            if gapped and read.gappable and resource.gap_for(read.path) is not None:
+                evidence[read.path] = NOT_READ
+            else:
+                evidence[read.path] = _evidence_value(read_segments(resource, read.segments))
         if self.policy.default_citation is not None:
             evidence["provider_default"] = self.policy.default_citation
         return evidence
@@ -222,7 +321,7 @@ class _Judge:
         lead = f"Not assessed{f' ({what})' if what else ''}: "
         message = lead + "could not read " + describe_missing(missing, resource) + "."
         return self.finding(
-            ResourceRef.of(resource),
+            self.refs.of(resource),
             "ERROR",
             message,
             evidence,
@@ -270,7 +369,7 @@ class _Judge:
                     "whether the policy applies is unknown",
                 )
             met = applies.gaps
-        ref = ResourceRef.of(resource)
+        ref = self.refs.of(resource)
         evidence = self.evidence(resource)
         if doc.manual_only:
             template = doc.message.manual or doc.message.fail
@@ -278,14 +377,19 @@ class _Judge:
         if policy.predicate is not None:
             return self._predicate(resource, ref, evidence, met)
         assert policy.assertion is not None
-        holds = truth_of(policy.assertion, resource, env)
+        parts = None
+        if self.explains:  # each part's value kept, for the explanation of a FAIL
+            parts = Parts(env, resource)
+            holds = parts.value(policy.assertion)
+        else:
+            holds = truth_of(policy.assertion, resource, env)
         if holds.is_false:
             message = self.render(doc.message.fail, resource)
             reasons = (
                 _reasons(
                     [
                         (r.about, self.render(r.template, r.resource))
-                        for r in explain(policy.assertion, resource, env)
+                        for r in explain(policy.assertion, resource, env, parts)
                     ]
                 )
                 if self.explains
@@ -318,8 +422,7 @@ class _Judge:
         if doc.on_pass == "MANUAL":
             template = doc.message.manual or doc.message.pass_ or doc.title
             return self.finding(ref, "MANUAL", self.render(template, resource), evidence)
-        template = doc.message.pass_ or f"{doc.title}: satisfied."
-        return self.finding(ref, "PASS", self.render(template, resource), evidence)
+        return self.finding(ref, "PASS", self.render(self.pass_template, resource), evidence)
 
     def _predicate(
         self,
@@ -623,6 +726,7 @@ def evaluate(
     index = RelatedIndex(by_type, inventory.listing_gaps, inventory.coverage, whole=whole)
     env = Env(params, index)
     pctx = PredicateContext(params, by_type, inventory.listing_gaps, index=index)
+    refs = _Refs()
     scope = inventory.header.scope
     work: list[tuple[Callable[[], list[Finding]], int]] = []
     ran: list[Policy] = []
@@ -651,7 +755,7 @@ def evaluate(
         accounts = {"aws": scope.aws_accounts, "gcp": scope.gcp_projects}.get(
             policy.provider, [prof.id]
         )
-        judge = _Judge(policy, env, pctx, promises)
+        judge = _Judge(policy, env, pctx, promises, refs)
         targets = by_type.get(policy.resource_type, [])
         work.append(
             (

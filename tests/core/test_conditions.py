@@ -10,9 +10,18 @@ import pytest
 from auditor.core.model.base import Coverage, Gap, ListingGap, Resource
 from auditor.core.params import Parameters
 from auditor.core.yamlio import parse_yaml
-from auditor.judge.policy.conditions import Env, ParseContext, evaluate, parse_condition
+from auditor.judge.policy.conditions import (
+    Env,
+    ParseContext,
+    Parts,
+    _walk,
+    evaluate,
+    explain,
+    parse_condition,
+)
 from auditor.judge.policy.related import RelatedIndex
 from auditor.judge.policy.tables import Table
+from auditor.judge.policy.truth import Missing
 
 from .fakes import TYPES, FakeListener, key, listener
 
@@ -253,3 +262,64 @@ def test_a_place_join_ranges_over_the_type_in_the_account() -> None:
 def test_mistakes_are_located_load_errors(text: str, message: str) -> None:
     found = problems(text)
     assert found and message in found[0], found
+
+
+# ------------------------------------------------------- evaluated once: the same values as ever
+
+EXPLAINED = """
+any:
+  - all:
+      - {path: protocol, equals: HTTPS, because: not HTTPS}
+      - {path: tls.protocols, contains: TLSv1.3, because: no TLS 1.3}
+  - {not: {path: port, exists: true}}
+  - {path: version, version_gte: $params.min_tls_version, because: "version {version}"}
+"""
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        listener(),
+        listener(protocol="HTTP", port=80, version="1.2"),
+        listener(protocol="HTTP", port=80, tls=None, gaps=[DENIED]),
+        listener(port=80, gaps=[Gap(operation="x:Get", error_code="Throttling")]),
+    ],
+)
+def test_parts_give_each_part_the_value_evaluate_gives(resource: FakeListener) -> None:
+    condition = parse(EXPLAINED)
+    env = Env(PARAMS, RelatedIndex({resource.resource_type: [resource]}, ()))
+    parts = Parts(env, resource)
+    assert parts.value(condition) == evaluate(condition, resource, env)
+    for node in _walk(condition):  # every part reached through the combinators
+        if node is not condition and id(node) in parts.known:
+            assert parts.known[id(node)] == evaluate(node, resource, env)
+    assert explain(condition, resource, env, parts) == explain(condition, resource, env)
+
+
+def test_a_joined_resource_is_judged_and_explained_once_per_condition() -> None:
+    text = JOIN % "some: {path: manager, equals: CUSTOMER, because: 'managed by {manager}'}"
+    condition = parse(text)
+    shared = key(manager="AWS")
+    stores = [listener(id=f"arn:listener/{n}", key_ref="k1") for n in range(3)]
+    by_type: dict[str, list[Resource]] = {"aws.test.listener": [*stores], "aws.test.key": [shared]}
+    env = Env(PARAMS, RelatedIndex(by_type, (), COVERED))
+    for store in stores:
+        fresh = Env(PARAMS, RelatedIndex(by_type, (), COVERED))
+        assert evaluate(condition, store, env) == evaluate(condition, store, fresh)
+        assert explain(condition, store, env) == explain(condition, store, fresh)
+        assert [r.template for r in explain(condition, store, env)] == ["managed by {manager}"]
+    # one entry per (join condition, joined resource), whatever the number of resources joining
+    assert len(env.joined) == 1
+    assert len(env.explained) == 1
+    ((kept, _),) = env.joined.values()
+    assert kept is shared
+
+
+def test_an_unread_input_hashes_as_its_parts() -> None:
+    one = Missing(DENIED, "arn:listener/1", "tls")
+    same = Missing(
+        Gap(operation="s:Get", error_code="AccessDenied", fields=("tls",)), one.subject, "tls"
+    )
+    assert one == same and hash(one) == hash(same)
+    assert one != Missing(DENIED, "arn:listener/1", "tls.protocols")
+    assert len(dict.fromkeys([one, same])) == 1

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from auditor.core.errors import Problem
 from auditor.core.model.base import Resource
 from auditor.core.params import parameter_names
@@ -68,10 +70,44 @@ class ParamRef:
 
 @dataclass
 class Env:
-    """What a condition may look at besides the resource: parameters and other resources."""
+    """What a condition may look at besides the resource: parameters and other resources.
+
+    ``joined`` remembers, per join condition and joined resource, what the join's inner
+    condition came to on that resource, and ``explained`` why it is false there: both depend on
+    nothing else (the resource is its own root there), so a resource many others join to is
+    judged and explained once per condition, not once per resource joining it. Keyed by the condition and the resource's identity; the resource is
+    kept beside its truth so that its identity cannot be reused while the entry lives.
+    """
 
     params: Mapping[str, Any]
     related: RelatedIndex | None = None
+    joined: dict[tuple[Node, int], tuple[Resource, Truth]] = field(default_factory=dict, repr=False)
+    explained: dict[tuple[Node, int], tuple[Resource, list[Reason]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def joined_truth(self, condition: Condition, target: Resource) -> Truth:
+        """``condition`` on the joined resource ``target`` (its own root), computed once."""
+        key = (condition, id(target))
+        seen = self.joined.get(key)
+        if seen is not None:
+            return seen[1]
+        truth = condition.evaluate(self, target, "", target)
+        self.joined[key] = (target, truth)
+        return truth
+
+    def joined_reasons(self, condition: Condition, target: Resource) -> list[Reason]:
+        """The reasons (:func:`explain`) ``condition`` is false on the joined ``target``, each
+        about it, computed once."""
+        key = (condition, id(target))
+        seen = self.explained.get(key)
+        if seen is not None:
+            return seen[1]
+        parts = Parts(self, target)
+        parts.known[id(condition)] = self.joined_truth(condition, target)
+        reasons = _explained(condition, target.name or target.id, parts)
+        self.explained[key] = (target, reasons)
+        return reasons
 
 
 def _operand_value(operand: Any, env: Env) -> Any:
@@ -258,32 +294,50 @@ class Leaf(Node):
     param: str | None = None
     table: Table | None = None
     _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
+    _field: str | None = field(default=None, init=False, repr=False)
+    _operand_param: str | None = field(default=None, init=False, repr=False)
+    _own: tuple[str, bool] = field(default=("", False), init=False, repr=False)
     _test: Callable[[Any, Any], bool] = field(default=leaf_test_none, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # precomputed once at load: the path's segments and the operator's test
-        object.__setattr__(self, "_segments", tuple(self.path.split(".")) if self.path else ())
+        # precomputed once at load: the path's segments (and its one field, when it names a
+        # field of the object itself), the parameter the operand names, the operator's test
+        segments = tuple(self.path.split(".")) if self.path else ()
+        object.__setattr__(self, "_segments", segments)
+        object.__setattr__(self, "_field", segments[0] if len(segments) == 1 else None)
+        if isinstance(self.operand, ParamRef):
+            object.__setattr__(self, "_operand_param", self.operand.name)
+        own = self.path or ""  # the path read from the resource's root, and whether a gap can
+        object.__setattr__(self, "_own", (own, own.split(".", 1)[0] not in IDENTITY_FIELDS))
         object.__setattr__(self, "_test", _compiled(self.op))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
         if self.param is not None:
             value = env.params.get(self.param)
         else:
-            segments = self._segments
             if root.gaps:
-                path = self.path or ""
-                full = f"{prefix}.{path}" if prefix and path else (path or prefix)
-                if full and full.split(".", 1)[0] not in IDENTITY_FIELDS:
+                if not prefix:  # a field of the resource itself: what a gap may cover is known
+                    full, gappable = self._own
+                else:
+                    path = self.path or ""
+                    full = f"{prefix}.{path}" if path else prefix
+                    gappable = full.split(".", 1)[0] not in IDENTITY_FIELDS
+                if full and gappable:
                     gap = root.gap_for(full)
                     if gap is not None:
                         return unknown(Missing(gap, root.id, full))
-            value = read_segments(obj, segments) if segments else obj
+            name = self._field
+            if name is not None and isinstance(obj, BaseModel):  # read_segments, one field
+                value = getattr(obj, name, None)
+            elif self._segments:
+                value = read_segments(obj, self._segments)
+            else:
+                value = obj
         if self.table is not None:
             value = self.table.get(value)
-        operand = self.operand
-        if isinstance(operand, ParamRef):
-            operand = env.params.get(operand.name)
-        return TRUE if self._test(value, operand) else FALSE
+        if self._operand_param is None:
+            return TRUE if self._test(value, self.operand) else FALSE
+        return TRUE if self._test(value, env.params.get(self._operand_param)) else FALSE
 
 
 @dataclass(frozen=True, eq=False)
@@ -352,6 +406,10 @@ class Quantifier(Node):
     op: str
     condition: Condition | None
     count: Count | None = None
+    _segments: tuple[str, ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_segments", tuple(self.path.split(".")))
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
         full = f"{prefix}.{self.path}" if prefix else self.path
@@ -359,7 +417,7 @@ class Quantifier(Node):
             gap = root.gap_for(full)
             if gap is not None:
                 return unknown(Missing(gap, root.id, full))
-        items = _as_list(read(obj, self.path))
+        items = _as_list(read_segments(obj, self._segments))
         if items is None:
             return FALSE
         inner = self.condition if self.op != "count" else (self.count.where if self.count else None)
@@ -438,7 +496,7 @@ class Join(Node):
 
         def judge(target: Any) -> Truth:
             assert inner is not None
-            return inner.evaluate(env, target, "", target)
+            return env.joined_truth(inner, target)
 
         return _quantify(self.op, self.condition, self.count, found, judge, missing, env)
 
@@ -448,7 +506,7 @@ class AllOf(Node):
     items: tuple[Condition, ...]
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
-        return all_of(c.evaluate(env, root, prefix, obj) for c in self.items)
+        return all_of([c.evaluate(env, root, prefix, obj) for c in self.items])
 
 
 @dataclass(frozen=True, eq=False)
@@ -456,7 +514,7 @@ class AnyOf(Node):
     items: tuple[Condition, ...]
 
     def evaluate(self, env: Env, root: Resource, prefix: str, obj: Any) -> Truth:
-        return any_of(c.evaluate(env, root, prefix, obj) for c in self.items)
+        return any_of([c.evaluate(env, root, prefix, obj) for c in self.items])
 
 
 @dataclass(frozen=True, eq=False)
@@ -485,37 +543,79 @@ class Reason:
     about: str = ""
 
 
-def explain(condition: Condition, resource: Resource, env: Env) -> list[Reason]:
+class Parts:
+    """A condition's parts evaluated on one resource, each once, their values kept: what
+    :func:`explain` walks. A combinator's value is combined from its parts' values with the
+    tables of :mod:`auditor.judge.policy.truth`, exactly as its ``evaluate`` combines them; any
+    other part is its ``evaluate``. Kept by the parts' identity, which the condition holds."""
+
+    __slots__ = ("env", "known", "resource")
+
+    def __init__(self, env: Env, resource: Resource) -> None:
+        self.env = env
+        self.resource = resource
+        self.known: dict[int, Truth] = {}
+
+    def value(self, node: Condition) -> Truth:
+        """``node``'s value on the resource (as ``evaluate(node, resource, env)``)."""
+        found = self.known.get(id(node))
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is AllOf:
+            result = all_of([self.value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is AnyOf:
+            result = any_of([self.value(item) for item in node.items])  # type: ignore[union-attr]
+        elif kind is NotOf:
+            result = not_(self.value(node.item))  # type: ignore[union-attr]
+        else:
+            result = node.evaluate(self.env, self.resource, "", self.resource)
+        self.known[id(node)] = result
+        return result
+
+
+def explain(
+    condition: Condition, resource: Resource, env: Env, parts: Parts | None = None
+) -> list[Reason]:
     """The ``because`` texts of the parts that made a false condition false, outermost first.
 
     Combinators are explained part by part; a join whose ``some`` or ``each`` is false is
     explained target by target (``main: not logging``); parts under ``not`` and inside list
-    quantifiers are not explained.
+    quantifiers are not explained. ``parts``: the condition already evaluated on ``resource``
+    through :class:`Parts` (by the caller deciding whether it holds), so that nothing is
+    evaluated twice; a joined resource is explained once per join condition
+    (:meth:`Env.joined_reasons`).
     """
-    out: list[Reason] = []
-
-    def walk(node: Condition, root: Resource, about: str) -> None:
-        truth = node.evaluate(env, root, "", root)
-        if not truth.is_false:
-            return
-        if node.because:
-            out.append(Reason(node.because, root, about))
-            return
-        if isinstance(node, AllOf | AnyOf):
-            for item in node.items:
-                walk(item, root, about)
-        elif isinstance(node, Join) and node.op in ("some", "each") and node.condition is not None:
-            reached = node.targets(env, root, "", root)
-            if isinstance(reached, Truth):
-                return
-            for target in reached[0]:
-                walk(node.condition, target, target.name or target.id)
-
-    walk(condition, resource, "")
+    out = _explained(condition, "", parts or Parts(env, resource))
     seen: dict[tuple[str, str, str], Reason] = {}
     for reason in out:
         seen.setdefault((reason.template, reason.resource.id, reason.about), reason)
     return list(seen.values())
+
+
+def _explained(condition: Condition, about: str, parts: Parts) -> list[Reason]:
+    """The reasons of :func:`explain`, in walking order and with repeats."""
+    out: list[Reason] = []
+    env, resource = parts.env, parts.resource
+
+    def walk(node: Condition) -> None:
+        if not parts.value(node).is_false:
+            return
+        if node.because:
+            out.append(Reason(node.because, resource, about))
+            return
+        if isinstance(node, AllOf | AnyOf):
+            for item in node.items:
+                walk(item)
+        elif isinstance(node, Join) and node.op in ("some", "each") and node.condition is not None:
+            reached = node.targets(env, resource, "", resource)
+            if isinstance(reached, Truth):
+                return
+            for target in reached[0]:
+                out.extend(env.joined_reasons(node.condition, target))
+
+    walk(condition)
+    return out
 
 
 # --------------------------------------------------------------------------------- parsing
@@ -898,6 +998,7 @@ __all__ = [
     "NotOf",
     "ParamRef",
     "ParseContext",
+    "Parts",
     "Quantifier",
     "Reason",
     "condition_becauses",

@@ -17,7 +17,7 @@ Every result also keeps the gaps met on the way (``gaps``), even when the value 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor.core.model.base import Gap, ListingGap
 
@@ -26,11 +26,23 @@ AnyGap = Gap | ListingGap
 
 @dataclass(frozen=True)
 class Missing:
-    """One unread input: the gap, the resource (or place) it belongs to, and the path read."""
+    """One unread input: the gap, the resource (or place) it belongs to, and the path read.
+
+    Its hash is worked out once: unread inputs are merged and de-duplicated at every step of an
+    evaluation, and hashing the gap (a model) each time was a good part of judging gapped
+    resources.
+    """
 
     gap: AnyGap
     subject: str  # resource id, or "<type> in <place>" for a listing
     path: str = ""  # the field path that was read ("" for a listing)
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.gap, self.subject, self.path)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def describe(self) -> str:
         gap = self.gap

@@ -80,6 +80,7 @@ STORES: tuple[Store, ...] = (
 )
 STORE_TYPES: tuple[str, ...] = tuple(s.resource_type for s in STORES)
 _MEMO = "aws.kms.key-users"
+_MEMO_USING = "aws.kms.stores-using"
 
 
 @dataclass
@@ -121,7 +122,20 @@ def _index(ctx: PredicateContext) -> _Users:
 
 def stores_using(key: KmsKey, ctx: PredicateContext) -> tuple[list[Resource], Truth]:
     """The stores known to use ``key``, and whether it is used at all (three-valued: unknown
-    when no store is known to use it but some store or listing there could not be read)."""
+    when no store is known to use it but some store or listing there could not be read).
+
+    Worked out once per key and run (both key policies ask it); the key is kept beside the
+    answer so that its identity cannot be reused while the memo lives."""
+    memo_key = (_MEMO_USING, id(key))
+    seen = ctx.memo.get(memo_key)
+    if seen is not None and seen[0] is key:
+        return seen[1], seen[2]
+    found, used = _stores_using(key, ctx)
+    ctx.memo[memo_key] = (key, found, used)
+    return found, used
+
+
+def _stores_using(key: KmsKey, ctx: PredicateContext) -> tuple[list[Resource], Truth]:
     users = _index(ctx)
     names = {key.key_id or "", *key.aliases, _place_key(key.account, key.region, key.id)[2]}
     found: list[Resource] = []
