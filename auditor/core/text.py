@@ -135,6 +135,16 @@ def _long_list(value: Any, max_items: int) -> bool:
     return False
 
 
+def _long_run(text: str, length: int) -> bool:
+    """Whether ``text`` holds ``length`` characters in a row none of which is ``"``. The longest
+    such run starts at the beginning or just after a ``"``, so the search only tries runs there
+    (one pass; a search for the run alone starts again at every character of every run)."""
+    head = text[:length]
+    if len(head) == length and '"' not in head:
+        return True
+    return re.search(f'"[^"]{{{length}}}', text) is not None
+
+
 def _nothing_to_change(result: Any, max_chars: int | None, max_items: int | None) -> bool:
     """True when no string of ``result`` needs neutralising or cutting and no evidence list
     needs bounding: one scan in C over its JSON instead of a walk over every string of a
@@ -146,7 +156,7 @@ def _nothing_to_change(result: Any, max_chars: int | None, max_items: int | None
         return False
     if _UNSAFE.search(text) or _JSON_ESCAPE.search(text):
         return False
-    if max_chars is not None and re.search(f'[^"]{{{max_chars + 1}}}', text):
+    if max_chars is not None and _long_run(text, max_chars + 1):
         return False
     if max_items is not None:
         findings = getattr(result, "findings", None)

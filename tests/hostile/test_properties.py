@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import string
 from pathlib import Path
 
@@ -380,3 +381,16 @@ def test_a_document_is_read_as_the_strict_reader_reads_it(
 )
 def test_hostile_documents_get_the_strict_readers_verdict(data: bytes) -> None:
     assert _same(_document_or_error(data), _strict_document(data))
+
+
+@SETTINGS
+@given(st.text(alphabet='ab"', max_size=60), st.integers(1, 12))
+@example('"' + "a" * 5, 5)
+@example("a" * 5 + '"', 5)
+@example("a" * 4 + '"' + "a" * 4, 5)
+def test_the_long_run_check_is_the_plain_search(text: str, length: int) -> None:
+    """The renderers' check for a string too long to show whole (:func:`_long_run`, one pass)
+    answers as the plain search for ``length`` non-quote characters in a row."""
+    from auditor.core.text import _long_run
+
+    assert _long_run(text, length) == (re.search(f'[^"]{{{length}}}', text) is not None)
