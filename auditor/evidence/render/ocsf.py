@@ -12,11 +12,11 @@ under ``unmapped.baa_audit``. Events of findings waived by a wildcard waiver com
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
 from auditor.core.text import for_humans
+from auditor.evidence.render.json_doc import document_bytes
 from auditor.evidence.render.places import selection_criteria
 from auditor.evidence.render.sarif import fingerprint
 
@@ -198,8 +198,8 @@ def render_events(result: RunResult) -> list[dict[str, Any]]:
 
 
 def render(result: RunResult) -> bytes:
-    text = json.dumps(render_events(result), indent=2, sort_keys=True, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    # json.dumps(events, indent=2, sort_keys=True, ensure_ascii=False), byte for byte, faster
+    return document_bytes(render_events(result))
 
 
 __all__ = ["EXTENSION", "MEDIA_TYPE", "render", "render_events"]
