@@ -164,13 +164,18 @@ class _Chart(ChartFrame):
     bars: list[_Bar]
 
 
+#: ``json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)``, its encoder built once
+#: rather than once per observed value.
+_VALUE_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def _evidence_value(value: Any) -> str:
     """An observed value as a person reads it; ``None`` is observed-absent, never a blank."""
     if value is None:
         return "null (observed absent)"
     if isinstance(value, str):
         return value
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return _VALUE_TEXT.encode(value)
 
 
 def status_label(status: str | None) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from auditor.core.json_text import dumps_indented
 from auditor.core.result import RunResult
+from auditor.evidence.render.json_doc import document_bytes
 
 
 def render(result: RunResult) -> bytes:
     data = result.model_dump(mode="json")
     # json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False), byte for byte, faster
-    return (dumps_indented(data) + "\n").encode()
+    return document_bytes(data)
 
 
 __all__ = ["render"]

@@ -27,6 +27,14 @@ EXTENSION = "junit.xml"
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+#: ``json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)``, its encoder built once
+#: rather than once per observed value.
+_VALUE_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+#: What ``ET.tostring(root, encoding="utf-8", xml_declaration=True)`` writes first.
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
 def _clean(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
@@ -43,7 +51,7 @@ def _details(finding: Finding) -> str:
     if res.location is not None:
         lines.append(f"declared in: {res.location.file}:{res.location.line_start or ''}")
     for key in sorted(finding.evidence):
-        value = json.dumps(finding.evidence[key], sort_keys=True, ensure_ascii=False, default=str)
+        value = _VALUE_TEXT.encode(finding.evidence[key])
         lines.append(f"observed {key} = {value}")
     if finding.gap is not None:
         lines.append(f"could not read: {finding.gap.operation} -> {finding.gap.error_code}")
@@ -174,8 +182,11 @@ def render(result: RunResult) -> bytes:
         for finding in by_safeguard[key]:
             _testcase(suite, finding)
     ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data + b"\n"
+    # the bytes of ET.tostring(root, encoding="utf-8", xml_declaration=True): serialised as text
+    # and encoded once (as ElementTree's own writer does, with character references for what
+    # UTF-8 cannot hold), not through an encoding writer call by call
+    text = _DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+    return text.encode("utf-8", "xmlcharrefreplace")
 
 
 __all__ = ["EXTENSION", "MEDIA_TYPE", "render"]

@@ -12,11 +12,11 @@ under ``unmapped.baa_audit``. Events of findings waived by a wildcard waiver com
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
 from auditor.core.text import for_humans
+from auditor.evidence.render.json_doc import document_bytes
 from auditor.evidence.render.places import selection_criteria
 from auditor.evidence.render.sarif import fingerprint
 
@@ -51,7 +51,20 @@ def _import_models() -> Any:
     return module
 
 
-def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFinding:
+class _Parts:
+    """The parts of an event that many findings share (the product; a policy's remediation; its
+    compliance object, the same for every finding of a policy with one status and citations),
+    each made, and so checked against the OCSF models, once per render instead of once per
+    finding. Pydantic keeps a model given as a field as it is (it does not revalidate
+    instances), so an event holds the very object; none is changed after it is made."""
+
+    def __init__(self) -> None:
+        self.product: Any = None
+        self.remediation: dict[str, Any] = {}
+        self.compliance: dict[tuple[Any, ...], Any] = {}
+
+
+def _event(finding: Finding, result: RunResult, module: Any, parts: _Parts) -> ComplianceFinding:
     from py_ocsf_models.events.findings.activity_id import ActivityID
     from py_ocsf_models.events.findings.compliance_finding_type_id import (
         ComplianceFindingTypeID,
@@ -75,12 +88,52 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
     when_ms = int(result.finished_at.timestamp() * 1000)
     severity_id = SeverityID(_SEVERITY_ID[finding.severity])
     compliance_status = ComplianceStatusID(_COMPLIANCE_STATUS[finding.status])
-    requirements = [
-        f"HIPAA Security Rule 45 CFR {result.citations[c].cfr} {result.citations[c].title}"
-        if c in result.citations
-        else c
-        for c in finding.citations
-    ]
+    if parts.product is None:
+        parts.product = Product(
+            name="baa-audit", vendor_name="baa-audit", version=result.tool_version
+        )
+    compliance_key = (
+        finding.policy_id,
+        title,
+        finding.safeguard,
+        finding.severity,
+        int(compliance_status),
+        tuple(finding.citations),
+    )
+    compliance = parts.compliance.get(compliance_key)
+    if compliance is None:
+        requirements = [
+            f"HIPAA Security Rule 45 CFR {result.citations[c].cfr} {result.citations[c].title}"
+            if c in result.citations
+            else c
+            for c in finding.citations
+        ]
+        compliance = parts.compliance[compliance_key] = Compliance(
+            standards=["HIPAA Security Rule"],
+            requirements=requirements,
+            control=finding.policy_id,
+            desc=title,
+            category=finding.safeguard,
+            status_id=compliance_status,
+            checks=[
+                Check(
+                    uid=finding.policy_id,
+                    name=title,
+                    severity=finding.severity,
+                    severity_id=severity_id,
+                    standards=["HIPAA Security Rule"],
+                    status=_COMPLIANCE_CAPTION[int(compliance_status)],
+                    status_id=compliance_status,
+                )
+            ],
+        )
+    remediation = None
+    if policy:
+        remediation = parts.remediation.get(finding.policy_id)
+        if remediation is None:
+            remediation = parts.remediation[finding.policy_id] = Remediation(
+                desc=policy.remediation.summary, references=policy.references or None
+            )
     data: dict[str, object] = {"provider": res.provider, "account": res.account}
     if res.location is not None:
         data["location"] = res.location.model_dump(mode="json", exclude_none=True)
@@ -115,7 +168,7 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
         status_detail=finding.message,
         message=finding.message,
         metadata=Metadata(
-            product=Product(name="baa-audit", vendor_name="baa-audit", version=result.tool_version),
+            product=parts.product,
             uid=uid,
             event_code=finding.policy_id,
             tenant_uid=res.account,
@@ -127,25 +180,7 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
             types=[finding.safeguard],
             created_time=when_ms,
         ),
-        compliance=Compliance(
-            standards=["HIPAA Security Rule"],
-            requirements=requirements,
-            control=finding.policy_id,
-            desc=title,
-            category=finding.safeguard,
-            status_id=compliance_status,
-            checks=[
-                Check(
-                    uid=finding.policy_id,
-                    name=title,
-                    severity=finding.severity,
-                    severity_id=severity_id,
-                    standards=["HIPAA Security Rule"],
-                    status=_COMPLIANCE_CAPTION[int(compliance_status)],
-                    status_id=compliance_status,
-                )
-            ],
-        ),
+        compliance=compliance,
         resources=[
             ResourceDetails(
                 uid=res.id,
@@ -156,11 +191,7 @@ def _event(finding: Finding, result: RunResult, module: Any) -> ComplianceFindin
                 data=data,
             )
         ],
-        remediation=Remediation(
-            desc=policy.remediation.summary, references=policy.references or None
-        )
-        if policy
-        else None,
+        remediation=remediation,
         evidences=[EvidenceArtifacts(name="observed values", data=dict(finding.evidence))]
         if finding.evidence
         else None,
@@ -191,15 +222,16 @@ def render_events(result: RunResult) -> list[dict[str, Any]]:
     result = for_humans(result)  # control and bidi characters neutralised
     module = _import_models()
     events = []
+    parts = _Parts()
     for finding in sorted(result.findings, key=_wildcard_first):
-        event = _event(finding, result, module)
+        event = _event(finding, result, module, parts)
         events.append(event.model_dump(mode="json", exclude_none=True))
     return events
 
 
 def render(result: RunResult) -> bytes:
-    text = json.dumps(render_events(result), indent=2, sort_keys=True, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    # json.dumps(events, indent=2, sort_keys=True, ensure_ascii=False), byte for byte, faster
+    return document_bytes(render_events(result))
 
 
 __all__ = ["EXTENSION", "MEDIA_TYPE", "render", "render_events"]

@@ -25,7 +25,6 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from auditor.core.json_text import dumps_indented
 from auditor.core.result import (
     STATUSES,
     Finding,
@@ -39,6 +38,7 @@ from auditor.core.result import (
     wildcard_waivers,
 )
 from auditor.core.text import for_humans
+from auditor.evidence.render.json_doc import document_bytes
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"
@@ -324,7 +324,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
 
 def _dump(log: dict[str, Any]) -> bytes:
     try:
-        text = dumps_indented(log)
+        return document_bytes(log)
     except TypeError:  # a value JSON does not know: written as its text, as always
         text = json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     return (text + "\n").encode("utf-8")
