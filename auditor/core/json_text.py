@@ -1,8 +1,9 @@
 """JSON text as result.json has always been written, faster.
 
-Where orjson (a core dependency, in C) is certain to write the standard library's bytes (no
-float, text keys, JSON types only), it writes them: result.json, findings.jsonl lines and SARIF,
-10 to 30 times faster. Otherwise:
+Where orjson (a core dependency, in C) is certain to write the standard library's bytes (text
+keys, JSON types only, every float one that orjson writes as ``float.__repr__`` does), it writes
+them: result.json, findings.jsonl lines, history rows, SARIF and OCSF, 10 to 30 times faster.
+Otherwise:
 
 :func:`dumps_indented` gives the bytes of ``json.dumps(value, indent=2, sort_keys=True,
 ensure_ascii=False)`` for the values a result dumps to (dicts with text keys, lists, text,
@@ -18,6 +19,8 @@ import json
 import math
 from json.encoder import encode_basestring
 from typing import Any
+
+import orjson
 
 _INDENT = "  "
 
@@ -74,36 +77,54 @@ def _encode(value: Any, depth: int, out: list[str]) -> None:
         raise _Unusual
 
 
-def _has_float(value: Any) -> bool:
-    """Whether ``value`` holds a float anywhere: orjson and the standard library write some
-    floats differently (``1e16`` / ``1e+16``, ``null`` / ``Infinity``), so such a document is
-    left to the latter. (A type check per value: far cheaper than encoding it in Python.)"""
+def _floats(value: Any) -> set[float]:
+    """Every float in JSON-like ``value`` (dicts, lists, tuples; keys are not looked at: a
+    non-text key makes orjson refuse anyway). Text, most of any value, is passed over."""
+    kind = type(value)
+    if kind is float:
+        return {value}
+    found: set[float] = set()
+    if not (kind is dict or kind is list or kind is tuple):
+        return found
     stack = [value]
     while stack:
         item = stack.pop()
-        kind = type(item)
-        if kind is float:
-            return True
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list or kind is tuple:
-            stack.extend(item)
-    return False
+        for inner in item.values() if type(item) is dict else item:
+            kind = type(inner)
+            if kind is str:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append(inner)
+            elif kind is float:
+                found.add(inner)
+    return found
+
+
+def _written_alike(number: float) -> bool:
+    """Whether orjson writes ``number`` as the standard library does (``float.__repr__``).
+    Nearly always; not ``1e-05`` (orjson: ``0.00001``), ``1e+16`` (``1e16``), and never NaN or
+    the infinities (orjson writes ``null``)."""
+    return orjson.dumps(number) == float.__repr__(number).encode("ascii")
+
+
+def _floats_alike(value: Any) -> bool:
+    """Whether orjson writes every float of ``value`` as the standard library does: each
+    distinct float is checked once (a result's evidence holds thousands of a few values)."""
+    return all(_written_alike(number) for number in _floats(value))
 
 
 #: the default of ``floats_in``: look for floats in the whole value
 _WHOLE: Any = object()
 
 
-def _orjson(value: Any, indent: bool, floats_in: Any = _WHOLE) -> bytes | None:
+def _orjson(
+    value: Any, indent: bool, floats_in: Any = _WHOLE, newline: bool = False
+) -> bytes | None:
     """``value`` written by orjson (in C, 10 to 30 times faster), when that is certainly the
-    standard library's text: sorted keys, no ASCII escaping, no float; anything orjson would
-    write in its own way (dates, dataclasses, subclasses of str or int, integers beyond 64
-    bits, lone surrogates) makes it refuse, and None sends the caller to the standard path."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a core dependency
-        return None
+    standard library's text: sorted keys, no ASCII escaping, every float written alike;
+    anything orjson would write in its own way (dates, dataclasses, subclasses of str or int,
+    integers beyond 64 bits, lone surrogates) makes it refuse, and None sends the caller to the
+    standard path."""
     option = (
         orjson.OPT_SORT_KEYS
         | orjson.OPT_PASSTHROUGH_DATETIME
@@ -112,7 +133,9 @@ def _orjson(value: Any, indent: bool, floats_in: Any = _WHOLE) -> bytes | None:
     )
     if indent:
         option |= orjson.OPT_INDENT_2
-    if _has_float(value if floats_in is _WHOLE else floats_in):
+    if newline:
+        option |= orjson.OPT_APPEND_NEWLINE
+    if not _floats_alike(value if floats_in is _WHOLE else floats_in):
         return None
     try:
         return orjson.dumps(value, option=option)
@@ -133,6 +156,16 @@ def dumps_sorted_compact(value: Any, floats_in: Any = _WHOLE) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def document_bytes(value: Any) -> bytes:
+    """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"`` as UTF-8:
+    a JSON document as the renderers write it (result.json, SARIF, OCSF). Raises TypeError, as
+    ``json.dumps`` does, for a value JSON does not know."""
+    fast = _orjson(value, indent=True, newline=True)
+    if fast is not None:
+        return fast
+    return (dumps_indented(value) + "\n").encode("utf-8")
+
+
 def dumps_indented(value: Any) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, faster."""
     fast = _orjson(value, indent=True)
@@ -146,4 +179,4 @@ def dumps_indented(value: Any) -> str:
     return "".join(out)
 
 
-__all__ = ["dumps_indented", "dumps_sorted_compact"]
+__all__ = ["document_bytes", "dumps_indented", "dumps_sorted_compact"]

@@ -57,7 +57,10 @@ def test_the_fast_writer_is_the_one_used_for_plain_documents() -> None:
 
     plain = {"b": [1, "\u202e\x1b", None, True], "a": {"z": "é", "y": []}}
     assert json_text._orjson(plain, indent=True) is not None
-    assert json_text._orjson({"f": 1.5}, indent=True) is None  # floats: the standard path
+    assert (
+        json_text._orjson({"f": 1e-05}, indent=True) is None
+    )  # written otherwise: the standard path
+    assert json_text._orjson({"f": 1.5}, indent=True) is not None  # written alike
     assert json_text._orjson({"big": 2**70}, indent=False) is None
 
 

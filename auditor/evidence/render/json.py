@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from auditor.core.json_text import document_bytes
 from auditor.core.result import RunResult
-from auditor.evidence.render.json_doc import document_bytes
 
 
 def render(result: RunResult) -> bytes:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from auditor.core.json_text import document_bytes
 from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
 from auditor.core.text import for_humans
-from auditor.evidence.render.json_doc import document_bytes
 from auditor.evidence.render.places import selection_criteria
 from auditor.evidence.render.sarif import fingerprint
 

@@ -25,6 +25,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
+from auditor.core.json_text import document_bytes
 from auditor.core.result import (
     STATUSES,
     Finding,
@@ -38,7 +39,6 @@ from auditor.core.result import (
     wildcard_waivers,
 )
 from auditor.core.text import for_humans
-from auditor.evidence.render.json_doc import document_bytes
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"

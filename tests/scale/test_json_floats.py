@@ -1,4 +1,4 @@
-"""The renderers' JSON documents (result.json, SARIF) are json.dumps(indent=2, sort_keys=True)
+"""JSON documents (result.json, SARIF, OCSF) are json.dumps(indent=2, sort_keys=True)
 byte for byte, also when orjson writes them because every float is written alike."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.evidence.render import json_doc
+from auditor.core import json_text as json_doc
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 values = st.recursive(
@@ -52,7 +52,9 @@ def test_orjson_writes_documents_whose_floats_are_written_alike() -> None:
     value = {"b": [0.85, 90.0, "x"], "a": {"t": (1, 0.5)}}
     assert json_doc._floats(value) == {0.85, 90.0, 0.5}
     assert all(json_doc._written_alike(n) for n in json_doc._floats(value))
-    expected = orjson.dumps(value, option=json_doc._OPTIONS | orjson.OPT_APPEND_NEWLINE)
+    expected = orjson.dumps(
+        value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+    )
     assert json_doc.document_bytes(value) == expected == _stdlib(value)
 
 
