@@ -193,13 +193,7 @@ def _checked_lines(path: Path, sha256: str) -> Iterator[tuple[int, dict[str, Any
             yield lineno, value
 
 
-def iter_findings_file(path: Path, sha256: str) -> Iterator[dict[str, Any]]:
-    """The findings of ``path`` as checked, redacted JSON objects, one line at a time."""
-    for _, value in _checked_lines(path, sha256):
-        yield value
-
-
-def read_findings_file(header: Path, reference: Any) -> list[Finding]:
+def _read_findings_file(header: Path, reference: Any) -> list[Finding]:
     """The findings a 1.2 header's ``findings_file`` names, each checked, redacted and validated
     strictly as it is read (an error names the line); their number must be the header's."""
     path, count, sha256 = _reference(header, reference)
@@ -217,11 +211,11 @@ def read_findings_file(header: Path, reference: Any) -> list[Finding]:
 
 def _split_result_file(header: Path, value: dict[str, Any]) -> RunResult:
     """A result written as a 1.2 header and its findings file. The findings are validated line
-    by line (:func:`read_findings_file`), the header on its own, then the whole is checked to
+    by line (:func:`_read_findings_file`), the header on its own, then the whole is checked to
     add up; no finding is walked, written out or validated twice."""
     if "findings" in value:
         raise located(header, None, "result has both findings and a findings_file")
-    findings = read_findings_file(header, value.pop("findings_file"))
+    findings = _read_findings_file(header, value.pop("findings_file"))
     # in memory the findings are inline again: the result is what schema 1.1 describes
     value["schema_version"] = RESULT_SCHEMA_VERSION
     value["findings"] = []
@@ -279,9 +273,7 @@ __all__ = [
     "findings_reference",
     "header_json",
     "iter_findings",
-    "iter_findings_file",
     "load_result",
-    "read_findings_file",
     "split_result",
     "uses_findings_file",
 ]

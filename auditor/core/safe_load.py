@@ -304,11 +304,13 @@ def parse_json_line(
     """One JSON Lines record (with or without its newline) parsed as :func:`parse_json` parses
     it, in C for a record written the way this tool writes them (:func:`_canonical`): the same
     value, or the same error."""
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    value = _canonical(data)
+    if isinstance(raw, str):
+        value = _canonical(raw.encode("utf-8", "surrogatepass"))
+        return value if value is not None else parse_json(raw, file, limits, line=line)
+    value = _canonical(raw)
     if value is not None:
         return value
-    return parse_json(decode_utf8(data, file, line), file, limits, line=line)
+    return parse_json(decode_utf8(raw, file, line), file, limits, line=line)
 
 
 def parse_json_document(data: bytes, file: str | Path, limits: Limits) -> tuple[Any, str | bytes]:
