@@ -19,7 +19,9 @@ naming the line; the count is recomputed and must be the header's; the summary a
 are recomputed from the findings (:func:`~auditor.core.safe_load.check_consistent`), never
 trusted.
 
-Renderers read findings through :func:`iter_findings`, one place to change when findings stream.
+Renderers read findings through :func:`iter_findings`: held in memory, or, for a result loaded
+with ``stream=True`` (``baa-audit report``), read from the findings file again on each pass
+(:class:`FindingsFile`), so memory does not grow with the findings.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,8 +70,9 @@ _CHUNK = 1 << 20
 
 
 def iter_findings(result: RunResult) -> Iterator[Finding]:
-    """The result's findings, in order: what every renderer reads."""
-    yield from result.findings
+    """The result's findings, in order: what every renderer reads (held, or streamed from the
+    findings file, :class:`FindingsFile`)."""
+    return result.iter_findings()
 
 
 def uses_findings_file(result: RunResult, mode: FindingsMode) -> bool:
@@ -193,35 +196,59 @@ def _checked_lines(path: Path, sha256: str) -> Iterator[tuple[int, dict[str, Any
             yield lineno, value
 
 
-def _read_findings_file(header: Path, reference: Any) -> list[Finding]:
-    """The findings a 1.2 header's ``findings_file`` names, each checked, redacted and validated
-    strictly as it is read (an error names the line); their number must be the header's."""
-    path, count, sha256 = _reference(header, reference)
-    findings = [
-        validate_value(Finding, value, path, lineno, what="finding")
-        for lineno, value in _checked_lines(path, sha256)
-    ]
-    if len(findings) != count:
-        raise InputError(
-            f"findings file holds {len(findings)} findings, its result header says {count}",
-            file=path,
-        )
-    return findings
+class FindingsFile:
+    """The findings of a 1.2 header's ``findings_file``, read afresh on each pass and never held:
+    each pass checks the file's SHA-256, then reads, redacts and validates each line strictly
+    (an error names the line) and checks their number against the header's. ``change`` is
+    applied to each finding as it is read (:meth:`mapped`)."""
+
+    def __init__(
+        self,
+        path: Path,
+        count: int,
+        sha256: str,
+        changes: tuple[Callable[[Finding], Finding], ...] = (),
+    ) -> None:
+        self.path, self.count, self.sha256, self._changes = path, count, sha256, changes
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Finding]:
+        seen = 0
+        for lineno, value in _checked_lines(self.path, self.sha256):
+            finding = validate_value(Finding, value, self.path, lineno, what="finding")
+            for change in self._changes:
+                finding = change(finding)
+            seen += 1
+            yield finding
+        if seen != self.count:
+            raise InputError(
+                f"findings file holds {seen} findings, its result header says {self.count}",
+                file=self.path,
+            )
+
+    def mapped(self, change: Callable[[Finding], Finding]) -> FindingsFile:
+        return FindingsFile(self.path, self.count, self.sha256, (*self._changes, change))
 
 
-def _split_result_file(header: Path, value: dict[str, Any]) -> RunResult:
+def _split_result_file(header: Path, value: dict[str, Any], stream: bool) -> RunResult:
     """A result written as a 1.2 header and its findings file. The findings are validated line
-    by line (:func:`_read_findings_file`), the header on its own, then the whole is checked to
-    add up; no finding is walked, written out or validated twice."""
+    by line (:class:`FindingsFile`), the header on its own, then the whole is checked to add
+    up. ``stream``: the findings stay in the file (every reader goes through
+    :func:`iter_findings`, each pass reading the file again); else they are held."""
     if "findings" in value:
         raise located(header, None, "result has both findings and a findings_file")
-    findings = _read_findings_file(header, value.pop("findings_file"))
+    source = FindingsFile(*_reference(header, value.pop("findings_file")))
     # in memory the findings are inline again: the result is what schema 1.1 describes
     value["schema_version"] = RESULT_SCHEMA_VERSION
     value["findings"] = []
     value, _ = sanitize(value, RESULT, header)
     result = validate_json_model(RunResult, dumps(value), header, what="result")
-    result.findings = findings
+    if stream:
+        result = result.with_stream(source)
+    else:
+        result.findings = list(source)
     check_consistent(result, header)
     return result
 
@@ -243,8 +270,11 @@ def findings_reference(result_json: bytes) -> tuple[str, str] | None:
 
 
 # -- reading a result: the header and its findings file ----------------------------------------
-def load_result(path: Path) -> RunResult:
+def load_result(path: Path, *, stream: bool = False) -> RunResult:
     """Read a result.json strictly, and refuse one that does not add up.
+
+    ``stream``: a result with a findings file keeps its findings there (read again on each
+    pass, :class:`FindingsFile`), so memory does not grow with them; an inline result is held.
 
     Beyond the checks of every JSON input: the ``schema_version`` must not be newer than this
     tool's (both are named), and the stored summary, promise and safeguard counts must be those
@@ -256,7 +286,7 @@ def load_result(path: Path) -> RunResult:
     value, text = parse_json_document(read_limited(path, RESULT), path, RESULT)
     if isinstance(value, dict) and "findings_file" in value:
         check_version(value, path, None)
-        return _split_result_file(path, value)
+        return _split_result_file(path, value, stream)
     return parse_result(value, text, path)
 
 
@@ -266,6 +296,7 @@ __all__ = [
     "FINDINGS_FILE_SCHEMA_VERSION",
     "FINDINGS_MODES",
     "INLINE_FINDINGS_MAX",
+    "FindingsFile",
     "FindingsLines",
     "FindingsMode",
     "finding_line",

@@ -6,10 +6,18 @@ only with a ``schema_version`` bump and a note in the README.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 
 from auditor.core.model.base import Gap, ListingGap, ResourceRef
 from auditor.core.scope import Scope
@@ -232,6 +240,32 @@ class ProfileInfo(_Model):
     baa_dated: str | None = None
 
 
+class FindingStream(Protocol):
+    """Findings read afresh on each iteration, in the result's order (a findings file too big
+    to hold, :class:`~auditor.core.findings_io.FindingsFile`); ``len`` is their number."""
+
+    def __iter__(self) -> Iterator[Finding]: ...
+
+    def __len__(self) -> int: ...
+
+    def mapped(self, change: Callable[[Finding], Finding]) -> FindingStream:
+        """The same findings, each passed through ``change`` as it is read."""
+        ...
+
+
+class _Streamed(list[Finding]):
+    """``findings`` of a result whose findings stream from a file: reading it directly (rather
+    than through :meth:`RunResult.iter_findings`) would see none of them, so it refuses."""
+
+    def _refuse(self, *_: object) -> Any:
+        raise RuntimeError(
+            "this result's findings stream from a file: read them with iter_findings()"
+        )
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __contains__ = __reversed__ = _refuse
+    append = extend = insert = sort = copy = index = count = _refuse  # type: ignore[assignment]
+
+
 class RunResult(_Model):
     schema_version: str = RESULT_SCHEMA_VERSION
     tool_version: str
@@ -262,11 +296,57 @@ class RunResult(_Model):
         default_factory=list, description="loaded policies this run did not run, and why"
     )
 
+    _stream: FindingStream | None = PrivateAttr(default=None)
+
+    @field_serializer("findings", mode="wrap")
+    def _whole(self, value: list[Finding], handler: SerializerFunctionWrapHandler) -> Any:
+        # a streamed result written whole would silently have no findings
+        if isinstance(value, _Streamed):
+            value._refuse()
+        return handler(value)
+
     def count(self, status: Status) -> int:
         return self.summary.get(status, 0)
 
+    @property
+    def streamed(self) -> bool:
+        """True when the findings are read from a file on each pass, never held."""
+        return self._stream is not None
 
-def summarize(findings: list[Finding]) -> dict[str, int]:
+    def iter_findings(self) -> Iterator[Finding]:
+        """The findings, in order, whether held (``findings``) or streamed from a file."""
+        return iter(self._stream) if self._stream is not None else iter(self.findings)
+
+    def stream_of(self) -> FindingStream:
+        """The stream the findings are read from (only for a :attr:`streamed` result)."""
+        if self._stream is None:
+            raise RuntimeError("this result holds its findings; it has no stream")
+        return self._stream
+
+    def finding_count(self) -> int:
+        return len(self._stream) if self._stream is not None else len(self.findings)
+
+    def header_only(self) -> RunResult:
+        """This result without its findings (held or streamed)."""
+        copy = self.model_copy(update={"findings": []})
+        copy._stream = None
+        return copy
+
+    def with_stream(self, stream: FindingStream) -> RunResult:
+        """This result (its ``findings`` empty) with its findings read from ``stream``."""
+        copy = self.model_copy(update={"findings": _Streamed()})
+        copy._stream = stream
+        return copy
+
+    def map_findings(self, change: Callable[[Finding], Finding]) -> RunResult:
+        """This result with each finding passed through ``change`` (as it is read, when they
+        stream)."""
+        if self._stream is not None:
+            return self.with_stream(self._stream.mapped(change))
+        return self.model_copy(update={"findings": [change(f) for f in self.findings]})
+
+
+def summarize(findings: Iterable[Finding]) -> dict[str, int]:
     counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for finding in findings:
         counts[finding.status] += 1
@@ -299,17 +379,18 @@ def wildcard_waivers(result: RunResult) -> list[WaiverRef]:
     Every report lists these first.
     """
     found: dict[str, WaiverRef] = {}
-    refs = [f.waiver for f in result.findings if f.waiver is not None]
+    refs = [f.waiver for f in result.iter_findings() if f.waiver is not None]
     for ref in [*refs, *result.waivers_expiring]:
         if is_wildcard_waiver(ref) and ref.id not in found:
             found[ref.id] = ref
     return [found[key] for key in sorted(found)]
 
 
-def _tally(findings: list[Finding]) -> dict[str, int]:
+def _sum(tallies: Iterable[dict[str, int]]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding.status] = counts.get(finding.status, 0) + 1
+    for tally in tallies:
+        for status, n in tally.items():
+            counts[status] = counts.get(status, 0) + n
     return counts
 
 
@@ -330,25 +411,27 @@ def consistency_problems(result: RunResult) -> list[str]:
     ("FAIL 0" above 104 FAIL findings) is refused by every command that reads one.
     """
     problems: list[str] = []
-    diff = _differences(result.summary, _tally(result.findings))
+    # one pass, holding counts only: the findings may stream from a file
+    by_safeguard: dict[str, dict[str, int]] = {}
+    for finding in result.iter_findings():
+        tally = by_safeguard.setdefault(finding.safeguard, {})
+        tally[finding.status] = tally.get(finding.status, 0) + 1
+    diff = _differences(result.summary, _sum(by_safeguard.values()))
     if diff:
         problems.append("summary says " + ", ".join(diff))
-    by_safeguard: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_safeguard.setdefault(finding.safeguard, []).append(finding)
-    groups: list[tuple[str, Status | None, dict[str, int], list[Finding]]] = []
+    groups: list[tuple[str, Status | None, dict[str, int], dict[str, int]]] = []
     for promise in result.promises:
-        mine = [f for s in dict.fromkeys(promise.safeguards) for f in by_safeguard.get(s, [])]
+        mine = _sum(by_safeguard.get(s, {}) for s in dict.fromkeys(promise.safeguards))
         groups.append((f"promise {promise.id!r}", promise.verdict, promise.counts, mine))
     for safeguard in result.safeguards:
-        mine = by_safeguard.get(safeguard.key, [])
+        mine = by_safeguard.get(safeguard.key, {})
         groups.append((f"safeguard {safeguard.key!r}", safeguard.verdict, safeguard.counts, mine))
     for label, verdict, counts, mine in groups:
-        diff = _differences(counts, _tally(mine))
+        diff = _differences(counts, mine)
         if diff:
             problems.append(f"{label} counts say " + ", ".join(diff))
             continue
-        expected = worst([f.status for f in mine])
+        expected = worst(tuple(status for status in STATUSES if mine.get(status)))
         hides_failure = expected == "FAIL" and verdict != "FAIL"
         if expected is None:  # nothing assessed: never a PASS
             better_than_findings = verdict == "PASS"
@@ -371,6 +454,7 @@ __all__ = [
     "CitationInfo",
     "ClauseOffsets",
     "Finding",
+    "FindingStream",
     "LeftOutPolicy",
     "PolicyInfo",
     "PolicyNotRun",

@@ -714,26 +714,38 @@ def check_consistent(result: RunResult, file: str | Path, line: int | None = Non
         )
 
 
+_UNBOUNDED = Limits("result", max_bytes=RESULT.max_bytes, max_depth=10_000, max_string=2**62)
+
+
+def clean_finding(finding: Finding) -> Finding:
+    """``finding`` redacted (itself when nothing needed it): a few scans in C over its JSON
+    tell which findings certainly need no cleaning (:func:`needs_sanitizing`); only the others
+    are walked."""
+    if not needs_sanitizing(finding.__pydantic_serializer__.to_json(finding), _UNBOUNDED):
+        return finding
+    data, cleaned = sanitize(finding.model_dump(mode="json"), _UNBOUNDED, "result")
+    return Finding.model_validate(data) if cleaned else finding
+
+
 def clean_result(result: RunResult) -> RunResult:
     """``result`` with every secret the redactor knows redacted and lone surrogates replaced.
 
     Called before every write (result.json, reports, the history database, bundles); returns
-    ``result`` itself when nothing needed cleaning.
+    ``result`` itself when nothing needed cleaning. Streamed findings are cleaned as they are
+    read.
     """
-    unbounded = Limits("result", max_bytes=RESULT.max_bytes, max_depth=10_000, max_string=2**62)
     rest, changed = sanitize(
-        result.model_dump(mode="json", exclude={"findings"}), unbounded, "result"
+        result.model_dump(mode="json", exclude={"findings"}), _UNBOUNDED, "result"
     )
+    if result.streamed:
+        clean = RunResult.model_validate({**rest, "findings": []}) if changed else result
+        return clean.with_stream(result.stream_of()).map_findings(clean_finding)
     findings: list[Finding] | None = None
     for index, finding in enumerate(result.findings):
-        # the findings are most of a result: a few scans in C over each one's JSON tell which
-        # certainly need no cleaning (:func:`needs_sanitizing`); only the others are walked
-        if not needs_sanitizing(finding.__pydantic_serializer__.to_json(finding), unbounded):
-            continue
-        data, cleaned = sanitize(finding.model_dump(mode="json"), unbounded, "result")
-        if cleaned:
+        cleaned = clean_finding(finding)
+        if cleaned is not finding:
             findings = findings if findings is not None else list(result.findings)
-            findings[index] = Finding.model_validate(data)
+            findings[index] = cleaned
     if not changed and findings is None:
         return result
     if changed:
@@ -752,6 +764,7 @@ __all__ = [
     "SNAPSHOT",
     "Limits",
     "check_consistent",
+    "clean_finding",
     "clean_result",
     "decode_utf8",
     "describe_validation",

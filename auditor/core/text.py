@@ -160,8 +160,9 @@ def _nothing_to_change(result: Any, max_chars: int | None, max_items: int | None
         return False
     if max_items is not None:
         findings = getattr(result, "findings", None)
-        if findings is None:
-            return False
+        if findings is None:  # one finding
+            evidence = getattr(result, "evidence", None)
+            return evidence is not None and not _long_list(evidence, max_items)
         return not any(_long_list(f.evidence, max_items) for f in findings)
     return True
 
@@ -172,8 +173,15 @@ def for_humans(result: Any, max_chars: int | None = None, max_items: int | None 
     ``max_chars`` truncates each string value with a visible note and ``max_items`` each list of
     observed values, for the formats a person reads page by page (HTML, PDF, Markdown); the
     machine formats keep full values (``None``). The result is returned as is when nothing needed changing, so the
-    common case costs one walk.
+    common case costs one walk. A finding is treated alike; the findings of a result that streams
+    them from a file are neutralised one by one as they are read.
     """
+    if getattr(result, "streamed", False):
+        header = for_humans(result.header_only(), max_chars, max_items)
+        stream = result.stream_of()
+        return header.with_stream(stream).map_findings(
+            lambda finding: for_humans(finding, max_chars, max_items)
+        )
     if _nothing_to_change(result, max_chars, max_items):
         return result
     data = result.model_dump()
