@@ -168,7 +168,7 @@ def write_outputs(
     out: Path,
     formats: Sequence[str],
     trend: Sequence[TrendPoint] = (),
-    renderers: Mapping[str, Callable[[RunResult], bytes]] | None = None,
+    renderers: Mapping[str, Callable[[RunResult], bytes | Iterable[bytes]]] | None = None,
     *,
     keep: Sequence[Path] = (),
     include_result: bool = True,
@@ -204,7 +204,7 @@ def write_outputs(
             outputs.add(FINDINGS_FILE, lines)
             outputs.add(RESULT_FILE, header_json(result, lines.count, lines.sha256))
         elif include_result:
-            outputs.add(RESULT_FILE, RENDERERS["json"].render(result))
+            outputs.add(RESULT_FILE, render_format("json", result))
         for name in formats:
             if name == "json":
                 continue
@@ -219,9 +219,14 @@ def write_outputs(
     return outputs.written
 
 
-def render_format(name: str, result: RunResult, trend: Sequence[TrendPoint] = ()) -> bytes:
-    """``result`` in format ``name``, with the trend where the format can draw one."""
+def render_format(
+    name: str, result: RunResult, trend: Sequence[TrendPoint] = ()
+) -> bytes | Iterable[bytes]:
+    """``result`` in format ``name``, with the trend where the format can draw one: in pieces
+    when the renderer can write them so (``Renderer.chunks``), else whole."""
     renderer = RENDERERS[name]
+    if renderer.chunks is not None:
+        return renderer.chunks(result, trend if renderer.render_with_trend is not None else ())
     if trend and renderer.render_with_trend is not None:
         return renderer.render_with_trend(result, trend)
     return renderer.render(result)
@@ -295,17 +300,18 @@ def finish_run(
         return written, (db, store.record(result))
 
 
-def load_result(path: Path) -> RunResult:
+def load_result(path: Path, *, stream: bool = False) -> RunResult:
     """A result.json (and its findings file), strictly read, re-validated and redacted
-    (:func:`findings_io.load_result`)."""
-    return findings_io.load_result(path)
+    (:func:`findings_io.load_result`; ``stream``: findings read from their file on each pass)."""
+    return findings_io.load_result(path, stream=stream)
 
 
 def exit_code(result: RunResult, fail_on: Severity) -> int:
     """0 clean; 1 failures at or above ``fail_on``; 3 nothing failed but some checks errored."""
-    failing = [
-        f for f in result.findings if f.status == "FAIL" and severity_at_least(f.severity, fail_on)
-    ]
+    failing = any(
+        f.status == "FAIL" and severity_at_least(f.severity, fail_on)
+        for f in result.iter_findings()
+    )
     if failing:
         return EXIT_FAILURES
     if result.count("ERROR"):

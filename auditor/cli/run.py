@@ -582,7 +582,8 @@ def report(
 ) -> None:
     """Render a result.json into report formats (stage 3 of 3)."""
     chosen = check_formats(formats)
-    result = load_result(result_file)
+    # a result with a findings file is read from it again for each pass, never held whole
+    result = load_result(result_file, stream=True)
     target = out or result_file.parent
     check_out_dir(target)
     if history_db is not None and not history_db.is_file():

@@ -78,7 +78,7 @@ def iter_findings(result: RunResult) -> Iterator[Finding]:
 def uses_findings_file(result: RunResult, mode: FindingsMode) -> bool:
     """Whether ``result`` is written as a header and ``findings.jsonl`` under ``mode``."""
     if mode == "auto":
-        return len(result.findings) > INLINE_FINDINGS_MAX
+        return result.finding_count() > INLINE_FINDINGS_MAX
     return mode == "jsonl"
 
 

@@ -17,6 +17,7 @@ so ``baa-audit diff`` works from the database alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from auditor.core.errors import InputError
+from auditor.core.findings_io import finding_line
 from auditor.core.json_text import dumps_sorted_compact
 from auditor.core.result import STATUSES, Finding, RunResult
 from auditor.core.safe_load import (
@@ -125,7 +127,41 @@ def _digest_of(dumped: dict[str, Any]) -> str:
 
 def result_digest(result: RunResult) -> str:
     """SHA-256 of the result's canonical JSON (key order and whitespace do not matter)."""
-    return _digest_of(result.model_dump(mode="json"))
+    digest = _ResultDigest(result.header_only().model_dump(mode="json"))
+    for finding in result.iter_findings():
+        digest.add(finding_line(finding))
+    return digest.hexdigest()
+
+
+class _ResultDigest:
+    """:func:`result_digest` built piece by piece from the result dumped without its findings
+    (``header``) and then each finding's line, so the findings are never all held (they may
+    stream from a file). The canonical JSON of the whole is each top-level key in order with its
+    value's canonical JSON; the bytes hashed are those of ``canonical_json`` of the whole."""
+
+    def __init__(self, header: dict[str, Any]) -> None:
+        parts = [
+            json.dumps(key, ensure_ascii=False).encode() + b":" + dumps_sorted_compact(value)
+            for key, value in sorted(header.items())
+        ]
+        keys = sorted(header)
+        at = keys.index("findings")
+        self._digest = hashlib.sha256(b"{" + b"".join(p + b"," for p in parts[:at]))
+        self._digest.update(b'"findings":[')
+        self._suffix = b"]" + b"".join(b"," + p for p in parts[at + 1 :]) + b"}"
+        self._first = True
+
+    def add(self, line: bytes) -> None:
+        """One finding, as its line of ``findings.jsonl`` (:func:`finding_line`)."""
+        if not self._first:
+            self._digest.update(b",")
+        self._first = False
+        self._digest.update(line[:-1])
+
+    def hexdigest(self) -> str:
+        digest = self._digest.copy()
+        digest.update(self._suffix)
+        return digest.hexdigest()
 
 
 def is_incomplete(result: RunResult) -> bool:

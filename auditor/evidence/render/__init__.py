@@ -17,7 +17,12 @@ from auditor.evidence.render.base import Renderer
 
 RENDERERS: dict[str, Renderer] = {
     "json": Renderer(
-        "json", "json", "application/json", json_renderer.render, "the result JSON (contract)"
+        "json",
+        "json",
+        "application/json",
+        json_renderer.render,
+        "the result JSON (contract)",
+        chunks=json_renderer.chunks,
     ),
     "markdown": Renderer(
         "markdown", "md", "text/markdown", markdown_renderer.render, "Markdown summary"

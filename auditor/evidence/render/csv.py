@@ -153,7 +153,7 @@ def render(result: RunResult) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     partial = frozenset(p.id for p in result.promises if p.left_out)
-    for finding in sorted(result.findings, key=_wildcard_first):
+    for finding in sorted(result.iter_findings(), key=_wildcard_first):
         writer.writerow(_row(finding, result, partial))
     return buffer.getvalue().encode("utf-8")
 

@@ -266,7 +266,7 @@ def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
 def _view(
     result: RunResult, trend: Sequence[TrendPoint] | None, pass_detail: bool
 ) -> dict[str, Any]:
-    findings = sorted(result.findings, key=Finding.sort_key)
+    findings = sorted(result.iter_findings(), key=Finding.sort_key)
     by_promise: dict[str, list[Finding]] = defaultdict(list)
     for finding in sorted(findings, key=_attention_first):
         for promise_id in finding.promises:

@@ -133,7 +133,7 @@ def _tally(findings: list[Finding]) -> dict[str, str]:
 def render(result: RunResult) -> bytes:
     result = for_humans(result)  # control and bidi characters neutralised
     wide = wildcard_waivers(result)
-    findings = sorted(result.findings, key=Finding.sort_key)
+    findings = sorted(result.iter_findings(), key=Finding.sort_key)
     by_safeguard: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_safeguard[finding.safeguard].append(finding)

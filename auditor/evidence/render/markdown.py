@@ -147,7 +147,7 @@ def render(result: RunResult) -> bytes:
         ("Attested (answered by a document, not read from a cloud)", "ATTESTED"),
     ]
     for title, status in sections:
-        chosen = [f for f in result.findings if f.status == status]
+        chosen = [f for f in result.iter_findings() if f.status == status]
         if status == "WAIVED":
             chosen.sort(key=lambda f: f.waiver is None or not is_wildcard_waiver(f.waiver))
         if not chosen:
@@ -171,7 +171,9 @@ def render(result: RunResult) -> bytes:
             lines.append(
                 f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
             )
-    passes = summarise_passes((f for f in result.findings if f.status == "PASS"), threshold=0)
+    passes = summarise_passes(
+        (f for f in result.iter_findings() if f.status == "PASS"), threshold=0
+    )
     if passes.passes:
         lines.append("")
         lines.append(f"## Passed ({passes.counted}), counted per place")

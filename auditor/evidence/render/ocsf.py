@@ -223,7 +223,7 @@ def render_events(result: RunResult) -> list[dict[str, Any]]:
     module = _import_models()
     events = []
     parts = _Parts()
-    for finding in sorted(result.findings, key=_wildcard_first):
+    for finding in sorted(result.iter_findings(), key=_wildcard_first):
         event = _event(finding, result, module, parts)
         events.append(event.model_dump(mode="json", exclude_none=True))
     return events

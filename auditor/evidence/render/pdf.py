@@ -341,7 +341,7 @@ def _waivers(result: RunResult) -> list[WaiverRow]:
     findings it covers: wildcard waivers first, then by end date; inline skips (no end date)
     last."""
     found: dict[str, tuple[WaiverRef, int]] = {}
-    for finding in result.findings:
+    for finding in result.iter_findings():
         if finding.waiver is not None:
             ref, n = found.get(finding.waiver.id, (finding.waiver, 0))
             found[finding.waiver.id] = (ref, n + 1)
@@ -387,7 +387,7 @@ def _answering(
 def _attestation_rows(result: RunResult) -> list[tuple[AttestationRecord, int]]:
     """Every entry of the attestations file with the number of findings it answers."""
     answered: dict[str, int] = defaultdict(int)
-    for finding in result.findings:
+    for finding in result.iter_findings():
         if finding.attestation is not None:
             answered[finding.attestation.id] += 1
     return [(a, answered[a.id]) for a in result.attestations]
@@ -395,7 +395,7 @@ def _attestation_rows(result: RunResult) -> list[tuple[AttestationRecord, int]]:
 
 def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, Any]:
     """Everything the PDF template shows, computed here (the template only lays it out)."""
-    attention = [f for f in result.findings if f.status not in COUNTED_ONLY]
+    attention = [f for f in result.iter_findings() if f.status not in COUNTED_ONLY]
     order = [s for s in APPENDIX_ORDER if any(f.status == s for f in attention)]
     order += _status_order(sorted({f.status for f in attention} - set(APPENDIX_ORDER)))
     numbered: dict[int, int] = {}
@@ -411,7 +411,7 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
         groups.append(AppendixGroup(status, title, entries))
 
     by_promise: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
+    for finding in result.iter_findings():
         for promise_id in finding.promises:
             by_promise[promise_id].append(finding)
     sections = []
@@ -439,10 +439,10 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
             )
         )
     promised = {p.id for p in result.promises}
-    outside = [f for f in result.findings if not set(f.promises) & promised]
+    outside = [f for f in result.iter_findings() if not set(f.promises) & promised]
 
     by_place: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
+    for finding in result.iter_findings():
         by_place[place_label(finding.resource)].append(finding)
     charts = [
         c
@@ -464,7 +464,9 @@ def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, A
         )
         if c is not None
     ]
-    needing_fix = sorted({f.policy_id for f in result.findings if f.status in ("FAIL", "ERROR")})
+    needing_fix = sorted(
+        {f.policy_id for f in result.iter_findings() if f.status in ("FAIL", "ERROR")}
+    )
     return {
         "r": result,
         "timeline": timeline(result),

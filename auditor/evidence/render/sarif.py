@@ -239,7 +239,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
     policies = [result.policies[k] for k in sorted(result.policies)]
     rule_index = {p.id: i for i, p in enumerate(policies)}
     findings = sorted(
-        (f for f in result.findings if statuses is None or f.status in statuses),
+        (f for f in result.iter_findings() if statuses is None or f.status in statuses),
         key=Finding.sort_key,
     )
     notifications = (

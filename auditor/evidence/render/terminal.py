@@ -90,7 +90,7 @@ def resource_label(finding: Finding) -> str:
 def attention(result: RunResult, quiet: bool = False) -> list[Finding]:
     """The findings the table shows, most pressing first."""
     wanted = ("FAIL",) if quiet else ("FAIL", "ERROR")
-    rows = [f for f in result.findings if f.status in wanted]
+    rows = [f for f in result.iter_findings() if f.status in wanted]
     return sorted(
         rows,
         key=lambda f: (
@@ -105,7 +105,7 @@ def attention(result: RunResult, quiet: bool = False) -> list[Finding]:
 def counts_line(result: RunResult) -> str:
     counts = ", ".join(f"{s} {result.summary.get(s, 0)}" for s in STATUSES)
     return neutralise(
-        f"baa-audit: {len(result.findings)} findings ({counts}) against profile {result.profile.id}"
+        f"baa-audit: {result.finding_count()} findings ({counts}) against profile {result.profile.id}"
     )
 
 
