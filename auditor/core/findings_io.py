@@ -176,31 +176,58 @@ def _check_digest(path: Path, sha256: str) -> None:
         )
 
 
-def _checked_lines(path: Path, sha256: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, finding as a checked, redacted JSON object) for each line of ``path``."""
+def _checked_lines(
+    path: Path, sha256: str, redacted: set[int] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, finding as a checked, redacted JSON object) for each line of ``path``;
+    ``redacted`` collects the numbers of the lines that had to be walked for redaction."""
     _check_digest(path, sha256)
     limit = FINDINGS.max_line or FINDINGS.max_bytes
     with path.open("rb") as handle:
         lineno = 0
         while raw := handle.readline(limit + 2):
             lineno += 1
-            if len(raw) > limit + 1:
-                raise located(path, lineno, f"finding too long (limit {limit:,} bytes per line)")
-            if not raw.strip():
-                raise located(path, lineno, "empty line in a findings file")
-            value = parse_json_line(raw, path, FINDINGS, line=lineno)
-            if not isinstance(value, dict):
-                raise located(path, lineno, "expected a JSON object (one finding per line)")
-            if needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
-                value, _ = sanitize(value, FINDINGS, path, lineno)
-            yield lineno, value
+            yield lineno, _checked_line(path, raw, lineno, limit, redacted)
+
+
+def _checked_line(
+    path: Path, raw: bytes, lineno: int, limit: int, redacted: set[int] | None = None
+) -> dict[str, Any]:
+    """Line ``lineno`` of findings file ``path``: one finding as a checked, redacted object."""
+    if len(raw) > limit + 1:
+        raise located(path, lineno, f"finding too long (limit {limit:,} bytes per line)")
+    if not raw.strip():
+        raise located(path, lineno, "empty line in a findings file")
+    value = parse_json_line(raw, path, FINDINGS, line=lineno)
+    if not isinstance(value, dict):
+        raise located(path, lineno, "expected a JSON object (one finding per line)")
+    if needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
+        value, _ = sanitize(value, FINDINGS, path, lineno)
+        if redacted is not None:
+            redacted.add(lineno)
+    return value
+
+
+class _Proof:
+    """Whether one whole pass over a findings file has checked every line, and which lines it
+    had to redact (shared by the :meth:`FindingsFile.mapped` copies of one file)."""
+
+    def __init__(self) -> None:
+        self.checked = False
+        self.redacted: set[int] = set()
 
 
 class FindingsFile:
-    """The findings of a 1.2 header's ``findings_file``, read afresh on each pass and never held:
-    each pass checks the file's SHA-256, then reads, redacts and validates each line strictly
-    (an error names the line) and checks their number against the header's. ``change`` is
-    applied to each finding as it is read (:meth:`mapped`)."""
+    """The findings of a 1.2 header's ``findings_file``, read afresh on each pass and never held.
+
+    The first pass checks the file's SHA-256, then reads, redacts and validates each line
+    strictly (an error names the line) and checks their number against the header's. A later
+    pass hashes the bytes as it reads them and validates each line straight from its bytes with
+    the same strict JSON mode (four times cheaper): a line that needs redacting, or that the fast
+    validation refuses, goes the first pass's way; at the end the digest and the count must
+    still be the header's, or the pass fails (what it produced is discarded: outputs are written
+    as one set). ``changes`` are applied to each finding as it is read (:meth:`mapped`).
+    """
 
     def __init__(
         self,
@@ -208,16 +235,19 @@ class FindingsFile:
         count: int,
         sha256: str,
         changes: tuple[Callable[[Finding], Finding], ...] = (),
+        proof: _Proof | None = None,
     ) -> None:
         self.path, self.count, self.sha256, self._changes = path, count, sha256, changes
+        self._proof = proof or _Proof()
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[Finding]:
+        findings = self._again() if self._proof.checked else self._first()
         seen = 0
-        for lineno, value in _checked_lines(self.path, self.sha256):
-            finding = validate_value(Finding, value, self.path, lineno, what="finding")
+        for read in findings:
+            finding = read
             for change in self._changes:
                 finding = change(finding)
             seen += 1
@@ -227,9 +257,49 @@ class FindingsFile:
                 f"findings file holds {seen} findings, its result header says {self.count}",
                 file=self.path,
             )
+        self._proof.checked = True
+
+    def _first(self) -> Iterator[Finding]:
+        self._proof.redacted = set()
+        for lineno, value in _checked_lines(self.path, self.sha256, self._proof.redacted):
+            yield validate_value(Finding, value, self.path, lineno, what="finding")
+
+    def _again(self) -> Iterator[Finding]:
+        digest = hashlib.sha256()
+        limit = FINDINGS.max_line or FINDINGS.max_bytes
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            raise InputError(
+                f"cannot read findings file: {exc.strerror or exc}", file=self.path
+            ) from None
+        with handle:
+            lineno = 0
+            while raw := handle.readline(limit + 2):
+                lineno += 1
+                digest.update(raw)
+                yield self._line(raw, lineno, limit)
+        if digest.hexdigest() != self.sha256:
+            raise InputError(
+                "findings file changed while it was read: it no longer matches the SHA-256 its "
+                "result header records",
+                file=self.path,
+            )
+
+    def _line(self, raw: bytes, lineno: int, limit: int) -> Finding:
+        # the digest, checked at the end, proves these are the bytes the first pass checked
+        if lineno not in self._proof.redacted and len(raw) <= limit + 1:
+            try:
+                return Finding.model_validate_json(raw, strict=True)
+            except ValueError:
+                pass  # decided, and named, the first pass's way
+        value = _checked_line(self.path, raw, lineno, limit)
+        return validate_value(Finding, value, self.path, lineno, what="finding")
 
     def mapped(self, change: Callable[[Finding], Finding]) -> FindingsFile:
-        return FindingsFile(self.path, self.count, self.sha256, (*self._changes, change))
+        return FindingsFile(
+            self.path, self.count, self.sha256, (*self._changes, change), self._proof
+        )
 
 
 def _split_result_file(header: Path, value: dict[str, Any], stream: bool) -> RunResult:
