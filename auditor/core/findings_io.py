@@ -201,11 +201,12 @@ def _checked_line(
     value = parse_json_line(raw, path, FINDINGS, line=lineno)
     if not isinstance(value, dict):
         raise located(path, lineno, "expected a JSON object (one finding per line)")
-    if needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
-        value, _ = sanitize(value, FINDINGS, path, lineno)
-        if redacted is not None:
-            redacted.add(lineno)
-    return value
+    if not needs_sanitizing(raw, FINDINGS):  # most lines certainly pass unchanged
+        return value
+    cleaned, _ = sanitize(value, FINDINGS, path, lineno)
+    if redacted is not None:
+        redacted.add(lineno)
+    return cleaned if isinstance(cleaned, dict) else value
 
 
 class _Proof:
