@@ -112,7 +112,14 @@ def evaluate_inventory(
     waiver_warning_days: int = 30,
     *,
     jobs: int | None = None,
+    spill: bool | None = None,
 ) -> RunResult:
+    """Judge ``inventory`` (see :func:`~auditor.judge.engine.evaluate`). ``spill``: the findings
+    are written to a temporary file as they are judged and the result streams them from it
+    (default: from :data:`~auditor.core.findings_io.SPILL_RESOURCES` resources); the same
+    result either way."""
+    if spill is None:
+        spill = len(inventory.resources) >= findings_io.SPILL_RESOURCES
     digests: dict[str, str] = {}
     if snapshot_sha256:
         digests["snapshot"] = snapshot_sha256
@@ -140,6 +147,7 @@ def evaluate_inventory(
         # a live run always lists its contractual items; the file, when given, answers them
         attestations=inputs.attestations or empty_set(),
         jobs=jobs or default_jobs(),
+        spill=findings_io.FindingsSpill() if spill else None,
     )
     if outcome is not None:
         result = record_selection(

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +44,7 @@ from auditor.core.safe_load import (
     MiB,
     check_consistent,
     check_version,
+    clean_finding,
     dumps,
     located,
     needs_sanitizing,
@@ -60,6 +62,9 @@ FINDINGS_FILE = "findings.jsonl"
 FINDINGS_FILE_SCHEMA_VERSION = "1.2"
 #: ``--findings auto``: above this many findings they go to ``findings.jsonl``
 INLINE_FINDINGS_MAX = 100_000
+#: from this many resources an evaluation spills its findings to a file as they are judged
+#: (:class:`FindingsSpill`) rather than hold them (same result; memory flat in the findings)
+SPILL_RESOURCES = 50_000
 FINDINGS = Limits("findings file", max_bytes=64 * GiB, max_line=16 * MiB)
 FindingsMode = Literal["auto", "inline", "jsonl"]
 FINDINGS_MODES: tuple[FindingsMode, ...] = ("auto", "inline", "jsonl")
@@ -237,9 +242,11 @@ class FindingsFile:
         sha256: str,
         changes: tuple[Callable[[Finding], Finding], ...] = (),
         proof: _Proof | None = None,
+        owner: object = None,
     ) -> None:
         self.path, self.count, self.sha256, self._changes = path, count, sha256, changes
         self._proof = proof or _Proof()
+        self._owner = owner  # what must live while the file is read (its temporary directory)
 
     def __len__(self) -> int:
         return self.count
@@ -299,8 +306,91 @@ class FindingsFile:
 
     def mapped(self, change: Callable[[Finding], Finding]) -> FindingsFile:
         return FindingsFile(
-            self.path, self.count, self.sha256, (*self._changes, change), self._proof
+            self.path, self.count, self.sha256, (*self._changes, change), self._proof, self._owner
         )
+
+
+class FindingsSpill:
+    """Findings written out as they are judged, a group at a time, then given back as one
+    stream in the result's order (:meth:`finish`), so an evaluation holds one group at a time.
+
+    Each group comes sorted (:meth:`~auditor.core.result.Finding.sort_key`, whose first part is
+    the policy id); it is written as runs of one policy id each to a private temporary file in
+    ``directory``. :meth:`finish` writes the runs in policy-id order (runs of one id from
+    several groups, which no shipped policy set makes, are merged in memory: a stable sort of
+    their findings, in the groups' order, as one sort of the whole would) to ``findings.jsonl``
+    beside it and returns it as a :class:`FindingsFile`. What is spilled is redacted first.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        # by default a private temporary directory (honouring TMPDIR), removed with the last
+        # stream reading from it, or when this process exits
+        self._owner = (
+            tempfile.TemporaryDirectory(prefix="baa-audit-findings-") if directory is None else None
+        )
+        if directory is None:
+            assert self._owner is not None
+            directory = Path(self._owner.name)
+        self.directory = directory
+        self._spill = directory / "spill.jsonl"
+        self._handle = self._spill.open("wb", buffering=1 << 20)
+        self._offset = 0
+        # (policy id, group index, offset, length)
+        self._runs: list[tuple[str, int, int, int]] = []
+
+    def add(self, index: int, findings: Sequence[Finding]) -> None:
+        """Group ``index``'s findings, sorted."""
+        start = 0
+        while start < len(findings):
+            policy = findings[start].policy_id
+            end = start
+            begin = self._offset
+            while end < len(findings) and findings[end].policy_id == policy:
+                line = finding_line(clean_finding(findings[end]))
+                self._handle.write(line)
+                self._offset += len(line)
+                end += 1
+            self._runs.append((policy, index, begin, self._offset - begin))
+            start = end
+
+    def finish(self) -> FindingsFile:
+        """``findings.jsonl`` in the result's order, as the stream the result reads."""
+        self._handle.close()
+        path = self.directory / FINDINGS_FILE
+        digest, count = hashlib.sha256(), 0
+        by_policy: dict[str, list[tuple[int, int, int]]] = {}
+        for policy, index, offset, length in self._runs:
+            by_policy.setdefault(policy, []).append((index, offset, length))
+        with self._spill.open("rb") as spill, path.open("wb", buffering=1 << 20) as out:
+            for policy in sorted(by_policy):
+                runs = sorted(by_policy[policy])
+                if len(runs) == 1:  # copied as it is, a megabyte at a time
+                    _, offset, length = runs[0]
+                    spill.seek(offset)
+                    while length > 0:
+                        chunk = spill.read(min(length, _CHUNK))
+                        length -= len(chunk)
+                        digest.update(chunk)
+                        out.write(chunk)
+                        count += chunk.count(b"\n")
+                    continue
+                merged: list[Finding] = []
+                for _, offset, length in runs:
+                    spill.seek(offset)
+                    merged += [
+                        Finding.model_validate_json(line)
+                        for line in spill.read(length).splitlines()
+                    ]
+                merged.sort(key=Finding.sort_key)
+                for finding in merged:
+                    line = finding_line(finding)
+                    digest.update(line)
+                    out.write(line)
+                count += len(merged)
+        self._spill.unlink()
+        proof = _Proof()
+        proof.checked = True  # this process wrote it, from findings it made, just now
+        return FindingsFile(path, count, digest.hexdigest(), proof=proof, owner=self._owner)
 
 
 def _split_result_file(header: Path, value: dict[str, Any], stream: bool) -> RunResult:
@@ -367,9 +457,11 @@ __all__ = [
     "FINDINGS_FILE_SCHEMA_VERSION",
     "FINDINGS_MODES",
     "INLINE_FINDINGS_MAX",
+    "SPILL_RESOURCES",
     "FindingsFile",
     "FindingsLines",
     "FindingsMode",
+    "FindingsSpill",
     "finding_line",
     "findings_lines",
     "findings_reference",

@@ -279,10 +279,17 @@ class History:
     # -- writing ---------------------------------------------------------------------------
     def record(self, result: RunResult) -> int:
         """Store ``result`` in one transaction; returns the new run id."""
-        data = result.model_dump(mode="json")
-        digest = _digest_of(data)  # result_digest(result), without dumping it again
-        findings_json: list[dict[str, Any]] = data.pop("findings")
+        data = result.header_only().model_dump(mode="json")
+        digest = _ResultDigest(data)  # result_digest(result), as the findings pass
+        del data["findings"]
         summary = result.summary
+
+        def rows(run_id: int) -> Iterator[tuple[Any, ...]]:
+            for seq, finding in enumerate(result.iter_findings()):
+                dumped = finding.model_dump(mode="json")
+                digest.add(dumps_sorted_compact(dumped, floats_in=dumped["evidence"]) + b"\n")
+                yield _finding_row(run_id, seq, finding, dumped)
+
         with self._transaction() as conn:
             cursor = conn.execute(
                 _INSERT_RUN,
@@ -296,21 +303,17 @@ class History:
                     result.tool_version,
                     result.schema_version,
                     *(int(summary.get(status, 0)) for status, _ in _SUMMARY_COLUMNS),
-                    len(result.findings),
+                    result.finding_count(),
                     int(is_incomplete(result)),
-                    digest,
+                    "",  # the digest, known once the findings have passed
                     canonical_json(data),
                 ),
             )
             run_id = int(cursor.lastrowid or 0)
-            conn.executemany(
-                _INSERT_FINDING,
-                (
-                    _finding_row(run_id, seq, finding, dumped)
-                    for seq, (finding, dumped) in enumerate(
-                        zip(result.findings, findings_json, strict=True)
-                    )
-                ),
+            # the findings pass once (they may stream from a file), rows and digest together
+            conn.executemany(_INSERT_FINDING, rows(run_id))
+            conn.execute(
+                "UPDATE runs SET result_sha256 = ? WHERE id = ?", (digest.hexdigest(), run_id)
             )
         return run_id
 

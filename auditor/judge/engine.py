@@ -33,6 +33,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from auditor import __version__
+from auditor.core.findings_io import FindingsSpill
 from auditor.core.inventory import Inventory, scrub
 from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef, trusted
 from auditor.core.result import (
@@ -42,12 +43,11 @@ from auditor.core.result import (
     ProfileInfo,
     RunResult,
     Status,
-    summarize,
 )
 from auditor.core.scope import Scope
 from auditor.core.shard import Shard
-from auditor.judge.attestations import AttestationSet, attest
-from auditor.judge.parallel import quiet_collector, run_all
+from auditor.judge.attestations import AttestationSet, apply_attestations, attest
+from auditor.judge.parallel import quiet_collector, run_each
 from auditor.judge.policy.conditions import Env, Parts, condition_becauses, explain
 from auditor.judge.policy.conditions import evaluate as truth_of
 from auditor.judge.policy.loader import PolicySet
@@ -57,7 +57,7 @@ from auditor.judge.policy.related import IDENTITY_FIELDS, RelatedIndex, Unread, 
 from auditor.judge.policy.truth import Missing
 from auditor.judge.predicates.base import GapError, PredicateContext
 from auditor.judge.profile import LoadedProfile, Promise
-from auditor.judge.rollup import promise_results, safeguard_results
+from auditor.judge.rollup import Tally, promise_results, safeguard_results
 from auditor.judge.waivers import Waiver
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -605,7 +605,7 @@ def _custom(policies: PolicySet, policy: Policy) -> bool:
 
 def _coverage_gaps(
     promises: Sequence[Promise],
-    findings: Sequence[Finding],
+    judged: set[str],
     skipped: Sequence[tuple[Policy, str, bool]],
     by_type: Mapping[str, Sequence[Resource]],
 ) -> list[Finding]:
@@ -614,7 +614,6 @@ def _coverage_gaps(
     exists in scope. Only for promises with no finding at all, and only for policies left out for
     a reason that leaves a gap (a parameter the promise needs but does not set, or a kind of scan
     that cannot judge them), not for policies the profile decided do not concern it."""
-    judged = {f.safeguard for f in findings}
     out: list[Finding] = []
     for promise in promises:
         if judged & set(promise.safeguards):
@@ -702,6 +701,7 @@ def evaluate(
     attestations: AttestationSet | None = None,
     not_run: Sequence[tuple[Policy, str]] = (),
     jobs: int = 1,
+    spill: FindingsSpill | None = None,
 ) -> RunResult:
     """Judge ``inventory`` against ``policies`` under ``profile``; see the module docstring.
 
@@ -710,6 +710,10 @@ def evaluate(
     ``policies_not_run`` and, like a parameter the promise does not set, leave a coverage gap.
 
     ``jobs``: processes to judge on (:mod:`auditor.judge.parallel`; the same result as one).
+
+    ``spill``: each policy's findings are written there as they are judged and the result
+    streams them from the file it makes (:class:`~auditor.core.findings_io.FindingsSpill`), so
+    they are never all held; the same findings, in the same order, as without it.
     """
     prof = profile.profile
     params = prof.parameters().resolved()
@@ -769,13 +773,31 @@ def evaluate(
                 len(targets),
             )
         )
+    tally = Tally()
+    held: dict[int, list[Finding]] = {}
+    waiver_warnings: dict[int, list[str]] = {}
+
+    def take(index: int, group: list[Finding]) -> None:
+        """A group's findings, waived and attested, counted, then held or spilled."""
+        group, waiver_warnings[index] = apply_waivers(group, waivers, now)
+        if attestations is not None:
+            group = apply_attestations(group, attestations, now)
+        group.sort(key=Finding.sort_key)
+        tally.add(group)
+        if spill is not None:
+            spill.add(index, group)
+        else:
+            held[index] = group
+
     with quiet_collector():
-        findings = [f for group in run_all(work, jobs) for f in group]
-        findings.extend(_coverage_gaps(prof.promises, findings, skipped, by_type))
-        findings, warnings = apply_waivers(findings, waivers, now)
-        attested = attest(findings, prof, policies.catalog, scope, attestations, now)
-        findings = attested.findings
-        findings.sort(key=Finding.sort_key)
+        for number, group in run_each(work, jobs):
+            take(number, group)
+        take(len(work), _coverage_gaps(prof.promises, tally.safeguards, skipped, by_type))
+        attested = attest([], prof, policies.catalog, scope, attestations, now)
+        take(len(work) + 1, attested.findings)  # the contract items (already attested)
+        warnings = [w for index in sorted(waiver_warnings) for w in waiver_warnings[index]]
+        findings = [f for index in sorted(held) for f in held.pop(index)]
+        findings.sort(key=Finding.sort_key)  # each group is sorted: this merges them
     horizon = now.date() + timedelta(days=waiver_warning_days)
     expiring = [
         w.ref(now.date())
@@ -791,7 +813,7 @@ def evaluate(
         c for s in catalog.safeguards.values() for c in s.citations
     }
     all_inputs = {"policies": policies.sha256, "profile": profile.sha256, **(inputs or {})}
-    return RunResult(
+    result = RunResult(
         tool_version=__version__,
         profile=ProfileInfo(
             id=prof.id,
@@ -805,17 +827,17 @@ def evaluate(
         collected_at=inventory.header.collected_at,
         scope=scope,
         inputs=dict(sorted(all_inputs.items())),
-        summary=summarize(findings),
+        summary=tally.summary(),
         findings=findings,
         promises=promise_results(
-            findings,
+            tally,
             prof,
             checked={p.doc.safeguard for p in policies.policies}
             | {p.doc.safeguard for p, _ in not_run},
             not_run=not_run_list,
             safeguard_of={p.id: p.doc.safeguard for p, _, _ in skipped},
         ),
-        safeguards=safeguard_results(findings, prof, catalog),
+        safeguards=safeguard_results(tally, prof, catalog),
         policies={p.id: p.info() for p in ran} | attested.policies,
         citations={
             key: CitationInfo(key=key, cfr=c.cfr, title=c.title, kind=c.kind)
@@ -831,6 +853,7 @@ def evaluate(
         attestations=attested.records,
         policies_not_run=not_run_list,
     )
+    return result.with_stream(spill.finish()) if spill is not None else result
 
 
 __all__ = ["apply_waivers", "evaluate", "policy_applies", "render_message", "why_not_run"]

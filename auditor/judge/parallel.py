@@ -19,7 +19,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
 from auditor.core.result import Finding
@@ -77,23 +77,48 @@ def run_all(
     jobs: int = 1,
     min_resources: int | None = None,
 ) -> list[list[Finding]]:
-    """Each ``(judge, weight)``'s findings, in order; on ``jobs`` worker processes when there is
-    more than one piece of work and the weights (resources to judge) add up to
-    ``min_resources`` (default :data:`MIN_RESOURCES`) or more."""
+    """Each ``(judge, weight)``'s findings, in order (:func:`run_each`, put back in order)."""
+    done = dict(run_each(work, jobs, min_resources))
+    return [done[index] for index in range(len(work))]
+
+
+def run_each(
+    work: Sequence[tuple[Callable[[], list[Finding]], int]],
+    jobs: int = 1,
+    min_resources: int | None = None,
+) -> Iterator[tuple[int, list[Finding]]]:
+    """(index, findings) of each ``(judge, weight)`` as each is done (in order on one process);
+    on ``jobs`` worker processes when there is more than one piece of work and the weights
+    (resources to judge) add up to ``min_resources`` (default :data:`MIN_RESOURCES`) or more.
+    A piece's findings are let go of here once handed over, so a caller that writes them out
+    holds one piece at a time."""
     if min_resources is None:
         min_resources = MIN_RESOURCES
     total = sum(weight for _, weight in work)
     if jobs < 2 or len(work) < 2 or total < min_resources or not _fork_available():
-        return [judge() for judge, _ in work]
+        for index, (judge, _) in enumerate(work):
+            yield index, judge()
+        return
     _WORK[:] = work
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             order = heaviest_first([weight for _, weight in work])
-            futures = {index: pool.submit(_run_one, index) for index in order}
-            return [futures[index].result() for index in range(len(work))]
+            futures = {pool.submit(_run_one, index): index for index in order}
+            for future in as_completed(list(futures)):
+                index = futures.pop(future)
+                findings = future.result()
+                del future
+                yield index, findings
     finally:
         _WORK.clear()
 
 
-__all__ = ["MIN_RESOURCES", "default_jobs", "heaviest_first", "quiet_collector", "run_all"]
+__all__ = [
+    "MIN_RESOURCES",
+    "default_jobs",
+    "heaviest_first",
+    "quiet_collector",
+    "run_all",
+    "run_each",
+]

@@ -8,7 +8,6 @@ policy checks it at all; it is never ERROR without a finding saying what was not
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from auditor.core.result import (
@@ -25,18 +24,44 @@ from auditor.judge.catalog import Catalog
 from auditor.judge.profile import Profile
 
 
-def _counts(findings: Iterable[Finding]) -> dict[str, int]:
-    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
-    for finding in findings:
-        counts[finding.status] += 1
-    return counts
+class Tally:
+    """What the roll-ups need of the findings, counted as they pass (they need not be held):
+    per safeguard, per policy, how many findings of each status."""
 
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self._counts: dict[str, dict[str, dict[Status, int]]] = {}
+        self.add(findings)
 
-def _by_safeguard(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
-    grouped: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        grouped[finding.safeguard].append(finding)
-    return grouped
+    def add(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            by_policy = self._counts.setdefault(finding.safeguard, {})
+            statuses = by_policy.setdefault(finding.policy_id, {})
+            statuses[finding.status] = statuses.get(finding.status, 0) + 1
+
+    @property
+    def safeguards(self) -> set[str]:
+        """The safeguards some finding is of."""
+        return set(self._counts)
+
+    def summary(self) -> dict[str, int]:
+        """Findings per status, every status named (:func:`~auditor.core.result.summarize`)."""
+        return self.counts(list(self._counts))
+
+    def counts(self, safeguards: Iterable[str]) -> dict[str, int]:
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+        for key in dict.fromkeys(safeguards):
+            for statuses in self._counts.get(key, {}).values():
+                for status, n in statuses.items():
+                    counts[status] += n
+        return counts
+
+    def policies(self, safeguards: Iterable[str]) -> list[str]:
+        return sorted({p for key in safeguards for p in self._counts.get(key, {})})
+
+    def verdict(self, safeguards: Iterable[str]) -> Status | None:
+        """The worst status among the findings of ``safeguards`` (None: there is none)."""
+        counts = self.counts(safeguards)
+        return worst(tuple(status for status in STATUSES if counts[status]))
 
 
 NO_POLICY_NOTE = (
@@ -58,16 +83,17 @@ def empty_promise_note(not_run: Sequence[PolicyNotRun]) -> str:
 
 
 def promise_verdict(
-    mine: Sequence[Finding], *, checked: bool, not_run: Sequence[PolicyNotRun] = ()
+    mine: Sequence[Finding] | Status | None, *, checked: bool, not_run: Sequence[PolicyNotRun] = ()
 ) -> tuple[Status, str | None]:
-    """A promise's verdict from its findings (the worst status), and the note that explains it.
+    """A promise's verdict from its findings (the worst status; or that status itself, or None
+    for no finding), and the note that explains it.
 
     With no finding at all: NOT_APPLICABLE when some policy checks the promise but none ran
     here (the engine turns "resources exist but were not judged" into ERROR findings first, so
     an empty promise has nothing of its types in scope); MANUAL when no policy checks it. Never
     an ERROR without a finding that says what was not assessed.
     """
-    verdict = worst([f.status for f in mine])
+    verdict = mine if mine is None or isinstance(mine, str) else worst([f.status for f in mine])
     if verdict is None:
         if not checked:
             return "MANUAL", NO_POLICY_NOTE
@@ -78,7 +104,7 @@ def promise_verdict(
 
 
 def promise_results(
-    findings: Sequence[Finding],
+    findings: Iterable[Finding] | Tally,
     profile: Profile,
     *,
     checked: Iterable[str] | None = None,
@@ -89,15 +115,15 @@ def promise_results(
     those with findings); ``not_run`` and ``safeguard_of`` (policy id -> safeguard) say which
     policies did not run for which promise."""
     results: list[PromiseResult] = []
-    grouped = _by_safeguard(findings)
-    covered = set(checked) if checked is not None else set(grouped)
+    tally = findings if isinstance(findings, Tally) else Tally(findings)
+    covered = set(checked) if checked is not None else tally.safeguards
     for promise in profile.promises:
-        mine = [f for s in dict.fromkeys(promise.safeguards) for f in grouped.get(s, [])]
+        mine = promise.safeguards
         skipped = [
             n for n in not_run if (safeguard_of or {}).get(n.policy_id) in promise.safeguards
         ]
         verdict, note = promise_verdict(
-            mine, checked=bool(covered & set(promise.safeguards)), not_run=skipped
+            tally.verdict(mine), checked=bool(covered & set(promise.safeguards)), not_run=skipped
         )
         results.append(
             PromiseResult(
@@ -112,8 +138,8 @@ def promise_results(
                 safeguards=list(promise.safeguards),
                 parameters=promise.parameters.model_dump(mode="json", exclude_unset=True),
                 verdict=verdict,
-                counts=_counts(mine),
-                policies=sorted({f.policy_id for f in mine}),
+                counts=tally.counts(mine),
+                policies=tally.policies(mine),
                 note=note,
             )
         )
@@ -121,13 +147,13 @@ def promise_results(
 
 
 def safeguard_results(
-    findings: Sequence[Finding], profile: Profile, catalog: Catalog
+    findings: Iterable[Finding] | Tally, profile: Profile, catalog: Catalog
 ) -> list[SafeguardResult]:
     promised = profile.promised_safeguards()
     results: list[SafeguardResult] = []
-    grouped = _by_safeguard(findings)
+    tally = findings if isinstance(findings, Tally) else Tally(findings)
     for key, safeguard in catalog.safeguards.items():
-        mine = grouped.get(key, [])
+        mine = [key]
         results.append(
             SafeguardResult(
                 key=key,
@@ -136,9 +162,9 @@ def safeguard_results(
                 description=safeguard.description,
                 citations=list(safeguard.citations),
                 promised=key in promised,
-                verdict=worst([f.status for f in mine]),
-                counts=_counts(mine),
-                policies=sorted({f.policy_id for f in mine}),
+                verdict=tally.verdict(mine),
+                counts=tally.counts(mine),
+                policies=tally.policies(mine),
             )
         )
     return results
@@ -147,6 +173,7 @@ def safeguard_results(
 __all__ = [
     "NOTHING_NOTE",
     "NO_POLICY_NOTE",
+    "Tally",
     "empty_promise_note",
     "promise_results",
     "promise_verdict",
