@@ -63,6 +63,7 @@ RENDERERS: dict[str, Renderer] = {
         csv_renderer.MEDIA_TYPE,
         csv_renderer.render,
         "a row per finding",
+        chunks=csv_renderer.chunks,
     ),
     "ocsf": Renderer(
         "ocsf",
