@@ -49,6 +49,7 @@ RENDERERS: dict[str, Renderer] = {
         sarif_renderer.MEDIA_TYPE,
         sarif_renderer.render,
         "SARIF 2.1.0 for code-scanning dashboards",
+        chunks=sarif_renderer.chunks,
     ),
     "junit": Renderer(
         "junit",

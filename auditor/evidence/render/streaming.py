@@ -37,23 +37,35 @@ def in_order(result: RunResult) -> Iterator[Finding]:
 class Spool:
     """Bytes set aside and read back in the order written: in memory up to
     :data:`SPOOL_IN_MEMORY`, then in an anonymous temporary file (never beside the outputs;
-    gone when closed)."""
+    gone when closed). Small writes are gathered into pieces of :data:`CHUNK` bytes first."""
 
     def __init__(self) -> None:
         self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        self._parts: list[bytes] = []
+        self._gathered = 0
         self.size = 0
 
     def write(self, data: bytes) -> None:
-        self._file.write(data)
+        self._parts.append(data)
+        self._gathered += len(data)
         self.size += len(data)
+        if self._gathered >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._file.write(b"".join(self._parts))
+        self._parts.clear()
+        self._gathered = 0
 
     def read_back(self) -> Iterator[bytes]:
         """What was written, in pieces of at most :data:`CHUNK` bytes."""
+        self._flush()
         self._file.seek(0)
         while piece := self._file.read(CHUNK):
             yield piece
 
     def close(self) -> None:
+        self._parts.clear()
         self._file.close()
 
     def __enter__(self) -> Spool:
