@@ -57,6 +57,7 @@ RENDERERS: dict[str, Renderer] = {
         junit_renderer.MEDIA_TYPE,
         junit_renderer.render,
         "JUnit XML, a testcase per finding",
+        chunks=junit_renderer.chunks,
     ),
     "csv": Renderer(
         "csv",
