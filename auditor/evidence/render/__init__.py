@@ -73,6 +73,7 @@ RENDERERS: dict[str, Renderer] = {
         ocsf_renderer.MEDIA_TYPE,
         ocsf_renderer.render,
         "OCSF Compliance Finding events (class 2003; extra 'reports')",
+        chunks=ocsf_renderer.chunks,
     ),
 }
 

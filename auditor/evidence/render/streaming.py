@@ -17,7 +17,7 @@ from auditor.core.result import Finding, RunResult, WaiverRef, is_wildcard_waive
 #: The size of the pieces a renderer yields, and of a spool's copy reads.
 CHUNK = 1 << 20
 #: What a spool keeps in memory before it moves to a temporary file.
-SPOOL_IN_MEMORY = 4 << 20
+SPOOL_IN_MEMORY = 1 << 20
 
 
 def in_order(result: RunResult) -> Iterator[Finding]:
