@@ -25,7 +25,12 @@ RENDERERS: dict[str, Renderer] = {
         chunks=json_renderer.chunks,
     ),
     "markdown": Renderer(
-        "markdown", "md", "text/markdown", markdown_renderer.render, "Markdown summary"
+        "markdown",
+        "md",
+        "text/markdown",
+        markdown_renderer.render,
+        "Markdown summary",
+        chunks=markdown_renderer.chunks,
     ),
     "html": Renderer(
         "html",
