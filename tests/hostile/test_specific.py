@@ -424,12 +424,14 @@ def test_an_interrupted_render_leaves_the_old_complete_set(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     from auditor.evidence.render import RENDERERS
 
-    def killed(result: object) -> bytes:
+    def killed(result: object, *_: object) -> bytes:
         raise KeyboardInterrupt  # the job is stopped while the CSV renders
 
     import dataclasses
 
-    monkeypatch.setitem(RENDERERS, "csv", dataclasses.replace(RENDERERS["csv"], render=killed))
+    # the CSV is written in pieces (chunks) when it can be: stop either way
+    stopped = dataclasses.replace(RENDERERS["csv"], render=killed, chunks=killed)
+    monkeypatch.setitem(RENDERERS, "csv", stopped)
     res = CliRunner().invoke(
         cli,
         ["evaluate", str(snapshot), "--out", str(out), "--format", "markdown,csv", "--no-history"],

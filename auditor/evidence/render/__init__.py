@@ -25,7 +25,12 @@ RENDERERS: dict[str, Renderer] = {
         chunks=json_renderer.chunks,
     ),
     "markdown": Renderer(
-        "markdown", "md", "text/markdown", markdown_renderer.render, "Markdown summary"
+        "markdown",
+        "md",
+        "text/markdown",
+        markdown_renderer.render,
+        "Markdown summary",
+        chunks=markdown_renderer.chunks,
     ),
     "html": Renderer(
         "html",
@@ -49,6 +54,7 @@ RENDERERS: dict[str, Renderer] = {
         sarif_renderer.MEDIA_TYPE,
         sarif_renderer.render,
         "SARIF 2.1.0 for code-scanning dashboards",
+        chunks=sarif_renderer.chunks,
     ),
     "junit": Renderer(
         "junit",
@@ -56,6 +62,7 @@ RENDERERS: dict[str, Renderer] = {
         junit_renderer.MEDIA_TYPE,
         junit_renderer.render,
         "JUnit XML, a testcase per finding",
+        chunks=junit_renderer.chunks,
     ),
     "csv": Renderer(
         "csv",
@@ -63,6 +70,7 @@ RENDERERS: dict[str, Renderer] = {
         csv_renderer.MEDIA_TYPE,
         csv_renderer.render,
         "a row per finding",
+        chunks=csv_renderer.chunks,
     ),
     "ocsf": Renderer(
         "ocsf",
@@ -70,6 +78,7 @@ RENDERERS: dict[str, Renderer] = {
         ocsf_renderer.MEDIA_TYPE,
         ocsf_renderer.render,
         "OCSF Compliance Finding events (class 2003; extra 'reports')",
+        chunks=ocsf_renderer.chunks,
     ),
 }
 

@@ -16,9 +16,12 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from auditor.core.result import Finding, RunResult, is_wildcard_waiver
 from auditor.core.text import for_humans
+from auditor.evidence.render.streaming import Pieces, Spool, in_order
 
 MEDIA_TYPE = "text/csv"
 EXTENSION = "csv"
@@ -142,20 +145,49 @@ def _row(finding: Finding, result: RunResult, partial: frozenset[str]) -> list[s
     return ["'" + c if c and c[0] in _SUSPECT_FIRST and _FORMULA_AT_START(c) else c for c in cells]
 
 
-def _wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
-    wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
-    return (not wide, finding.sort_key())
+class _Rows:
+    """CSV rows as text, gathered into chunks (:class:`Pieces`)."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        self._pieces = Pieces()
+
+    def add(self, row: Sequence[str]) -> bytes | None:
+        self._writer.writerow(row)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return self._pieces.add(text)
+
+    def rest(self) -> bytes:
+        return self._pieces.rest()
+
+
+def chunks(result: RunResult, _trend: Sequence[Any] = ()) -> Iterator[bytes]:
+    """:func:`render`'s bytes in pieces, in one pass over the findings: the rows of findings
+    waived by a wildcard waiver are written as they come (they lead), every other row is set
+    aside in a spool and copied after them, in order."""
+    result = for_humans(result)
+    partial = frozenset(p.id for p in result.promises if p.left_out)
+    first, rest = _Rows(), _Rows()
+    with Spool() as spool:
+        if (piece := first.add(COLUMNS)) is not None:
+            yield piece
+        for finding in in_order(result):
+            wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
+            if wide:
+                if (piece := first.add(_row(finding, result, partial))) is not None:
+                    yield piece
+            elif (piece := rest.add(_row(finding, result, partial))) is not None:
+                spool.write(piece)
+        yield first.rest()
+        spool.write(rest.rest())
+        yield from spool.read_back()
 
 
 def render(result: RunResult) -> bytes:
-    result = for_humans(result)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    partial = frozenset(p.id for p in result.promises if p.left_out)
-    for finding in sorted(result.iter_findings(), key=_wildcard_first):
-        writer.writerow(_row(finding, result, partial))
-    return buffer.getvalue().encode("utf-8")
+    return b"".join(chunks(result))
 
 
-__all__ = ["COLUMNS", "EXTENSION", "MEDIA_TYPE", "render", "safe_cell"]
+__all__ = ["COLUMNS", "EXTENSION", "MEDIA_TYPE", "chunks", "render", "safe_cell"]

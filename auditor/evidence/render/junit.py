@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from typing import Any
 
-from auditor.core.result import Finding, RunResult, wildcard_waivers
+from auditor.core.result import Finding, RunResult, WaiverRef
 from auditor.core.text import for_humans
 from auditor.evidence.render.places import selection_text
+from auditor.evidence.render.streaming import Spool, WildcardWaivers, in_order
 
 MEDIA_TYPE = "application/xml"
 EXTENSION = "junit.xml"
@@ -67,10 +70,9 @@ def _details(finding: Finding) -> str:
     return _clean("\n".join(lines))
 
 
-def _testcase(suite: ET.Element, finding: Finding) -> None:
+def _testcase(finding: Finding) -> ET.Element:
     res = finding.resource
-    case = ET.SubElement(
-        suite,
+    case = ET.Element(
         "testcase",
         {
             "classname": _clean(finding.policy_id),
@@ -116,77 +118,141 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
         ET.SubElement(case, "skipped", {"message": _clean(why)})
     out = ET.SubElement(case, "system-out")
     out.text = _details(finding)
+    return case
 
 
-def _tally(findings: list[Finding]) -> dict[str, str]:
-    statuses = [f.status for f in findings]
-    return {
-        "tests": str(len(statuses)),
-        "failures": str(statuses.count("FAIL")),
-        "errors": str(statuses.count("ERROR")),
-        "skipped": str(
-            sum(s in ("WAIVED", "NOT_APPLICABLE", "MANUAL", "ATTESTED") for s in statuses)
-        ),
-    }
+class _Tally:
+    """A suite's (or all suites') counts, as the testsuite attributes say them."""
+
+    def __init__(self) -> None:
+        self.tests = self.failures = self.errors = self.skipped = 0
+
+    def add(self, status: str) -> None:
+        self.tests += 1
+        if status == "FAIL":
+            self.failures += 1
+        elif status == "ERROR":
+            self.errors += 1
+        elif status in ("WAIVED", "NOT_APPLICABLE", "MANUAL", "ATTESTED"):
+            self.skipped += 1
+
+    def attributes(self) -> dict[str, str]:
+        return {
+            "tests": str(self.tests),
+            "failures": str(self.failures),
+            "errors": str(self.errors),
+            "skipped": str(self.skipped),
+        }
 
 
-def render(result: RunResult) -> bytes:
-    result = for_humans(result)  # control and bidi characters neutralised
-    wide = wildcard_waivers(result)
-    findings = sorted(result.iter_findings(), key=Finding.sort_key)
-    by_safeguard: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_safeguard[finding.safeguard].append(finding)
-    titles = {s.key: s.title for s in result.safeguards}
+def _start_tag(element: ET.Element) -> str:
+    """``<tag attributes>`` as ElementTree writes it (``<tag attributes />`` when empty)."""
+    empty = ET.tostring(element, encoding="unicode")
+    return empty[: -len(" />")] + ">"
+
+
+def _text(element: ET.Element, level: int) -> str:
+    """``element`` as ``ET.indent`` (at its ``level`` of the whole document) and
+    ``ET.tostring`` write it, without its tail."""
+    ET.indent(element, level=level)
+    element.tail = None
+    return ET.tostring(element, encoding="unicode")
+
+
+def _properties(result: RunResult, key: str, wide: list[WaiverRef]) -> ET.Element:
     left_out = {s.key: s.left_out for s in result.safeguards if s.left_out}
-    elapsed = f"{(result.finished_at - result.started_at).total_seconds():.3f}"
-    root = ET.Element(
-        "testsuites",
-        {"name": _clean(f"baa-audit {result.profile.id}"), **_tally(findings), "time": elapsed},
-    )
-    for key in sorted(by_safeguard):
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            {
-                "name": _clean(titles.get(key, key)),
-                **_tally(by_safeguard[key]),
-                "time": "0",
-                "timestamp": result.started_at.isoformat(),
-            },
-        )
-        props = ET.SubElement(suite, "properties")
-        for name, value in (
-            *(
-                (
-                    f"wildcard_waiver:{w.id}",
-                    f"scope all: {w.policy} {w.resource} until {w.expiry_text()}",
-                )
-                for w in wide
-            ),
-            ("profile", result.profile.id),
-            *((("selection", selection_text(result.selection)),) if result.selection else ()),
-            ("safeguard", key),
-            *(
-                (("partial", "checks left out by the selection: " + ", ".join(left_out[key])),)
-                if key in left_out
-                else ()
-            ),
-            ("tool_version", result.tool_version),
-            *(
-                (f"waiver_expiring:{w.id}", f"{w.expiry_text()} {w.policy} {w.resource}")
-                for w in result.waivers_expiring
-            ),
-        ):
-            ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
-        for finding in by_safeguard[key]:
-            _testcase(suite, finding)
-    ET.indent(root)
-    # the bytes of ET.tostring(root, encoding="utf-8", xml_declaration=True): serialised as text
-    # and encoded once (as ElementTree's own writer does, with character references for what
-    # UTF-8 cannot hold), not through an encoding writer call by call
-    text = _DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+    props = ET.Element("properties")
+    for name, value in (
+        *(
+            (
+                f"wildcard_waiver:{w.id}",
+                f"scope all: {w.policy} {w.resource} until {w.expiry_text()}",
+            )
+            for w in wide
+        ),
+        ("profile", result.profile.id),
+        *((("selection", selection_text(result.selection)),) if result.selection else ()),
+        ("safeguard", key),
+        *(
+            (("partial", "checks left out by the selection: " + ", ".join(left_out[key])),)
+            if key in left_out
+            else ()
+        ),
+        ("tool_version", result.tool_version),
+        *(
+            (f"waiver_expiring:{w.id}", f"{w.expiry_text()} {w.policy} {w.resource}")
+            for w in result.waivers_expiring
+        ),
+    ):
+        ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
+    return props
+
+
+def _encoded(text: str) -> bytes:
+    # character references for what UTF-8 cannot hold, as ElementTree's own writer does
     return text.encode("utf-8", "xmlcharrefreplace")
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "render"]
+def chunks(result: RunResult, _trend: Sequence[Any] = ()) -> Iterator[bytes]:
+    """:func:`render`'s bytes in pieces, in one pass over the findings: each testcase, written
+    as ``ET.indent`` and ``ET.tostring`` write it in the whole document, is set aside in its
+    safeguard's spool while the counts and the wildcard waivers (which every suite's properties
+    name first) are gathered; then the document head, each suite's head, its spool and its
+    tail, in order of safeguard."""
+    result = for_humans(result)  # control and bidi characters neutralised
+    wide = WildcardWaivers()
+    total = _Tally()
+    tallies: dict[str, _Tally] = {}
+    with ExitStack() as stack:
+        spools: dict[str, Spool] = {}
+        for finding in in_order(result):
+            wide.see(finding.waiver)
+            total.add(finding.status)
+            key = finding.safeguard
+            spool = spools.get(key)
+            if spool is None:
+                spool = spools[key] = stack.enter_context(Spool())
+                tallies[key] = _Tally()
+            else:
+                spool.write(b"\n    ")
+            tallies[key].add(finding.status)
+            spool.write(_encoded(_text(_testcase(finding), 2)))
+        waivers = wide.of(result)
+        titles = {s.key: s.title for s in result.safeguards}
+        elapsed = f"{(result.finished_at - result.started_at).total_seconds():.3f}"
+        root = ET.Element(
+            "testsuites",
+            {
+                "name": _clean(f"baa-audit {result.profile.id}"),
+                **total.attributes(),
+                "time": elapsed,
+            },
+        )
+        if not spools:
+            yield _encoded(_DECLARATION + ET.tostring(root, encoding="unicode") + "\n")
+            return
+        yield _encoded(_DECLARATION + _start_tag(root))
+        for key in sorted(spools):
+            suite = ET.Element(
+                "testsuite",
+                {
+                    "name": _clean(titles.get(key, key)),
+                    **tallies[key].attributes(),
+                    "time": "0",
+                    "timestamp": result.started_at.isoformat(),
+                },
+            )
+            head = "\n  " + _start_tag(suite) + "\n    "
+            head += _text(_properties(result, key, waivers), 2) + "\n    "
+            yield _encoded(head)
+            yield from spools[key].read_back()
+            yield b"\n  </testsuite>"
+            spools[key].close()
+        yield b"\n</testsuites>\n"
+
+
+def render(result: RunResult) -> bytes:
+    return b"".join(chunks(result))
+
+
+__all__ = ["EXTENSION", "MEDIA_TYPE", "chunks", "render"]

@@ -9,17 +9,26 @@ result.json, the CSV and SARIF list every one.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from typing import Any
 
 from auditor.core.result import (
     STATUSES,
     AttestationRef,
     Finding,
     RunResult,
+    WaiverRef,
     is_wildcard_waiver,
-    wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
-from auditor.evidence.render.places import PASS_SAMPLE, selection_text, summarise_passes
+from auditor.evidence.render.places import (
+    PASS_SAMPLE,
+    FindingRows,
+    selection_text,
+    summarise_passes,
+)
+from auditor.evidence.render.streaming import Spool, WildcardWaivers
 
 _ICON = {
     "PASS": "PASS",
@@ -75,13 +84,78 @@ def _attestation_text(a: AttestationRef) -> str:
     )
 
 
-def render(result: RunResult) -> bytes:
+def _row(f: Finding, status: str) -> str:
+    message = f.message
+    if status == "MANUAL" and f.manual_evidence:
+        message += f" Evidence to attach: {f.manual_evidence}"
+    if f.waiver and f.waiver.kind == "inline-skip":
+        message += f" Skipped inline at {f.waiver.location}: {f.waiver.reason}"
+    elif f.waiver:
+        kind = "Wildcard waiver (scope: all)" if is_wildcard_waiver(f.waiver) else "Waiver"
+        message += f" {kind} {f.waiver.id} by {f.waiver.approver} until {f.waiver.expiry_text()}: {f.waiver.reason}"
+    if f.attestation:
+        message += _attestation_text(f.attestation)
+    return f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |\n"
+
+
+#: The sections listing findings one by one, in order: (title, status).
+_SECTIONS = (
+    ("Failures", "FAIL"),
+    ("Not assessed (errors)", "ERROR"),
+    ("Evidence to attach (manual)", "MANUAL"),
+    ("Waived", "WAIVED"),
+    ("Attested (answered by a document, not read from a cloud)", "ATTESTED"),
+)
+#: the spool of the WAIVED findings whose waiver is a wildcard one (they lead their section)
+_WIDE = "WAIVED by a wildcard"
+
+
+def _lines(lines: list[str]) -> bytes:
+    """``lines``, each ended by a newline."""
+    return "".join(line + "\n" for line in lines).encode()
+
+
+def chunks(result: RunResult, _trend: Sequence[Any] = ()) -> Iterator[bytes]:
+    """:func:`render`'s bytes in pieces, in one pass over the findings (in the result's order):
+    each listed finding's row goes to its section's spool (the WAIVED ones waived by a wildcard
+    waiver to their own, which leads), PASS findings are counted per place, and the wildcard
+    waivers (named at the top) are gathered; then the document, the spools copied into their
+    sections."""
     result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)
+    wide_waivers = WildcardWaivers()
+    listed = {status for _, status in _SECTIONS}
+    counts: dict[str, int] = dict.fromkeys([*listed, _WIDE], 0)
+    with ExitStack() as stack:
+        spools = {key: stack.enter_context(Spool()) for key in counts}
+
+        def passes_of(findings: Iterator[Finding]) -> Iterator[Finding]:
+            for f in findings:
+                if wide_waivers.see(f.waiver) and f.status == "WAIVED":
+                    key = _WIDE
+                elif f.status == "PASS":
+                    yield f
+                    continue
+                else:
+                    key = f.status
+                if key in counts:
+                    counts[key] += 1
+                    spools[key].write(_row(f, f.status).encode())
+
+        passes = summarise_passes(passes_of(result.iter_findings()), threshold=0)
+        yield from _document(result, wide_waivers.of(result), counts, spools, passes)
+
+
+def _document(
+    result: RunResult,
+    wide: list[WaiverRef],
+    listed: dict[str, int],
+    spools: dict[str, Spool],
+    passes: FindingRows,
+) -> Iterator[bytes]:
     lines: list[str] = []
     p = result.profile
     lines.append(f"# BAA audit: {_cell(p.title)}")
     lines.append("")
-    wide = wildcard_waivers(result)
     if wide:
         lines.append("> **Wildcard waivers in force** (scope: all): each waives a whole policy or")
         lines.append("> every policy on the resources it names.")
@@ -139,41 +213,24 @@ def render(result: RunResult) -> bytes:
                 f"| {_cell(sg.title)} | {'yes' if sg.promised else 'no'} | "
                 f"{_ICON[sg.verdict]}{partial} |"
             )
-    sections = [
-        ("Failures", "FAIL"),
-        ("Not assessed (errors)", "ERROR"),
-        ("Evidence to attach (manual)", "MANUAL"),
-        ("Waived", "WAIVED"),
-        ("Attested (answered by a document, not read from a cloud)", "ATTESTED"),
-    ]
-    for title, status in sections:
-        chosen = [f for f in result.iter_findings() if f.status == status]
-        if status == "WAIVED":
-            chosen.sort(key=lambda f: f.waiver is None or not is_wildcard_waiver(f.waiver))
+    yield _lines(lines)
+    for title, status in _SECTIONS:
+        keys = (_WIDE, status) if status == "WAIVED" else (status,)
+        chosen = sum(listed[key] for key in keys)
         if not chosen:
             continue
-        lines.append("")
-        lines.append(f"## {title} ({len(chosen)})")
-        lines.append("")
-        lines.append("| Policy | Severity | Resource | Message |")
-        lines.append("|---|---|---|---|")
-        for f in chosen:
-            message = f.message
-            if status == "MANUAL" and f.manual_evidence:
-                message += f" Evidence to attach: {f.manual_evidence}"
-            if f.waiver and f.waiver.kind == "inline-skip":
-                message += f" Skipped inline at {f.waiver.location}: {f.waiver.reason}"
-            elif f.waiver:
-                kind = "Wildcard waiver (scope: all)" if is_wildcard_waiver(f.waiver) else "Waiver"
-                message += f" {kind} {f.waiver.id} by {f.waiver.approver} until {f.waiver.expiry_text()}: {f.waiver.reason}"
-            if f.attestation:
-                message += _attestation_text(f.attestation)
-            lines.append(
-                f"| {f.policy_id} | {f.severity} | {_cell(_resource(f))} | {_cell(message)} |"
-            )
-    passes = summarise_passes(
-        (f for f in result.iter_findings() if f.status == "PASS"), threshold=0
-    )
+        yield _lines(
+            [
+                "",
+                f"## {title} ({chosen})",
+                "",
+                "| Policy | Severity | Resource | Message |",
+                "|---|---|---|---|",
+            ]
+        )
+        for key in keys:
+            yield from spools[key].read_back()
+    lines = []
     if passes.passes:
         lines.append("")
         lines.append(f"## Passed ({passes.counted}), counted per place")
@@ -219,8 +276,11 @@ def render(result: RunResult) -> bytes:
             f"- {w.id} ({w.policy}, {_cell(w.resource)}) expires {w.expiry_text()}, approved by {_cell(w.approver)}"
             for w in result.waivers_expiring
         )
-    lines.append("")
-    return "\n".join(lines).encode()
+    yield _lines(lines)
 
 
-__all__ = ["render"]
+def render(result: RunResult) -> bytes:
+    return b"".join(chunks(result))
+
+
+__all__ = ["chunks", "render"]

@@ -12,6 +12,7 @@ under ``unmapped.baa_audit``. Events of findings waived by a wildcard waiver com
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from auditor.core.json_text import document_bytes
@@ -19,6 +20,7 @@ from auditor.core.result import Finding, RunResult, Severity, is_wildcard_waiver
 from auditor.core.text import for_humans
 from auditor.evidence.render.places import selection_criteria
 from auditor.evidence.render.sarif import fingerprint
+from auditor.evidence.render.streaming import Spool, in_order
 
 if TYPE_CHECKING:
     from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
@@ -213,25 +215,60 @@ def _selection(result: RunResult, finding: Finding) -> dict[str, Any]:
     return out
 
 
-def _wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
-    wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
-    return (not wide, finding.sort_key())
-
-
 def render_events(result: RunResult) -> list[dict[str, Any]]:
+    """The events as values (every one held: for small results; the renderers write
+    :func:`chunks`)."""
     result = for_humans(result)  # control and bidi characters neutralised
     module = _import_models()
-    events = []
     parts = _Parts()
-    for finding in sorted(result.iter_findings(), key=_wildcard_first):
-        event = _event(finding, result, module, parts)
-        events.append(event.model_dump(mode="json", exclude_none=True))
-    return events
+    wide: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for finding in in_order(result):
+        event = _event(finding, result, module, parts).model_dump(mode="json", exclude_none=True)
+        leads = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
+        (wide if leads else rest).append(event)
+    return wide + rest
+
+
+#: an event's indentation in the array
+_EVENT_INDENT = b"\n  "
+
+
+def chunks(result: RunResult, _trend: Sequence[Any] = ()) -> Iterator[bytes]:
+    """:func:`render`'s bytes in pieces, in one pass over the findings: each event's own
+    document, indented to its depth; the events of findings waived by a wildcard waiver are
+    written as they come (they lead), the others set aside in a spool and copied after them."""
+    result = for_humans(result)  # control and bidi characters neutralised
+    module = _import_models()
+    parts = _Parts()
+    leading = 0
+    with Spool() as spool:
+        for finding in in_order(result):
+            event = _event(finding, result, module, parts).model_dump(
+                mode="json", exclude_none=True
+            )
+            # json.dumps(event, indent=2, sort_keys=True, ensure_ascii=False), faster
+            text = _EVENT_INDENT + document_bytes(event)[:-1].replace(b"\n", _EVENT_INDENT)
+            if finding.waiver is not None and is_wildcard_waiver(finding.waiver):
+                yield (b"," if leading else b"[") + text
+                leading += 1
+            else:
+                spool.write(b"," + text)
+        if not leading:
+            if not spool.size:
+                yield b"[]\n"
+                return
+            yield b"["
+        first = True
+        for piece in spool.read_back():
+            # the first event set aside has no comma before it when none led
+            yield piece[1:] if first and not leading else piece
+            first = False
+        yield b"\n]\n"
 
 
 def render(result: RunResult) -> bytes:
-    # json.dumps(events, indent=2, sort_keys=True, ensure_ascii=False), byte for byte, faster
-    return document_bytes(render_events(result))
+    return b"".join(chunks(result))
 
 
-__all__ = ["EXTENSION", "MEDIA_TYPE", "render", "render_events"]
+__all__ = ["EXTENSION", "MEDIA_TYPE", "chunks", "render", "render_events"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from auditor.core.json_text import document_bytes
@@ -36,9 +36,9 @@ from auditor.core.result import (
     Status,
     WaiverRef,
     is_wildcard_waiver,
-    wildcard_waivers,
 )
 from auditor.core.text import for_humans
+from auditor.evidence.render.streaming import Spool, WildcardWaivers, in_order
 
 MEDIA_TYPE = "application/sarif+json"
 EXTENSION = "sarif"
@@ -232,16 +232,15 @@ def _suppression(waiver: WaiverRef) -> dict[str, Any]:
 ATTENTION: tuple[Status, ...] = ("FAIL", "ERROR")
 
 
-def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) -> dict[str, Any]:
-    """The SARIF log; with ``statuses``, only findings of those statuses become results (the
-    run's ``properties.summary`` still counts every finding)."""
-    result = for_humans(result)  # messages neutralised of control and bidi characters
-    policies = [result.policies[k] for k in sorted(result.policies)]
-    rule_index = {p.id: i for i, p in enumerate(policies)}
-    findings = sorted(
-        (f for f in result.iter_findings() if statuses is None or f.status in statuses),
-        key=Finding.sort_key,
-    )
+def _log(
+    result: RunResult,
+    policies: list[PolicyInfo],
+    wide: list[WaiverRef],
+    statuses: Collection[Status] | None,
+    results: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The SARIF log of ``result`` (already neutralised) with ``results``; ``wide``: its wildcard
+    waivers."""
     notifications = (
         [
             {
@@ -251,7 +250,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
                     f"{w.resource}, approved by {w.approver} until {w.expiry_text()}: {w.reason}"
                 },
             }
-            for w in wildcard_waivers(result)
+            for w in wide
         ]
         + [
             {
@@ -289,7 +288,7 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
                 "description": {"text": "The output directory of the baa-audit run (--out)."}
             }
         },
-        "results": [_result(f, rule_index) for f in findings],
+        "results": results,
         "properties": {
             "profile": result.profile.id,
             "scope": result.scope.label(),
@@ -316,13 +315,28 @@ def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) 
     if result.selection is not None:
         run["properties"]["selection"] = result.selection.model_dump(mode="json")
         run["properties"]["partial_promises"] = [p.id for p in result.promises if p.left_out]
-    wide = wildcard_waivers(result)
     if wide:
         run["properties"]["wildcard_waivers"] = [w.model_dump(mode="json") for w in wide]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _dump(log: dict[str, Any]) -> bytes:
+def render_sarif(result: RunResult, statuses: Collection[Status] | None = None) -> dict[str, Any]:
+    """The SARIF log as a value (every result held: for small results; the renderers write
+    :func:`chunks`); with ``statuses``, only findings of those statuses become results (the
+    run's ``properties.summary`` still counts every finding)."""
+    result = for_humans(result)  # messages neutralised of control and bidi characters
+    policies = [result.policies[k] for k in sorted(result.policies)]
+    rule_index = {p.id: i for i, p in enumerate(policies)}
+    wide = WildcardWaivers()
+    results = []
+    for finding in in_order(result):
+        wide.see(finding.waiver)
+        if statuses is None or finding.status in statuses:
+            results.append(_result(finding, rule_index))
+    return _log(result, policies, wide.of(result), statuses, results)
+
+
+def _dump(log: Any) -> bytes:
     try:
         return document_bytes(log)
     except TypeError:  # a value JSON does not know: written as its text, as always
@@ -330,13 +344,55 @@ def _dump(log: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+#: where the results go in the log without them: the run's key (a run's keys are indented by
+#: six spaces, no other object's are, and no JSON string holds a raw newline: this occurs once)
+_EMPTY_RESULTS = b'\n      "results": []'
+#: a result's indentation in the log (an item of the run's results list)
+_RESULT_INDENT = b"\n        "
+
+
+def chunks(
+    result: RunResult, _trend: Sequence[Any] = (), statuses: Collection[Status] | None = None
+) -> Iterator[bytes]:
+    """:func:`render`'s bytes (with ``statuses``, :func:`render_attention`'s) in pieces, in one
+    pass over the findings: each result's own document, indented to its depth, is set aside in
+    a spool while the wildcard waivers (which the log names before its results) are gathered;
+    then the log without results, with the spool copied in place of its empty list."""
+    result = for_humans(result)  # messages neutralised of control and bidi characters
+    policies = [result.policies[k] for k in sorted(result.policies)]
+    rule_index = {p.id: i for i, p in enumerate(policies)}
+    wide = WildcardWaivers()
+    with Spool() as spool:
+        count = 0
+        for finding in in_order(result):
+            wide.see(finding.waiver)
+            if statuses is not None and finding.status not in statuses:
+                continue
+            text = _dump(_result(finding, rule_index))[:-1]
+            spool.write((b"," if count else b"") + _RESULT_INDENT)
+            spool.write(text.replace(b"\n", _RESULT_INDENT))
+            count += 1
+        log = _dump(_log(result, policies, wide.of(result), statuses, []))
+        at = log.index(_EMPTY_RESULTS) + len(_EMPTY_RESULTS) - 1
+        yield log[:at]
+        if count:
+            yield from spool.read_back()
+            yield b"\n      "
+        yield log[at:]
+
+
+def attention_chunks(result: RunResult, _trend: Sequence[Any] = ()) -> Iterator[bytes]:
+    """:func:`render_attention`'s bytes in pieces."""
+    return chunks(result, (), ATTENTION)
+
+
 def render(result: RunResult) -> bytes:
-    return _dump(render_sarif(result))
+    return b"".join(chunks(result))
 
 
 def render_attention(result: RunResult) -> bytes:
     """SARIF with FAIL and ERROR results only, for code scanning of infrastructure code."""
-    return _dump(render_sarif(result, ATTENTION))
+    return b"".join(attention_chunks(result))
 
 
 __all__ = [
@@ -344,6 +400,8 @@ __all__ = [
     "EXTENSION",
     "MEDIA_TYPE",
     "SECURITY_SEVERITY",
+    "attention_chunks",
+    "chunks",
     "fingerprint",
     "render",
     "render_attention",
