@@ -18,10 +18,9 @@ from auditor.core.errors import InputError
 from auditor.core.fileio import OutputSet, check_writable_dir, sha256_file
 from auditor.core.findings_io import (
     FINDINGS_FILE,
-    FindingsLines,
     FindingsMode,
     header_json,
-    iter_findings,
+    result_lines,
     uses_findings_file,
 )
 from auditor.core.inventory import Inventory, InventorySink, SnapshotHeader, SnapshotWriter
@@ -208,7 +207,7 @@ def write_outputs(
     with OutputSet(out, keep=keep, merge=merge, meta=meta) as outputs:
         split = include_result and uses_findings_file(result, findings)
         if split:
-            lines = FindingsLines(iter_findings(result))  # streamed: never joined in memory
+            lines = result_lines(result)  # streamed: never joined in memory
             outputs.add(FINDINGS_FILE, lines)
             outputs.add(RESULT_FILE, header_json(result, lines.count, lines.sha256))
         elif include_result:

@@ -39,6 +39,7 @@ from auditor.core.json_text import dumps_indented, dumps_sorted_compact
 from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
 from auditor.core.safe_load import (
     RESULT,
+    UNBOUNDED,
     GiB,
     Limits,
     MiB,
@@ -97,14 +98,22 @@ def finding_line(finding: Finding) -> bytes:
 class FindingsLines:
     """``findings`` as the lines of ``findings.jsonl``, produced one at a time (nothing joined
     in memory); once iterated, :attr:`count` and :attr:`sha256` describe what was produced,
-    for the header written after them."""
+    for the header written after them. ``raw``: the lines already written (chunks of a file
+    of them), copied instead."""
 
-    def __init__(self, findings: Iterable[Finding]) -> None:
+    def __init__(self, findings: Iterable[Finding], raw: Iterable[bytes] | None = None) -> None:
         self._findings = findings
+        self._raw = raw
         self._digest = hashlib.sha256()
         self.count = 0
 
     def __iter__(self) -> Iterator[bytes]:
+        if self._raw is not None:
+            for chunk in self._raw:
+                self._digest.update(chunk)
+                self.count += chunk.count(b"\n")
+                yield chunk
+            return
         for finding in self._findings:
             line = finding_line(finding)
             self._digest.update(line)
@@ -114,6 +123,15 @@ class FindingsLines:
     @property
     def sha256(self) -> str:
         return self._digest.hexdigest()
+
+
+def result_lines(result: RunResult) -> FindingsLines:
+    """``result``'s findings as the lines of ``findings.jsonl``: copied from the file they
+    stream from when its lines are those already (:meth:`FindingsFile.copied_lines`)."""
+    stream = result.stream_of() if result.streamed else None
+    if isinstance(stream, FindingsFile) and (copied := stream.copied_lines()) is not None:
+        return copied
+    return FindingsLines(result.iter_findings())
 
 
 def findings_lines(findings: Iterable[Finding]) -> tuple[bytes, int, str]:
@@ -243,10 +261,18 @@ class FindingsFile:
         changes: tuple[Callable[[Finding], Finding], ...] = (),
         proof: _Proof | None = None,
         owner: object = None,
+        canonical: bool = False,
     ) -> None:
         self.path, self.count, self.sha256, self._changes = path, count, sha256, changes
         self._proof = proof or _Proof()
         self._owner = owner  # what must live while the file is read (its temporary directory)
+        # each line is finding_line() of the finding it gives (a spill's file): the lines can
+        # be copied as they are (:func:`copied_lines`)
+        self._canonical = canonical
+
+    #: what a pass gives is redacted (lines are redacted as they are read, or were before
+    #: they were spilled): :func:`~auditor.core.safe_load.clean_result` need not walk them again
+    redacted = True
 
     def __len__(self) -> int:
         return self.count
@@ -309,6 +335,24 @@ class FindingsFile:
             self.path, self.count, self.sha256, (*self._changes, change), self._proof, self._owner
         )
 
+    def copied_lines(self) -> FindingsLines | None:
+        """The file's lines as they are, for a file whose lines are what :func:`finding_line`
+        writes of the findings a pass gives (None for any other): written out without being
+        read as findings and written again. Hashed as they are copied; a file that changed is
+        refused at the end."""
+        if not self._canonical or self._changes:
+            return None
+        return FindingsLines((), self._raw())
+
+    def _raw(self) -> Iterator[bytes]:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                yield chunk
+        if digest.hexdigest() != self.sha256:
+            raise InputError("findings file changed while it was copied", file=self.path)
+
 
 class FindingsSpill:
     """Findings written out as they are judged, a group at a time, then given back as one
@@ -346,7 +390,9 @@ class FindingsSpill:
             end = start
             begin = self._offset
             while end < len(findings) and findings[end].policy_id == policy:
-                line = finding_line(clean_finding(findings[end]))
+                line = finding_line(findings[end])
+                if needs_sanitizing(line, UNBOUNDED):  # most findings certainly need nothing
+                    line = finding_line(clean_finding(findings[end]))
                 self._handle.write(line)
                 self._offset += len(line)
                 end += 1
@@ -390,7 +436,9 @@ class FindingsSpill:
         self._spill.unlink()
         proof = _Proof()
         proof.checked = True  # this process wrote it, from findings it made, just now
-        return FindingsFile(path, count, digest.hexdigest(), proof=proof, owner=self._owner)
+        return FindingsFile(
+            path, count, digest.hexdigest(), proof=proof, owner=self._owner, canonical=True
+        )
 
 
 def _split_result_file(header: Path, value: dict[str, Any], stream: bool) -> RunResult:
@@ -468,6 +516,7 @@ __all__ = [
     "header_json",
     "iter_findings",
     "load_result",
+    "result_lines",
     "split_result",
     "uses_findings_file",
 ]

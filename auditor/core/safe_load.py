@@ -714,16 +714,17 @@ def check_consistent(result: RunResult, file: str | Path, line: int | None = Non
         )
 
 
-_UNBOUNDED = Limits("result", max_bytes=RESULT.max_bytes, max_depth=10_000, max_string=2**62)
+#: the limits of a result being written: nothing is refused, strings are only cleaned
+UNBOUNDED = Limits("result", max_bytes=RESULT.max_bytes, max_depth=10_000, max_string=2**62)
 
 
 def clean_finding(finding: Finding) -> Finding:
     """``finding`` redacted (itself when nothing needed it): a few scans in C over its JSON
     tell which findings certainly need no cleaning (:func:`needs_sanitizing`); only the others
     are walked."""
-    if not needs_sanitizing(finding.__pydantic_serializer__.to_json(finding), _UNBOUNDED):
+    if not needs_sanitizing(finding.__pydantic_serializer__.to_json(finding), UNBOUNDED):
         return finding
-    data, cleaned = sanitize(finding.model_dump(mode="json"), _UNBOUNDED, "result")
+    data, cleaned = sanitize(finding.model_dump(mode="json"), UNBOUNDED, "result")
     return Finding.model_validate(data) if cleaned else finding
 
 
@@ -735,11 +736,14 @@ def clean_result(result: RunResult) -> RunResult:
     read.
     """
     rest, changed = sanitize(
-        result.model_dump(mode="json", exclude={"findings"}), _UNBOUNDED, "result"
+        result.model_dump(mode="json", exclude={"findings"}), UNBOUNDED, "result"
     )
     if result.streamed:
+        stream = result.stream_of()
         clean = RunResult.model_validate({**rest, "findings": []}) if changed else result
-        return clean.with_stream(result.stream_of()).map_findings(clean_finding)
+        if getattr(stream, "redacted", False):  # redacted as they are read
+            return clean.with_stream(stream) if changed else result
+        return clean.with_stream(stream).map_findings(clean_finding)
     findings: list[Finding] | None = None
     for index, finding in enumerate(result.findings):
         cleaned = clean_finding(finding)
@@ -762,6 +766,7 @@ __all__ = [
     "PLAN",
     "RESULT",
     "SNAPSHOT",
+    "UNBOUNDED",
     "Limits",
     "check_consistent",
     "clean_finding",

@@ -80,3 +80,30 @@ def test_the_spill_directory_goes_with_its_stream(tmp_path: Path) -> None:
     assert directory.is_dir() and len(stream) == 0 and list(stream) == []
     del spill, stream
     assert not directory.exists()
+
+
+def test_what_is_spilled_is_redacted_and_merged_in_order(tmp_path: Path) -> None:
+    snapshot = write_snapshot(tmp_path / "snapshot.jsonl", copies=1)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        cli,
+        ["evaluate", str(snapshot), "--out", str(out), "--no-history", "--quiet",
+         "--findings", "inline", "--format", "json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert res.exit_code in (1, 3)
+    findings = findings_io.load_result(out / "result.json").findings
+    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    secret = findings[3].model_copy(update={"message": f"key {key} here"})
+    first, second = findings[: len(findings) // 2], findings[len(findings) // 2 :]
+    spill = FindingsSpill(tmp_path)
+    # two groups holding findings of one policy (the second half first): merged in order
+    spill.add(0, [*second])
+    spill.add(1, [*first[:3], secret, *first[4:]])
+    stream = spill.finish()
+    data = (tmp_path / findings_io.FINDINGS_FILE).read_bytes()
+    assert key.encode() not in data and b"[REDACTED" in data
+    read = list(stream)
+    assert len(read) == len(findings) == stream.count
+    assert [f.sort_key() for f in read] == [f.sort_key() for f in findings]
+    assert not (tmp_path / "spill.jsonl").exists()
