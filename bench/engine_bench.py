@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from auditor.core.findings_io import SPILL_RESOURCES, FindingsSpill
 from auditor.core.inventory import Inventory, SnapshotHeader
 from auditor.core.model.base import Resource as ResourceModel
 from auditor.core.model.registry import resource_types
@@ -98,14 +99,20 @@ def child(total: int) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     jobs = int(os.environ.get("BAA_AUDIT_BENCH_JOBS") or default_jobs())
     start, cpu_start = time.perf_counter(), time.process_time()
-    result = evaluate(inventory, policies, profile, now=datetime.now(UTC), jobs=jobs)
+    # as `baa-audit evaluate` does: from SPILL_RESOURCES resources the findings go to a file
+    # as they are judged, never all held
+    spill = FindingsSpill() if total >= SPILL_RESOURCES else None
+    result = evaluate(
+        inventory, policies, profile, now=datetime.now(UTC), jobs=jobs, spill=spill
+    )
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {
         "resources": len(inventory.resources),
         "policies": len(result.policies),
-        "findings": len(result.findings),
+        "findings": result.finding_count(),
+        "spilled": spill is not None,
         "seconds": elapsed,
         "cpu": cpu,
         "jobs": jobs,
@@ -151,7 +158,8 @@ def main() -> None:
     print(
         "  (wall and CPU seconds of the evaluation, this process and its workers; per 100k and "
         "resources/s on the critical path: the longer of this process's CPU and a worker's; "
-        "peak RSS: the bench process's, inventory built in memory first, and a worker's)"
+        "peak RSS: the bench process's, inventory built in memory first, and a worker's; from "
+        f"{SPILL_RESOURCES:,} resources the findings are spilled to a file as they are judged)"
     )
 
 

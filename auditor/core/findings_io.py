@@ -354,6 +354,26 @@ class FindingsFile:
             raise InputError("findings file changed while it was copied", file=self.path)
 
 
+def spill_runs(findings: Sequence[Finding]) -> list[tuple[str, bytes]]:
+    """Sorted ``findings`` as (policy id, their lines of ``findings.jsonl``), a run per policy
+    id, each finding redacted first (:class:`FindingsSpill`)."""
+    runs: list[tuple[str, bytes]] = []
+    start = 0
+    while start < len(findings):
+        policy = findings[start].policy_id
+        end = start
+        lines: list[bytes] = []
+        while end < len(findings) and findings[end].policy_id == policy:
+            line = finding_line(findings[end])
+            if needs_sanitizing(line, UNBOUNDED):  # most findings certainly need nothing
+                line = finding_line(clean_finding(findings[end]))
+            lines.append(line)
+            end += 1
+        runs.append((policy, b"".join(lines)))
+        start = end
+    return runs
+
+
 class FindingsSpill:
     """Findings written out as they are judged, a group at a time, then given back as one
     stream in the result's order (:meth:`finish`), so an evaluation holds one group at a time.
@@ -382,22 +402,16 @@ class FindingsSpill:
         # (policy id, group index, offset, length)
         self._runs: list[tuple[str, int, int, int]] = []
 
+    def add_runs(self, index: int, runs: Sequence[tuple[str, bytes]]) -> None:
+        """Group ``index``'s findings as :func:`spill_runs` gives them."""
+        for policy, lines in runs:
+            self._handle.write(lines)
+            self._runs.append((policy, index, self._offset, len(lines)))
+            self._offset += len(lines)
+
     def add(self, index: int, findings: Sequence[Finding]) -> None:
         """Group ``index``'s findings, sorted."""
-        start = 0
-        while start < len(findings):
-            policy = findings[start].policy_id
-            end = start
-            begin = self._offset
-            while end < len(findings) and findings[end].policy_id == policy:
-                line = finding_line(findings[end])
-                if needs_sanitizing(line, UNBOUNDED):  # most findings certainly need nothing
-                    line = finding_line(clean_finding(findings[end]))
-                self._handle.write(line)
-                self._offset += len(line)
-                end += 1
-            self._runs.append((policy, index, begin, self._offset - begin))
-            start = end
+        self.add_runs(index, spill_runs(findings))
 
     def finish(self) -> FindingsFile:
         """``findings.jsonl`` in the result's order, as the stream the result reads."""
@@ -517,6 +531,7 @@ __all__ = [
     "iter_findings",
     "load_result",
     "result_lines",
+    "spill_runs",
     "split_result",
     "uses_findings_file",
 ]

@@ -33,7 +33,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from auditor import __version__
-from auditor.core.findings_io import FindingsSpill
+from auditor.core.findings_io import FindingsSpill, spill_runs
 from auditor.core.inventory import Inventory, scrub
 from auditor.core.model.base import Gap, ListingGap, Resource, ResourceRef, trusted
 from auditor.core.result import (
@@ -687,6 +687,39 @@ def apply_waivers(
     return out, warnings
 
 
+@dataclass(frozen=True)
+class _Group:
+    """One policy's findings, finished: held (``findings``), or spilled as lines of text per
+    policy id (``runs``, :func:`~auditor.core.findings_io.spill_runs`), with their counts and
+    the warnings their waivers raised."""
+
+    findings: list[Finding]
+    runs: list[tuple[str, bytes]]
+    tally: Tally
+    warnings: list[str]
+
+
+def _finished(
+    judge: Callable[[], list[Finding]],
+    *,
+    waivers: Sequence[Waiver],
+    attestations: AttestationSet | None,
+    now: datetime,
+    spilled: bool,
+) -> _Group:
+    """``judge``'s findings waived, attested (MANUAL findings an attestation answers) and
+    sorted; as lines when ``spilled``. Every step is per finding, so a policy at a time gives
+    what the whole would."""
+    findings, warnings = apply_waivers(judge(), waivers, now)
+    if attestations is not None:
+        findings = apply_attestations(findings, attestations, now)
+    findings.sort(key=Finding.sort_key)
+    tally = Tally(findings)
+    if spilled:
+        return _Group([], spill_runs(findings), tally, warnings)
+    return _Group(findings, [], tally, warnings)
+
+
 def evaluate(
     inventory: Inventory,
     policies: PolicySet,
@@ -776,25 +809,27 @@ def evaluate(
     tally = Tally()
     held: dict[int, list[Finding]] = {}
     waiver_warnings: dict[int, list[str]] = {}
+    finish = partial(
+        _finished, waivers=waivers, attestations=attestations, now=now, spilled=spill is not None
+    )
 
-    def take(index: int, group: list[Finding]) -> None:
-        """A group's findings, waived and attested, counted, then held or spilled."""
-        group, waiver_warnings[index] = apply_waivers(group, waivers, now)
-        if attestations is not None:
-            group = apply_attestations(group, attestations, now)
-        group.sort(key=Finding.sort_key)
-        tally.add(group)
+    def take(index: int, group: _Group) -> None:
+        tally.merge(group.tally)
+        waiver_warnings[index] = group.warnings
         if spill is not None:
-            spill.add(index, group)
+            spill.add_runs(index, group.runs)
         else:
-            held[index] = group
+            held[index] = group.findings
 
     with quiet_collector():
-        for number, group in run_each(work, jobs):
+        # each policy's findings are finished where they were judged (on a worker: only lines
+        # of text and counts come back, much cheaper to send than findings)
+        for number, group in run_each([(partial(finish, judge), n) for judge, n in work], jobs):
             take(number, group)
-        take(len(work), _coverage_gaps(prof.promises, tally.safeguards, skipped, by_type))
+        coverage = _coverage_gaps(prof.promises, tally.safeguards, skipped, by_type)
+        take(len(work), finish(lambda: coverage))
         attested = attest([], prof, policies.catalog, scope, attestations, now)
-        take(len(work) + 1, attested.findings)  # the contract items (already attested)
+        take(len(work) + 1, finish(lambda: attested.findings))  # the contract items
         warnings = [w for index in sorted(waiver_warnings) for w in waiver_warnings[index]]
         findings = [f for index in sorted(held) for f in held.pop(index)]
         findings.sort(key=Finding.sort_key)  # each group is sorted: this merges them

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from auditor.core.result import Finding
 
@@ -29,7 +30,7 @@ MIN_RESOURCES = 20_000
 
 #: the work of the evaluation under way, inherited by the forked workers (set only while
 #: :func:`run_all` runs; workers read it, nothing is pickled to them but an index)
-_WORK: list[tuple[Callable[[], list[Finding]], int]] = []
+_WORK: list[tuple[Callable[[], Any], int]] = []
 
 
 def default_jobs() -> int:
@@ -46,7 +47,7 @@ def heaviest_first(weights: Sequence[int]) -> list[int]:
     return sorted(range(len(weights)), key=lambda i: (-weights[i], i))
 
 
-def _run_one(index: int) -> list[Finding]:
+def _run_one(index: int) -> Any:
     return _WORK[index][0]()
 
 
@@ -82,11 +83,14 @@ def run_all(
     return [done[index] for index in range(len(work))]
 
 
+T = TypeVar("T")
+
+
 def run_each(
-    work: Sequence[tuple[Callable[[], list[Finding]], int]],
+    work: Sequence[tuple[Callable[[], T], int]],
     jobs: int = 1,
     min_resources: int | None = None,
-) -> Iterator[tuple[int, list[Finding]]]:
+) -> Iterator[tuple[int, T]]:
     """(index, findings) of each ``(judge, weight)`` as each is done (in order on one process);
     on ``jobs`` worker processes when there is more than one piece of work and the weights
     (resources to judge) add up to ``min_resources`` (default :data:`MIN_RESOURCES`) or more.

@@ -38,6 +38,15 @@ class Tally:
             statuses = by_policy.setdefault(finding.policy_id, {})
             statuses[finding.status] = statuses.get(finding.status, 0) + 1
 
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s counts to these."""
+        for safeguard, by_policy in other._counts.items():
+            mine = self._counts.setdefault(safeguard, {})
+            for policy, statuses in by_policy.items():
+                counts = mine.setdefault(policy, {})
+                for status, n in statuses.items():
+                    counts[status] = counts.get(status, 0) + n
+
     @property
     def safeguards(self) -> set[str]:
         """The safeguards some finding is of."""
