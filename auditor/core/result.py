@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from itertools import chain
 from typing import Any, Literal, Protocol
 
 from pydantic import (
@@ -379,9 +380,9 @@ def wildcard_waivers(result: RunResult) -> list[WaiverRef]:
     Every report lists these first.
     """
     found: dict[str, WaiverRef] = {}
-    refs = [f.waiver for f in result.iter_findings() if f.waiver is not None]
-    for ref in [*refs, *result.waivers_expiring]:
-        if is_wildcard_waiver(ref) and ref.id not in found:
+    waived = (f.waiver for f in result.iter_findings() if f.waiver is not None)
+    for ref in chain(waived, result.waivers_expiring):
+        if is_wildcard_waiver(ref) and ref.id not in found:  # only these are held
             found[ref.id] = ref
     return [found[key] for key in sorted(found)]
 

@@ -11,8 +11,10 @@ from tests.render.report_sample import build_result
 
 def test_table_stops_at_max_rows_and_says_how_many_more() -> None:
     result = build_result()
-    rows = attention(result, False)
-    assert len(rows) > 2
+    rows, total = attention(result, False)
+    assert len(rows) == total > 2
+    first, counted = attention(result, False, limit=2)
+    assert first == rows[:2] and counted == total  # the limit keeps the order of the whole
     text = render_table(result, max_rows=2)
     assert f"... and {len(rows) - 2:,} more rows like these" in text
     assert text.rstrip().endswith(f"against profile {result.profile.id}")

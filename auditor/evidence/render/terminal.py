@@ -12,6 +12,7 @@ It is not a ``--format``: nothing is written to a file.
 
 from __future__ import annotations
 
+import heapq
 import io
 import json
 from collections.abc import Iterator, Sequence
@@ -89,19 +90,32 @@ def resource_label(finding: Finding) -> str:
     return neutralise(ref.id)
 
 
-def attention(result: RunResult, quiet: bool = False) -> list[Finding]:
-    """The findings the table shows, most pressing first."""
+def attention(
+    result: RunResult, quiet: bool = False, limit: int | None = None
+) -> tuple[list[Finding], int]:
+    """The findings the table shows, most pressing first (the first ``limit`` of them), and how
+    many there are in all: one pass, holding at most ``limit`` findings."""
     wanted = ("FAIL",) if quiet else ("FAIL", "ERROR")
-    rows = [f for f in result.iter_findings() if f.status in wanted]
-    return sorted(
-        rows,
-        key=lambda f: (
+    total = 0
+
+    def pressing() -> Iterator[Finding]:
+        nonlocal total
+        for finding in result.iter_findings():
+            if finding.status in wanted:
+                total += 1
+                yield finding
+
+    def key(f: Finding) -> tuple[int, int, str, str]:
+        return (
             wanted.index(f.status),
             SEVERITIES.index(f.severity),
             f.policy_id,
             resource_label(f),
-        ),
-    )
+        )
+
+    # nsmallest(n, ...) is sorted(...)[:n], ties in order, holding n at a time
+    rows = sorted(pressing(), key=key) if limit is None else heapq.nsmallest(limit, pressing(), key)
+    return rows, total
 
 
 def counts_line(result: RunResult) -> str:
@@ -152,10 +166,8 @@ def render_table(
         emoji=False,
         markup=False,
     )
-    rows = attention(result, quiet)
-    more = len(rows) - max_rows if max_rows is not None and len(rows) > max_rows else 0
-    if more:
-        rows = rows[: len(rows) - more]
+    rows, total = attention(result, quiet, max_rows)
+    more = total - len(rows)
     if rows:
         console.print(findings_table(rows, color))
     if more:
