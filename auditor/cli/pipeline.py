@@ -315,10 +315,7 @@ def load_result(path: Path, *, stream: bool = False) -> RunResult:
 
 def exit_code(result: RunResult, fail_on: Severity) -> int:
     """0 clean; 1 failures at or above ``fail_on``; 3 nothing failed but some checks errored."""
-    failing = any(
-        f.status == "FAIL" and severity_at_least(f.severity, fail_on)
-        for f in result.iter_findings()
-    )
+    failing = any(severity_at_least(f.severity, fail_on) for f in result.iter_findings(("FAIL",)))
     if failing:
         return EXIT_FAILURES
     if result.count("ERROR"):

@@ -30,7 +30,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -278,13 +278,22 @@ class FindingsFile:
         return self.count
 
     def __iter__(self) -> Iterator[Finding]:
-        findings = self._again() if self._proof.checked else self._first()
+        return self.select(None)
+
+    def select(self, statuses: Collection[str] | None) -> Iterator[Finding]:
+        """A pass giving only the findings of ``statuses`` (None: all). After the first pass,
+        a line that cannot be of one (its text does not hold ``"status":"<one of them>"``) is
+        hashed and counted but not read as a finding."""
+        wanted = None if statuses is None else frozenset(statuses)
+        findings = self._again(wanted) if self._proof.checked else self._first()
         seen = 0
         for read in findings:
+            seen += 1
+            if read is None or (wanted is not None and read.status not in wanted):
+                continue
             finding = read
             for change in self._changes:
                 finding = change(finding)
-            seen += 1
             yield finding
         if seen != self.count:
             raise InputError(
@@ -298,7 +307,9 @@ class FindingsFile:
         for lineno, value in _checked_lines(self.path, self.sha256, self._proof.redacted):
             yield validate_value(Finding, value, self.path, lineno, what="finding")
 
-    def _again(self) -> Iterator[Finding]:
+    def _again(self, wanted: frozenset[str] | None) -> Iterator[Finding | None]:
+        """A later pass; None for a line skipped because it cannot be of ``wanted``."""
+        marks = None if wanted is None else [f'"status":"{s}"'.encode() for s in wanted]
         digest = hashlib.sha256()
         limit = FINDINGS.max_line or FINDINGS.max_bytes
         try:
@@ -312,6 +323,9 @@ class FindingsFile:
             while raw := handle.readline(limit + 2):
                 lineno += 1
                 digest.update(raw)
+                if marks is not None and not any(mark in raw for mark in marks):
+                    yield None
+                    continue
                 yield self._line(raw, lineno, limit)
         if digest.hexdigest() != self.sha256:
             raise InputError(

@@ -6,10 +6,10 @@ only with a ``schema_version`` bump and a note in the README.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date, datetime
 from itertools import chain
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pydantic import (
     BaseModel,
@@ -243,7 +243,8 @@ class ProfileInfo(_Model):
 
 class FindingStream(Protocol):
     """Findings read afresh on each iteration, in the result's order (a findings file too big
-    to hold, :class:`~auditor.core.findings_io.FindingsFile`); ``len`` is their number."""
+    to hold, :class:`~auditor.core.findings_io.FindingsFile`); ``len`` is their number. A
+    stream may also give ``select(statuses)``: a pass over the findings of those statuses only."""
 
     def __iter__(self) -> Iterator[Finding]: ...
 
@@ -314,9 +315,22 @@ class RunResult(_Model):
         """True when the findings are read from a file on each pass, never held."""
         return self._stream is not None
 
-    def iter_findings(self) -> Iterator[Finding]:
-        """The findings, in order, whether held (``findings``) or streamed from a file."""
-        return iter(self._stream) if self._stream is not None else iter(self.findings)
+    def iter_findings(self, statuses: Collection[str] | None = None) -> Iterator[Finding]:
+        """The findings, in order, whether held (``findings``) or streamed from a file; with
+        ``statuses``, only those of them (a streamed pass then skips the others' lines unread)."""
+        if self._stream is not None:
+            select = cast(
+                "Callable[[Collection[str] | None], Iterator[Finding]] | None",
+                getattr(self._stream, "select", None),  # a stream that can skip lines
+            )
+            if select is not None:
+                return select(statuses)
+            findings: Iterable[Finding] = self._stream
+        else:
+            findings = self.findings
+        if statuses is None:
+            return iter(findings)
+        return (f for f in findings if f.status in statuses)
 
     def stream_of(self) -> FindingStream:
         """The stream the findings are read from (only for a :attr:`streamed` result)."""

@@ -121,3 +121,25 @@ def test_changes_apply_as_findings_are_read(split_run: Path) -> None:
     marked = streamed.map_findings(lambda f: f.model_copy(update={"message": "seen"}))
     assert {f.message for f in marked.iter_findings()} == {"seen"}
     assert {f.message for f in streamed.iter_findings()} != {"seen"}  # the original is unchanged
+
+
+def test_a_pass_by_status_gives_those_findings_and_still_checks_the_file(
+    split_run: Path, tmp_path: Path
+) -> None:
+    directory = tmp_path / "run"
+    shutil.copytree(split_run, directory)
+    held = load_result(directory / "result.json")
+    streamed = load_result(directory / "result.json", stream=True)
+    for wanted in (("FAIL",), ("FAIL", "ERROR"), ("PASS", "MANUAL", "NOT_APPLICABLE")):
+        expected = [f for f in held.findings if f.status in wanted]
+        assert expected
+        assert list(streamed.iter_findings(wanted)) == expected
+        assert list(held.iter_findings(wanted)) == expected
+    # a line it skips unread still counts toward the digest: a changed PASS line is refused
+    path = directory / FINDINGS_FILE
+    lines = path.read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if json.loads(line)["status"] == "PASS")
+    lines[at] = lines[at].replace(b'"PASS"', b'"PASS" ', 1)
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(InputError, match="changed while it was read"):
+        list(streamed.iter_findings(("FAIL",)))

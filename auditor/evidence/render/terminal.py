@@ -100,10 +100,9 @@ def attention(
 
     def pressing() -> Iterator[Finding]:
         nonlocal total
-        for finding in result.iter_findings():
-            if finding.status in wanted:
-                total += 1
-                yield finding
+        for finding in result.iter_findings(wanted):
+            total += 1
+            yield finding
 
     def key(f: Finding) -> tuple[int, int, str, str]:
         return (
