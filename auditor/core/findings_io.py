@@ -34,6 +34,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from auditor.core.errors import InputError
 from auditor.core.json_text import dumps_indented, dumps_sorted_compact
 from auditor.core.result import RESULT_SCHEMA_VERSION, Finding, RunResult
@@ -109,10 +111,10 @@ class FindingsLines:
 
     def __iter__(self) -> Iterator[bytes]:
         if self._raw is not None:
-            for chunk in self._raw:
-                self._digest.update(chunk)
-                self.count += chunk.count(b"\n")
-                yield chunk
+            for line in self._raw:
+                self._digest.update(line)
+                self.count += 1
+                yield line
             return
         for finding in self._findings:
             line = finding_line(finding)
@@ -126,8 +128,8 @@ class FindingsLines:
 
 
 def result_lines(result: RunResult) -> FindingsLines:
-    """``result``'s findings as the lines of ``findings.jsonl``: copied from the file they
-    stream from when its lines are those already (:meth:`FindingsFile.copied_lines`)."""
+    """``result``'s findings as the lines of ``findings.jsonl``: from the lines of the spill
+    they stream from, when they do (:meth:`FindingsFile.copied_lines`)."""
     stream = result.stream_of() if result.streamed else None
     if isinstance(stream, FindingsFile) and (copied := stream.copied_lines()) is not None:
         return copied
@@ -261,14 +263,14 @@ class FindingsFile:
         changes: tuple[Callable[[Finding], Finding], ...] = (),
         proof: _Proof | None = None,
         owner: object = None,
-        canonical: bool = False,
+        spilled: bool = False,
     ) -> None:
         self.path, self.count, self.sha256, self._changes = path, count, sha256, changes
         self._proof = proof or _Proof()
         self._owner = owner  # what must live while the file is read (its temporary directory)
-        # each line is finding_line() of the finding it gives (a spill's file): the lines can
-        # be copied as they are (:func:`copied_lines`)
-        self._canonical = canonical
+        # a spill's file: each line is the finding it gives in its fields' order, which
+        # :meth:`copied_lines` turns into findings.jsonl's without reading it as a finding
+        self._spilled = spilled
 
     #: what a pass gives is redacted (lines are redacted as they are read, or were before
     #: they were spilled): :func:`~auditor.core.safe_load.clean_result` need not walk them again
@@ -350,27 +352,38 @@ class FindingsFile:
         )
 
     def copied_lines(self) -> FindingsLines | None:
-        """The file's lines as they are, for a file whose lines are what :func:`finding_line`
-        writes of the findings a pass gives (None for any other): written out without being
-        read as findings and written again. Hashed as they are copied; a file that changed is
-        refused at the end."""
-        if not self._canonical or self._changes:
+        """A spill's lines as the lines of findings.jsonl (:func:`sorted_line`), without
+        reading each as a finding (None for any other file). Hashed as they are read; a file
+        that changed is refused at the end."""
+        if not self._spilled or self._changes:
             return None
         return FindingsLines((), self._raw())
 
     def _raw(self) -> Iterator[bytes]:
         digest = hashlib.sha256()
         with self.path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-                yield chunk
+            for line in handle:
+                digest.update(line)
+                yield sorted_line(line)
         if digest.hexdigest() != self.sha256:
             raise InputError("findings file changed while it was copied", file=self.path)
 
 
+def _field_order_line(finding: Finding) -> bytes:
+    """``finding`` as one line of JSON in its fields' own order (evidence in the policy's
+    order, which the findings table shows), unlike :func:`finding_line`'s sorted keys."""
+    return finding.__pydantic_serializer__.to_json(finding) + b"\n"
+
+
+def sorted_line(line: bytes) -> bytes:
+    """A line of :func:`_field_order_line` as :func:`finding_line` writes the same finding."""
+    data = orjson.loads(line)
+    return dumps_sorted_compact(data, floats_in=data["evidence"]) + b"\n"
+
+
 def spill_runs(findings: Sequence[Finding]) -> list[tuple[str, bytes]]:
-    """Sorted ``findings`` as (policy id, their lines of ``findings.jsonl``), a run per policy
-    id, each finding redacted first (:class:`FindingsSpill`)."""
+    """Sorted ``findings`` as (policy id, their lines), a run per policy id, each finding
+    redacted first (:class:`FindingsSpill`); the lines keep the fields' own order."""
     runs: list[tuple[str, bytes]] = []
     start = 0
     while start < len(findings):
@@ -378,9 +391,9 @@ def spill_runs(findings: Sequence[Finding]) -> list[tuple[str, bytes]]:
         end = start
         lines: list[bytes] = []
         while end < len(findings) and findings[end].policy_id == policy:
-            line = finding_line(findings[end])
+            line = _field_order_line(findings[end])
             if needs_sanitizing(line, UNBOUNDED):  # most findings certainly need nothing
-                line = finding_line(clean_finding(findings[end]))
+                line = _field_order_line(clean_finding(findings[end]))
             lines.append(line)
             end += 1
         runs.append((policy, b"".join(lines)))
@@ -394,10 +407,13 @@ class FindingsSpill:
 
     Each group comes sorted (:meth:`~auditor.core.result.Finding.sort_key`, whose first part is
     the policy id); it is written as runs of one policy id each to a private temporary file in
-    ``directory``. :meth:`finish` writes the runs in policy-id order (runs of one id from
-    several groups, which no shipped policy set makes, are merged in memory: a stable sort of
-    their findings, in the groups' order, as one sort of the whole would) to ``findings.jsonl``
-    beside it and returns it as a :class:`FindingsFile`. What is spilled is redacted first.
+    ``directory``, a line per finding in its fields' own order (the evidence in the policy's
+    order, as a held finding has it). :meth:`finish` writes the runs in policy-id order (runs of
+    one id from several groups, which no shipped policy set makes, are merged in memory: a
+    stable sort of their findings, in the groups' order, as one sort of the whole would) to a
+    second file beside it and returns that as a :class:`FindingsFile`, whose lines become
+    findings.jsonl's as they are written out (:meth:`FindingsFile.copied_lines`). What is
+    spilled is redacted first.
     """
 
     def __init__(self, directory: Path | None = None) -> None:
@@ -430,7 +446,7 @@ class FindingsSpill:
     def finish(self) -> FindingsFile:
         """``findings.jsonl`` in the result's order, as the stream the result reads."""
         self._handle.close()
-        path = self.directory / FINDINGS_FILE
+        path = self.directory / "ordered.jsonl"
         digest, count = hashlib.sha256(), 0
         by_policy: dict[str, list[tuple[int, int, int]]] = {}
         for policy, index, offset, length in self._runs:
@@ -457,7 +473,7 @@ class FindingsSpill:
                     ]
                 merged.sort(key=Finding.sort_key)
                 for finding in merged:
-                    line = finding_line(finding)
+                    line = _field_order_line(finding)
                     digest.update(line)
                     out.write(line)
                 count += len(merged)
@@ -465,7 +481,7 @@ class FindingsSpill:
         proof = _Proof()
         proof.checked = True  # this process wrote it, from findings it made, just now
         return FindingsFile(
-            path, count, digest.hexdigest(), proof=proof, owner=self._owner, canonical=True
+            path, count, digest.hexdigest(), proof=proof, owner=self._owner, spilled=True
         )
 
 
@@ -545,6 +561,7 @@ __all__ = [
     "iter_findings",
     "load_result",
     "result_lines",
+    "sorted_line",
     "spill_runs",
     "split_result",
     "uses_findings_file",

@@ -101,7 +101,7 @@ def test_what_is_spilled_is_redacted_and_merged_in_order(tmp_path: Path) -> None
     spill.add(0, [*second])
     spill.add(1, [*first[:3], secret, *first[4:]])
     stream = spill.finish()
-    data = (tmp_path / findings_io.FINDINGS_FILE).read_bytes()
+    data = stream.path.read_bytes()
     assert key.encode() not in data and b"[REDACTED" in data
     read = list(stream)
     assert len(read) == len(findings) == stream.count

@@ -52,10 +52,8 @@ def _value(value: Any) -> str:
 
 
 def _flat(values: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Nested evidence as dotted keys (``tls_parameters.force_ssl``), in key order: the order
-    result.json and findings.jsonl keep, so a run shows the same table whether it held its
-    findings or streamed them from a file."""
-    for key, value in sorted(values.items()):
+    """Nested evidence as dotted keys (``tls_parameters.force_ssl``), in the policy's order."""
+    for key, value in values.items():
         if isinstance(value, dict) and value:
             yield from _flat(value, f"{prefix}{key}.")
         else:
