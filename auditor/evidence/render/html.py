@@ -247,8 +247,6 @@ def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> _Chart | None:
     )
 
 
-_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
-
 #: Statuses ``pass_detail=False`` leaves out of the per-promise tables (they are counted).
 _DETAIL_ONLY = ("PASS", "NOT_APPLICABLE")
 
