@@ -39,6 +39,7 @@ RENDERERS: dict[str, Renderer] = {
         html_renderer.render,
         "HTML evidence report (self-contained, prints to PDF)",
         html_renderer.render_with_trend,
+        chunks=html_renderer.chunks,
     ),
     "pdf": Renderer(
         "pdf",

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -29,23 +30,25 @@ from auditor.core.result import (
     AttestationRef,
     Finding,
     RunResult,
-    Status,
+    WaiverRef,
     is_wildcard_waiver,
-    wildcard_waivers,
 )
 from auditor.core.text import REPORT_MAX_CHARS, REPORT_MAX_ITEMS, for_humans
 from auditor.evidence.render.places import (
     PASS_SAMPLE,
     PASS_SUMMARY_THRESHOLD,
+    PassGroup,
+    PassTally,
     place_label,
-    summarise_passes,
     timeline,
 )
+from auditor.evidence.render.spool import Spool
 
 MEDIA_TYPE = "text/html"
 EXTENSION = "html"
 
 _TEMPLATE = "html/report.html.j2"
+_MACROS = "html/macros.html.j2"
 
 #: Width of the bar area of a chart, in SVG user units.
 _BAR_WIDTH = 420
@@ -244,42 +247,179 @@ def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> _Chart | None:
     )
 
 
-def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
+#: Statuses ``pass_detail=False`` leaves out of the per-promise tables (they are counted).
+_DETAIL_ONLY = ("PASS", "NOT_APPLICABLE")
+
+
+class _Spliced:
+    """Rows rendered during the pass over the findings (in :class:`Spool` groups ``keys``, in
+    order): the template sees a marker, which the page's bytes replace with the rows."""
+
+    def __init__(self, marker: str, keys: list[Hashable], count: int) -> None:
+        self.marker = marker
+        self.keys = keys
+        self.count = count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __html__(self) -> str:
+        return self.marker
+
+
+class _Table:
+    """One findings table (a promise's, or the findings outside every promise), as the pass
+    reads it: counts by status, and the PASS findings per policy and place (:class:`PassTally`).
+    Its rows are listed attention first (FAIL, ERROR, ..., NOT_APPLICABLE), each status in the
+    findings' order; PASS findings of a policy with more than the threshold are counted."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+        self.tally = PassTally()
+        # what the template reads, set by finish()
+        self.items: _Spliced | None = None
+        self.omitted = 0
+        self.passes: list[PassGroup] = []
+        self.counted = 0
+
+    def key(self, finding: Finding) -> Hashable | None:
+        """The spool group of ``finding``'s row, or None when the row is not shown (a PASS
+        counted per place); counts it either way."""
+        status = finding.status
+        self.counts[status] += 1
+        if status != "PASS":
+            return (self.index, status)
+        seen = self.tally.add(finding)
+        return (self.index, status, finding.policy_id) if seen <= self.tally.threshold else None
+
+    def finish(
+        self, spool: Spool, splice: Callable[[list[Hashable], int], _Spliced], pass_detail: bool
+    ) -> _Table:
+        keys: list[Hashable] = []
+        count = 0
+        for status in STATUSES:
+            if not pass_detail and status in _DETAIL_ONLY:
+                continue
+            if status != "PASS":
+                keys.append((self.index, status))
+                count += self.counts[status]
+                continue
+            for policy_id, seen in self.tally.per_policy.items():
+                key = (self.index, status, policy_id)
+                if seen <= self.tally.threshold:
+                    keys.append(key)
+                    count += seen
+                else:
+                    spool.drop(key)
+        self.items = splice(keys, count)
+        self.passes = self.tally.groups()
+        self.counted = sum(g.count for g in self.passes)
+        self.omitted = 0 if pass_detail else sum(self.counts[s] for s in _DETAIL_ONLY)
+        return self
+
+
+class _Rows(Protocol):
+    """A row macro of ``reports/html/macros.html.j2``."""
+
+    def __call__(self, *args: Any) -> str: ...
+
+
+def _read(
+    result: RunResult,
+    spool: Spool,
+    splice: Callable[[list[Hashable], int], _Spliced],
+    pass_detail: bool,
+) -> dict[str, Any]:
+    """One pass over the findings: each finding's rows rendered into the spool groups of the
+    tables that show it, and every count the page needs."""
+    macros = _environment(str(reports_dir())).get_template(_MACROS).module
+    finding_row: _Rows = macros.finding_row  # type: ignore[attr-defined]
+    waived_row: _Rows = macros.waived_row  # type: ignore[attr-defined]
+    expired_row: _Rows = macros.expired_row  # type: ignore[attr-defined]
+    manual_row: _Rows = macros.manual_row  # type: ignore[attr-defined]
+    error_row: _Rows = macros.error_row  # type: ignore[attr-defined]
+    badge: _Rows = macros.badge  # type: ignore[attr-defined]
+    badges = {status: badge(status) for status in STATUSES}
+
+    tables = {p.id: _Table(index) for index, p in enumerate(result.promises)}
+    outside = _Table(len(tables))
+    by_place: dict[str, dict[str, int]] = {}
+    answered: dict[str, int] = defaultdict(int)
+    wildcards: dict[str, WaiverRef] = {}
+    counts = dict.fromkeys(("wildcard", "waived", "expired", "manual", "errors"), 0)
+
+    def add(key: str, row: str) -> None:
+        counts[key] += 1
+        spool.add(key, row.encode("utf-8"))
+
+    # a held result is in any order; a streamed one is read in its file's (Finding.sort_key)
+    findings: Iterable[Finding] = (
+        result.iter_findings()
+        if result.streamed
+        else sorted(result.iter_findings(), key=Finding.sort_key)
+    )
     for finding in findings:
-        counts[finding.status] += 1
-    return dict(counts)
+        status = finding.status
+        where = place_label(finding.resource)
+        place = by_place.get(where)
+        if place is None:
+            place = by_place[where] = defaultdict(int)
+        place[status] += 1
+        if finding.attestation is not None:
+            answered[finding.attestation.id] += 1
+        waiver = finding.waiver
+        if waiver is not None:
+            wide = is_wildcard_waiver(waiver)
+            if wide and waiver.id not in wildcards:
+                wildcards[waiver.id] = waiver
+            if waiver.expired:
+                add("expired", expired_row(finding))
+        if status == "WAIVED":
+            add("wildcard" if waiver is not None and wide else "waived", waived_row(finding))
+        elif status == "MANUAL":
+            add("manual", manual_row(finding, result.policies))
+        elif status == "ERROR":
+            add("errors", error_row(finding))
 
+        mine = [tables[p] for p in finding.promises if p in tables] or [outside]
+        if not pass_detail and status in _DETAIL_ONLY:
+            for table in mine:
+                table.key(finding)
+            continue
+        keys = [key for key in (table.key(finding) for table in mine) if key is not None]
+        if keys:
+            row = finding_row(finding, badges).encode("utf-8")
+            for key in keys:
+                spool.add(key, row)
 
-def _where(finding: Finding) -> str:
-    return place_label(finding.resource)
-
-
-_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
-
-
-def _attention_first(finding: Finding) -> tuple[int, tuple[str, ...]]:
-    """What needs attention first (FAIL, ERROR, MANUAL, WAIVED, ATTESTED, PASS, NOT_APPLICABLE)."""
-    return (_STATUS_ORDER[finding.status], finding.sort_key())
+    for ref in result.waivers_expiring:
+        if is_wildcard_waiver(ref) and ref.id not in wildcards:
+            wildcards[ref.id] = ref
+    return {
+        "by_promise": {p: t.finish(spool, splice, pass_detail) for p, t in tables.items()},
+        "unpromised": outside.finish(spool, splice, pass_detail)
+        if sum(outside.counts.values())
+        else None,
+        "by_place": by_place,
+        "waived": splice(["wildcard", "waived"], counts["wildcard"] + counts["waived"]),
+        "expired_waivers": splice(["expired"], counts["expired"]),
+        "manual": splice(["manual"], counts["manual"]),
+        "errors": splice(["errors"], counts["errors"]),
+        "attestations": [(a, answered[a.id]) for a in result.attestations],
+        "wildcard_waivers": [wildcards[key] for key in sorted(wildcards)],
+    }
 
 
 def _view(
-    result: RunResult, trend: Sequence[TrendPoint] | None, pass_detail: bool
+    result: RunResult,
+    trend: Sequence[TrendPoint] | None,
+    pass_detail: bool,
+    spool: Spool,
+    splice: Callable[[list[Hashable], int], _Spliced],
 ) -> dict[str, Any]:
-    findings = sorted(result.iter_findings(), key=Finding.sort_key)
-    by_promise: dict[str, list[Finding]] = defaultdict(list)
-    for finding in sorted(findings, key=_attention_first):
-        for promise_id in finding.promises:
-            by_promise[promise_id].append(finding)
-    promise_ids = {p.id for p in result.promises}
-    unpromised = sorted(
-        (f for f in findings if not set(f.promises) & promise_ids), key=_attention_first
-    )
-
-    by_place: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_place[_where(finding)].append(finding)
-
+    read = _read(result, spool, splice, pass_detail)
+    by_place = read.pop("by_place")
     safeguard_rows = [(s.title, s.counts) for s in result.safeguards]
     charts = [
         c
@@ -287,7 +427,7 @@ def _view(
             _chart("Findings by safeguard", safeguard_rows),
             _chart(
                 "Findings by account / project",
-                [(place, _counts(by_place[place])) for place in sorted(by_place)],
+                [(place, dict(by_place[place])) for place in sorted(by_place)],
             ),
         )
         if c is not None
@@ -299,42 +439,19 @@ def _view(
             "Trend over past runs",
             [(p.when.strftime("%Y-%m-%d %H:%M"), dict(p.summary)) for p in points],
         )
-
-    def with_status(status: Status) -> list[Finding]:
-        return [f for f in findings if f.status == status]
-
-    def wildcard_first(finding: Finding) -> tuple[bool, tuple[str, ...]]:
-        wide = finding.waiver is not None and is_wildcard_waiver(finding.waiver)
-        return (not wide, finding.sort_key())
-
-    answered: dict[str, int] = defaultdict(int)
-    for finding in findings:
-        if finding.attestation is not None:
-            answered[finding.attestation.id] += 1
-
     return {
         "r": result,
         "timeline": timeline(result),
         "pass_detail": pass_detail,
         "statuses": STATUSES,
-        "findings": findings,
-        "by_promise": {pid: summarise_passes(items) for pid, items in by_promise.items()},
-        "no_rows": summarise_passes(()),
-        "unpromised": summarise_passes(unpromised) if unpromised else None,
         "pass_threshold": PASS_SUMMARY_THRESHOLD,
         "pass_sample": PASS_SAMPLE,
         "charts": charts,
         "trend_chart": trend_chart,
-        "waived": sorted(with_status("WAIVED"), key=wildcard_first),
-        "expired_waivers": [f for f in findings if f.waiver is not None and f.waiver.expired],
-        "manual": with_status("MANUAL"),
-        "attestations": [(a, answered[a.id]) for a in result.attestations],
-        "errors": with_status("ERROR"),
-        "failures": with_status("FAIL"),
         "policies": result.policies,
         "citations": result.citations,
         "safeguard_titles": {s.key: s.title for s in result.safeguards},
-        "wildcard_waivers": wildcard_waivers(result),
+        **read,
     }
 
 
@@ -352,6 +469,41 @@ def document_link(ref: AttestationRef) -> str | None:
     return None
 
 
+def chunks(
+    result: RunResult,
+    trend: Sequence[TrendPoint] | None = (),
+    *,
+    pass_detail: bool = True,
+) -> Iterator[bytes]:
+    """The report (:func:`render_html`'s text, UTF-8) in pieces, reading the findings once.
+
+    The pass renders each finding's rows into the tables that show it (per promise, waivers,
+    manual items, errors), kept in a temporary file (:class:`Spool`) rather than in memory, and
+    counts what the charts, tallies and headings need; then the page is laid out around markers
+    and each marker is replaced by its table's rows, copied from the file.
+    """
+    # every string neutralised (control and bidi characters) and long values cut with a note
+    result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)
+    token = secrets.token_hex(8)
+    marker = re.compile(f"\x00{token}:([0-9]+)\x00")
+    spliced: list[_Spliced] = []
+
+    def splice(keys: list[Hashable], count: int) -> _Spliced:
+        spliced.append(_Spliced(f"\x00{token}:{len(spliced)}\x00", keys, count))
+        return spliced[-1]
+
+    with Spool() as spool:
+        view = _view(result, trend, pass_detail, spool, splice)
+        page = _environment(str(reports_dir())).get_template(_TEMPLATE).render(**view)
+        at = 0
+        for found in marker.finditer(page):
+            yield page[at : found.start()].encode("utf-8")
+            for key in spliced[int(found.group(1))].keys:
+                yield from spool.read(key)
+            at = found.end()
+        yield page[at:].encode("utf-8")
+
+
 def render_html(
     result: RunResult,
     *,
@@ -365,25 +517,24 @@ def render_html(
     where they are itemized). Either way, a policy with more than
     :data:`~auditor.evidence.render.places.PASS_SUMMARY_THRESHOLD` PASS findings in a promise's
     table has them counted per account or project and region, not listed one by one.
+    :func:`chunks` gives the same document in pieces.
     """
-    # every string neutralised (control and bidi characters) and long values cut with a note
-    result = for_humans(result, REPORT_MAX_CHARS, REPORT_MAX_ITEMS)
-    env = _environment(str(reports_dir()))
-    return env.get_template(_TEMPLATE).render(**_view(result, trend, pass_detail))
+    return b"".join(chunks(result, trend, pass_detail=pass_detail)).decode("utf-8")
 
 
 def render(result: RunResult) -> bytes:
-    return render_html(result).encode("utf-8")
+    return b"".join(chunks(result))
 
 
 def render_with_trend(result: RunResult, trend: Sequence[TrendPoint]) -> bytes:
-    return render_html(result, trend=trend).encode("utf-8")
+    return b"".join(chunks(result, trend))
 
 
 __all__ = [
     "EXTENSION",
     "MEDIA_TYPE",
     "TrendPoint",
+    "chunks",
     "render",
     "render_html",
     "render_with_trend",

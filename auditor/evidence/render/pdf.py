@@ -393,8 +393,18 @@ def _attestation_rows(result: RunResult) -> list[tuple[AttestationRecord, int]]:
     return [(a, answered[a.id]) for a in result.attestations]
 
 
+def _held(result: RunResult) -> RunResult:
+    """``result`` with its findings in memory: WeasyPrint lays out one whole document, and the
+    view below numbers findings by identity across several passes, which a streamed result
+    (fresh objects on each pass) cannot give. A held result is returned as it is."""
+    if not result.streamed:
+        return result
+    return result.header_only().model_copy(update={"findings": list(result.iter_findings())})
+
+
 def pdf_view(result: RunResult, trend: Sequence[TrendPoint] = ()) -> dict[str, Any]:
     """Everything the PDF template shows, computed here (the template only lays it out)."""
+    result = _held(result)
     attention = [f for f in result.iter_findings() if f.status not in COUNTED_ONLY]
     order = [s for s in APPENDIX_ORDER if any(f.status == s for f in attention)]
     order += _status_order(sorted({f.status for f in attention} - set(APPENDIX_ORDER)))

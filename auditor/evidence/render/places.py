@@ -137,6 +137,44 @@ def _name(ref: ResourceRef) -> str:
     return ref.name or ref.id
 
 
+class PassTally:
+    """The PASS findings of one table, counted per policy and per (place, region) as they are
+    read in the table's order, holding none of them: a policy with more than ``threshold`` PASS
+    findings here is shown as counts (:meth:`groups`), naming the first ``sample`` resources of
+    each place; the others' PASS findings are listed one by one (:meth:`listed`)."""
+
+    def __init__(self, threshold: int = PASS_SUMMARY_THRESHOLD, sample: int = PASS_SAMPLE) -> None:
+        self.threshold = threshold
+        self.sample = sample
+        #: PASS findings read so far, per policy, in the order first read
+        self.per_policy: dict[str, int] = {}
+        self._groups: dict[tuple[str, str, str], PassGroup] = {}
+
+    def add(self, finding: Finding) -> int:
+        """Count a PASS finding; how many of its policy's this table has read, it included."""
+        ref = finding.resource
+        place = place_label(ref)
+        key = (finding.policy_id, place, ref.region or "")
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = PassGroup(finding.policy_id, place, ref.region)
+        group.count += 1
+        if len(group.sample) < self.sample:
+            group.sample.append(_name(ref))
+        seen = self.per_policy.get(finding.policy_id, 0) + 1
+        self.per_policy[finding.policy_id] = seen
+        return seen
+
+    def listed(self, policy_id: str) -> bool:
+        """Whether the PASS findings of ``policy_id`` are listed one by one (not counted)."""
+        return self.per_policy.get(policy_id, 0) <= self.threshold
+
+    def groups(self) -> list[PassGroup]:
+        """The counted policies' PASS findings per place, by policy, place and region."""
+        kept = [g for g in self._groups.values() if not self.listed(g.policy_id)]
+        return sorted(kept, key=lambda g: (g.policy_id, g.place, g.region or ""))
+
+
 def summarise_passes(
     findings: Iterable[Finding],
     threshold: int = PASS_SUMMARY_THRESHOLD,
@@ -144,41 +182,25 @@ def summarise_passes(
 ) -> FindingRows:
     """Split ``findings`` (any iterable, read once) into the rows a human report lists and the
     PASS findings it counts per place: a policy with more than ``threshold`` PASS findings here
-    is counted per (place, region), naming the first ``sample`` resources of each. Only PASS is
-    ever counted this way; at most ``threshold`` PASS findings per policy are held at a time."""
+    is counted per (place, region), naming the first ``sample`` resources of each
+    (:class:`PassTally`). Only PASS is ever counted this way; at most ``threshold`` PASS findings
+    per policy are held at a time."""
     listed: list[tuple[int, Finding]] = []
     held: dict[str, list[tuple[int, Finding]]] = {}
-    groups: dict[tuple[str, str, str], PassGroup] = {}
-    counted: set[str] = set()
-
-    def count(finding: Finding) -> None:
-        ref = finding.resource
-        place = place_label(ref)
-        key = (finding.policy_id, place, ref.region or "")
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = PassGroup(finding.policy_id, place, ref.region)
-        group.count += 1
-        if len(group.sample) < sample:
-            group.sample.append(_name(ref))
-
+    tally = PassTally(threshold, sample)
     for index, finding in enumerate(findings):
         if finding.status != "PASS":
             listed.append((index, finding))
-        elif finding.policy_id in counted:
-            count(finding)
-        else:
-            mine = held.setdefault(finding.policy_id, [])
-            mine.append((index, finding))
-            if len(mine) > threshold:
-                counted.add(finding.policy_id)
-                for _, earlier in held.pop(finding.policy_id):
-                    count(earlier)
+            continue
+        seen = tally.add(finding)
+        if seen <= threshold:
+            held.setdefault(finding.policy_id, []).append((index, finding))
+        elif seen == threshold + 1:
+            held.pop(finding.policy_id, None)
     for mine in held.values():
         listed.extend(mine)
     listed.sort(key=lambda item: item[0])
-    passes = sorted(groups.values(), key=lambda g: (g.policy_id, g.place, g.region or ""))
-    return FindingRows([f for _, f in listed], passes)
+    return FindingRows([f for _, f in listed], tally.groups())
 
 
 __all__ = [
@@ -186,6 +208,7 @@ __all__ = [
     "PASS_SUMMARY_THRESHOLD",
     "FindingRows",
     "PassGroup",
+    "PassTally",
     "TimelineEntry",
     "place_label",
     "selection_text",
