@@ -102,9 +102,7 @@ def child(total: int) -> None:
     # as `baa-audit evaluate` does: from SPILL_RESOURCES resources the findings go to a file
     # as they are judged, never all held
     spill = FindingsSpill() if total >= SPILL_RESOURCES else None
-    result = evaluate(
-        inventory, policies, profile, now=datetime.now(UTC), jobs=jobs, spill=spill
-    )
+    result = evaluate(inventory, policies, profile, now=datetime.now(UTC), jobs=jobs, spill=spill)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
